@@ -1,0 +1,66 @@
+//! `AuthUser`: a handler that needs a signed-in user asks for one in its signature. The token
+//! must verify and its session must still be live, so a revoked session ends its tokens at once.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use chrono::Utc;
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use crate::{
+    entities::{session, user},
+    error::ApiError,
+    startup::AppState,
+};
+
+/// The signed-in user behind a request.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    /// The account.
+    pub user: user::Model,
+    /// The session the access token belongs to.
+    pub session_id: Uuid,
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<AuthUser, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(request);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
+            let claims = token
+                .and_then(|token| state.tokens.verify(&token))
+                .ok_or(ApiError::Unauthenticated)?;
+            let session = session::Entity::find_by_id(claims.sid)
+                .one(&state.db)
+                .await?
+                .filter(|session| {
+                    session.user_id == claims.sub
+                        && session.revoked_at.is_none()
+                        && session.expires_at > Utc::now()
+                })
+                .ok_or(ApiError::Unauthenticated)?;
+            let user = user::Entity::find_by_id(session.user_id)
+                .one(&state.db)
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+            Ok(AuthUser {
+                user,
+                session_id: session.id,
+            })
+        })
+    }
+}
+
+fn bearer_token(request: &HttpRequest) -> Option<String> {
+    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|token| !token.is_empty())
+}

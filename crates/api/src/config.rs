@@ -1,0 +1,141 @@
+//! Layered configuration: built-in defaults, then an optional `kring.toml`, then `KRING_*`
+//! environment variables (e.g. `KRING_DATABASE_URL`, `KRING_LISTEN`, `KRING_DATA_DIR`).
+
+use std::path::{Path, PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// A list given either as a TOML array or as one comma-separated string (handy in env vars).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(untagged)]
+pub enum StringList {
+    /// `["a", "b"]`
+    List(Vec<String>),
+    /// `"a,b"`
+    Joined(String),
+    /// Not set.
+    #[default]
+    Empty,
+}
+
+impl StringList {
+    /// The non-empty, trimmed items.
+    pub fn items(&self) -> Vec<String> {
+        let raw: Vec<String> = match self {
+            StringList::List(items) => items.clone(),
+            StringList::Joined(joined) => joined.split(',').map(str::to_owned).collect(),
+            StringList::Empty => Vec::new(),
+        };
+        raw.into_iter()
+            .map(|item| item.trim().to_owned())
+            .filter(|item| !item.is_empty())
+            .collect()
+    }
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Address to listen on, `host:port`.
+    pub listen: String,
+    /// Where the SQLite database, signing keys and outbox live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; defaults to `$data_dir/kring.db`.
+    pub database_url: Option<String>,
+    /// The built SPA (trunk's `dist`), served from `/`.
+    pub web_dir: PathBuf,
+    /// Origins allowed to call the API from a browser on another origin.
+    pub cors_allowed_origins: StringList,
+    /// Base64 secret for signing access tokens; generated in the data dir when unset. Set the
+    /// same value on every instance when running several.
+    pub jwt_secret: Option<String>,
+    /// Lifetime of an access token in minutes (at most 15).
+    pub access_token_minutes: u32,
+    /// Log line format.
+    pub log_format: LogFormat,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            web_dir: PathBuf::from("crates/web/dist"),
+            cors_allowed_origins: StringList::Empty,
+            jwt_secret: None,
+            access_token_minutes: 15,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl Config {
+    /// Reads defaults < `file` (or `kring.toml` when present) < `KRING_*` env vars.
+    pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
+        let file = file.map(Path::to_path_buf).unwrap_or_else(|| "kring.toml".into());
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("KRING_"))
+            .extract()
+            .map_err(Box::new)?;
+        Ok(config)
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.clone(),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("kring.db").display()
+            ),
+        }
+    }
+
+    /// The access-token lifetime, capped at 15 minutes.
+    pub fn access_token_seconds(&self) -> u32 {
+        self.access_token_minutes.clamp(1, 15) * 60
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comma_separated_origins_are_split_and_trimmed() {
+        let list = StringList::Joined(" https://a.nl, ,https://b.nl ".to_owned());
+        assert_eq!(list.items(), vec!["https://a.nl", "https://b.nl"]);
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_the_data_dir() {
+        let config = Config::default();
+        assert_eq!(config.database_url(), "sqlite://./data/kring.db?mode=rwc");
+    }
+
+    #[test]
+    fn access_tokens_never_live_longer_than_fifteen_minutes() {
+        let config = Config {
+            access_token_minutes: 600,
+            ..Config::default()
+        };
+        assert_eq!(config.access_token_seconds(), 900);
+    }
+}

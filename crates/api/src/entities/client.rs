@@ -1,0 +1,35 @@
+//! A client: the person receiving care, whose portal this is.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "clients")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    /// The ECD's own id for this client, for idempotent integration upserts.
+    pub external_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: Option<Date>,
+    pub photo_url: Option<String>,
+    /// `active` or `discharged`.
+    pub status: String,
+    pub discharged_on: Option<Date>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::client_contact::Entity")]
+    ClientContact,
+}
+
+impl Related<super::client_contact::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ClientContact.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

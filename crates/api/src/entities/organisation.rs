@@ -1,0 +1,36 @@
+//! A care organisation and its settings (PRODUCT.md "Organisation settings").
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organisations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub primary_colour: String,
+    pub help_url: Option<String>,
+    pub panel_agenda_enabled: bool,
+    pub panel_messages_enabled: bool,
+    pub panel_dossier_enabled: bool,
+    pub panel_details_enabled: bool,
+    pub messages_to_care_allowed: bool,
+    pub lockout_threshold: i16,
+    pub reset_link_minutes: i16,
+    pub verification_code_minutes: i16,
+    pub trusted_device_days: i16,
+    pub idle_timeout_minutes: i16,
+    pub session_lifetime_hours: i16,
+    pub password_policy: String,
+    pub discharge_access_days: i16,
+    pub languages: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,36 @@
+//! A user account: a client, a contact, a care worker or an organisation administrator.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    /// Stored lower case; usernames are not case sensitive.
+    #[sea_orm(unique)]
+    pub username: String,
+    /// An argon2id PHC string.
+    pub password_hash: String,
+    pub email: String,
+    /// E.164, e.g. `+31612345678`.
+    pub mobile: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub gender: Option<String>,
+    pub language: String,
+    /// `person`, `care_worker` or `organisation_admin`.
+    pub kind: String,
+    pub must_change_password: bool,
+    pub username_chosen: bool,
+    pub failed_logins: i32,
+    pub locked_at: Option<DateTimeUtc>,
+    pub last_login_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

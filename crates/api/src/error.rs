@@ -1,0 +1,166 @@
+//! One error type for every handler. Each variant maps to a stable `ErrorCode` and is sent as
+//! RFC 9457 `application/problem+json`. Internal errors are logged and never leaked.
+
+use actix_web::{
+    HttpRequest, HttpResponse, ResponseError,
+    error::{JsonPayloadError, PathError, QueryPayloadError},
+    http::{StatusCode, header},
+};
+use kring_shared::{ErrorCode, FieldError, Problem};
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("permission denied: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A validation error for one field.
+    pub fn invalid(field: &str, code: &str) -> ApiError {
+        ApiError::Validation(vec![FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+        }])
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            ApiError::Unauthenticated => ErrorCode::AuthenticationRequired,
+            ApiError::Forbidden(_) => ErrorCode::PermissionDenied,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::Validation(_) => ErrorCode::ValidationFailed,
+            ApiError::Malformed(_) => ErrorCode::MalformedRequest,
+            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::Unavailable => ErrorCode::ServiceUnavailable,
+            ApiError::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+
+    fn problem(&self) -> Problem {
+        let detail = match self {
+            ApiError::InvalidCredentials => {
+                Some("The username or password is not correct.".to_owned())
+            }
+            ApiError::Unauthenticated => {
+                Some("Send a valid access token as `Authorization: Bearer …`.".to_owned())
+            }
+            ApiError::Forbidden(why) => Some(why.clone()),
+            ApiError::Malformed(why) => Some(why.clone()),
+            ApiError::Validation(_) => Some("One or more fields are invalid.".to_owned()),
+            ApiError::NotFound
+            | ApiError::UnsupportedMediaType
+            | ApiError::Unavailable
+            | ApiError::Internal(_) => None,
+        };
+        let mut problem = Problem::new(self.code(), detail);
+        if let ApiError::Validation(errors) = self {
+            problem.errors = errors.clone();
+        }
+        problem
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        ApiError::Internal(anyhow::Error::new(error))
+    }
+}
+
+/// Builds a problem+json response for `problem`.
+pub fn problem_response(problem: &Problem) -> HttpResponse {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+        .json(problem)
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(error) = self {
+            tracing::error!(error = ?error, "internal error");
+        }
+        let mut response = problem_response(&self.problem());
+        if matches!(self, ApiError::Unauthenticated | ApiError::InvalidCredentials) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+/// Turns actix's JSON body errors (bad syntax, wrong shape, wrong media type, too large) into
+/// problem+json instead of actix's plain text.
+pub fn json_error_handler(error: JsonPayloadError, _request: &HttpRequest) -> actix_web::Error {
+    let api_error = match &error {
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+        JsonPayloadError::Deserialize(inner) if inner.is_data() => {
+            ApiError::Malformed(format!("The JSON body does not have the expected shape: {inner}"))
+        }
+        JsonPayloadError::Deserialize(inner) => {
+            ApiError::Malformed(format!("The body is not valid JSON: {inner}"))
+        }
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::Malformed("The body is too large.".to_owned())
+        }
+        _ => ApiError::Malformed("The body could not be read.".to_owned()),
+    };
+    api_error.into()
+}
+
+/// Path parameter errors (e.g. a client id that is not a UUID) as problem+json.
+pub fn path_error_handler(error: PathError, _request: &HttpRequest) -> actix_web::Error {
+    ApiError::Malformed(format!("A path parameter is invalid: {error}")).into()
+}
+
+/// Query string errors as problem+json.
+pub fn query_error_handler(error: QueryPayloadError, _request: &HttpRequest) -> actix_web::Error {
+    ApiError::Malformed(format!("The query string is invalid: {error}")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let error = ApiError::Internal(anyhow::anyhow!("password column missing"));
+        let problem = error.problem();
+        assert_eq!(problem.status, 500);
+        assert_eq!(problem.detail, None);
+    }
+
+    #[test]
+    fn validation_errors_list_the_fields() {
+        let problem = ApiError::invalid("username", "required").problem();
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.errors[0].field, "username");
+    }
+}

@@ -1,0 +1,18 @@
+//! Kring's API server as a library: the binary in `main.rs` and the integration tests both
+//! build an `Application` from a `Config`.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod security;
+pub mod services;
+pub mod spa;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::{AppState, Application};

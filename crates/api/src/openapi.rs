@@ -1,0 +1,68 @@
+//! The OpenAPI document: tags and the bearer scheme here; paths and schemas are collected from
+//! the `#[utoipa::path]` handlers as they are registered.
+
+use actix_web::App;
+use kring_shared::{ErrorCode, FieldError, Problem};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kring API",
+        description = "The API of Kring, the client portal for Dutch care organisations. \
+Every error is an RFC 9457 `application/problem+json` body with a stable `code`. \
+Authenticate with `POST /api/auth/login` and send the access token as `Authorization: Bearer …`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+    ),
+    tags(
+        (name = "auth", description = "Logging in"),
+        (name = "account", description = "The signed-in user"),
+        (name = "clients", description = "A client's portal: start screen and features"),
+        (name = "operations", description = "Health probes for operators"),
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(Problem, ErrorCode, FieldError)),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from `POST /api/auth/login`."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The complete document, built from the same route registration the server uses.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::health::configure)
+        .service(scope("/api").configure(routes::api))
+        .split_for_parts();
+    api
+}
+
+/// The document as committed in `openapi/openapi.json`: pretty JSON with a final newline.
+pub fn openapi_json() -> anyhow::Result<String> {
+    let mut json = openapi().to_pretty_json()?;
+    json.push('\n');
+    Ok(json)
+}

@@ -1,0 +1,16 @@
+//! HTTP routes. Each resource has a `configure` that registers its handlers with `.service()`
+//! so utoipa-actix-web collects them into the OpenAPI document.
+
+pub mod auth;
+pub mod clients;
+pub mod health;
+pub mod me;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Everything under `/api`.
+pub fn api(cfg: &mut ServiceConfig) {
+    auth::configure(cfg);
+    me::configure(cfg);
+    clients::configure(cfg);
+}

@@ -1,0 +1,251 @@
+//! Demo data for trying Kring and for the browser tests: one organisation with the seeds'
+//! defaults, three clients with their networks, and a care team. Loading is idempotent: when the
+//! demo organisation exists nothing is written; otherwise everything is written in one
+//! transaction.
+
+use chrono::{NaiveDate, Utc};
+use kring_shared::Permission;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::password,
+    entities::{care_team_member, client, client_contact, organisation, user},
+};
+
+/// The password of every demo account. Demo data only; never use outside a demo.
+pub const DEMO_PASSWORD: &str = "Kring-Demo-2026";
+/// The slug of the demo organisation.
+pub const DEMO_ORGANISATION: &str = "demo";
+
+/// One demo login, for the README and the run command's output.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoLogin {
+    pub username: &'static str,
+    pub who: &'static str,
+}
+
+/// The demo logins, each with what it shows.
+pub const DEMO_LOGINS: [DemoLogin; 8] = [
+    DemoLogin { username: "marieke", who: "daughter and portal administrator of Johanna de Vries: all panels" },
+    DemoLogin { username: "pieter", who: "son of Johanna de Vries: Agenda and Berichten only" },
+    DemoLogin { username: "kees", who: "grandson of Johanna de Vries with no permission: sees only the photo" },
+    DemoLogin { username: "sandra", who: "mentor of Gerrit Bakker and of Johanna de Vries: switches between two clients" },
+    DemoLogin { username: "daan", who: "Daan Smit, a client who is his own portal administrator" },
+    DemoLogin { username: "fatima", who: "care worker, EVV in Johanna de Vries's care team" },
+    DemoLogin { username: "thomas", who: "care worker, persoonlijk begeleider" },
+    DemoLogin { username: "beheer", who: "organisation administrator" },
+];
+
+/// Whether loading wrote anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Loaded,
+    AlreadyPresent,
+}
+
+struct Person {
+    username: &'static str,
+    first_name: &'static str,
+    last_name: &'static str,
+    gender: &'static str,
+    mobile: &'static str,
+    kind: &'static str,
+}
+
+/// Loads the demo data unless it is there already.
+pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
+    let existing = organisation::Entity::find()
+        .filter(organisation::Column::Slug.eq(DEMO_ORGANISATION))
+        .one(db)
+        .await?;
+    if existing.is_some() {
+        return Ok(DemoOutcome::AlreadyPresent);
+    }
+    let password_hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let txn = db.begin().await?;
+    let org_id = Uuid::new_v4();
+    let now = Utc::now();
+    organisation::ActiveModel {
+        id: Set(org_id),
+        slug: Set(DEMO_ORGANISATION.to_owned()),
+        name: Set("Zorggroep De Linde".to_owned()),
+        logo_url: Set(None),
+        primary_colour: Set("#1d5b79".to_owned()),
+        help_url: Set(Some("https://www.zorggroepdelinde.nl/clientportaal".to_owned())),
+        panel_agenda_enabled: Set(true),
+        panel_messages_enabled: Set(true),
+        panel_dossier_enabled: Set(true),
+        panel_details_enabled: Set(true),
+        messages_to_care_allowed: Set(true),
+        lockout_threshold: Set(5),
+        reset_link_minutes: Set(10),
+        verification_code_minutes: Set(10),
+        trusted_device_days: Set(7),
+        idle_timeout_minutes: Set(30),
+        session_lifetime_hours: Set(12),
+        password_policy: Set("composition".to_owned()),
+        discharge_access_days: Set(7),
+        languages: Set("nl,en".to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+
+    let people = [
+        Person { username: "marieke", first_name: "Marieke", last_name: "de Vries", gender: "female", mobile: "+31612345601", kind: "person" },
+        Person { username: "pieter", first_name: "Pieter", last_name: "de Vries", gender: "male", mobile: "+31612345602", kind: "person" },
+        Person { username: "kees", first_name: "Kees", last_name: "de Vries", gender: "male", mobile: "+31612345603", kind: "person" },
+        Person { username: "sandra", first_name: "Sandra", last_name: "Visser", gender: "female", mobile: "+31612345604", kind: "person" },
+        Person { username: "daan", first_name: "Daan", last_name: "Smit", gender: "male", mobile: "+31612345605", kind: "person" },
+        Person { username: "fatima", first_name: "Fatima", last_name: "El Amrani", gender: "female", mobile: "+31612345606", kind: "care_worker" },
+        Person { username: "thomas", first_name: "Thomas", last_name: "Mulder", gender: "male", mobile: "+31612345607", kind: "care_worker" },
+        Person { username: "lotte", first_name: "Lotte", last_name: "de Jong", gender: "female", mobile: "+31612345608", kind: "care_worker" },
+        Person { username: "beheer", first_name: "Ingrid", last_name: "Hoekstra", gender: "female", mobile: "+31612345609", kind: "organisation_admin" },
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for person in &people {
+        let id = insert_user(&txn, org_id, person, &password_hash).await?;
+        ids.insert(person.username, id);
+    }
+    let id = |username: &str| {
+        ids.get(username)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))
+    };
+
+    let johanna = insert_client(&txn, org_id, "ECD-1001", "Johanna", "de Vries", date(1938, 4, 12)?).await?;
+    let gerrit = insert_client(&txn, org_id, "ECD-1002", "Gerrit", "Bakker", date(1941, 9, 3)?).await?;
+    let daan = insert_client(&txn, org_id, "ECD-1003", "Daan", "Smit", date(1991, 2, 27)?).await?;
+
+    use Permission::*;
+    link(&txn, johanna, id("marieke")?, "child", true, &[Messages, Agenda, Dossier, Details, Settings]).await?;
+    link(&txn, johanna, id("pieter")?, "child", false, &[Messages, Agenda]).await?;
+    link(&txn, johanna, id("kees")?, "grandchild", false, &[]).await?;
+    link(&txn, johanna, id("sandra")?, "mentor", false, &[Dossier, Details]).await?;
+    link(&txn, gerrit, id("sandra")?, "mentor", true, &[Messages, Agenda, Dossier, Details, Settings]).await?;
+    link(&txn, daan, id("daan")?, "self", true, &[Messages, Agenda, Dossier, Details, Settings]).await?;
+
+    team(&txn, johanna, id("fatima")?, "evv").await?;
+    team(&txn, johanna, id("thomas")?, "personal_supervisor").await?;
+    team(&txn, johanna, id("lotte")?, "care_assistant").await?;
+    team(&txn, gerrit, id("fatima")?, "evv").await?;
+    team(&txn, daan, id("thomas")?, "personal_supervisor").await?;
+
+    txn.commit().await?;
+    Ok(DemoOutcome::Loaded)
+}
+
+fn date(year: i32, month: u32, day: u32) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| anyhow::anyhow!("bad demo date"))
+}
+
+async fn insert_user(
+    txn: &DatabaseTransaction,
+    organisation_id: Uuid,
+    person: &Person,
+    password_hash: &str,
+) -> anyhow::Result<Uuid> {
+    let id = Uuid::new_v4();
+    user::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(organisation_id),
+        username: Set(person.username.to_owned()),
+        password_hash: Set(password_hash.to_owned()),
+        email: Set(format!("{}@demo.kring.nl", person.username)),
+        mobile: Set(Some(person.mobile.to_owned())),
+        first_name: Set(person.first_name.to_owned()),
+        last_name: Set(person.last_name.to_owned()),
+        gender: Set(Some(person.gender.to_owned())),
+        language: Set("nl".to_owned()),
+        kind: Set(person.kind.to_owned()),
+        must_change_password: Set(false),
+        username_chosen: Set(true),
+        failed_logins: Set(0),
+        locked_at: Set(None),
+        last_login_at: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(id)
+}
+
+async fn insert_client(
+    txn: &DatabaseTransaction,
+    organisation_id: Uuid,
+    external_id: &str,
+    first_name: &str,
+    last_name: &str,
+    birth_date: NaiveDate,
+) -> anyhow::Result<Uuid> {
+    let id = Uuid::new_v4();
+    client::ActiveModel {
+        id: Set(id),
+        organisation_id: Set(organisation_id),
+        external_id: Set(Some(external_id.to_owned())),
+        first_name: Set(first_name.to_owned()),
+        last_name: Set(last_name.to_owned()),
+        birth_date: Set(Some(birth_date)),
+        photo_url: Set(None),
+        status: Set("active".to_owned()),
+        discharged_on: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(id)
+}
+
+async fn link(
+    txn: &DatabaseTransaction,
+    client_id: Uuid,
+    user_id: Uuid,
+    relationship: &str,
+    is_primary_contact: bool,
+    permissions: &[Permission],
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let has = |permission| permissions.contains(&permission);
+    client_contact::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        client_id: Set(client_id),
+        user_id: Set(user_id),
+        relationship: Set(relationship.to_owned()),
+        is_primary_contact: Set(is_primary_contact),
+        perm_messages: Set(has(Permission::Messages)),
+        perm_agenda: Set(has(Permission::Agenda)),
+        perm_dossier: Set(has(Permission::Dossier)),
+        perm_details: Set(has(Permission::Details)),
+        perm_settings: Set(has(Permission::Settings)),
+        invitation_state: Set("accepted".to_owned()),
+        invited_at: Set(Some(now)),
+        responded_at: Set(Some(now)),
+        last_login_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+async fn team(
+    txn: &DatabaseTransaction,
+    client_id: Uuid,
+    care_worker_id: Uuid,
+    care_role: &str,
+) -> anyhow::Result<()> {
+    care_team_member::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        client_id: Set(client_id),
+        care_worker_id: Set(care_worker_id),
+        care_role: Set(care_role.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! `GET /api/me`: the signed-in user, their organisation and the clients they may open.
+
+use chrono::Utc;
+use kring_shared::me::{
+    AccountKind, ClientMembership, ClientSummary, Language, Me, OrganisationInfo, Relationship,
+    UserProfile,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::{
+    entities::{client, client_contact, organisation, user},
+    error::ApiError,
+    services::policy,
+};
+
+/// Maps a stored account kind.
+pub fn account_kind(kind: &str) -> AccountKind {
+    match kind {
+        "care_worker" => AccountKind::CareWorker,
+        "organisation_admin" => AccountKind::OrganisationAdmin,
+        _ => AccountKind::Person,
+    }
+}
+
+/// The API view of a client.
+pub fn client_summary(client: &client::Model) -> ClientSummary {
+    ClientSummary {
+        id: client.id,
+        first_name: client.first_name.clone(),
+        last_name: client.last_name.clone(),
+        birth_date: client.birth_date,
+        photo_url: client.photo_url.clone(),
+        discharged_on: client.discharged_on,
+    }
+}
+
+/// The API view of an organisation.
+pub fn organisation_info(organisation: &organisation::Model) -> OrganisationInfo {
+    OrganisationInfo {
+        id: organisation.id,
+        name: organisation.name.clone(),
+        help_url: organisation.help_url.clone(),
+        primary_colour: organisation.primary_colour.clone(),
+        languages: organisation
+            .languages
+            .split(',')
+            .map(|tag| Language::from_tag(tag.trim()))
+            .collect(),
+    }
+}
+
+/// Everything `GET /api/me` returns for `account`.
+pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, ApiError> {
+    let organisation = organisation::Entity::find_by_id(account.organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?;
+    let links = client_contact::Entity::find()
+        .filter(client_contact::Column::UserId.eq(account.id))
+        .filter(client_contact::Column::InvitationState.eq(policy::ACCEPTED))
+        .find_also_related(client::Entity)
+        .all(db)
+        .await?;
+    let today = Utc::now().date_naive();
+    let mut clients: Vec<ClientMembership> = links
+        .into_iter()
+        .filter_map(|(link, client)| client.map(|client| (link, client)))
+        .filter(|(_, client)| {
+            !policy::access_ended(
+                client.discharged_on,
+                organisation.discharge_access_days,
+                today,
+            )
+        })
+        .map(|(link, client)| ClientMembership {
+            client: client_summary(&client),
+            relationship: Relationship::parse(&link.relationship).unwrap_or(Relationship::Other),
+            is_primary_contact: link.is_primary_contact,
+            permissions: link.permissions(),
+        })
+        .collect();
+    clients.sort_by(|a, b| {
+        (&a.client.last_name, &a.client.first_name).cmp(&(&b.client.last_name, &b.client.first_name))
+    });
+    Ok(Me {
+        user: UserProfile {
+            id: account.id,
+            username: account.username.clone(),
+            first_name: account.first_name.clone(),
+            last_name: account.last_name.clone(),
+            email: account.email.clone(),
+            mobile: account.mobile.clone(),
+            language: Language::from_tag(&account.language),
+            kind: account_kind(&account.kind),
+            last_login_at: account.last_login_at,
+        },
+        organisation: organisation_info(&organisation),
+        clients,
+    })
+}

@@ -1,0 +1,130 @@
+//! Builds the application: connects and migrates the database, loads keys and the SPA, binds
+//! the listener (port 0 in tests) and assembles the actix app.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_cors::Cors;
+use actix_web::{App, HttpServer, dev::Server, middleware::from_fn, web};
+use actix_web_prom::PrometheusMetricsBuilder;
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    auth::{TokenService, keys},
+    config::Config,
+    db,
+    error::{json_error_handler, path_error_handler, query_error_handler},
+    openapi, routes,
+    security::{self, RouteTable, SecurityPolicy},
+    spa::Spa,
+};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub tokens: TokenService,
+    pub config: Arc<Config>,
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Connects, migrates and binds according to `config`.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create data dir {}", config.data_dir.display()))?;
+        let db = db::connect(&config.database_url())
+            .await
+            .context("cannot connect to the database")?;
+        db::migrate(&db).await.context("migrations failed")?;
+        let secret = keys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let tokens = TokenService::new(&secret, config.access_token_seconds());
+        let listener = TcpListener::bind(&config.listen)
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            db: db.clone(),
+            tokens,
+            config: Arc::new(config),
+        };
+        let server = run(listener, state)?;
+        Ok(Application { port, server, db })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database connection (tests use it to arrange data).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let spec = openapi::openapi();
+    let routes = web::Data::new(RouteTable::from_openapi(&spec));
+    let spa = Spa::load(&state.config.web_dir);
+    let policy = web::Data::new(SecurityPolicy::new(&spa.inline_script_hashes())?);
+    let spa = web::Data::new(spa);
+    let origins = state.config.cors_allowed_origins.items();
+    let metrics = PrometheusMetricsBuilder::new("kring")
+        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|error| anyhow::anyhow!("metrics setup failed: {error}"))?;
+    let state = web::Data::new(state);
+
+    let server = HttpServer::new(move || {
+        let cors = origins.iter().fold(
+            Cors::default()
+                .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+                .allowed_headers(["authorization", "content-type"])
+                .max_age(3600),
+            |cors, origin| cors.allowed_origin(origin),
+        );
+        App::new()
+            .wrap(cors)
+            .wrap(from_fn(security::headers))
+            .wrap(metrics.clone())
+            .wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .app_data(routes.clone())
+            .app_data(spa.clone())
+            .app_data(policy.clone())
+            .app_data(web::JsonConfig::default().limit(256 * 1024).error_handler(json_error_handler))
+            .app_data(web::PathConfig::default().error_handler(path_error_handler))
+            .app_data(web::QueryConfig::default().error_handler(query_error_handler))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
+            .route("/docs", web::get().to(redirect_to_docs))
+            .into_utoipa_app()
+            .configure(routes::health::configure)
+            .service(scope("/api").configure(routes::api))
+            .into_app()
+            .default_service(web::to(security::fallback))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+async fn redirect_to_docs() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
+}

@@ -1,0 +1,16 @@
+//! Kring's database schema as sea-orm migrations. Every migration has a `down`; they run at
+//! server start and with `kring migrate`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_core_schema;
+
+/// Applies Kring's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_core_schema::Migration)]
+    }
+}
