@@ -86,6 +86,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let metrics = PrometheusMetricsBuilder::new("kring")
         .endpoint("/metrics")
         .mask_unmatched_patterns("UNMATCHED")
+        .exclude_regex("^/docs")
         .build()
         .map_err(|error| anyhow::anyhow!("metrics setup failed: {error}"))?;
     let state = web::Data::new(state);

@@ -1,6 +1,6 @@
 //! `POST /api/auth/login`.
 
-use actix_web::{HttpRequest, http::header, post, web};
+use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
 use kring_shared::{
     Problem,
     auth::{LoginRequest, LoginResponse},
@@ -8,13 +8,14 @@ use kring_shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
+    auth::AuthUser,
     error::ApiError,
     services::auth::{self, ClientInfo},
     startup::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login);
+    cfg.service(login).service(logout);
 }
 
 /// Log in with username and password.
@@ -58,4 +59,20 @@ async fn login(
     )
     .await?;
     Ok(web::Json(LoginResponse::Authenticated(token)))
+}
+
+/// Log out: ends the session on the server, so its access token stops working at once.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The session has ended"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+async fn logout(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, ApiError> {
+    auth::logout(&state.db, auth.session_id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -121,6 +121,18 @@ pub async fn login(
     })
 }
 
+/// Ends `session_id` at once: every access token issued for it stops working.
+pub async fn logout(db: &DatabaseConnection, session_id: Uuid) -> Result<(), ApiError> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    tracing::info!(event = "logout", session_id = %session_id, "session ended");
+    Ok(())
+}
+
 fn truncate(value: &str, max_chars: usize) -> String {
     value.chars().take(max_chars).collect()
 }

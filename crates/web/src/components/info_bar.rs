@@ -1,0 +1,108 @@
+//! The info bar at the top of every signed-in page: Start, Meldingen, Informatie, the user's
+//! name menu, the language switch and Uitloggen (with a confirmation).
+
+use leptos::{html, prelude::*};
+use leptos_router::hooks::use_navigate;
+
+use crate::{components::language_switch::LanguageSwitch, i18n::use_i18n, session::use_session};
+
+#[component]
+pub fn InfoBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let dialog = NodeRef::<html::Dialog>::new();
+
+    let organisation = move || {
+        session
+            .data
+            .with(|data| data.as_ref().map(|data| data.me.organisation.name.clone()))
+            .unwrap_or_default()
+    };
+    let help_url = move || {
+        session
+            .data
+            .with(|data| data.as_ref().and_then(|data| data.me.organisation.help_url.clone()))
+    };
+    let user_name = move || {
+        session
+            .data
+            .with(|data| {
+                data.as_ref()
+                    .map(|data| format!("{} {}", data.me.user.first_name, data.me.user.last_name))
+            })
+            .unwrap_or_default()
+    };
+
+    let open_logout = move |_| {
+        if let Some(dialog) = dialog.get() {
+            let _ = dialog.show_modal();
+        }
+    };
+    let close_logout = move |_| {
+        if let Some(dialog) = dialog.get() {
+            dialog.close();
+        }
+    };
+    let confirm_logout = move |_| {
+        if let Some(dialog) = dialog.get() {
+            dialog.close();
+        }
+        if let Some(api) = session.data.with_untracked(|data| data.as_ref().map(|data| data.api.clone())) {
+            leptos::task::spawn_local(async move {
+                // The local session ends whatever the server says; a failed call only means
+                // the token expires by itself within minutes.
+                let _ = api.logout().await;
+            });
+        }
+        session.sign_out();
+        navigate("/inloggen", Default::default());
+    };
+
+    view! {
+        <header class="infobar">
+            <span class="brand">{organisation}</span>
+            <nav aria-label=move || i18n.t("nav.label")>
+                <ul class="infobar-items">
+                    <li><a href="/start">{move || i18n.t("nav.start")}</a></li>
+                    <li><a href="/meldingen">{move || i18n.t("nav.notifications")}</a></li>
+                    {move || help_url().map(|url| view! {
+                        <li>
+                            <a href=url target="_blank" rel="noopener noreferrer">
+                                {move || i18n.t("nav.help")}
+                                <span class="visually-hidden">" " {move || i18n.t("nav.help_new_window")}</span>
+                            </a>
+                        </li>
+                    })}
+                    <li>
+                        <details class="user-menu">
+                            <summary aria-label=move || i18n.t_with("nav.menu_of", &user_name())>
+                                {user_name}
+                            </summary>
+                            <ul>
+                                <li><a href="/profiel">{move || i18n.t("nav.profile")}</a></li>
+                            </ul>
+                        </details>
+                    </li>
+                    <li><LanguageSwitch/></li>
+                    <li>
+                        <button type="button" class="button-quiet" on:click=open_logout>
+                            {move || i18n.t("nav.logout")}
+                        </button>
+                    </li>
+                </ul>
+            </nav>
+        </header>
+        <dialog node_ref=dialog class="dialog" aria-labelledby="logout-question">
+            <p id="logout-question" class="dialog-question">{move || i18n.t("logout.question")}</p>
+            <div class="dialog-actions">
+                <button type="button" class="button-primary" on:click=confirm_logout>
+                    {move || i18n.t("logout.yes")}
+                </button>
+                <button type="button" class="button-secondary" autofocus on:click=close_logout>
+                    {move || i18n.t("logout.no")}
+                </button>
+            </div>
+        </dialog>
+    }
+}

@@ -1,0 +1,184 @@
+//! Every user-visible string, in Dutch (the default) and English. The catalogs are plain
+//! `key = text` files; a test checks both have the same keys and that every key the code asks
+//! for exists.
+
+use std::{collections::HashMap, sync::OnceLock};
+
+use kring_shared::me::Language;
+use leptos::prelude::*;
+
+const NL: &str = include_str!("nl.txt");
+const EN: &str = include_str!("en.txt");
+
+/// Parses a catalog into key → text.
+pub fn parse(catalog: &'static str) -> HashMap<&'static str, &'static str> {
+    catalog
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_once(" = "))
+        .map(|(key, text)| (key.trim(), text.trim()))
+        .collect()
+}
+
+fn catalog(language: Language) -> &'static HashMap<&'static str, &'static str> {
+    static NL_MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    static EN_MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    match language {
+        Language::Nl => NL_MAP.get_or_init(|| parse(NL)),
+        Language::En => EN_MAP.get_or_init(|| parse(EN)),
+    }
+}
+
+/// The text for `key` in `language`; the key itself when missing (the test prevents that).
+pub fn text(language: Language, key: &'static str) -> &'static str {
+    catalog(language).get(key).copied().unwrap_or(key)
+}
+
+/// The interface language, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub language: RwSignal<Language>,
+}
+
+const STORAGE_KEY: &str = "kring.language";
+
+impl I18n {
+    /// Starts in the language chosen before on this device, else Dutch.
+    pub fn new() -> I18n {
+        let stored = local_storage()
+            .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
+            .map(|tag| Language::from_tag(&tag))
+            .unwrap_or_default();
+        set_document_language(stored);
+        I18n {
+            language: RwSignal::new(stored),
+        }
+    }
+
+    /// The text for `key` in the current language (reactive).
+    pub fn t(&self, key: &'static str) -> &'static str {
+        text(self.language.get(), key)
+    }
+
+    /// The text for `key` with `{name}` replaced (reactive).
+    pub fn t_with(&self, key: &'static str, name: &str) -> String {
+        self.t(key).replace("{name}", name)
+    }
+
+    /// Switches language and remembers the choice on this device.
+    pub fn set(&self, language: Language) {
+        self.language.set(language);
+        set_document_language(language);
+        if let Some(storage) = local_storage() {
+            // Failing to remember the choice is harmless; the switch itself worked.
+            let _ = storage.set_item(STORAGE_KEY, language.as_str());
+        }
+    }
+}
+
+impl Default for I18n {
+    fn default() -> Self {
+        I18n::new()
+    }
+}
+
+/// The language context.
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_else(I18n::new)
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn set_document_language(language: Language) {
+    if let Some(root) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+    {
+        let _ = root.set_attribute("lang", language.as_str());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(catalog: &'static str) -> BTreeSet<&'static str> {
+        parse(catalog).into_keys().collect()
+    }
+
+    #[test]
+    fn dutch_and_english_have_the_same_keys() {
+        let nl = keys(NL);
+        let en = keys(EN);
+        let missing_in_en: Vec<_> = nl.difference(&en).collect();
+        let missing_in_nl: Vec<_> = en.difference(&nl).collect();
+        assert!(missing_in_en.is_empty(), "missing in en.txt: {missing_in_en:?}");
+        assert!(missing_in_nl.is_empty(), "missing in nl.txt: {missing_in_nl:?}");
+    }
+
+    #[test]
+    fn no_text_is_empty() {
+        for (language, catalog) in [("nl", NL), ("en", EN)] {
+            for (key, text) in parse(catalog) {
+                assert!(!text.is_empty(), "{language}: {key} is empty");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_the_code_exists() {
+        let nl = keys(NL);
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut missing = Vec::new();
+        let mut found = 0;
+        for path in rust_files(std::path::Path::new(src)) {
+            let code = std::fs::read_to_string(&path).unwrap();
+            for key in used_keys(&code) {
+                found += 1;
+                if !nl.contains(key.as_str()) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(found > 20, "the scan found only {found} keys; is it broken?");
+        assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
+    }
+
+    fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(rust_files(&path));
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    /// String literals that look like catalog keys: a known namespace, a dot, a name.
+    fn used_keys(code: &str) -> Vec<String> {
+        const NAMESPACES: [&str; 12] = [
+            "app", "a11y", "lang", "nav", "login", "error", "start", "panel", "logout",
+            "notfound", "notifications", "profile",
+        ];
+        code.split(char::from(34))
+            .skip(1)
+            .step_by(2)
+            .filter(|literal| {
+                literal.split_once('.').is_some_and(|(namespace, name)| {
+                    NAMESPACES.contains(&namespace)
+                        && !name.is_empty()
+                        && !name.ends_with('.')
+                        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                })
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+}

@@ -1,0 +1,19 @@
+//! The page for any unknown address.
+
+use leptos::prelude::*;
+
+use crate::{components::shell::Shell, i18n::use_i18n};
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Shell title="notfound.title">
+            <div class="page-text">
+                <h1>{move || i18n.t("notfound.title")}</h1>
+                <p>{move || i18n.t("notfound.text")}</p>
+                <p><a class="button-primary" href="/start">{move || i18n.t("notfound.home")}</a></p>
+            </div>
+        </Shell>
+    }
+}

@@ -1,0 +1,272 @@
+//! *Startscherm*: the client's photo in the middle and a coloured panel per feature the user may
+//! see. A person with several clients picks one, and switches by clicking the photo.
+
+use kring_shared::{
+    PanelKind,
+    home::{HomeView, Panel, PanelStatus},
+    me::ClientMembership,
+};
+use leptos::{html, prelude::*};
+use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
+
+use crate::{
+    api::ApiFailure,
+    components::{
+        avatar::{Avatar, full_name},
+        shell::Shell,
+    },
+    i18n::use_i18n,
+    session::use_session,
+};
+
+/// The catalog key of a panel's title.
+pub fn panel_title(kind: PanelKind) -> &'static str {
+    match kind {
+        PanelKind::Agenda => "panel.agenda",
+        PanelKind::Messages => "panel.messages",
+        PanelKind::Dossier => "panel.dossier",
+        PanelKind::Details => "panel.details",
+    }
+}
+
+#[component]
+pub fn StartPage() -> impl IntoView {
+    view! {
+        <Shell title="start.title" protected=true>
+            <StartContent/>
+        </Shell>
+    }
+}
+
+#[component]
+fn StartContent() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let clients = move || {
+        session
+            .data
+            .with(|data| data.as_ref().map(|data| data.me.clients.clone()))
+            .unwrap_or_default()
+    };
+    move || {
+        let clients = clients();
+        match (clients.len(), session.current_client.get()) {
+            (0, _) => view! {
+                <div class="page-text">
+                    <h1>{move || i18n.t("start.title")}</h1>
+                    <p>{move || i18n.t("start.no_clients")}</p>
+                </div>
+            }
+            .into_any(),
+            (_, None) => view! {
+                <div class="page-text">
+                    <h1>{move || i18n.t("start.choose_client")}</h1>
+                    <p>{move || i18n.t("start.choose_intro")}</p>
+                    <ClientList clients=clients on_choose=Callback::new(|_| ())/>
+                </div>
+            }
+            .into_any(),
+            (_, Some(client_id)) => view! { <Home client_id=client_id/> }.into_any(),
+        }
+    }
+}
+
+/// Buttons, one per client; choosing sets the current client.
+#[component]
+fn ClientList(clients: Vec<ClientMembership>, on_choose: Callback<Uuid>) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <ul class="client-list">
+            {clients
+                .into_iter()
+                .map(|membership| {
+                    let id = membership.client.id;
+                    let name = full_name(&membership.client);
+                    view! {
+                        <li>
+                            <button
+                                type="button"
+                                class="client-choice"
+                                on:click=move |_| {
+                                    session.current_client.set(Some(id));
+                                    on_choose.run(id);
+                                }
+                            >
+                                <Avatar client=membership.client.clone() small=true/>
+                                <span>{name}</span>
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn Home(client_id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let home = LocalResource::new(move || {
+        let api = session
+            .data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()));
+        async move {
+            match api {
+                Some(api) => api.home(client_id).await,
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    // An expired or revoked session sends the user back to the login page.
+    Effect::new(move || {
+        if let Some(Err(failure)) = home.get() {
+            if failure.code() == Some(kring_shared::ErrorCode::AuthenticationRequired) {
+                session.sign_out();
+                navigate("/inloggen?terug=/start", Default::default());
+            }
+        }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
+            {move || home.get().map(|result| match result {
+                Ok(view) => view! { <HomeScreen home=view/> }.into_any(),
+                Err(failure) => view! {
+                    <p class="form-error" role="alert">{move || i18n.t(failure.message_key())}</p>
+                }
+                .into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HomeScreen(home: HomeView) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let chooser = NodeRef::<html::Dialog>::new();
+    let name = full_name(&home.client);
+    let several = session
+        .data
+        .with_untracked(|data| data.as_ref().map(|data| data.me.clients.len() > 1))
+        .unwrap_or(false);
+    let only_photo = home.panels.is_empty();
+    let clients = session
+        .data
+        .with_untracked(|data| data.as_ref().map(|data| data.me.clients.clone()))
+        .unwrap_or_default();
+    let heading_name = name.clone();
+    let notice_name = name.clone();
+    let photo_name = name.clone();
+    let client = home.client.clone();
+    let discharged = home.client.discharged_on.map(|date| date.format("%d-%m-%Y").to_string());
+
+    let photo = if several {
+        view! {
+            <button
+                type="button"
+                class="client-photo client-photo-switch"
+                aria-label=move || i18n.t_with("start.switch_client", &photo_name)
+                on:click=move |_| {
+                    if let Some(dialog) = chooser.get() {
+                        let _ = dialog.show_modal();
+                    }
+                }
+            >
+                <Avatar client=client.clone()/>
+                <span class="client-name">{name.clone()}</span>
+            </button>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="client-photo">
+                <Avatar client=client.clone()/>
+                <span class="client-name">{name.clone()}</span>
+            </div>
+        }
+        .into_any()
+    };
+
+    view! {
+        <h1 class="visually-hidden">{move || format!("{} – {}", i18n.t("start.title"), heading_name)}</h1>
+        {discharged.map(|date| {
+            let name = notice_name.clone();
+            view! {
+                <p class="banner" role="status">
+                    {move || i18n.t_with("start.discharged", &name).replace("{date}", &date)}
+                </p>
+            }
+        })}
+        <div class="home" class:home-only-photo=only_photo>
+            <div class="home-photo">{photo}</div>
+            {home.panels.into_iter().map(|panel| view! { <PanelCard panel=panel/> }).collect_view()}
+        </div>
+        {only_photo.then(|| view! {
+            <p class="notice">{move || i18n.t_with("start.only_photo", &notice_name)}</p>
+        })}
+        {several.then(|| view! {
+            <dialog node_ref=chooser class="dialog" aria-labelledby="choose-client-title">
+                <h2 id="choose-client-title">{move || i18n.t("start.choose_client")}</h2>
+                <ClientList
+                    clients=clients.clone()
+                    on_choose=Callback::new(move |_| {
+                        if let Some(dialog) = chooser.get_untracked() {
+                            dialog.close();
+                        }
+                    })
+                />
+                <div class="dialog-actions">
+                    <button
+                        type="button"
+                        class="button-secondary"
+                        on:click=move |_| {
+                            if let Some(dialog) = chooser.get_untracked() {
+                                dialog.close();
+                            }
+                        }
+                    >
+                        {move || i18n.t("start.close")}
+                    </button>
+                </div>
+            </dialog>
+        })}
+    }
+}
+
+#[component]
+fn PanelCard(panel: Panel) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = panel.kind.as_str();
+    let heading_id = format!("panel-{kind}-title");
+    let body = match (panel.status, panel.items.is_empty()) {
+        (PanelStatus::NotYetAvailable, _) => view! {
+            <p class="panel-note">{move || i18n.t("panel.not_yet_available")}</p>
+        }
+        .into_any(),
+        (PanelStatus::Ready, true) => view! {
+            <p class="panel-note">{move || i18n.t("panel.empty")}</p>
+        }
+        .into_any(),
+        (PanelStatus::Ready, false) => view! {
+            <ul class="panel-items">
+                {panel.items.into_iter().map(|item| view! {
+                    <li>
+                        <span class="panel-item-title">{item.title}</span>
+                        {item.subtitle.map(|subtitle| view! { <span class="panel-item-sub">{subtitle}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class=format!("panel panel-{kind}") aria-labelledby=labelled_by data-panel=kind>
+            <h2 id=heading_id>{move || i18n.t(panel_title(panel.kind))}</h2>
+            {body}
+        </section>
+    }
+}

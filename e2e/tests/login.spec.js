@@ -1,0 +1,77 @@
+// Inloggen: success, failure and validation, in Dutch, accessible at every size.
+const { test, expect } = require('@playwright/test');
+const { login, expectAccessible, snapshot } = require('./helpers');
+
+test('the login page is in Dutch and accessible', async ({ page }, testInfo) => {
+  await page.goto('/inloggen');
+  await expect(page.getByRole('heading', { level: 1, name: 'Inloggen' })).toBeVisible();
+  await expect(page).toHaveTitle('Inloggen – Kring');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'login');
+});
+
+test('a wrong password gets a clear Dutch message and the user stays on the login page', async ({ page }, testInfo) => {
+  await login(page, 'marieke', 'Verkeerd-wachtwoord-1');
+  await expect(page.getByRole('alert')).toHaveText(/gebruikersnaam of het wachtwoord klopt niet/);
+  await expect(page).toHaveURL(/\/inloggen/);
+  await expect(page.getByLabel('Wachtwoord', { exact: true })).toHaveValue('');
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'login-failed');
+});
+
+test('an unknown user gets the same message as a wrong password', async ({ page }) => {
+  await login(page, 'niemand-bekend', 'Kring-Demo-2026');
+  await expect(page.getByRole('alert')).toHaveText(/gebruikersnaam of het wachtwoord klopt niet/);
+});
+
+test('empty fields are named before anything is sent', async ({ page }) => {
+  await page.goto('/inloggen');
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByText('Vul uw gebruikersnaam in.')).toBeVisible();
+  await expect(page.getByLabel('Gebruikersnaam')).toBeFocused();
+  await expect(page.getByLabel('Gebruikersnaam')).toHaveAttribute('aria-invalid', 'true');
+});
+
+test('a signed-in user lands on the start screen with the info bar', async ({ page }, testInfo) => {
+  await login(page, 'marieke');
+  await expect(page).toHaveURL(/\/start$/);
+  const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+  await expect(nav.getByRole('link', { name: 'Start' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Meldingen' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: /Informatie/ })).toHaveAttribute('href', /zorggroepdelinde/);
+  await expect(nav.getByText('Marieke de Vries')).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'start-marieke');
+});
+
+test('a deep link asks for a login first and then opens the page asked for', async ({ page }) => {
+  await page.goto('/profiel');
+  await expect(page).toHaveURL(/\/inloggen\?terug=\/profiel/);
+  await page.getByLabel('Gebruikersnaam').fill('pieter');
+  await page.getByLabel('Wachtwoord', { exact: true }).fill('Kring-Demo-2026');
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page).toHaveURL(/\/profiel$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Profielinstellingen' })).toBeVisible();
+  await expect(page.getByText('pieter@demo.kring.nl')).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('logging out asks for confirmation and ends the session', async ({ page }, testInfo) => {
+  await login(page, 'marieke');
+  await expect(page).toHaveURL(/\/start$/);
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Weet u zeker dat u wilt uitloggen?' });
+  await expect(dialog).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'logout-confirm');
+  await dialog.getByRole('button', { name: 'Nee' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page).toHaveURL(/\/start$/);
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await dialog.getByRole('button', { name: 'Ja, uitloggen' }).click();
+  await expect(page).toHaveURL(/\/inloggen$/);
+  await page.goto('/start');
+  await expect(page).toHaveURL(/\/inloggen/);
+});

@@ -1,0 +1,63 @@
+// The start screen shows exactly the panels a person's permissions allow.
+const { test, expect } = require('@playwright/test');
+const { login, expectAccessible, snapshot, visiblePanels } = require('./helpers');
+
+test('a portal administrator sees all four panels around the photo', async ({ page }, testInfo) => {
+  await login(page, 'marieke');
+  expect(await visiblePanels(page)).toEqual(['agenda', 'messages', 'dossier', 'details']);
+  for (const title of ['Agenda', 'Berichten', 'Dossier', 'Gegevens']) {
+    await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
+  }
+  await expect(page.locator('.client-name')).toHaveText('Johanna de Vries');
+  await expect(page.getByText('Dit onderdeel komt binnenkort.').first()).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'start-all-panels');
+});
+
+test('a contact with Berichten and Afspraken sees only those two panels', async ({ page }, testInfo) => {
+  await login(page, 'pieter');
+  expect(await visiblePanels(page)).toEqual(['agenda', 'messages']);
+  await expect(page.getByRole('heading', { level: 2, name: 'Dossier' })).toHaveCount(0);
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'start-two-panels');
+});
+
+test('a contact without permissions sees only the photo and is told why', async ({ page }, testInfo) => {
+  await login(page, 'kees');
+  expect(await visiblePanels(page)).toEqual([]);
+  await expect(page.getByText('U ziet alleen de foto van Johanna de Vries.')).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'start-only-photo');
+});
+
+test('a client who is their own administrator sees their own portal', async ({ page }) => {
+  await login(page, 'daan');
+  expect(await visiblePanels(page)).toEqual(['agenda', 'messages', 'dossier', 'details']);
+  await expect(page.locator('.client-name')).toHaveText('Daan Smit');
+});
+
+test('a person with two clients chooses one and switches via the photo', async ({ page }, testInfo) => {
+  await login(page, 'sandra');
+  await expect(page.getByRole('heading', { level: 1, name: 'Kies een cliënt' })).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'choose-client');
+  await page.getByRole('button', { name: 'Gerrit Bakker' }).click();
+  expect(await visiblePanels(page)).toEqual(['agenda', 'messages', 'dossier', 'details']);
+  await expect(page.locator('.client-name')).toHaveText('Gerrit Bakker');
+
+  await page.getByRole('button', { name: /Andere cliënt kiezen/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Kies een cliënt' });
+  await expect(dialog).toBeVisible();
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Johanna de Vries' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.locator('.client-name')).toHaveText('Johanna de Vries');
+  expect(await visiblePanels(page)).toEqual(['dossier', 'details']);
+  await snapshot(page, testInfo, 'switched-client');
+});
+
+test('a care worker without client portals is told so', async ({ page }) => {
+  await login(page, 'fatima');
+  await expect(page.getByText('Er is nog geen cliëntportaal aan uw account gekoppeld.')).toBeVisible();
+  await expectAccessible(page);
+});
