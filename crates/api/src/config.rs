@@ -88,7 +88,9 @@ impl Default for Config {
 impl Config {
     /// Reads defaults < `file` (or `kring.toml` when present) < `KRING_*` env vars.
     pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
-        let file = file.map(Path::to_path_buf).unwrap_or_else(|| "kring.toml".into());
+        let file = file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| "kring.toml".into());
         let config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::prefixed("KRING_"))

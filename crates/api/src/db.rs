@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
+use migration::MigratorTrait;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
-use migration::MigratorTrait;
 
 /// Connects to `url`. SQLite gets WAL, `synchronous = FULL` (an acknowledged write survives a
 /// power cut), foreign keys and a busy timeout on every pooled connection.

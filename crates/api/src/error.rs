@@ -106,7 +106,10 @@ impl ResponseError for ApiError {
             tracing::error!(error = ?error, "internal error");
         }
         let mut response = problem_response(&self.problem());
-        if matches!(self, ApiError::Unauthenticated | ApiError::InvalidCredentials) {
+        if matches!(
+            self,
+            ApiError::Unauthenticated | ApiError::InvalidCredentials
+        ) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer"),
@@ -121,9 +124,9 @@ impl ResponseError for ApiError {
 pub fn json_error_handler(error: JsonPayloadError, _request: &HttpRequest) -> actix_web::Error {
     let api_error = match &error {
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-        JsonPayloadError::Deserialize(inner) if inner.is_data() => {
-            ApiError::Malformed(format!("The JSON body does not have the expected shape: {inner}"))
-        }
+        JsonPayloadError::Deserialize(inner) if inner.is_data() => ApiError::Malformed(format!(
+            "The JSON body does not have the expected shape: {inner}"
+        )),
         JsonPayloadError::Deserialize(inner) => {
             ApiError::Malformed(format!("The body is not valid JSON: {inner}"))
         }

@@ -13,7 +13,11 @@ use kring_api::{
 };
 
 #[derive(Parser)]
-#[command(name = "kring", version, about = "Kring, the client portal for care organisations")]
+#[command(
+    name = "kring",
+    version,
+    about = "Kring, the client portal for care organisations"
+)]
 struct Cli {
     /// A TOML config file (default: ./kring.toml when present).
     #[arg(long, global = true)]
@@ -44,7 +48,8 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let mut config = Config::load(cli.config.as_deref()).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let mut config =
+        Config::load(cli.config.as_deref()).map_err(|error| anyhow::anyhow!("{error}"))?;
     if let Some(format) = cli.log_format {
         config.log_format = format;
     }

@@ -48,13 +48,15 @@ impl SecurityPolicy {
 }
 
 fn is_api_path(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
+    path == "/api"
+        || path.starts_with("/api/")
+        || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
 fn is_hashed_asset(path: &str) -> bool {
     // trunk names built assets `name-<16 hex digits>.ext`.
     path.rsplit('/').next().is_some_and(|file| {
-        file.split(['-', '.'])
+        file.split(['-', '.', '_'])
             .any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
     })
 }
@@ -76,9 +78,15 @@ pub async fn headers(
         };
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(
         header::HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
@@ -195,11 +203,17 @@ mod tests {
     fn templated_paths_match_any_single_segment() {
         let table = RouteTable {
             routes: vec![(
-                "/api/clients/{client_id}/home".split('/').map(str::to_owned).collect(),
+                "/api/clients/{client_id}/home"
+                    .split('/')
+                    .map(str::to_owned)
+                    .collect(),
                 vec![Method::GET],
             )],
         };
-        assert_eq!(table.allowed("/api/clients/abc/home"), Some(vec![Method::GET]));
+        assert_eq!(
+            table.allowed("/api/clients/abc/home"),
+            Some(vec![Method::GET])
+        );
         assert_eq!(table.allowed("/api/clients//home"), None);
         assert_eq!(table.allowed("/api/clients/abc/home/x"), None);
     }

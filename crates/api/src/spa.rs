@@ -39,7 +39,12 @@ impl Spa {
             .map(inline_scripts)
             .unwrap_or_default()
             .into_iter()
-            .map(|script| format!("sha256-{}", STANDARD.encode(Sha256::digest(script.as_bytes()))))
+            .map(|script| {
+                format!(
+                    "sha256-{}",
+                    STANDARD.encode(Sha256::digest(script.as_bytes()))
+                )
+            })
             .collect()
     }
 
@@ -89,10 +94,14 @@ fn inline_scripts(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..tag_end];
         let body_and_more = &after[tag_end + 1..];
-        let Some(close) = body_and_more.find("</script>") else { break };
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
         if !tag.contains(" src=") {
             scripts.push(body_and_more[..close].to_owned());
         }

@@ -108,7 +108,11 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(routes.clone())
             .app_data(spa.clone())
             .app_data(policy.clone())
-            .app_data(web::JsonConfig::default().limit(256 * 1024).error_handler(json_error_handler))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(256 * 1024)
+                    .error_handler(json_error_handler),
+            )
             .app_data(web::PathConfig::default().error_handler(path_error_handler))
             .app_data(web::QueryConfig::default().error_handler(query_error_handler))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", spec.clone()))

@@ -218,7 +218,10 @@ mod tests {
         for relationship in Relationship::ALL {
             let json = serde_json::to_string(&relationship).unwrap();
             assert_eq!(json, format!("\"{}\"", relationship.as_str()));
-            assert_eq!(Relationship::parse(relationship.as_str()), Some(relationship));
+            assert_eq!(
+                Relationship::parse(relationship.as_str()),
+                Some(relationship)
+            );
         }
         assert_eq!(Relationship::parse("stranger"), None);
     }

@@ -63,6 +63,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_malformed_stored_hash_never_matches() {
-        assert!(!verify("x".to_owned(), "not-a-hash".to_owned()).await.unwrap());
+        assert!(
+            !verify("x".to_owned(), "not-a-hash".to_owned())
+                .await
+                .unwrap()
+        );
     }
 }

@@ -71,7 +71,11 @@ impl TokenService {
             exp: now + i64::from(self.lifetime_seconds),
             typ: ACCESS.to_owned(),
         };
-        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// The claims of a valid access token, or `None`.
@@ -119,7 +123,12 @@ mod tests {
             exp: now - 1800,
             typ: ACCESS.into(),
         };
-        let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&[42u8; 64])).unwrap();
+        let token = encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&[42u8; 64]),
+        )
+        .unwrap();
         assert!(service().verify(&token).is_none());
     }
 
@@ -144,7 +153,12 @@ mod tests {
             exp: now + 60,
             typ: "refresh".into(),
         };
-        let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&[42u8; 64])).unwrap();
+        let token = encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&[42u8; 64]),
+        )
+        .unwrap();
         assert!(service().verify(&token).is_none());
     }
 }

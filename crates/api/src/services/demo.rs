@@ -30,14 +30,38 @@ pub struct DemoLogin {
 
 /// The demo logins, each with what it shows.
 pub const DEMO_LOGINS: [DemoLogin; 8] = [
-    DemoLogin { username: "marieke", who: "daughter and portal administrator of Johanna de Vries: all panels" },
-    DemoLogin { username: "pieter", who: "son of Johanna de Vries: Agenda and Berichten only" },
-    DemoLogin { username: "kees", who: "grandson of Johanna de Vries with no permission: sees only the photo" },
-    DemoLogin { username: "sandra", who: "mentor of Gerrit Bakker and of Johanna de Vries: switches between two clients" },
-    DemoLogin { username: "daan", who: "Daan Smit, a client who is his own portal administrator" },
-    DemoLogin { username: "fatima", who: "care worker, EVV in Johanna de Vries's care team" },
-    DemoLogin { username: "thomas", who: "care worker, persoonlijk begeleider" },
-    DemoLogin { username: "beheer", who: "organisation administrator" },
+    DemoLogin {
+        username: "marieke",
+        who: "daughter and portal administrator of Johanna de Vries: all panels",
+    },
+    DemoLogin {
+        username: "pieter",
+        who: "son of Johanna de Vries: Agenda and Berichten only",
+    },
+    DemoLogin {
+        username: "kees",
+        who: "grandson of Johanna de Vries with no permission: sees only the photo",
+    },
+    DemoLogin {
+        username: "sandra",
+        who: "mentor of Gerrit Bakker and of Johanna de Vries: switches between two clients",
+    },
+    DemoLogin {
+        username: "daan",
+        who: "Daan Smit, a client who is his own portal administrator",
+    },
+    DemoLogin {
+        username: "fatima",
+        who: "care worker, EVV in Johanna de Vries's care team",
+    },
+    DemoLogin {
+        username: "thomas",
+        who: "care worker, persoonlijk begeleider",
+    },
+    DemoLogin {
+        username: "beheer",
+        who: "organisation administrator",
+    },
 ];
 
 /// Whether loading wrote anything.
@@ -75,7 +99,9 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
         name: Set("Zorggroep De Linde".to_owned()),
         logo_url: Set(None),
         primary_colour: Set("#1d5b79".to_owned()),
-        help_url: Set(Some("https://www.zorggroepdelinde.nl/clientportaal".to_owned())),
+        help_url: Set(Some(
+            "https://www.zorggroepdelinde.nl/clientportaal".to_owned(),
+        )),
         panel_agenda_enabled: Set(true),
         panel_messages_enabled: Set(true),
         panel_dossier_enabled: Set(true),
@@ -96,15 +122,78 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
     .await?;
 
     let people = [
-        Person { username: "marieke", first_name: "Marieke", last_name: "de Vries", gender: "female", mobile: "+31612345601", kind: "person" },
-        Person { username: "pieter", first_name: "Pieter", last_name: "de Vries", gender: "male", mobile: "+31612345602", kind: "person" },
-        Person { username: "kees", first_name: "Kees", last_name: "de Vries", gender: "male", mobile: "+31612345603", kind: "person" },
-        Person { username: "sandra", first_name: "Sandra", last_name: "Visser", gender: "female", mobile: "+31612345604", kind: "person" },
-        Person { username: "daan", first_name: "Daan", last_name: "Smit", gender: "male", mobile: "+31612345605", kind: "person" },
-        Person { username: "fatima", first_name: "Fatima", last_name: "El Amrani", gender: "female", mobile: "+31612345606", kind: "care_worker" },
-        Person { username: "thomas", first_name: "Thomas", last_name: "Mulder", gender: "male", mobile: "+31612345607", kind: "care_worker" },
-        Person { username: "lotte", first_name: "Lotte", last_name: "de Jong", gender: "female", mobile: "+31612345608", kind: "care_worker" },
-        Person { username: "beheer", first_name: "Ingrid", last_name: "Hoekstra", gender: "female", mobile: "+31612345609", kind: "organisation_admin" },
+        Person {
+            username: "marieke",
+            first_name: "Marieke",
+            last_name: "de Vries",
+            gender: "female",
+            mobile: "+31612345601",
+            kind: "person",
+        },
+        Person {
+            username: "pieter",
+            first_name: "Pieter",
+            last_name: "de Vries",
+            gender: "male",
+            mobile: "+31612345602",
+            kind: "person",
+        },
+        Person {
+            username: "kees",
+            first_name: "Kees",
+            last_name: "de Vries",
+            gender: "male",
+            mobile: "+31612345603",
+            kind: "person",
+        },
+        Person {
+            username: "sandra",
+            first_name: "Sandra",
+            last_name: "Visser",
+            gender: "female",
+            mobile: "+31612345604",
+            kind: "person",
+        },
+        Person {
+            username: "daan",
+            first_name: "Daan",
+            last_name: "Smit",
+            gender: "male",
+            mobile: "+31612345605",
+            kind: "person",
+        },
+        Person {
+            username: "fatima",
+            first_name: "Fatima",
+            last_name: "El Amrani",
+            gender: "female",
+            mobile: "+31612345606",
+            kind: "care_worker",
+        },
+        Person {
+            username: "thomas",
+            first_name: "Thomas",
+            last_name: "Mulder",
+            gender: "male",
+            mobile: "+31612345607",
+            kind: "care_worker",
+        },
+        Person {
+            username: "lotte",
+            first_name: "Lotte",
+            last_name: "de Jong",
+            gender: "female",
+            mobile: "+31612345608",
+            kind: "care_worker",
+        },
+        Person {
+            username: "beheer",
+            first_name: "Ingrid",
+            last_name: "Hoekstra",
+            gender: "female",
+            mobile: "+31612345609",
+            kind: "organisation_admin",
+        },
     ];
     let mut ids = std::collections::HashMap::new();
     for person in &people {
@@ -117,17 +206,73 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
             .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))
     };
 
-    let johanna = insert_client(&txn, org_id, "ECD-1001", "Johanna", "de Vries", date(1938, 4, 12)?).await?;
-    let gerrit = insert_client(&txn, org_id, "ECD-1002", "Gerrit", "Bakker", date(1941, 9, 3)?).await?;
+    let johanna = insert_client(
+        &txn,
+        org_id,
+        "ECD-1001",
+        "Johanna",
+        "de Vries",
+        date(1938, 4, 12)?,
+    )
+    .await?;
+    let gerrit = insert_client(
+        &txn,
+        org_id,
+        "ECD-1002",
+        "Gerrit",
+        "Bakker",
+        date(1941, 9, 3)?,
+    )
+    .await?;
     let daan = insert_client(&txn, org_id, "ECD-1003", "Daan", "Smit", date(1991, 2, 27)?).await?;
 
     use Permission::*;
-    link(&txn, johanna, id("marieke")?, "child", true, &[Messages, Agenda, Dossier, Details, Settings]).await?;
-    link(&txn, johanna, id("pieter")?, "child", false, &[Messages, Agenda]).await?;
+    link(
+        &txn,
+        johanna,
+        id("marieke")?,
+        "child",
+        true,
+        &[Messages, Agenda, Dossier, Details, Settings],
+    )
+    .await?;
+    link(
+        &txn,
+        johanna,
+        id("pieter")?,
+        "child",
+        false,
+        &[Messages, Agenda],
+    )
+    .await?;
     link(&txn, johanna, id("kees")?, "grandchild", false, &[]).await?;
-    link(&txn, johanna, id("sandra")?, "mentor", false, &[Dossier, Details]).await?;
-    link(&txn, gerrit, id("sandra")?, "mentor", true, &[Messages, Agenda, Dossier, Details, Settings]).await?;
-    link(&txn, daan, id("daan")?, "self", true, &[Messages, Agenda, Dossier, Details, Settings]).await?;
+    link(
+        &txn,
+        johanna,
+        id("sandra")?,
+        "mentor",
+        false,
+        &[Dossier, Details],
+    )
+    .await?;
+    link(
+        &txn,
+        gerrit,
+        id("sandra")?,
+        "mentor",
+        true,
+        &[Messages, Agenda, Dossier, Details, Settings],
+    )
+    .await?;
+    link(
+        &txn,
+        daan,
+        id("daan")?,
+        "self",
+        true,
+        &[Messages, Agenda, Dossier, Details, Settings],
+    )
+    .await?;
 
     team(&txn, johanna, id("fatima")?, "evv").await?;
     team(&txn, johanna, id("thomas")?, "personal_supervisor").await?;

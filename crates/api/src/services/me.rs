@@ -80,7 +80,8 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
         })
         .collect();
     clients.sort_by(|a, b| {
-        (&a.client.last_name, &a.client.first_name).cmp(&(&b.client.last_name, &b.client.first_name))
+        (&a.client.last_name, &a.client.first_name)
+            .cmp(&(&b.client.last_name, &b.client.first_name))
     });
     Ok(Me {
         user: UserProfile {

@@ -8,7 +8,10 @@ use crate::i18n::use_i18n;
 /// The initials of a name: first letter of the first name and of the last word of the last name.
 pub fn initials(first_name: &str, last_name: &str) -> String {
     let first = first_name.chars().next();
-    let last = last_name.split_whitespace().last().and_then(|word| word.chars().next());
+    let last = last_name
+        .split_whitespace()
+        .last()
+        .and_then(|word| word.chars().next());
     first
         .into_iter()
         .chain(last)
@@ -24,7 +27,11 @@ pub fn full_name(client: &ClientSummary) -> String {
 #[component]
 pub fn Avatar(client: ClientSummary, #[prop(optional)] small: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let class = if small { "avatar avatar-small" } else { "avatar" };
+    let class = if small {
+        "avatar avatar-small"
+    } else {
+        "avatar"
+    };
     let name = full_name(&client);
     match client.photo_url.clone() {
         Some(url) => view! {

@@ -20,9 +20,10 @@ pub fn InfoBar() -> impl IntoView {
             .unwrap_or_default()
     };
     let help_url = move || {
-        session
-            .data
-            .with(|data| data.as_ref().and_then(|data| data.me.organisation.help_url.clone()))
+        session.data.with(|data| {
+            data.as_ref()
+                .and_then(|data| data.me.organisation.help_url.clone())
+        })
     };
     let user_name = move || {
         session
@@ -48,7 +49,10 @@ pub fn InfoBar() -> impl IntoView {
         if let Some(dialog) = dialog.get() {
             dialog.close();
         }
-        if let Some(api) = session.data.with_untracked(|data| data.as_ref().map(|data| data.api.clone())) {
+        if let Some(api) = session
+            .data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
+        {
             leptos::task::spawn_local(async move {
                 // The local session ends whatever the server says; a failed call only means
                 // the token expires by itself within minutes.

@@ -12,7 +12,11 @@ use crate::{
 
 /// A page. `title` is a catalog key; `protected` pages need a session.
 #[component]
-pub fn Shell(title: &'static str, #[prop(optional)] protected: bool, children: ChildrenFn) -> impl IntoView {
+pub fn Shell(
+    title: &'static str,
+    #[prop(optional)] protected: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     Effect::new(move || {

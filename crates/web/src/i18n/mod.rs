@@ -116,8 +116,14 @@ mod tests {
         let en = keys(EN);
         let missing_in_en: Vec<_> = nl.difference(&en).collect();
         let missing_in_nl: Vec<_> = en.difference(&nl).collect();
-        assert!(missing_in_en.is_empty(), "missing in en.txt: {missing_in_en:?}");
-        assert!(missing_in_nl.is_empty(), "missing in nl.txt: {missing_in_nl:?}");
+        assert!(
+            missing_in_en.is_empty(),
+            "missing in en.txt: {missing_in_en:?}"
+        );
+        assert!(
+            missing_in_nl.is_empty(),
+            "missing in nl.txt: {missing_in_nl:?}"
+        );
     }
 
     #[test]
@@ -144,8 +150,14 @@ mod tests {
                 }
             }
         }
-        assert!(found > 20, "the scan found only {found} keys; is it broken?");
-        assert!(missing.is_empty(), "keys missing from the catalogs: {missing:?}");
+        assert!(
+            found > 20,
+            "the scan found only {found} keys; is it broken?"
+        );
+        assert!(
+            missing.is_empty(),
+            "keys missing from the catalogs: {missing:?}"
+        );
     }
 
     fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -164,8 +176,18 @@ mod tests {
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
         const NAMESPACES: [&str; 12] = [
-            "app", "a11y", "lang", "nav", "login", "error", "start", "panel", "logout",
-            "notfound", "notifications", "profile",
+            "app",
+            "a11y",
+            "lang",
+            "nav",
+            "login",
+            "error",
+            "start",
+            "panel",
+            "logout",
+            "notfound",
+            "notifications",
+            "profile",
         ];
         code.split(char::from(34))
             .skip(1)
@@ -175,7 +197,9 @@ mod tests {
                     NAMESPACES.contains(&namespace)
                         && !name.is_empty()
                         && !name.ends_with('.')
-                        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                        && name.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'
+                        })
                 })
             })
             .map(str::to_owned)

@@ -13,7 +13,9 @@ use crate::{
 /// Only same-site paths are followed after login, never another origin.
 fn safe_return_path(candidate: Option<String>) -> String {
     candidate
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/inloggen"))
+        .filter(|path| {
+            path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/inloggen")
+        })
         .unwrap_or_else(|| "/start".to_owned())
 }
 
@@ -158,7 +160,10 @@ mod tests {
     fn return_paths_stay_on_this_site() {
         assert_eq!(safe_return_path(Some("/profiel".into())), "/profiel");
         assert_eq!(safe_return_path(Some("//evil.example".into())), "/start");
-        assert_eq!(safe_return_path(Some("https://evil.example".into())), "/start");
+        assert_eq!(
+            safe_return_path(Some("https://evil.example".into())),
+            "/start"
+        );
         assert_eq!(safe_return_path(Some("/inloggen".into())), "/start");
         assert_eq!(safe_return_path(None), "/start");
     }

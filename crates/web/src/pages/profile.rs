@@ -8,7 +8,11 @@ use crate::{components::shell::Shell, i18n::use_i18n, session::use_session};
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let user = move || session.data.with(|data| data.as_ref().map(|data| data.me.user.clone()));
+    let user = move || {
+        session
+            .data
+            .with(|data| data.as_ref().map(|data| data.me.user.clone()))
+    };
     view! {
         <Shell title="profile.title" protected=true>
             <div class="page-text">

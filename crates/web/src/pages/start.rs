@@ -161,7 +161,10 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
     let notice_name = name.clone();
     let photo_name = name.clone();
     let client = home.client.clone();
-    let discharged = home.client.discharged_on.map(|date| date.format("%d-%m-%Y").to_string());
+    let discharged = home
+        .client
+        .discharged_on
+        .map(|date| date.format("%d-%m-%Y").to_string());
 
     let photo = if several {
         view! {

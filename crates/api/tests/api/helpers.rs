@@ -1,0 +1,216 @@
+//! `spawn_app()` and typed helpers for the tests.
+
+use std::path::PathBuf;
+
+use kring_api::{
+    Application, Config,
+    config::StringList,
+    entities::{client, client_contact, user},
+    services::demo::{self, DEMO_PASSWORD},
+};
+use reqwest::{Response, StatusCode};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
+};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// The inline bootstrap script of the fake SPA, whose hash must appear in the CSP.
+pub const INLINE_SCRIPT: &str = "import init from '/app-0123456789abcdef.js'; init();";
+
+/// A running server with demo data.
+pub struct TestApp {
+    pub address: String,
+    pub http: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub data_dir: TempDir,
+}
+
+/// Spawns the app with demo data and default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns the app after `adjust` has changed the config.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let web_dir = data_dir.path().join("web");
+    std::fs::create_dir_all(&web_dir).expect("web dir");
+    std::fs::write(
+        web_dir.join("index.html"),
+        format!(
+            "<!DOCTYPE html><html lang=\"nl\"><head><title>Kring</title></head><body>\
+             <script type=\"module\">{INLINE_SCRIPT}</script></body></html>"
+        ),
+    )
+    .expect("index.html");
+    std::fs::write(
+        web_dir.join("app-0123456789abcdef.js"),
+        "export default function init() {}",
+    )
+    .expect("asset");
+
+    let mut config = Config {
+        listen: "127.0.0.1:0".to_owned(),
+        data_dir: data_dir.path().to_path_buf(),
+        database_url: fresh_postgres_database().await,
+        web_dir: PathBuf::from(&web_dir),
+        cors_allowed_origins: StringList::Empty,
+        ..Config::default()
+    };
+    adjust(&mut config);
+    let app = Application::build(config).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
+    demo::load(&db).await.expect("demo data loads");
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client"),
+        db,
+        data_dir,
+    }
+}
+
+/// A new, empty PostgreSQL database when `KRING_TEST_POSTGRES_URL` is set; `None` means
+/// SQLite in the data dir.
+async fn fresh_postgres_database() -> Option<String> {
+    let admin_url = std::env::var("KRING_TEST_POSTGRES_URL").ok()?;
+    let name = format!("kring_t_{}", Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&admin_url)
+        .await
+        .expect("postgres reachable");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create test database");
+    admin.close().await.expect("close admin connection");
+    let (base, _) = admin_url.rsplit_once('/').expect("URL has a database name");
+    Some(format!("{base}/{name}"))
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// POSTs the login form and returns the raw response.
+    pub async fn post_login(&self, username: &str, password: &str) -> Response {
+        self.http
+            .post(self.url("/api/auth/login"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Logs in as a demo person and returns the access token.
+    pub async fn login_as(&self, username: &str) -> String {
+        let response = self.post_login(username, DEMO_PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK, "login as {username}");
+        let body: Value = response.json().await.expect("json");
+        body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_me(&self, token: &str) -> Response {
+        self.get_as(token, "/api/me").await
+    }
+
+    pub async fn get_home(&self, token: &str, client_id: Uuid) -> Response {
+        self.get_as(token, &format!("/api/clients/{client_id}/home"))
+            .await
+    }
+
+    /// The visible panel kinds on `client_id`'s start screen for `username`.
+    pub async fn panels_of(&self, username: &str, client_id: Uuid) -> Vec<String> {
+        let token = self.login_as(username).await;
+        let response = self.get_home(&token, client_id).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.expect("json");
+        body["panels"]
+            .as_array()
+            .expect("panels")
+            .iter()
+            .map(|panel| panel["kind"].as_str().expect("kind").to_owned())
+            .collect()
+    }
+
+    /// The id of the demo client with this first name.
+    pub async fn client_id(&self, first_name: &str) -> Uuid {
+        client::Entity::find()
+            .filter(client::Column::FirstName.eq(first_name))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("demo client exists")
+            .id
+    }
+
+    /// The link between a demo user and a demo client.
+    pub async fn link(&self, username: &str, client_first_name: &str) -> client_contact::Model {
+        let user = user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("demo user exists");
+        let client_id = self.client_id(client_first_name).await;
+        client_contact::Entity::find()
+            .filter(client_contact::Column::UserId.eq(user.id))
+            .filter(client_contact::Column::ClientId.eq(client_id))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("link exists")
+    }
+
+    /// Changes a client's discharge date.
+    pub async fn discharge(&self, first_name: &str, on: chrono::NaiveDate) {
+        let id = self.client_id(first_name).await;
+        let mut active: client::ActiveModel = client::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("client")
+            .into();
+        active.status = Set("discharged".to_owned());
+        active.discharged_on = Set(Some(on));
+        active.update(&self.db).await.expect("update");
+    }
+}
+
+/// Asserts an RFC 9457 problem with `status` and `code`, and returns its body.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["status"], status);
+    assert_eq!(body["code"], code);
+    assert_eq!(body["type"], format!("https://kring.nl/problems/{code}"));
+    assert!(
+        body["title"]
+            .as_str()
+            .is_some_and(|title| !title.is_empty())
+    );
+    body
+}

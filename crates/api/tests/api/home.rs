@@ -1,0 +1,169 @@
+//! `GET /api/clients/{id}/home`: panels per permission and organisation setting, and who may
+//! open a client's start screen at all.
+
+use chrono::{Duration, Utc};
+use kring_api::entities::{client_contact, organisation};
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use serde_json::Value;
+
+use crate::helpers::{assert_problem, spawn_app};
+
+#[tokio::test]
+async fn each_person_sees_exactly_the_panels_their_permissions_allow() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let cases: [(&str, &[&str]); 4] = [
+        ("marieke", &["agenda", "messages", "dossier", "details"]),
+        ("pieter", &["agenda", "messages"]),
+        ("sandra", &["dossier", "details"]),
+        ("kees", &[]),
+    ];
+    for (username, expected) in cases {
+        assert_eq!(
+            app.panels_of(username, johanna).await,
+            expected,
+            "{username}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_home_view_names_the_client_and_is_honest_about_unbuilt_panels() {
+    let app = spawn_app().await;
+    let token = app.login_as("marieke").await;
+    let johanna = app.client_id("Johanna").await;
+    let home: Value = app.get_home(&token, johanna).await.json().await.unwrap();
+    assert_eq!(home["client"]["first_name"], "Johanna");
+    assert_eq!(home["client"]["last_name"], "de Vries");
+    assert_eq!(home["client"]["birth_date"], "1938-04-12");
+    for panel in home["panels"].as_array().unwrap() {
+        assert_eq!(panel["status"], "not_yet_available");
+        assert_eq!(panel["items"], serde_json::json!([]));
+    }
+}
+
+#[tokio::test]
+async fn a_panel_the_organisation_switched_off_is_not_shown() {
+    let app = spawn_app().await;
+    let org = organisation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active: organisation::ActiveModel = org.into();
+    active.panel_agenda_enabled = Set(false);
+    active.panel_messages_enabled = Set(false);
+    active.update(&app.db).await.unwrap();
+    let johanna = app.client_id("Johanna").await;
+    assert_eq!(
+        app.panels_of("marieke", johanna).await,
+        ["dossier", "details"]
+    );
+}
+
+#[tokio::test]
+async fn a_permission_taken_away_is_gone_at_the_next_request() {
+    let app = spawn_app().await;
+    let token = app.login_as("pieter").await;
+    let johanna = app.client_id("Johanna").await;
+    let mut link: client_contact::ActiveModel = app.link("pieter", "Johanna").await.into();
+    link.perm_agenda = Set(false);
+    link.update(&app.db).await.unwrap();
+    let home: Value = app.get_home(&token, johanna).await.json().await.unwrap();
+    assert_eq!(home["panels"].as_array().unwrap().len(), 1);
+    assert_eq!(home["panels"][0]["kind"], "messages");
+}
+
+#[tokio::test]
+async fn a_contact_of_another_client_is_refused() {
+    let app = spawn_app().await;
+    let token = app.login_as("pieter").await;
+    let gerrit = app.client_id("Gerrit").await;
+    assert_problem(app.get_home(&token, gerrit).await, 403, "permission_denied").await;
+}
+
+#[tokio::test]
+async fn care_workers_and_organisation_admins_do_not_open_a_client_portal_here() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    for username in ["fatima", "beheer"] {
+        let token = app.login_as(username).await;
+        assert_problem(
+            app.get_home(&token, johanna).await,
+            403,
+            "permission_denied",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_pending_invitation_gives_no_access_yet() {
+    let app = spawn_app().await;
+    let token = app.login_as("pieter").await;
+    let johanna = app.client_id("Johanna").await;
+    let mut link: client_contact::ActiveModel = app.link("pieter", "Johanna").await.into();
+    link.invitation_state = Set("pending".to_owned());
+    link.update(&app.db).await.unwrap();
+    assert_problem(
+        app.get_home(&token, johanna).await,
+        403,
+        "permission_denied",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn access_lasts_the_set_days_after_discharge_then_ends() {
+    let app = spawn_app().await;
+    let token = app.login_as("marieke").await;
+    let johanna = app.client_id("Johanna").await;
+    let today = Utc::now().date_naive();
+
+    app.discharge("Johanna", today - Duration::days(3)).await;
+    let response = app.get_home(&token, johanna).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let home: Value = response.json().await.unwrap();
+    assert_eq!(
+        home["client"]["discharged_on"],
+        (today - Duration::days(3)).to_string()
+    );
+
+    app.discharge("Johanna", today - Duration::days(8)).await;
+    assert_problem(
+        app.get_home(&token, johanna).await,
+        403,
+        "permission_denied",
+    )
+    .await;
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    assert_eq!(me["clients"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn an_unknown_client_is_not_found_and_a_malformed_id_is_a_bad_request() {
+    let app = spawn_app().await;
+    let token = app.login_as("marieke").await;
+    assert_problem(
+        app.get_home(&token, uuid::Uuid::new_v4()).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let response = app.get_as(&token, "/api/clients/not-a-uuid/home").await;
+    assert_problem(response, 400, "malformed_request").await;
+}
+
+#[tokio::test]
+async fn the_home_view_needs_a_login() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let response = app
+        .http
+        .get(app.url(&format!("/api/clients/{johanna}/home")))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 401, "authentication_required").await;
+}

@@ -1,0 +1,15 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+//! API integration tests: each test spawns the real server on a random port with a fresh
+//! database — SQLite, or a fresh PostgreSQL database when `KRING_TEST_POSTGRES_URL` is set.
+
+mod auth;
+mod errors;
+mod health;
+mod helpers;
+mod home;
+mod me;
+mod openapi;
+mod schema;
+mod security;
+mod spa;

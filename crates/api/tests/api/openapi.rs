@@ -1,0 +1,105 @@
+//! The OpenAPI document is the integrators' contract: committed, served, and complete.
+
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+fn generated() -> Value {
+    serde_json::from_str(&kring_api::openapi::openapi_json().unwrap()).unwrap()
+}
+
+#[test]
+fn the_committed_spec_matches_the_code() {
+    let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+    let committed = std::fs::read_to_string(committed_path).unwrap_or_default();
+    let generated = kring_api::openapi::openapi_json().unwrap();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: run `cargo run -p kring-api -- openapi`"
+    );
+}
+
+#[tokio::test]
+async fn the_served_spec_is_the_generated_one() {
+    let app = spawn_app().await;
+    let served: Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(served, generated());
+}
+
+#[test]
+fn every_operation_is_described_with_its_errors_as_problem_json() {
+    let spec = generated();
+    assert_eq!(spec["openapi"], "3.1.0");
+    let mut operations = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            let name = format!("{} {path}", method.to_uppercase());
+            assert!(
+                operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name} has no summary"
+            );
+            assert!(
+                !operation["tags"].as_array().unwrap().is_empty(),
+                "{name} has no tag"
+            );
+            let responses = operation["responses"].as_object().unwrap();
+            let errors: Vec<_> = responses
+                .iter()
+                .filter(|(status, _)| status.starts_with('4') || status.starts_with('5'))
+                .collect();
+            if path != "/healthz" {
+                assert!(!errors.is_empty(), "{name} documents no error response");
+            }
+            for (status, response) in errors {
+                assert!(
+                    response["content"]["application/problem+json"]["schema"]["$ref"]
+                        == "#/components/schemas/Problem",
+                    "{name} {status} is not documented as problem+json"
+                );
+            }
+            let secured = operation.get("security").is_some();
+            let public = ["/api/auth/login", "/healthz", "/readyz"].contains(&path.as_str());
+            assert_eq!(secured, !public, "{name}: security requirement");
+            if secured {
+                assert!(
+                    responses.contains_key("401"),
+                    "{name} does not document 401"
+                );
+            }
+        }
+    }
+    assert!(operations >= 6, "only {operations} operations found");
+    assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[test]
+fn the_main_schemas_carry_examples() {
+    let spec = generated();
+    for schema in ["LoginRequest", "AccessToken", "HomeView", "Problem"] {
+        assert!(
+            spec["components"]["schemas"][schema]["examples"].is_array()
+                || spec["components"]["schemas"][schema]["example"].is_object(),
+            "{schema} has no example"
+        );
+    }
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_at_docs() {
+    let app = spawn_app().await;
+    let redirect = app.http.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(redirect.status().as_u16(), 308);
+    assert_eq!(redirect.headers().get("location").unwrap(), "/docs/");
+    let page = app.http.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().await.unwrap().contains("swagger-ui"));
+}
