@@ -53,10 +53,10 @@ impl Spa {
         let relative = request.path().trim_start_matches('/');
         if !relative.is_empty() && is_safe(relative) {
             let file = self.root.join(relative);
-            if file.is_file() {
-                if let Ok(named) = NamedFile::open_async(&file).await {
-                    return named.use_etag(true).into_response(request);
-                }
+            if file.is_file()
+                && let Ok(named) = NamedFile::open_async(&file).await
+            {
+                return named.use_etag(true).into_response(request);
             }
             let last = relative.rsplit('/').next().unwrap_or_default();
             if last.contains('.') {

@@ -85,7 +85,7 @@ impl Default for I18n {
 
 /// The language context.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(I18n::new)
+    use_context::<I18n>().unwrap_or_default()
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -122,11 +122,11 @@ fn Home(client_id: Uuid) -> impl IntoView {
     });
     // An expired or revoked session sends the user back to the login page.
     Effect::new(move || {
-        if let Some(Err(failure)) = home.get() {
-            if failure.code() == Some(kring_shared::ErrorCode::AuthenticationRequired) {
-                session.sign_out();
-                navigate("/inloggen?terug=/start", Default::default());
-            }
+        if let Some(Err(failure)) = home.get()
+            && failure.code() == Some(kring_shared::ErrorCode::AuthenticationRequired)
+        {
+            session.sign_out();
+            navigate("/inloggen?terug=/start", Default::default());
         }
     });
     view! {
