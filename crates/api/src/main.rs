@@ -1,5 +1,6 @@
 //! `kring`: serve the portal, migrate the database, load demo data, or write the OpenAPI spec.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -54,6 +55,9 @@ async fn main() -> anyhow::Result<()> {
         config.log_format = format;
     }
     telemetry::init(config.log_format);
+    // Writes go through `writeln!` so that a closed pipe (`kring demo | head`) ends the
+    // command with an error instead of a panic.
+    let mut out = std::io::stdout();
     match cli.command {
         Command::Serve => {
             let listen = config.listen.clone();
@@ -65,29 +69,29 @@ async fn main() -> anyhow::Result<()> {
             std::fs::create_dir_all(&config.data_dir)?;
             let connection = db::connect(&config.database_url()).await?;
             db::migrate(&connection).await?;
-            println!("Migrations applied.");
+            writeln!(out, "Migrations applied.")?;
         }
         Command::Demo => {
             std::fs::create_dir_all(&config.data_dir)?;
             let connection = db::connect(&config.database_url()).await?;
             db::migrate(&connection).await?;
             match demo::load(&connection).await? {
-                DemoOutcome::Loaded => println!("Demo data loaded."),
-                DemoOutcome::AlreadyPresent => println!("Demo data was already loaded."),
+                DemoOutcome::Loaded => writeln!(out, "Demo data loaded.")?,
+                DemoOutcome::AlreadyPresent => writeln!(out, "Demo data was already loaded.")?,
             }
-            println!("Demo logins (password for all: {DEMO_PASSWORD}):");
+            writeln!(out, "Demo logins (password for all: {DEMO_PASSWORD}):")?;
             for login in DEMO_LOGINS {
-                println!("  {:<8} {}", login.username, login.who);
+                writeln!(out, "  {:<8} {}", login.username, login.who)?;
             }
         }
         Command::Openapi { output } => {
             let json = openapi::openapi_json()?;
             if output.as_os_str() == "-" {
-                print!("{json}");
+                write!(out, "{json}")?;
             } else {
                 std::fs::write(&output, json)
                     .with_context(|| format!("cannot write {}", output.display()))?;
-                println!("Wrote {}", output.display());
+                writeln!(out, "Wrote {}", output.display())?;
             }
         }
     }

@@ -2,7 +2,7 @@
 //! caching), and the fallback that turns unknown paths and wrong methods into problem+json.
 
 use actix_web::{
-    HttpRequest, HttpResponse,
+    HttpMessage, HttpRequest, HttpResponse,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
     http::{
@@ -68,8 +68,17 @@ pub async fn headers(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let policy = request.app_data::<web::Data<SecurityPolicy>>().cloned();
     let path = request.path().to_owned();
+    // Set by the tracing middleware, which wraps this one; returned so that a user's report
+    // can be matched with the log lines of that request.
+    let request_id = request
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
     let mut response = next.call(request).await?;
     let headers = response.headers_mut();
+    if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        headers.insert(header::HeaderName::from_static("x-request-id"), value);
+    }
     if let Some(policy) = policy {
         let csp = if path.starts_with("/docs") {
             policy.docs.clone()

@@ -29,7 +29,7 @@ pub struct DemoLogin {
 }
 
 /// The demo logins, each with what it shows.
-pub const DEMO_LOGINS: [DemoLogin; 8] = [
+pub const DEMO_LOGINS: [DemoLogin; 9] = [
     DemoLogin {
         username: "marieke",
         who: "daughter and portal administrator of Johanna de Vries: all panels",
@@ -57,6 +57,10 @@ pub const DEMO_LOGINS: [DemoLogin; 8] = [
     DemoLogin {
         username: "thomas",
         who: "care worker, persoonlijk begeleider",
+    },
+    DemoLogin {
+        username: "lotte",
+        who: "care worker, zorgkundige",
     },
     DemoLogin {
         username: "beheer",

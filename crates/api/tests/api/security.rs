@@ -28,6 +28,26 @@ async fn api_answers_carry_the_security_headers_and_are_never_cached() {
 }
 
 #[tokio::test]
+async fn every_answer_names_its_request_id_and_each_id_is_different() {
+    let app = spawn_app().await;
+    let mut ids = Vec::new();
+    for path in ["/healthz", "/api/me", "/start"] {
+        let response = app.http.get(app.url(path)).send().await.unwrap();
+        let id = response
+            .headers()
+            .get("x-request-id")
+            .unwrap_or_else(|| panic!("{path} has no X-Request-Id"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id} is not a uuid");
+        ids.push(id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+}
+
+#[tokio::test]
 async fn the_csp_allows_the_spa_bootstrap_script_by_hash_and_nothing_inline_else() {
     let app = spawn_app().await;
     let response = app.http.get(app.url("/start")).send().await.unwrap();
