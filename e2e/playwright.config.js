@@ -2,8 +2,13 @@
 // with demo data, at phone, tablet and desktop sizes.
 const { defineConfig } = require('@playwright/test');
 
+const os = require('os');
+const path = require('path');
+
 const port = Number(process.env.KRING_E2E_PORT || 18181);
 const baseURL = `http://127.0.0.1:${port}`;
+// Where the test SMTP server stores mail; the tests read it (see tests/mail.js).
+process.env.KRING_E2E_MAILDIR = process.env.KRING_E2E_MAILDIR || path.join(os.tmpdir(), `kring-e2e-mail-${port}`);
 
 module.exports = defineConfig({
   testDir: './tests',
@@ -43,6 +48,6 @@ module.exports = defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { KRING_E2E_PORT: String(port) },
+    env: { KRING_E2E_PORT: String(port), KRING_E2E_MAILDIR: process.env.KRING_E2E_MAILDIR },
   },
 });

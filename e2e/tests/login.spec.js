@@ -12,7 +12,7 @@ test('the login page is in Dutch and accessible', async ({ page }, testInfo) => 
 });
 
 test('a wrong password gets a clear Dutch message and the user stays on the login page', async ({ page }, testInfo) => {
-  await login(page, 'marieke', 'Verkeerd-wachtwoord-1');
+  await login(page, 'fatima', 'Verkeerd-wachtwoord-1');
   await expect(page.getByRole('alert')).toHaveText(/gebruikersnaam of het wachtwoord klopt niet/);
   await expect(page).toHaveURL(/\/inloggen/);
   await expect(page.getByLabel('Wachtwoord', { exact: true })).toHaveValue('');

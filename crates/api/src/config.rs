@@ -68,6 +68,36 @@ pub struct Config {
     pub access_token_minutes: u32,
     /// Log line format.
     pub log_format: LogFormat,
+    /// The address people reach Kring on, for links in e-mails; defaults to
+    /// `http://{listen}`.
+    pub public_url: Option<String>,
+    /// Send the refresh cookie with `Secure` (keep on; browsers also accept it on
+    /// `http://127.0.0.1` and `http://localhost`).
+    pub cookie_secure: bool,
+    /// Login, reset and code requests allowed per IP address per minute.
+    pub auth_requests_per_minute: u32,
+    /// Outgoing mail. Without an SMTP host, mail is written to the outbox in the data dir.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    /// `starttls`, `tls` or `none` (only for a server on the same machine).
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// The sender, e.g. `Kring <noreply@zorggroep.nl>`.
+    pub mail_from: String,
+}
+
+/// How to talk to the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// Upgrade a plain connection (port 587).
+    #[default]
+    Starttls,
+    /// TLS from the start (port 465).
+    Tls,
+    /// No encryption; only for a relay on the same host.
+    None,
 }
 
 impl Default for Config {
@@ -81,6 +111,15 @@ impl Default for Config {
             jwt_secret: None,
             access_token_minutes: 15,
             log_format: LogFormat::Text,
+            public_url: None,
+            cookie_secure: true,
+            auth_requests_per_minute: 20,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            mail_from: "Kring <noreply@kring.local>".to_owned(),
         }
     }
 }
@@ -107,6 +146,14 @@ impl Config {
                 "sqlite://{}?mode=rwc",
                 self.data_dir.join("kring.db").display()
             ),
+        }
+    }
+
+    /// The base URL for links in e-mails, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.listen),
         }
     }
 

@@ -18,6 +18,18 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("authentication required")]
     Unauthenticated,
+    #[error("account locked")]
+    AccountLocked,
+    #[error("login attempt expired")]
+    LoginAttemptExpired,
+    #[error("invalid code: {0}")]
+    InvalidCode(String),
+    #[error("reset link invalid")]
+    ResetLinkInvalid,
+    #[error("current password incorrect")]
+    ReauthenticationFailed,
+    #[error("rate limited")]
+    RateLimited,
     #[error("permission denied: {0}")]
     Forbidden(String),
     #[error("not found")]
@@ -48,6 +60,12 @@ impl ApiError {
         match self {
             ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
             ApiError::Unauthenticated => ErrorCode::AuthenticationRequired,
+            ApiError::AccountLocked => ErrorCode::AccountLocked,
+            ApiError::LoginAttemptExpired => ErrorCode::LoginAttemptExpired,
+            ApiError::InvalidCode(_) => ErrorCode::InvalidCode,
+            ApiError::ResetLinkInvalid => ErrorCode::ResetLinkInvalid,
+            ApiError::ReauthenticationFailed => ErrorCode::ReauthenticationFailed,
+            ApiError::RateLimited => ErrorCode::RateLimited,
             ApiError::Forbidden(_) => ErrorCode::PermissionDenied,
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
@@ -65,6 +83,25 @@ impl ApiError {
             }
             ApiError::Unauthenticated => {
                 Some("Send a valid access token as `Authorization: Bearer …`.".to_owned())
+            }
+            ApiError::AccountLocked => Some(
+                "The account is blocked after too many wrong passwords. Choose a new password \
+                 with 'forgot password' to unblock it."
+                    .to_owned(),
+            ),
+            ApiError::LoginAttemptExpired => Some(
+                "This login step has expired or was already completed; log in again.".to_owned(),
+            ),
+            ApiError::InvalidCode(why) => Some(why.clone()),
+            ApiError::ResetLinkInvalid => Some(
+                "The link is unknown, has expired or was already used; ask for a new one."
+                    .to_owned(),
+            ),
+            ApiError::ReauthenticationFailed => {
+                Some("The current password is not correct.".to_owned())
+            }
+            ApiError::RateLimited => {
+                Some("Too many attempts from this address; wait a minute.".to_owned())
             }
             ApiError::Forbidden(why) => Some(why.clone()),
             ApiError::Malformed(why) => Some(why.clone()),

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod mail;
 pub mod openapi;
 pub mod routes;
 pub mod security;
@@ -13,6 +14,7 @@ pub mod services;
 pub mod spa;
 pub mod startup;
 pub mod telemetry;
+pub mod throttle;
 
 pub use config::Config;
 pub use startup::{AppState, Application};

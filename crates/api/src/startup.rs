@@ -17,9 +17,11 @@ use crate::{
     config::Config,
     db,
     error::{json_error_handler, path_error_handler, query_error_handler},
+    mail::Mailer,
     openapi, routes,
     security::{self, RouteTable, SecurityPolicy},
     spa::Spa,
+    throttle::{self, AuthThrottle},
 };
 
 /// What every handler can reach.
@@ -27,6 +29,7 @@ use crate::{
 pub struct AppState {
     pub db: DatabaseConnection,
     pub tokens: TokenService,
+    pub mailer: Mailer,
     pub config: Arc<Config>,
 }
 
@@ -51,9 +54,11 @@ impl Application {
         let listener = TcpListener::bind(&config.listen)
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let port = listener.local_addr()?.port();
+        let mailer = Mailer::from_config(&config)?;
         let state = AppState {
             db: db.clone(),
             tokens,
+            mailer,
             config: Arc::new(config),
         };
         let server = run(listener, state)?;
@@ -89,6 +94,16 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         .exclude_regex("^/docs")
         .build()
         .map_err(|error| anyhow::anyhow!("metrics setup failed: {error}"))?;
+    let throttle = AuthThrottle::new(state.config.auth_requests_per_minute);
+    let cleaner = throttle.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            cleaner.clean();
+        }
+    });
+    let throttle = web::Data::new(throttle);
     let state = web::Data::new(state);
 
     let server = HttpServer::new(move || {
@@ -100,6 +115,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             |cors, origin| cors.allowed_origin(origin),
         );
         App::new()
+            .wrap(from_fn(throttle::throttle))
             .wrap(cors)
             .wrap(from_fn(security::headers))
             .wrap(metrics.clone())
@@ -108,6 +124,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(routes.clone())
             .app_data(spa.clone())
             .app_data(policy.clone())
+            .app_data(throttle.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(256 * 1024)

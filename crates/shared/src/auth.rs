@@ -1,6 +1,10 @@
 //! Login request and response bodies.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::password::PasswordPolicy;
 
 /// Username and password, as typed on the *Inloggen* page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,8 +27,135 @@ pub struct LoginRequest {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum LoginResponse {
-    /// The user is signed in; send the access token as `Authorization: Bearer …`.
+    /// The user is signed in; send the access token as `Authorization: Bearer …`. The
+    /// response also sets the HttpOnly refresh cookie.
     Authenticated(AccessToken),
+    /// The password was right but is temporary (first login, or one an administrator sent):
+    /// choose a new one with `POST /api/auth/first-password`.
+    PasswordChangeRequired(PasswordChangeChallenge),
+}
+
+/// What the *Wachtwoord wijzigen* step of a login needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "attempt_token": "n3Q9yq1s7b0oVbX2kqg3xw4Zl0r8c1mH5tPzJdQe6Uo",
+    "may_choose_username": true,
+    "username": "a.jansen",
+    "password_policy": "composition",
+    "expires_in": 900
+})))]
+pub struct PasswordChangeChallenge {
+    /// Identifies this login attempt in the next step; single use, short-lived.
+    pub attempt_token: String,
+    /// Whether the user may still choose a username (only once).
+    pub may_choose_username: bool,
+    /// The current username, as a suggestion.
+    pub username: String,
+    /// The rules the new password must meet.
+    pub password_policy: PasswordPolicy,
+    /// Seconds left to complete this step.
+    pub expires_in: u32,
+}
+
+/// `POST /api/auth/first-password`: the new password (and, once, a username) that replaces a
+/// temporary one during login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "attempt_token": "n3Q9yq1s7b0oVbX2kqg3xw4Zl0r8c1mH5tPzJdQe6Uo",
+    "new_password": "Zonnebloem-2026",
+    "username": "anouk"
+})))]
+pub struct FirstPasswordRequest {
+    /// From the `password_change_required` login answer.
+    pub attempt_token: String,
+    /// The new password.
+    pub new_password: String,
+    /// A username of 3–64 letters, digits, dots, dashes or underscores; only when
+    /// `may_choose_username` was true. Leave out to keep the current one.
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+/// `POST /api/me/password`: change the password while signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "current_password": "Kring-Demo-2026",
+    "new_password": "Zonnebloem-2026"
+})))]
+pub struct ChangePasswordRequest {
+    /// The password now in use.
+    pub current_password: String,
+    /// The new password.
+    pub new_password: String,
+}
+
+/// `POST /api/auth/forgot-password`: ask for a reset link. The answer is the same whether or
+/// not the username and e-mail belong together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "username": "marieke",
+    "email": "marieke@demo.kring.nl"
+})))]
+pub struct ForgotPasswordRequest {
+    /// The username.
+    pub username: String,
+    /// The e-mail address of the account.
+    pub email: String,
+}
+
+/// The answer to a reset request: always the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ForgotPasswordAccepted {
+    /// Minutes the link in the e-mail stays valid, when one was sent.
+    pub link_valid_minutes: u32,
+}
+
+/// `GET /api/auth/password-reset/{token}`: whether a reset link can still be used, and the
+/// rules for the new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ResetLinkInfo {
+    /// The rules the new password must meet.
+    pub password_policy: PasswordPolicy,
+    /// Seconds until the link expires.
+    pub expires_in: u32,
+}
+
+/// `POST /api/auth/password-reset`: set a new password with the token from the e-mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "token": "b2xJ4cFqk8Zr1u0eW6yT3nV9aP5sD7gH2jK4lM6oQ8s",
+    "new_password": "Zonnebloem-2026"
+})))]
+pub struct ResetPasswordRequest {
+    /// The token from the link.
+    pub token: String,
+    /// The new password.
+    pub new_password: String,
+}
+
+/// One signed-in session of the user, for *Profielinstellingen*.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SessionSummary {
+    /// The session id.
+    pub id: Uuid,
+    /// When the user logged in.
+    pub created_at: DateTime<Utc>,
+    /// The last activity.
+    pub last_seen_at: DateTime<Utc>,
+    /// The browser, as it named itself.
+    pub user_agent: Option<String>,
+    /// The IP address the login came from.
+    pub ip_address: Option<String>,
+    /// Whether this is the session making the request.
+    pub current: bool,
 }
 
 /// A short-lived signed access token.

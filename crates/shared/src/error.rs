@@ -13,6 +13,18 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// No valid access token was sent.
     AuthenticationRequired,
+    /// Too many wrong passwords in a row: the account is blocked until the password is reset
+    /// (*Wachtwoord vergeten*) or an administrator sends a new one.
+    AccountLocked,
+    /// The pending login (verification or password change step) has expired or was already
+    /// completed; log in again.
+    LoginAttemptExpired,
+    /// The verification code is wrong, expired or used up; see `detail`.
+    InvalidCode,
+    /// The password-reset link is unknown, expired or already used.
+    ResetLinkInvalid,
+    /// The current password, asked for again before a sensitive change, is wrong.
+    ReauthenticationFailed,
     /// The token is valid but the user may not do this.
     PermissionDenied,
     /// The resource does not exist (or the user may not know it exists).
@@ -39,6 +51,11 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::AuthenticationRequired => "authentication_required",
+            ErrorCode::AccountLocked => "account_locked",
+            ErrorCode::LoginAttemptExpired => "login_attempt_expired",
+            ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::ResetLinkInvalid => "reset_link_invalid",
+            ErrorCode::ReauthenticationFailed => "reauthentication_failed",
             ErrorCode::PermissionDenied => "permission_denied",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
@@ -54,7 +71,12 @@ impl ErrorCode {
     /// The HTTP status that goes with this code.
     pub fn status(self) -> u16 {
         match self {
-            ErrorCode::InvalidCredentials | ErrorCode::AuthenticationRequired => 401,
+            ErrorCode::InvalidCredentials
+            | ErrorCode::AuthenticationRequired
+            | ErrorCode::LoginAttemptExpired => 401,
+            ErrorCode::AccountLocked => 423,
+            ErrorCode::InvalidCode | ErrorCode::ReauthenticationFailed => 422,
+            ErrorCode::ResetLinkInvalid => 410,
             ErrorCode::PermissionDenied => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
@@ -72,6 +94,11 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidCredentials => "Invalid username or password",
             ErrorCode::AuthenticationRequired => "Authentication required",
+            ErrorCode::AccountLocked => "Account blocked",
+            ErrorCode::LoginAttemptExpired => "Login attempt expired",
+            ErrorCode::InvalidCode => "Invalid verification code",
+            ErrorCode::ResetLinkInvalid => "Reset link invalid",
+            ErrorCode::ReauthenticationFailed => "Current password incorrect",
             ErrorCode::PermissionDenied => "Permission denied",
             ErrorCode::NotFound => "Not found",
             ErrorCode::MethodNotAllowed => "Method not allowed",
@@ -160,6 +187,11 @@ mod tests {
         for code in [
             ErrorCode::InvalidCredentials,
             ErrorCode::AuthenticationRequired,
+            ErrorCode::AccountLocked,
+            ErrorCode::LoginAttemptExpired,
+            ErrorCode::InvalidCode,
+            ErrorCode::ResetLinkInvalid,
+            ErrorCode::ReauthenticationFailed,
             ErrorCode::PermissionDenied,
             ErrorCode::NotFound,
             ErrorCode::MethodNotAllowed,

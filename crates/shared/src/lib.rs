@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 pub mod home;
 pub mod me;
+pub mod password;
 pub mod permission;
 
 pub use error::{ErrorCode, FieldError, Problem};

@@ -88,6 +88,10 @@ pub struct OrganisationInfo {
     pub primary_colour: String,
     /// Languages offered in the interface.
     pub languages: Vec<Language>,
+    /// The rules for a new password.
+    pub password_policy: crate::password::PasswordPolicy,
+    /// Minutes without activity after which the session ends.
+    pub idle_timeout_minutes: u32,
 }
 
 /// A client as shown in lists and on the start screen.

@@ -1,14 +1,24 @@
 //! The one HTTP client of the SPA. Adds the bearer token, sends JSON, and decodes every
 //! non-2xx body into the shared `Problem` so pages can show a translated message.
+//!
+//! The access token lives only in memory. The refresh token is an HttpOnly cookie the page
+//! cannot read: `Anonymous::resume` trades it for a new access token after a reload, and an
+//! expired access token is renewed the same way once, transparently, before a call fails.
+
+use std::sync::{Arc, Mutex};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use kring_shared::{
     ErrorCode, Problem,
-    auth::{AccessToken, LoginRequest, LoginResponse},
+    auth::{
+        AccessToken, ChangePasswordRequest, FirstPasswordRequest, ForgotPasswordRequest,
+        LoginRequest, LoginResponse, PasswordChangeChallenge, ResetLinkInfo, ResetPasswordRequest,
+        SessionSummary,
+    },
     home::HomeView,
     me::Me,
 };
-use serde::de::DeserializeOwned;
+use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
 /// Why a call failed.
@@ -29,12 +39,29 @@ impl ApiFailure {
         }
     }
 
+    /// The field errors of a `validation_failed` problem, as (field, code).
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        match self {
+            ApiFailure::Problem(problem) => problem
+                .errors
+                .iter()
+                .map(|error| (error.field.clone(), error.code.clone()))
+                .collect(),
+            ApiFailure::Network => Vec::new(),
+        }
+    }
+
     /// The catalog key of the message to show.
     pub fn message_key(&self) -> &'static str {
         match self.code() {
             None => "error.network",
             Some(ErrorCode::InvalidCredentials) => "error.invalid_credentials",
             Some(ErrorCode::AuthenticationRequired) => "error.authentication_required",
+            Some(ErrorCode::AccountLocked) => "error.account_locked",
+            Some(ErrorCode::LoginAttemptExpired) => "error.login_attempt_expired",
+            Some(ErrorCode::ResetLinkInvalid) => "error.reset_link_invalid",
+            Some(ErrorCode::ReauthenticationFailed) => "error.current_password_wrong",
+            Some(ErrorCode::ValidationFailed) => "error.validation_failed",
             Some(ErrorCode::PermissionDenied) => "error.permission_denied",
             Some(ErrorCode::RateLimited) => "error.rate_limited",
             Some(ErrorCode::ServiceUnavailable) => "error.service_unavailable",
@@ -43,35 +70,103 @@ impl ApiFailure {
     }
 }
 
-/// A client without a session: it can only log in.
+/// The result of a correct username and password.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginStep {
+    /// Signed in.
+    SignedIn(Authenticated),
+    /// A new password is needed first.
+    NewPasswordNeeded(PasswordChangeChallenge),
+}
+
+/// A client without a session.
 pub struct Anonymous;
 
 impl Anonymous {
-    /// Logs in and returns a client that carries the access token.
-    pub async fn login(&self, username: &str, password: &str) -> Result<Authenticated, ApiFailure> {
+    /// `POST /api/auth/login`.
+    pub async fn login(&self, username: &str, password: &str) -> Result<LoginStep, ApiFailure> {
         let body = LoginRequest {
             username: username.to_owned(),
             password: password.to_owned(),
         };
-        let request = Request::post("/api/auth/login")
+        let response: LoginResponse = post_json("/api/auth/login", &body).await?;
+        Ok(match response {
+            LoginResponse::Authenticated(token) => LoginStep::SignedIn(Authenticated::new(token)),
+            LoginResponse::PasswordChangeRequired(challenge) => {
+                LoginStep::NewPasswordNeeded(challenge)
+            }
+        })
+    }
+
+    /// `POST /api/auth/first-password`.
+    pub async fn first_password(
+        &self,
+        request: &FirstPasswordRequest,
+    ) -> Result<Authenticated, ApiFailure> {
+        match post_json("/api/auth/first-password", request).await? {
+            LoginResponse::Authenticated(token) => Ok(Authenticated::new(token)),
+            LoginResponse::PasswordChangeRequired(_) => Err(ApiFailure::Network),
+        }
+    }
+
+    /// Resumes the session of the refresh cookie, if there is one.
+    pub async fn resume(&self) -> Result<Authenticated, ApiFailure> {
+        Ok(Authenticated::new(refresh().await?))
+    }
+
+    /// `POST /api/auth/forgot-password`.
+    pub async fn forgot_password(&self, username: &str, email: &str) -> Result<(), ApiFailure> {
+        let body = ForgotPasswordRequest {
+            username: username.to_owned(),
+            email: email.to_owned(),
+        };
+        let request = Request::post("/api/auth/forgot-password")
             .json(&body)
             .map_err(|_| ApiFailure::Network)?;
-        let response: LoginResponse = decode(request.send().await).await?;
-        match response {
-            LoginResponse::Authenticated(AccessToken { access_token, .. }) => Ok(Authenticated {
-                token: access_token,
-            }),
-        }
+        expect_empty(request.send().await).await
+    }
+
+    /// `GET /api/auth/password-reset/{token}`.
+    pub async fn reset_link(&self, token: &str) -> Result<ResetLinkInfo, ApiFailure> {
+        let url = format!(
+            "/api/auth/password-reset/{}",
+            js_sys::encode_uri_component(token)
+        );
+        decode(Request::get(&url).send().await).await
+    }
+
+    /// `POST /api/auth/password-reset`.
+    pub async fn reset_password(&self, token: &str, new_password: &str) -> Result<(), ApiFailure> {
+        let body = ResetPasswordRequest {
+            token: token.to_owned(),
+            new_password: new_password.to_owned(),
+        };
+        let request = Request::post("/api/auth/password-reset")
+            .json(&body)
+            .map_err(|_| ApiFailure::Network)?;
+        expect_empty(request.send().await).await
     }
 }
 
-/// A client with an access token.
-#[derive(Debug, Clone, PartialEq)]
+/// A client with an access token (shared by its clones, so a renewal reaches them all).
+#[derive(Debug, Clone)]
 pub struct Authenticated {
-    token: String,
+    token: Arc<Mutex<String>>,
+}
+
+impl PartialEq for Authenticated {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.token, &other.token)
+    }
 }
 
 impl Authenticated {
+    fn new(token: AccessToken) -> Authenticated {
+        Authenticated {
+            token: Arc::new(Mutex::new(token.access_token)),
+        }
+    }
+
     /// `GET /api/me`.
     pub async fn me(&self) -> Result<Me, ApiFailure> {
         self.get("/api/me").await
@@ -82,27 +177,105 @@ impl Authenticated {
         self.get(&format!("/api/clients/{client_id}/home")).await
     }
 
+    /// `GET /api/me/sessions`.
+    pub async fn sessions(&self) -> Result<Vec<SessionSummary>, ApiFailure> {
+        self.get("/api/me/sessions").await
+    }
+
+    /// `DELETE /api/me/sessions/{id}`.
+    pub async fn end_session(&self, id: Uuid) -> Result<(), ApiFailure> {
+        let url = format!("/api/me/sessions/{id}");
+        self.send_empty(move |token| authorised(Request::delete(&url), token).build())
+            .await
+    }
+
+    /// `POST /api/me/password`.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ApiFailure> {
+        let body = ChangePasswordRequest {
+            current_password: current.to_owned(),
+            new_password: new.to_owned(),
+        };
+        self.send_empty(move |token| {
+            authorised(Request::post("/api/me/password"), token).json(&body)
+        })
+        .await
+    }
+
     /// `POST /api/auth/logout`: ends this session on the server.
     pub async fn logout(&self) -> Result<(), ApiFailure> {
-        let response = self
-            .authorised(Request::post("/api/auth/logout"))
-            .send()
+        self.send_empty(|token| authorised(Request::post("/api/auth/logout"), token).build())
             .await
-            .map_err(|_| ApiFailure::Network)?;
-        if response.ok() {
-            Ok(())
-        } else {
-            Err(ApiFailure::Network)
+    }
+
+    fn current_token(&self) -> String {
+        self.token
+            .lock()
+            .map(|token| token.clone())
+            .unwrap_or_default()
+    }
+
+    /// Renews the access token with the refresh cookie.
+    async fn renew(&self) -> Result<(), ApiFailure> {
+        let fresh = refresh().await?;
+        if let Ok(mut token) = self.token.lock() {
+            *token = fresh.access_token;
         }
+        Ok(())
     }
 
     async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<T, ApiFailure> {
-        decode(self.authorised(Request::get(url)).send().await).await
+        let first = authorised(Request::get(url), &self.current_token())
+            .send()
+            .await;
+        match decode(first).await {
+            Err(failure) if failure.code() == Some(ErrorCode::AuthenticationRequired) => {
+                self.renew().await?;
+                decode(
+                    authorised(Request::get(url), &self.current_token())
+                        .send()
+                        .await,
+                )
+                .await
+            }
+            other => other,
+        }
     }
 
-    fn authorised(&self, request: RequestBuilder) -> RequestBuilder {
-        request.header("Authorization", &format!("Bearer {}", self.token))
+    async fn send_empty(
+        &self,
+        build: impl Fn(&str) -> Result<Request, gloo_net::Error>,
+    ) -> Result<(), ApiFailure> {
+        let request = build(&self.current_token()).map_err(|_| ApiFailure::Network)?;
+        match expect_empty(request.send().await).await {
+            Err(failure) if failure.code() == Some(ErrorCode::AuthenticationRequired) => {
+                self.renew().await?;
+                let request = build(&self.current_token()).map_err(|_| ApiFailure::Network)?;
+                expect_empty(request.send().await).await
+            }
+            other => other,
+        }
     }
+}
+
+fn authorised(request: RequestBuilder, token: &str) -> RequestBuilder {
+    request.header("Authorization", &format!("Bearer {token}"))
+}
+
+async fn refresh() -> Result<AccessToken, ApiFailure> {
+    match decode::<LoginResponse>(Request::post("/api/auth/refresh").send().await).await? {
+        LoginResponse::Authenticated(token) => Ok(token),
+        LoginResponse::PasswordChangeRequired(_) => Err(ApiFailure::Network),
+    }
+}
+
+async fn post_json<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let request = Request::post(url)
+        .json(body)
+        .map_err(|_| ApiFailure::Network)?;
+    decode(request.send().await).await
 }
 
 async fn decode<T: DeserializeOwned>(
@@ -112,9 +285,22 @@ async fn decode<T: DeserializeOwned>(
     if response.ok() {
         response.json::<T>().await.map_err(|_| ApiFailure::Network)
     } else {
-        match response.json::<Problem>().await {
-            Ok(problem) => Err(ApiFailure::Problem(problem)),
-            Err(_) => Err(ApiFailure::Network),
-        }
+        Err(problem_of(response).await)
+    }
+}
+
+async fn expect_empty(sent: Result<Response, gloo_net::Error>) -> Result<(), ApiFailure> {
+    let response = sent.map_err(|_| ApiFailure::Network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem_of(response).await)
+    }
+}
+
+async fn problem_of(response: Response) -> ApiFailure {
+    match response.json::<Problem>().await {
+        Ok(problem) => ApiFailure::Problem(problem),
+        Err(_) => ApiFailure::Network,
     }
 }

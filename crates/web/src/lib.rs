@@ -16,8 +16,9 @@ use leptos_router::{
 use crate::{
     i18n::I18n,
     pages::{
-        login::LoginPage, not_found::NotFoundPage, notifications::NotificationsPage,
-        profile::ProfilePage, start::StartPage,
+        forgot_password::ForgotPasswordPage, login::LoginPage, not_found::NotFoundPage,
+        notifications::NotificationsPage, profile::ProfilePage, reset_password::ResetPasswordPage,
+        start::StartPage,
     },
     session::Session,
 };
@@ -26,13 +27,17 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(I18n::new());
-    provide_context(Session::new());
+    let session = Session::new();
+    provide_context(session);
+    session::resume(session);
     view! {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=StartPage/>
                 <Route path=path!("/start") view=StartPage/>
                 <Route path=path!("/inloggen") view=LoginPage/>
+                <Route path=path!("/wachtwoord-vergeten") view=ForgotPasswordPage/>
+                <Route path=path!("/wachtwoord-herstellen") view=ResetPasswordPage/>
                 <Route path=path!("/meldingen") view=NotificationsPage/>
                 <Route path=path!("/profiel") view=ProfilePage/>
             </Routes>

@@ -5,7 +5,7 @@ use kring_shared::me::{ClientMembership, Me};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::api::Authenticated;
+use crate::api::{Anonymous, ApiFailure, Authenticated};
 
 /// A signed-in user.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +19,9 @@ pub struct SessionData {
 pub struct Session {
     pub data: RwSignal<Option<SessionData>>,
     pub current_client: RwSignal<Option<Uuid>>,
+    /// True while the app checks, after a (re)load, whether the refresh cookie still holds a
+    /// session; protected pages wait instead of sending the user to the login page.
+    pub resuming: RwSignal<bool>,
 }
 
 impl Session {
@@ -26,6 +29,7 @@ impl Session {
         Session {
             data: RwSignal::new(None),
             current_client: RwSignal::new(None),
+            resuming: RwSignal::new(false),
         }
     }
 
@@ -63,6 +67,26 @@ impl Default for Session {
     fn default() -> Self {
         Session::new()
     }
+}
+
+/// Picks up the session of the refresh cookie after a page load, so a reload or a deep link
+/// does not ask for the password again while the session lives.
+pub fn resume(session: Session) {
+    session.resuming.set(true);
+    leptos::task::spawn_local(async move {
+        let resumed = async {
+            let api = Anonymous.resume().await?;
+            let me = api.me().await?;
+            Ok::<SessionData, ApiFailure>(SessionData { api, me })
+        }
+        .await;
+        if let Ok(data) = resumed
+            && session.data.with_untracked(Option::is_none)
+        {
+            session.sign_in(data);
+        }
+        session.resuming.set(false);
+    });
 }
 
 /// The session context.

@@ -1,16 +1,19 @@
 //! `AuthUser`: a handler that needs a signed-in user asks for one in its signature. The token
-//! must verify and its session must still be live, so a revoked session ends its tokens at once.
+//! must verify and its session must still be live — not revoked, not past its absolute end,
+//! not idle longer than the organisation allows — so ending a session ends its tokens at once.
+//! Activity moves the idle clock (written at most once a minute).
 
 use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use chrono::Utc;
-use sea_orm::EntityTrait;
+use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
 use crate::{
-    entities::{session, user},
+    entities::{organisation, session, user},
     error::ApiError,
+    services::sessions,
     startup::AppState,
 };
 
@@ -35,19 +38,32 @@ impl FromRequest for AuthUser {
             let claims = token
                 .and_then(|token| state.tokens.verify(&token))
                 .ok_or(ApiError::Unauthenticated)?;
+            let now = Utc::now();
             let session = session::Entity::find_by_id(claims.sid)
                 .one(&state.db)
                 .await?
-                .filter(|session| {
-                    session.user_id == claims.sub
-                        && session.revoked_at.is_none()
-                        && session.expires_at > Utc::now()
-                })
+                .filter(|session| session.user_id == claims.sub)
                 .ok_or(ApiError::Unauthenticated)?;
             let user = user::Entity::find_by_id(session.user_id)
                 .one(&state.db)
                 .await?
+                .filter(|user| user.locked_at.is_none())
                 .ok_or(ApiError::Unauthenticated)?;
+            let organisation = organisation::Entity::find_by_id(user.organisation_id)
+                .one(&state.db)
+                .await?
+                .ok_or(ApiError::Unauthenticated)?;
+            if !sessions::is_live(&session, &organisation, now) {
+                return Err(ApiError::Unauthenticated);
+            }
+            let last_seen = session.last_seen_at.unwrap_or(session.created_at);
+            if now - last_seen > Duration::seconds(60) {
+                session::Entity::update_many()
+                    .col_expr(session::Column::LastSeenAt, Expr::value(now))
+                    .filter(session::Column::Id.eq(session.id))
+                    .exec(&state.db)
+                    .await?;
+            }
             Ok(AuthUser {
                 user,
                 session_id: session.id,

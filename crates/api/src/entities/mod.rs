@@ -1,8 +1,15 @@
-//! sea-orm entities, one per table of the core schema.
+//! sea-orm entities, one per table.
 
+pub mod auth_event;
 pub mod care_team_member;
 pub mod client;
 pub mod client_contact;
+pub mod login_attempt;
 pub mod organisation;
+pub mod password_history;
+pub mod password_reset;
+pub mod recovery_code;
+pub mod refresh_token;
 pub mod session;
+pub mod trusted_device;
 pub mod user;

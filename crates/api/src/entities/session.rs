@@ -14,6 +14,10 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
+    /// The last request or refresh; the idle timeout counts from here.
+    pub last_seen_at: Option<DateTimeUtc>,
+    /// The trusted device the session was opened on, if any.
+    pub device_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

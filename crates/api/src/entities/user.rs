@@ -28,6 +28,11 @@ pub struct Model {
     pub locked_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Base32 TOTP secret while enrolling or enrolled.
+    pub totp_secret: Option<String>,
+    /// Set once the authenticator app is confirmed; then it replaces the SMS code.
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    pub password_changed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

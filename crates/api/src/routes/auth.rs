@@ -1,38 +1,98 @@
-//! `POST /api/auth/login`.
+//! Sign-in: login, the forced first password, refresh, logout and *Wachtwoord vergeten*.
+//!
+//! The refresh token travels only in the `kring_refresh` cookie: HttpOnly, SameSite=Strict,
+//! Secure, limited to `/api/auth`, so scripts on the page never see it.
 
-use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    cookie::{Cookie, SameSite, time::OffsetDateTime},
+    get, post, web,
+};
 use kring_shared::{
     Problem,
-    auth::{LoginRequest, LoginResponse},
+    auth::{
+        FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse, ResetLinkInfo,
+        ResetPasswordRequest,
+    },
+    password::PasswordPolicy,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::AuthUser,
     error::ApiError,
-    services::auth::{self, ClientInfo},
+    services::{
+        auth::{self, LoginOutcome},
+        security_log::ClientInfo,
+        sessions::{self, IssuedTokens},
+    },
     startup::AppState,
 };
 
+/// The refresh cookie's name.
+pub const REFRESH_COOKIE: &str = "kring_refresh";
+const REFRESH_PATH: &str = "/api/auth";
+
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(logout);
+    cfg.service(login)
+        .service(first_password)
+        .service(refresh)
+        .service(logout)
+        .service(forgot_password)
+        .service(reset_link)
+        .service(reset_password);
+}
+
+fn refresh_cookie(state: &AppState, tokens: &IssuedTokens) -> Cookie<'static> {
+    let expires = OffsetDateTime::from_unix_timestamp(tokens.refresh_expires_at.timestamp())
+        .unwrap_or_else(|_| OffsetDateTime::now_utc());
+    Cookie::build(REFRESH_COOKIE, tokens.refresh_token.clone())
+        .path(REFRESH_PATH)
+        .http_only(true)
+        .secure(state.config.cookie_secure)
+        .same_site(SameSite::Strict)
+        .expires(expires)
+        .finish()
+}
+
+fn removal_cookie(state: &AppState) -> Cookie<'static> {
+    let mut cookie = Cookie::build(REFRESH_COOKIE, "")
+        .path(REFRESH_PATH)
+        .http_only(true)
+        .secure(state.config.cookie_secure)
+        .same_site(SameSite::Strict)
+        .finish();
+    cookie.make_removal();
+    cookie
+}
+
+fn signed_in(state: &AppState, tokens: IssuedTokens) -> HttpResponse {
+    HttpResponse::Ok()
+        .cookie(refresh_cookie(state, &tokens))
+        .json(LoginResponse::Authenticated(tokens.access))
 }
 
 /// Log in with username and password.
 ///
-/// Returns a short-lived access token. A wrong username and a wrong password get the same
-/// answer, in about the same time, so the response never reveals whether an account exists.
+/// Answers `authenticated` with an access token (and sets the refresh cookie), or
+/// `password_change_required` when the password is temporary. A wrong username and a wrong
+/// password get the same answer in about the same time. After the organisation's number of
+/// wrong passwords in a row the account is blocked (`account_locked`) until the password is
+/// reset.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Signed in", body = LoginResponse),
+        (status = 200, description = "Signed in, or the next step", body = LoginResponse),
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong username or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/invalid_credentials", "title": "Invalid username or password", "status": 401, "detail": "The username or password is not correct.", "code": "invalid_credentials"})),
         (status = 415, description = "The body is not `application/json`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is empty or too long", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "username", "code": "required"}]})),
+        (status = 423, description = "The account is blocked (`account_locked`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/account_locked", "title": "Account blocked", "status": 423, "detail": "The account is blocked after too many wrong passwords. Choose a new password with 'forgot password' to unblock it.", "code": "account_locked"})),
+        (status = 429, description = "Too many attempts from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -41,27 +101,92 @@ async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Json<LoginRequest>,
-) -> Result<web::Json<LoginResponse>, ApiError> {
-    let origin = ClientInfo {
-        ip_address: request.peer_addr().map(|addr| addr.ip().to_string()),
-        user_agent: request
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned),
-    };
-    let token = auth::login(
+) -> Result<HttpResponse, ApiError> {
+    let origin = ClientInfo::of(&request);
+    match auth::login(
         &state.db,
         &state.tokens,
         &body.username,
         &body.password,
-        origin,
+        &origin,
     )
-    .await?;
-    Ok(web::Json(LoginResponse::Authenticated(token)))
+    .await?
+    {
+        LoginOutcome::Authenticated(tokens) => Ok(signed_in(&state, tokens)),
+        LoginOutcome::PasswordChangeRequired(challenge) => {
+            Ok(HttpResponse::Ok().json(LoginResponse::PasswordChangeRequired(challenge)))
+        }
+    }
 }
 
-/// Log out: ends the session on the server, so its access token stops working at once.
+/// Choose a new password (and, once, a username) to finish a login with a temporary password.
+#[utoipa::path(
+    tag = "auth",
+    request_body = FirstPasswordRequest,
+    responses(
+        (status = 200, description = "Signed in (`authenticated`); the refresh cookie is set", body = LoginResponse),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The attempt token is unknown, expired or used (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password breaks a rule (`too_short`, `needs_uppercase`, `too_common`, `recently_used` …) or the username is taken", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "new_password", "code": "needs_digit"}]})),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/first-password")]
+async fn first_password(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<FirstPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let origin = ClientInfo::of(&request);
+    let tokens = auth::first_password(
+        &state.db,
+        &state.tokens,
+        &body.attempt_token,
+        &body.new_password,
+        body.username.as_deref(),
+        &origin,
+    )
+    .await?;
+    Ok(signed_in(&state, tokens))
+}
+
+/// Get a new access token with the refresh cookie. The cookie is replaced on every use; using
+/// an old one again ends the session. Fails when the session has been idle too long or has
+/// reached its absolute lifetime.
+#[utoipa::path(
+    tag = "auth",
+    params(("kring_refresh" = String, Cookie, description = "The refresh token, set by login")),
+    responses(
+        (status = 200, description = "A new access token (`authenticated`); the cookie is replaced", body = LoginResponse),
+        (status = 401, description = "No valid refresh token (`authentication_required`); the cookie is removed", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+async fn refresh(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    let origin = ClientInfo::of(&request);
+    let Some(cookie) = request
+        .cookie(REFRESH_COOKIE)
+        .filter(|c| !c.value().is_empty())
+    else {
+        return unauthenticated(&state);
+    };
+    match sessions::refresh(&state.db, &state.tokens, cookie.value(), &origin).await {
+        Ok(tokens) => signed_in(&state, tokens),
+        Err(ApiError::Unauthenticated) => unauthenticated(&state),
+        Err(error) => actix_web::ResponseError::error_response(&error),
+    }
+}
+
+fn unauthenticated(state: &AppState) -> HttpResponse {
+    let mut response = actix_web::ResponseError::error_response(&ApiError::Unauthenticated);
+    let _ = response.add_cookie(&removal_cookie(state));
+    response
+}
+
+/// Log out: ends the session on the server, so its access and refresh tokens stop working at
+/// once, and removes the refresh cookie.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -72,7 +197,103 @@ async fn login(
     )
 )]
 #[post("/auth/logout")]
-async fn logout(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, ApiError> {
-    auth::logout(&state.db, auth.session_id).await?;
+async fn logout(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    auth::logout(
+        &state.db,
+        auth.user.id,
+        auth.session_id,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(removal_cookie(&state))
+        .finish())
+}
+
+/// *Wachtwoord vergeten*: ask for a reset link by username and e-mail address. When both
+/// belong to one account an e-mail with a single-use link is sent, valid for the
+/// organisation's number of minutes. The answer is the same either way.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ForgotPasswordRequest,
+    responses(
+        (status = 202, description = "Accepted; a mail is sent when the details match"),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is empty or the e-mail address is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/forgot-password")]
+async fn forgot_password(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<ForgotPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth::forgot_password(
+        &state.db,
+        &state.mailer,
+        &state.config.public_url(),
+        &body.username,
+        &body.email,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Whether a reset link can still be used, and the rules for the new password.
+#[utoipa::path(
+    tag = "auth",
+    params(("token" = String, Path, description = "The token from the e-mail's link")),
+    responses(
+        (status = 200, description = "The link can be used", body = ResetLinkInfo),
+        (status = 410, description = "Unknown, expired or used (`reset_link_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/auth/password-reset/{token}")]
+async fn reset_link(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<web::Json<ResetLinkInfo>, ApiError> {
+    let (reset, _, organisation) = auth::reset_link(&state.db, &token).await?;
+    let left = (reset.expires_at - chrono::Utc::now()).num_seconds().max(0);
+    Ok(web::Json(ResetLinkInfo {
+        password_policy: PasswordPolicy::from_name(&organisation.password_policy),
+        expires_in: u32::try_from(left).unwrap_or(0),
+    }))
+}
+
+/// *Wachtwoord herstellen*: set a new password with the token from the e-mail. Unblocks the
+/// account and ends all its sessions; the link works once.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "The password is changed; log in with it"),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Unknown, expired or used link (`reset_link_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password breaks a rule", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password-reset")]
+async fn reset_password(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<ResetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth::reset_password(
+        &state.db,
+        &body.token,
+        &body.new_password,
+        &ClientInfo::of(&request),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,13 +1,26 @@
-//! `GET /api/me`.
+//! `GET /api/me`, changing the password, and the user's sessions.
 
-use actix_web::{get, web};
-use kring_shared::{Problem, me::Me};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use kring_shared::{
+    Problem,
+    auth::{ChangePasswordRequest, SessionSummary},
+    me::Me,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
 
-use crate::{auth::AuthUser, error::ApiError, services, startup::AppState};
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    services::{self, security_log::ClientInfo, sessions},
+    startup::AppState,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(me);
+    cfg.service(me)
+        .service(change_password)
+        .service(list_sessions)
+        .service(end_session);
 }
 
 /// Who am I: the signed-in user, their organisation, and each client they may open with their
@@ -24,4 +37,81 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("/me")]
 async fn me(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<Me>, ApiError> {
     Ok(web::Json(services::me::me(&state.db, &auth.user).await?))
+}
+
+/// *Wachtwoord wijzigen*: change the password. Needs the current password; ends every other
+/// session of the user (this one stays signed in).
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "The password is changed"),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The current password is wrong (`reauthentication_failed`) or the new one breaks a rule (`validation_failed`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "new_password", "code": "recently_used"}]})),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    services::auth::change_password(
+        &state.db,
+        &auth.user,
+        auth.session_id,
+        &body.current_password,
+        &body.new_password,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The user's active sessions (this one first), for *Profielinstellingen*.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Active sessions", body = Vec<SessionSummary>),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/sessions")]
+async fn list_sessions(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+) -> Result<web::Json<Vec<SessionSummary>>, ApiError> {
+    Ok(web::Json(
+        sessions::list(&state.db, &auth.user, auth.session_id).await?,
+    ))
+}
+
+/// End one of the user's own sessions, e.g. on a lost phone. Its tokens stop working at once.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The session id")),
+    responses(
+        (status = 204, description = "The session has ended"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such active session of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me/sessions/{id}")]
+async fn end_session(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    sessions::end_own(&state.db, &auth.user, *id, &ClientInfo::of(&request)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

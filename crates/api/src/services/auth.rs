@@ -1,8 +1,15 @@
-//! Login: checks the password (against a dummy hash for unknown users, so timing reveals
-//! nothing), opens a session and issues an access token for it.
+//! The login lifecycle: password check with lockout, the forced password change of a first
+//! login, changing the password, logout, and *Wachtwoord vergeten*.
+//!
+//! An unknown username is checked against a dummy hash, so it costs the same time as a wrong
+//! password and gets the same answer (no user enumeration).
 
 use chrono::{Duration, Utc};
-use kring_shared::auth::AccessToken;
+use kring_shared::{
+    auth::PasswordChangeChallenge,
+    me::Language,
+    password::{MAX_PASSWORD_CHARS, PasswordPolicy},
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     TransactionTrait, sea_query::Expr,
@@ -10,36 +17,45 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::{TokenService, password},
-    entities::{client_contact, organisation, session, user},
+    auth::{TokenService, password, secret},
+    entities::{login_attempt, organisation, password_reset, user},
     error::ApiError,
+    mail::{Email, Mailer, escape_html},
+    services::{
+        passwords,
+        security_log::{self, AuthEvent, ClientInfo},
+        sessions::{self, IssuedTokens},
+    },
 };
 
-/// The longest password accepted (ASVS: allow at least 64, never truncate).
-pub const MAX_PASSWORD_CHARS: usize = 128;
 /// The longest username.
 pub const MAX_USERNAME_CHARS: usize = 64;
-
-/// Where a login comes from, for the session record.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    pub ip_address: Option<String>,
-    pub user_agent: Option<String>,
-}
+/// How long the next step of a login (password change) may take.
+const ATTEMPT_MINUTES: i64 = 15;
 
 /// Normalises a username as typed: trimmed, lower case.
 pub fn normalise_username(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
 
-/// Checks `username` and `password` and opens a session.
+/// What a correct password leads to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in.
+    Authenticated(IssuedTokens),
+    /// The password is temporary: a new one is needed first.
+    PasswordChangeRequired(PasswordChangeChallenge),
+}
+
+/// Checks `username` and `password`; blocks the account after the organisation's number of
+/// consecutive failures.
 pub async fn login(
     db: &DatabaseConnection,
     tokens: &TokenService,
     username: &str,
     password: &str,
-    origin: ClientInfo,
-) -> Result<AccessToken, ApiError> {
+    origin: &ClientInfo,
+) -> Result<LoginOutcome, ApiError> {
     let username = normalise_username(username);
     let mut errors = Vec::new();
     if username.is_empty() {
@@ -73,68 +89,500 @@ pub async fn login(
         None => password::dummy_hash().await?,
     };
     let matches = password::verify(password.to_owned(), stored_hash).await?;
-    let account = match account {
-        Some(account) if matches => account,
-        _ => {
-            tracing::info!(event = "login_failed", "login failed");
-            return Err(ApiError::InvalidCredentials);
-        }
+    let Some(account) = account else {
+        security_log::record(db, AuthEvent::LoginFailed, None, None, origin).await?;
+        return Err(ApiError::InvalidCredentials);
     };
-
-    let organisation = organisation::Entity::find_by_id(account.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?;
-    let now = Utc::now();
-    let session_id = Uuid::new_v4();
-    let lifetime = Duration::hours(i64::from(organisation.session_lifetime_hours.max(1)));
-
-    let txn = db.begin().await?;
-    session::ActiveModel {
-        id: Set(session_id),
-        user_id: Set(account.id),
-        created_at: Set(now),
-        expires_at: Set(now + lifetime),
-        revoked_at: Set(None),
-        ip_address: Set(origin.ip_address.map(|ip| truncate(&ip, 64))),
-        user_agent: Set(origin.user_agent.map(|agent| truncate(&agent, 512))),
+    if account.locked_at.is_some() {
+        security_log::record(
+            db,
+            AuthEvent::LoginWhileLocked,
+            Some(account.id),
+            None,
+            origin,
+        )
+        .await?;
+        return Err(ApiError::AccountLocked);
     }
-    .insert(&txn)
-    .await?;
+    let organisation = organisation_of(db, &account).await?;
+    if !matches {
+        return Err(register_failure(db, &account, &organisation, origin).await?);
+    }
+
+    if account.must_change_password {
+        let attempt = open_attempt(db, &account).await?;
+        security_log::record(
+            db,
+            AuthEvent::PasswordChangeRequired,
+            Some(account.id),
+            None,
+            origin,
+        )
+        .await?;
+        return Ok(LoginOutcome::PasswordChangeRequired(
+            PasswordChangeChallenge {
+                attempt_token: attempt,
+                may_choose_username: !account.username_chosen,
+                username: account.username.clone(),
+                password_policy: PasswordPolicy::from_name(&organisation.password_policy),
+                expires_in: (ATTEMPT_MINUTES * 60) as u32,
+            },
+        ));
+    }
+    Ok(LoginOutcome::Authenticated(
+        sessions::open(db, tokens, &account, &organisation, origin).await?,
+    ))
+}
+
+/// Counts a wrong password; the Nth in a row blocks the account. Returns the error to answer.
+async fn register_failure(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    organisation: &organisation::Model,
+    origin: &ClientInfo,
+) -> Result<ApiError, ApiError> {
+    use sea_orm::sea_query::ExprTrait;
+    let txn = db.begin().await?;
     user::Entity::update_many()
-        .col_expr(user::Column::LastLoginAt, Expr::value(now))
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::col(user::Column::FailedLogins).add(1),
+        )
         .filter(user::Column::Id.eq(account.id))
         .exec(&txn)
         .await?;
-    client_contact::Entity::update_many()
-        .col_expr(client_contact::Column::LastLoginAt, Expr::value(now))
-        .filter(client_contact::Column::UserId.eq(account.id))
-        .exec(&txn)
+    let failures = user::Entity::find_by_id(account.id)
+        .one(&txn)
+        .await?
+        .map_or(0, |fresh| fresh.failed_logins);
+    security_log::record(&txn, AuthEvent::LoginFailed, Some(account.id), None, origin).await?;
+    let threshold = i32::from(Ord::max(organisation.lockout_threshold, 1));
+    let outcome = if failures >= threshold {
+        user::Entity::update_many()
+            .col_expr(user::Column::LockedAt, Expr::value(Utc::now()))
+            .filter(user::Column::Id.eq(account.id))
+            .exec(&txn)
+            .await?;
+        security_log::record(
+            &txn,
+            AuthEvent::AccountLocked,
+            Some(account.id),
+            None,
+            origin,
+        )
         .await?;
+        ApiError::AccountLocked
+    } else {
+        ApiError::InvalidCredentials
+    };
     txn.commit().await?;
-
-    tracing::info!(event = "login_succeeded", user_id = %account.id, session_id = %session_id, "login succeeded");
-    Ok(AccessToken {
-        access_token: tokens.issue(account.id, session_id)?,
-        token_type: "Bearer".to_owned(),
-        expires_in: tokens.lifetime_seconds(),
-    })
+    Ok(outcome)
 }
 
-/// Ends `session_id` at once: every access token issued for it stops working.
-pub async fn logout(db: &DatabaseConnection, session_id: Uuid) -> Result<(), ApiError> {
-    session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
-        .filter(session::Column::Id.eq(session_id))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
+async fn open_attempt(db: &DatabaseConnection, account: &user::Model) -> Result<String, ApiError> {
+    let token = secret::random_token();
+    let now = Utc::now();
+    login_attempt::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(account.id),
+        token_hash: Set(secret::hash_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::minutes(ATTEMPT_MINUTES)),
+        device_verified: Set(false),
+        code_hash: Set(None),
+        code_expires_at: Set(None),
+        code_attempts: Set(0),
+        code_sent_at: Set(None),
+        code_sends: Set(0),
+        completed_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Finishes a login that needed a new password: checks the policy, stores the password (and
+/// the username, once) and opens the session.
+pub async fn first_password(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    attempt_token: &str,
+    new_password: &str,
+    username: Option<&str>,
+    origin: &ClientInfo,
+) -> Result<IssuedTokens, ApiError> {
+    let now = Utc::now();
+    let attempt = login_attempt::Entity::find()
+        .filter(login_attempt::Column::TokenHash.eq(secret::hash_token(attempt_token)))
+        .one(db)
+        .await?
+        .filter(|attempt| attempt.completed_at.is_none() && attempt.expires_at > now)
+        .ok_or(ApiError::LoginAttemptExpired)?;
+    let account = user::Entity::find_by_id(attempt.user_id)
+        .one(db)
+        .await?
+        .filter(|account| account.must_change_password && account.locked_at.is_none())
+        .ok_or(ApiError::LoginAttemptExpired)?;
+    let organisation = organisation_of(db, &account).await?;
+
+    let new_username = match username.map(normalise_username) {
+        Some(name) if name != account.username => {
+            if account.username_chosen {
+                return Err(ApiError::invalid("username", "already_chosen"));
+            }
+            validate_username(&name)?;
+            let taken = user::Entity::find()
+                .filter(user::Column::Username.eq(name.as_str()))
+                .one(db)
+                .await?
+                .is_some();
+            if taken {
+                return Err(ApiError::invalid("username", "taken"));
+            }
+            Some(name)
+        }
+        _ => None,
+    };
+    let hash = new_password_hash(db, &account, &organisation, new_password).await?;
+
+    let txn = db.begin().await?;
+    let claimed = login_attempt::Entity::update_many()
+        .col_expr(login_attempt::Column::CompletedAt, Expr::value(now))
+        .filter(login_attempt::Column::Id.eq(attempt.id))
+        .filter(login_attempt::Column::CompletedAt.is_null())
+        .exec(&txn)
         .await?;
-    tracing::info!(event = "logout", session_id = %session_id, "session ended");
+    if claimed.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    passwords::store(&txn, account.id, &hash).await?;
+    if let Some(name) = &new_username {
+        user::Entity::update_many()
+            .col_expr(user::Column::Username, Expr::value(name.as_str()))
+            .filter(user::Column::Id.eq(account.id))
+            .exec(&txn)
+            .await?;
+        security_log::record(
+            &txn,
+            AuthEvent::UsernameChosen,
+            Some(account.id),
+            None,
+            origin,
+        )
+        .await?;
+    }
+    // Whether or not a new name was typed, the one chance to choose is used now.
+    user::Entity::update_many()
+        .col_expr(user::Column::UsernameChosen, Expr::value(true))
+        .filter(user::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    security_log::record(
+        &txn,
+        AuthEvent::PasswordChanged,
+        Some(account.id),
+        None,
+        origin,
+    )
+    .await?;
+    txn.commit().await?;
+    sessions::open(db, tokens, &account, &organisation, origin).await
+}
+
+/// 3–64 characters: lower-case letters, digits, dot, dash, underscore; starts with a letter
+/// or digit.
+pub fn validate_username(name: &str) -> Result<(), ApiError> {
+    let length = name.chars().count();
+    if length < 3 {
+        return Err(ApiError::invalid("username", "too_short"));
+    }
+    if length > MAX_USERNAME_CHARS {
+        return Err(ApiError::invalid("username", "too_long"));
+    }
+    let allowed = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    if !allowed || !starts_well {
+        return Err(ApiError::invalid("username", "invalid_characters"));
+    }
     Ok(())
 }
 
-fn truncate(value: &str, max_chars: usize) -> String {
-    value.chars().take(max_chars).collect()
+/// Changes the password of a signed-in user: needs the current one, ends the user's other
+/// sessions.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    current_session: Uuid,
+    current_password: &str,
+    new_password: &str,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
+    if current_password.chars().count() > MAX_PASSWORD_CHARS
+        || !password::verify(current_password.to_owned(), account.password_hash.clone()).await?
+    {
+        security_log::record(
+            db,
+            AuthEvent::LoginFailed,
+            Some(account.id),
+            Some(current_session),
+            origin,
+        )
+        .await?;
+        return Err(ApiError::ReauthenticationFailed);
+    }
+    let organisation = organisation_of(db, account).await?;
+    let hash = new_password_hash(db, account, &organisation, new_password).await?;
+    let txn = db.begin().await?;
+    passwords::store(&txn, account.id, &hash).await?;
+    let ended = sessions::revoke_all(&txn, account.id, Some(current_session)).await?;
+    security_log::record(
+        &txn,
+        AuthEvent::PasswordChanged,
+        Some(account.id),
+        Some(current_session),
+        origin,
+    )
+    .await?;
+    if ended > 0 {
+        security_log::record(
+            &txn,
+            AuthEvent::OtherSessionsEnded,
+            Some(account.id),
+            Some(current_session),
+            origin,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Ends `session_id` at once: every access token issued for it stops working.
+pub async fn logout(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
+    sessions::revoke(db, session_id).await?;
+    security_log::record(
+        db,
+        AuthEvent::Logout,
+        Some(user_id),
+        Some(session_id),
+        origin,
+    )
+    .await?;
+    Ok(())
+}
+
+/// *Wachtwoord vergeten*: when `username` and `email` belong to one account, mails a
+/// single-use link valid for the organisation's minutes. Returns as soon as the request is
+/// recorded — the mail goes out in the background — so the answer and its timing are the same
+/// whether or not the account exists.
+pub async fn forgot_password(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    public_url: &str,
+    username: &str,
+    email: &str,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
+    let username = normalise_username(username);
+    let email = email.trim().to_lowercase();
+    let mut errors = Vec::new();
+    if username.is_empty() {
+        errors.push(kring_shared::FieldError {
+            field: "username".into(),
+            code: "required".into(),
+        });
+    }
+    if email.is_empty() {
+        errors.push(kring_shared::FieldError {
+            field: "email".into(),
+            code: "required".into(),
+        });
+    } else if !email.contains('@') || email.chars().count() > 254 {
+        errors.push(kring_shared::FieldError {
+            field: "email".into(),
+            code: "invalid".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let account = user::Entity::find()
+        .filter(user::Column::Username.eq(username.as_str()))
+        .one(db)
+        .await?
+        .filter(|account| account.email.trim().to_lowercase() == email);
+    let Some(account) = account else {
+        security_log::record(db, AuthEvent::ResetRequested, None, None, origin).await?;
+        return Ok(());
+    };
+    let organisation = organisation_of(db, &account).await?;
+    let token = secret::random_token();
+    let minutes = i64::from(organisation.reset_link_minutes.max(1));
+    let now = Utc::now();
+    password_reset::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(account.id),
+        token_hash: Set(secret::hash_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::minutes(minutes)),
+        used_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    security_log::record(
+        db,
+        AuthEvent::ResetRequested,
+        Some(account.id),
+        None,
+        origin,
+    )
+    .await?;
+    let link = format!("{public_url}/wachtwoord-herstellen?token={token}");
+    let message = reset_email(&account, &organisation, &link, minutes);
+    let mailer = mailer.clone();
+    tokio::spawn(async move {
+        if let Err(error) = mailer.send(&message).await {
+            tracing::error!(error = %error, "the reset e-mail could not be sent");
+        }
+    });
+    Ok(())
+}
+
+/// The reset link behind `token`, if it can still be used.
+pub async fn reset_link(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<(password_reset::Model, user::Model, organisation::Model), ApiError> {
+    let now = Utc::now();
+    let reset = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(secret::hash_token(token)))
+        .one(db)
+        .await?
+        .filter(|reset| reset.used_at.is_none() && reset.expires_at > now)
+        .ok_or(ApiError::ResetLinkInvalid)?;
+    let account = user::Entity::find_by_id(reset.user_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::ResetLinkInvalid)?;
+    let organisation = organisation_of(db, &account).await?;
+    Ok((reset, account, organisation))
+}
+
+/// Sets a new password with a reset link: unblocks the account and ends all its sessions.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    token: &str,
+    new_password: &str,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
+    let (reset, account, organisation) = reset_link(db, token).await?;
+    let hash = new_password_hash(db, &account, &organisation, new_password).await?;
+    let txn = db.begin().await?;
+    let claimed = password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(password_reset::Column::Id.eq(reset.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(ApiError::ResetLinkInvalid);
+    }
+    passwords::store(&txn, account.id, &hash).await?;
+    sessions::revoke_all(&txn, account.id, None).await?;
+    security_log::record(&txn, AuthEvent::ResetUsed, Some(account.id), None, origin).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn reset_email(
+    account: &user::Model,
+    organisation: &organisation::Model,
+    link: &str,
+    minutes: i64,
+) -> Email {
+    let name = &account.first_name;
+    let org = &organisation.name;
+    let (subject, lines) = match Language::from_tag(&account.language) {
+        Language::En => (
+            format!("Reset your password for {org}"),
+            [
+                format!("Hello {name},"),
+                format!("You asked to set a new password for the client portal of {org}."),
+                format!("Open this link within {minutes} minutes to choose a new password. The link works once."),
+                "Did you not ask for this? Then you can ignore this e-mail; your password stays the same.".to_owned(),
+            ],
+        ),
+        Language::Nl => (
+            format!("Nieuw wachtwoord voor {org}"),
+            [
+                format!("Beste {name},"),
+                format!("U heeft gevraagd om een nieuw wachtwoord voor het cliëntportaal van {org}."),
+                format!("Open deze link binnen {minutes} minuten om een nieuw wachtwoord te kiezen. De link werkt één keer."),
+                "Heeft u dit niet gevraagd? Dan kunt u deze e-mail negeren. Uw wachtwoord blijft hetzelfde.".to_owned(),
+            ],
+        ),
+    };
+    let text = format!(
+        "{}\n\n{}\n\n{}\n\n{link}\n\n{}\n\n{org}\n",
+        lines[0], lines[1], lines[2], lines[3]
+    );
+    let html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
+         <p>{}</p><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p><p>{}</p></body></html>",
+        escape_html(&lines[0]),
+        escape_html(&lines[1]),
+        escape_html(&lines[2]),
+        escape_html(link),
+        escape_html(link),
+        escape_html(&lines[3]),
+        escape_html(org),
+    );
+    Email {
+        to_name: format!("{} {}", account.first_name, account.last_name),
+        to_address: account.email.clone(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// Checks `candidate` against `organisation`'s policy and `account`'s history; its hash.
+async fn new_password_hash(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    organisation: &organisation::Model,
+    candidate: &str,
+) -> Result<String, ApiError> {
+    passwords::check_and_hash(
+        db,
+        PasswordPolicy::from_name(&organisation.password_policy),
+        Some(account),
+        "new_password",
+        candidate,
+    )
+    .await
+}
+
+async fn organisation_of(
+    db: &DatabaseConnection,
+    account: &user::Model,
+) -> Result<organisation::Model, ApiError> {
+    Ok(organisation::Entity::find_by_id(account.organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?)
 }
 
 #[cfg(test)]
@@ -144,5 +592,13 @@ mod tests {
     #[test]
     fn usernames_are_trimmed_and_case_insensitive() {
         assert_eq!(normalise_username("  Marieke "), "marieke");
+    }
+
+    #[test]
+    fn usernames_allow_letters_digits_and_a_few_marks() {
+        assert!(validate_username("a.jansen-2").is_ok());
+        assert!(validate_username("ab").is_err());
+        assert!(validate_username(".jansen").is_err());
+        assert!(validate_username("jan sen").is_err());
     }
 }

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use kring_shared::Permission;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -29,7 +29,7 @@ pub struct DemoLogin {
 }
 
 /// The demo logins, each with what it shows.
-pub const DEMO_LOGINS: [DemoLogin; 9] = [
+pub const DEMO_LOGINS: [DemoLogin; 10] = [
     DemoLogin {
         username: "marieke",
         who: "daughter and portal administrator of Johanna de Vries: all panels",
@@ -61,6 +61,10 @@ pub const DEMO_LOGINS: [DemoLogin; 9] = [
     DemoLogin {
         username: "lotte",
         who: "care worker, zorgkundige",
+    },
+    DemoLogin {
+        username: "anouk",
+        who: "granddaughter of Gerrit Bakker, just invited: first login asks for a new password and a username",
     },
     DemoLogin {
         username: "beheer",
@@ -191,6 +195,14 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
             kind: "care_worker",
         },
         Person {
+            username: "anouk",
+            first_name: "Anouk",
+            last_name: "Bakker",
+            gender: "female",
+            mobile: "+31612345610",
+            kind: "person",
+        },
+        Person {
             username: "beheer",
             first_name: "Ingrid",
             last_name: "Hoekstra",
@@ -204,6 +216,13 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
         let id = insert_user(&txn, org_id, person, &password_hash).await?;
         ids.insert(person.username, id);
     }
+    // Anouk was just invited: her password is temporary and she still chooses her username.
+    user::Entity::update_many()
+        .col_expr(user::Column::MustChangePassword, Expr::value(true))
+        .col_expr(user::Column::UsernameChosen, Expr::value(false))
+        .filter(user::Column::Username.eq("anouk"))
+        .exec(&txn)
+        .await?;
     let id = |username: &str| {
         ids.get(username)
             .copied()
@@ -270,6 +289,15 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
     .await?;
     link(
         &txn,
+        gerrit,
+        id("anouk")?,
+        "grandchild",
+        false,
+        &[Messages, Agenda],
+    )
+    .await?;
+    link(
+        &txn,
         daan,
         id("daan")?,
         "self",
@@ -317,6 +345,9 @@ async fn insert_user(
         locked_at: Set(None),
         last_login_at: Set(None),
         created_at: Set(Utc::now()),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        password_changed_at: Set(Some(Utc::now())),
     }
     .insert(txn)
     .await?;

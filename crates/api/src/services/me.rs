@@ -5,6 +5,7 @@ use kring_shared::me::{
     AccountKind, ClientMembership, ClientSummary, Language, Me, OrganisationInfo, Relationship,
     UserProfile,
 };
+use kring_shared::password::PasswordPolicy;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::{
@@ -46,6 +47,8 @@ pub fn organisation_info(organisation: &organisation::Model) -> OrganisationInfo
             .split(',')
             .map(|tag| Language::from_tag(tag.trim()))
             .collect(),
+        password_policy: PasswordPolicy::from_name(&organisation.password_policy),
+        idle_timeout_minutes: u32::try_from(organisation.idle_timeout_minutes.max(1)).unwrap_or(30),
     }
 }
 

@@ -4,4 +4,7 @@ pub mod auth;
 pub mod demo;
 pub mod home;
 pub mod me;
+pub mod passwords;
 pub mod policy;
+pub mod security_log;
+pub mod sessions;

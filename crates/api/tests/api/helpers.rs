@@ -58,6 +58,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         database_url: fresh_postgres_database().await,
         web_dir: PathBuf::from(&web_dir),
         cors_allowed_origins: StringList::Empty,
+        // Tests log in many times from 127.0.0.1; the throttling test sets its own limit.
+        auth_requests_per_minute: 100_000,
         ..Config::default()
     };
     adjust(&mut config);
@@ -213,4 +215,220 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
             .is_some_and(|title| !title.is_empty())
     );
     body
+}
+
+/// A real SMTP server (aiosmtpd) on a free port, storing every message in a maildir.
+pub struct SmtpServer {
+    pub port: u16,
+    maildir: TempDir,
+    child: std::process::Child,
+}
+
+impl SmtpServer {
+    /// Starts aiosmtpd with the Python named by `KRING_TEST_SMTP_PYTHON` (set by
+    /// `scripts/test`; `python3` otherwise).
+    pub async fn start() -> SmtpServer {
+        let python =
+            std::env::var("KRING_TEST_SMTP_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("free port")
+            .port();
+        let maildir = tempfile::tempdir().expect("maildir");
+        for folder in ["tmp", "new", "cur"] {
+            std::fs::create_dir_all(maildir.path().join(folder)).expect("maildir folder");
+        }
+        let mut child = std::process::Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("cannot start aiosmtpd with {python} (run scripts/setup): {error}")
+            });
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return SmtpServer {
+                    port,
+                    maildir,
+                    child,
+                };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("aiosmtpd did not start on port {port}");
+    }
+
+    /// Points `config` at this server (plain SMTP on loopback).
+    pub fn configure(&self, config: &mut Config) {
+        config.smtp_host = Some("127.0.0.1".to_owned());
+        config.smtp_port = self.port;
+        config.smtp_tls = kring_api::config::SmtpTls::None;
+        config.mail_from = "Zorggroep De Linde <portaal@delinde.example>".to_owned();
+    }
+
+    /// Every message received so far, raw.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        let folder = self.maildir.path().join("new");
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| std::fs::read(entry.path()).ok())
+            .collect()
+    }
+
+    /// Waits up to 10 s for the `n`th message (1-based) and returns it parsed.
+    pub async fn wait_for_message(&self, n: usize) -> ReceivedMail {
+        for _ in 0..200 {
+            let messages = self.messages();
+            if messages.len() >= n {
+                let mut parsed: Vec<ReceivedMail> = messages
+                    .iter()
+                    .map(|raw| ReceivedMail::parse(raw))
+                    .collect();
+                parsed.sort_by_key(|mail| mail.date);
+                return parsed.swap_remove(n - 1);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no mail number {n} arrived");
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A received e-mail, decoded.
+#[derive(Debug)]
+pub struct ReceivedMail {
+    pub to: String,
+    pub from: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub date: i64,
+}
+
+impl ReceivedMail {
+    fn parse(raw: &[u8]) -> ReceivedMail {
+        use mailparse::MailHeaderMap;
+        let mail = mailparse::parse_mail(raw).expect("a MIME message");
+        let header = |name: &str| mail.headers.get_first_value(name).unwrap_or_default();
+        let mut text = String::new();
+        let mut html = String::new();
+        for part in mail.parts() {
+            match part.ctype.mimetype.as_str() {
+                "text/plain" => text = part.get_body().expect("text body"),
+                "text/html" => html = part.get_body().expect("html body"),
+                _ => {}
+            }
+        }
+        ReceivedMail {
+            to: header("To"),
+            from: header("From"),
+            subject: header("Subject"),
+            date: mailparse::dateparse(&header("Date")).unwrap_or(0),
+            text,
+            html,
+        }
+    }
+
+    /// The first link in the text part starting with `prefix`.
+    pub fn link(&self, prefix: &str) -> String {
+        self.text
+            .split_whitespace()
+            .find(|word| word.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} link in:\n{}", self.text))
+            .to_owned()
+    }
+}
+
+/// The value of the `kring_refresh` cookie a response sets, with its attributes.
+pub fn refresh_cookie(response: &Response) -> Option<(String, String)> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("kring_refresh="))
+        .map(|value| {
+            let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
+            (
+                pair.trim_start_matches("kring_refresh=").to_owned(),
+                attributes.to_owned(),
+            )
+        })
+}
+
+impl TestApp {
+    /// POSTs to `/api/auth/refresh` with `refresh` as the cookie.
+    pub async fn post_refresh(&self, refresh: &str) -> Response {
+        self.http
+            .post(self.url("/api/auth/refresh"))
+            .header("cookie", format!("kring_refresh={refresh}"))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Logs in and returns (access token, refresh token).
+    pub async fn login_with_refresh(&self, username: &str, password: &str) -> (String, String) {
+        let response = self.post_login(username, password).await;
+        assert_eq!(response.status(), StatusCode::OK, "login as {username}");
+        let (refresh, _) = refresh_cookie(&response).expect("refresh cookie");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["status"], "authenticated");
+        (
+            body["access_token"].as_str().expect("token").to_owned(),
+            refresh,
+        )
+    }
+
+    /// POSTs JSON to `path`, with a bearer token when given.
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        let mut request = self.http.post(self.url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// The demo user with this username.
+    pub async fn user(&self, username: &str) -> user::Model {
+        user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("user exists")
+    }
+
+    /// The security log's event names for `username`, oldest first.
+    pub async fn events_of(&self, username: &str) -> Vec<String> {
+        use kring_api::entities::auth_event;
+        use sea_orm::QueryOrder;
+        let user = self.user(username).await;
+        auth_event::Entity::find()
+            .filter(auth_event::Column::UserId.eq(user.id))
+            .order_by_asc(auth_event::Column::OccurredAt)
+            .all(&self.db)
+            .await
+            .expect("query")
+            .into_iter()
+            .map(|event| event.event)
+            .collect()
+    }
 }

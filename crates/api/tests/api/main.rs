@@ -3,6 +3,7 @@
 //! API integration tests: each test spawns the real server on a random port with a fresh
 //! database — SQLite, or a fresh PostgreSQL database when `KRING_TEST_POSTGRES_URL` is set.
 
+mod accounts;
 mod auth;
 mod errors;
 mod health;

@@ -3,4 +3,5 @@
 pub mod avatar;
 pub mod info_bar;
 pub mod language_switch;
+pub mod new_password;
 pub mod shell;

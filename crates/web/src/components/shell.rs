@@ -46,8 +46,11 @@ pub fn Shell(
             <Show
                 when=move || !protected || signed_in()
                 fallback=move || {
+                    if session.resuming.get() {
+                        return view! { <p class="loading">{move || i18n.t("start.loading")}</p> }.into_any();
+                    }
                     let back = location.pathname.get_untracked();
-                    view! { <Redirect path=format!("/inloggen?terug={back}")/> }
+                    view! { <Redirect path=format!("/inloggen?terug={back}")/> }.into_any()
                 }
             >
                 {children.with_value(|children| children())}

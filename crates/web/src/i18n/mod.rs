@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 12] = [
+        const NAMESPACES: [&str; 16] = [
             "app",
             "a11y",
             "lang",
@@ -188,6 +188,10 @@ mod tests {
             "notfound",
             "notifications",
             "profile",
+            "password",
+            "forgot",
+            "reset",
+            "sessions",
         ];
         code.split(char::from(34))
             .skip(1)

@@ -1,11 +1,21 @@
-//! *Inloggen*: username and password, with clear Dutch messages.
+//! *Inloggen*: username and password, with clear Dutch messages. A temporary password (first
+//! login) continues on the same page with *Wachtwoord wijzigen*, where the user may also
+//! choose a username once.
 
 use leptos::{html, prelude::*};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use kring_shared::{
+    ErrorCode,
+    auth::{FirstPasswordRequest, PasswordChangeChallenge},
+};
+
 use crate::{
-    api::{Anonymous, ApiFailure},
-    components::shell::Shell,
+    api::{Anonymous, ApiFailure, Authenticated, LoginStep},
+    components::{
+        new_password::{NewPasswordForm, NewPasswordInput},
+        shell::Shell,
+    },
     i18n::use_i18n,
     session::{SessionData, use_session},
 };
@@ -21,15 +31,92 @@ fn safe_return_path(candidate: Option<String>) -> String {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let challenge = RwSignal::new(None::<PasswordChangeChallenge>);
     view! {
         <Shell title="login.title">
-            <LoginForm/>
+            {move || match challenge.get() {
+                None => view! { <LoginForm challenge/> }.into_any(),
+                Some(next) => view! { <FirstPasswordStep challenge=next restart=challenge/> }.into_any(),
+            }}
         </Shell>
     }
 }
 
+/// Signs in with a fresh client and goes where the user wanted to go.
+async fn finish_login(api: Authenticated) -> Result<SessionData, ApiFailure> {
+    let me = api.me().await?;
+    Ok(SessionData { api, me })
+}
+
 #[component]
-fn LoginForm() -> impl IntoView {
+fn FirstPasswordStep(
+    challenge: PasswordChangeChallenge,
+    restart: RwSignal<Option<PasswordChangeChallenge>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let server_errors = RwSignal::new(Vec::new());
+    let form_error = RwSignal::new(None::<&'static str>);
+    let attempt = challenge.attempt_token.clone();
+    let save = Action::new_local(move |input: &NewPasswordInput| {
+        let request = FirstPasswordRequest {
+            attempt_token: attempt.clone(),
+            new_password: input.new_password.clone(),
+            username: input.username.clone().filter(|name| !name.is_empty()),
+        };
+        async move {
+            let api = Anonymous.first_password(&request).await?;
+            finish_login(api).await
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = save.value().get() {
+            match result {
+                Ok(data) => {
+                    session.sign_in(data);
+                    let back = safe_return_path(query.with_untracked(|query| query.get("terug")));
+                    navigate(&back, Default::default());
+                }
+                Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
+                    restart.set(None);
+                }
+                Err(failure) => {
+                    server_errors.set(failure.field_errors());
+                    form_error.set(Some(failure.message_key()));
+                }
+            }
+        }
+    });
+    let choose = challenge
+        .may_choose_username
+        .then(|| challenge.username.clone());
+    let on_submit = Callback::new(move |input: NewPasswordInput| {
+        save.dispatch_local(input);
+    });
+    view! {
+        <div class="login-card">
+            <h1>{move || i18n.t("password.first_title")}</h1>
+            <p>{move || i18n.t("password.first_intro")}</p>
+            {challenge.may_choose_username.then(|| view! {
+                <p class="notice">{move || i18n.t("password.username_once")}</p>
+            })}
+            <NewPasswordForm
+                policy=challenge.password_policy
+                choose_username=choose
+                submit_label="password.save"
+                busy=save.pending().into()
+                server_errors
+                form_error
+                on_submit
+            />
+        </div>
+    }
+}
+
+#[component]
+fn LoginForm(challenge: RwSignal<Option<PasswordChangeChallenge>>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -47,22 +134,26 @@ fn LoginForm() -> impl IntoView {
     let login = Action::new_local(move |(name, secret): &(String, String)| {
         let (name, secret) = (name.clone(), secret.clone());
         async move {
-            let api = Anonymous.login(&name, &secret).await?;
-            let me = api.me().await?;
-            Ok::<SessionData, ApiFailure>(SessionData { api, me })
+            match Anonymous.login(&name, &secret).await? {
+                LoginStep::SignedIn(api) => finish_login(api).await.map(Ok),
+                LoginStep::NewPasswordNeeded(next) => Ok(Err(next)),
+            }
         }
     });
+    let locked = RwSignal::new(false);
     let busy = login.pending();
 
     Effect::new(move || {
         if let Some(result) = login.value().get() {
             match result {
-                Ok(data) => {
+                Ok(Ok(data)) => {
                     session.sign_in(data);
                     let back = safe_return_path(query.with_untracked(|query| query.get("terug")));
                     navigate(&back, Default::default());
                 }
+                Ok(Err(next)) => challenge.set(Some(next)),
                 Err(failure) => {
+                    locked.set(failure.code() == Some(ErrorCode::AccountLocked));
                     password.set(String::new());
                     form_error.set(Some(failure.message_key()));
                     if let Some(input) = password_input.get_untracked() {
@@ -141,13 +232,19 @@ fn LoginForm() -> impl IntoView {
                     <input id="show-password" type="checkbox" bind:checked=show_password/>
                     <label for="show-password">{move || i18n.t("login.show_password")}</label>
                 </div>
-                <p class="form-error" role="alert">
-                    {move || form_error.get().map(|key| i18n.t(key))}
-                </p>
+                <div class="form-error" role="alert">
+                    {move || form_error.get().map(|key| view! {
+                        <p>{i18n.t(key)}</p>
+                        {locked.get().then(|| view! {
+                            <p><a href="/wachtwoord-vergeten">{i18n.t("login.unblock_link")}</a></p>
+                        })}
+                    })}
+                </div>
                 <button type="submit" class="button-primary button-wide" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
                 </button>
             </form>
+            <p class="below-form"><a href="/wachtwoord-vergeten">{move || i18n.t("login.forgot")}</a></p>
         </div>
     }
 }

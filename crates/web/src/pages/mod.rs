@@ -1,7 +1,9 @@
 //! One file per page.
 
+pub mod forgot_password;
 pub mod login;
 pub mod not_found;
 pub mod notifications;
 pub mod profile;
+pub mod reset_password;
 pub mod start;

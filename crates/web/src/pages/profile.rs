@@ -1,8 +1,17 @@
-//! *Profielinstellingen*: the user's own details as Kring knows them.
+//! *Profielinstellingen*: the user's own details, changing the password, and the places where
+//! the user is signed in (each can be ended, e.g. for a lost phone).
 
+use kring_shared::{auth::SessionSummary, password::PasswordPolicy};
 use leptos::prelude::*;
 
-use crate::{components::shell::Shell, i18n::use_i18n, session::use_session};
+use crate::{
+    components::{
+        new_password::{NewPasswordForm, NewPasswordInput},
+        shell::Shell,
+    },
+    i18n::use_i18n,
+    session::use_session,
+};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -13,6 +22,8 @@ pub fn ProfilePage() -> impl IntoView {
             .data
             .with(|data| data.as_ref().map(|data| data.me.user.clone()))
     };
+    // Bumped when the list of sessions changes (a password change ends the other ones).
+    let sessions_changed = RwSignal::new(0u32);
     view! {
         <Shell title="profile.title" protected=true>
             <div class="page-text">
@@ -33,7 +44,198 @@ pub fn ProfilePage() -> impl IntoView {
                         </dl>
                     }
                 })}
+                <ChangePassword sessions_changed=sessions_changed/>
+                <Sessions reload=sessions_changed/>
             </div>
         </Shell>
+    }
+}
+
+#[component]
+fn ChangePassword(sessions_changed: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let policy = session
+        .data
+        .with_untracked(|data| {
+            data.as_ref()
+                .map(|data| data.me.organisation.password_policy)
+        })
+        .unwrap_or(PasswordPolicy::Composition);
+    let server_errors = RwSignal::new(Vec::new());
+    let form_error = RwSignal::new(None::<&'static str>);
+    let changed = RwSignal::new(false);
+    let form_key = RwSignal::new(0u32);
+    let save = Action::new_local(move |input: &NewPasswordInput| {
+        let input = input.clone();
+        let api = session
+            .data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()));
+        async move {
+            match api {
+                Some(api) => {
+                    api.change_password(
+                        input.current_password.as_deref().unwrap_or_default(),
+                        &input.new_password,
+                    )
+                    .await
+                }
+                None => Err(crate::api::ApiFailure::Network),
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = save.value().get() {
+            match result {
+                Ok(()) => {
+                    changed.set(true);
+                    sessions_changed.update(|count| *count += 1);
+                    // A fresh, empty form: the typed passwords do not linger in the page.
+                    form_key.update(|key| *key += 1);
+                }
+                Err(failure) => {
+                    changed.set(false);
+                    server_errors.set(failure.field_errors());
+                    form_error.set(Some(failure.message_key()));
+                }
+            }
+        }
+    });
+    let on_submit = Callback::new(move |input: NewPasswordInput| {
+        changed.set(false);
+        save.dispatch_local(input);
+    });
+    view! {
+        <section class="profile-section" aria-labelledby="change-password-title">
+            <h2 id="change-password-title">{move || i18n.t("password.change_title")}</h2>
+            <p>{move || i18n.t("password.change_intro")}</p>
+            <p class="notice" role="status">
+                {move || changed.get().then(|| i18n.t("password.changed"))}
+            </p>
+            {move || {
+                form_key.track();
+                view! {
+                    <NewPasswordForm
+                        policy
+                        ask_current=true
+                        choose_username=None
+                        submit_label="password.save"
+                        busy=save.pending().into()
+                        server_errors
+                        form_error
+                        on_submit
+                    />
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Sessions(reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let api = move || {
+        session
+            .data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
+    };
+    let sessions = LocalResource::new(move || {
+        reload.track();
+        let api = api();
+        async move {
+            match api {
+                Some(api) => api.sessions().await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+    });
+    let end = Action::new_local(move |id: &uuid::Uuid| {
+        let id = *id;
+        let api = api();
+        async move {
+            if let Some(api) = api {
+                let _ = api.end_session(id).await;
+            }
+        }
+    });
+    Effect::new(move || {
+        if end.value().get().is_some() {
+            reload.update(|count| *count += 1);
+        }
+    });
+    view! {
+        <section class="profile-section" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">{move || i18n.t("sessions.title")}</h2>
+            <p>{move || i18n.t("sessions.intro")}</p>
+            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
+                <ul class="session-list">
+                    {move || sessions.get().map(|list| list.into_iter().map(|item: SessionSummary| {
+                        let id = item.id;
+                        let when = item.created_at.format("%d-%m-%Y %H:%M UTC").to_string();
+                        let device = item.user_agent.clone().map(|agent| describe_agent(&agent));
+                        view! {
+                            <li class="session-item">
+                                <div>
+                                    <strong>{device.unwrap_or_else(|| i18n.t("sessions.unknown_device").to_owned())}</strong>
+                                    {item.current.then(|| view! { <span class="badge">{i18n.t("sessions.this_device")}</span> })}
+                                    <p class="hint">{i18n.t_with("sessions.since", &when)}</p>
+                                </div>
+                                {(!item.current).then(|| view! {
+                                    <button type="button" class="button-secondary"
+                                        on:click=move |_| { end.dispatch_local(id); }>
+                                        {i18n.t("sessions.end")}
+                                    </button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view())}
+                </ul>
+            </Suspense>
+        </section>
+    }
+}
+
+/// A short name for a browser's user agent: "Chrome op Android", "Firefox op Windows".
+fn describe_agent(agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(marker, _)| agent.contains(marker))
+    .map_or("Browser", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS", "Mac"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(marker, _)| agent.contains(marker))
+    .map(|(_, name)| *name);
+    match system {
+        Some(system) => format!("{browser} · {system}"),
+        None => browser.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_agent;
+
+    #[test]
+    fn agents_are_named_plainly() {
+        assert_eq!(
+            describe_agent(
+                "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/130.0 Mobile Safari/537.36"
+            ),
+            "Chrome · Android"
+        );
+        assert_eq!(describe_agent("curl/8"), "Browser");
     }
 }

@@ -1,0 +1,143 @@
+//! New passwords: the organisation's policy, the common-password list and the last 12
+//! passwords of the account; storing one keeps the history and unblocks the account.
+
+use chrono::Utc;
+use kring_shared::{
+    FieldError,
+    password::{MAX_PASSWORD_CHARS, PASSWORD_HISTORY, PasswordPolicy, PasswordRule},
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::{common_passwords, password},
+    entities::{password_history, user},
+    error::ApiError,
+};
+
+/// Checks `candidate` for `account` (or for a new account) and returns its argon2id hash.
+/// Every broken rule is reported, as a `validation_failed` error on `field`.
+pub async fn check_and_hash(
+    db: &impl ConnectionTrait,
+    policy: PasswordPolicy,
+    account: Option<&user::Model>,
+    field: &str,
+    candidate: &str,
+) -> Result<String, ApiError> {
+    let mut broken: Vec<PasswordRule> = policy.unmet_local_rules(candidate);
+    if candidate.chars().count() <= MAX_PASSWORD_CHARS {
+        if common_passwords::is_common(candidate)
+            || account.is_some_and(|account| is_personal(candidate, account))
+        {
+            broken.push(PasswordRule::NotCommon);
+        }
+        if let Some(account) = account
+            && broken.is_empty()
+            && was_used_recently(db, account, candidate).await?
+        {
+            broken.push(PasswordRule::NotRecent);
+        }
+    }
+    if !broken.is_empty() {
+        return Err(ApiError::Validation(
+            broken
+                .into_iter()
+                .map(|rule| FieldError {
+                    field: field.to_owned(),
+                    code: rule.error_code().to_owned(),
+                })
+                .collect(),
+        ));
+    }
+    Ok(password::hash(candidate.to_owned()).await?)
+}
+
+/// A password that is just the username or the person's name is as weak as a common one.
+fn is_personal(candidate: &str, account: &user::Model) -> bool {
+    let lower = candidate.to_lowercase();
+    let stripped: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    [
+        account.username.to_lowercase(),
+        account.first_name.to_lowercase(),
+        account.last_name.to_lowercase().replace(' ', ""),
+    ]
+    .iter()
+    .any(|name| name.chars().count() >= 3 && (stripped == *name || lower == *name))
+}
+
+async fn was_used_recently(
+    db: &impl ConnectionTrait,
+    account: &user::Model,
+    candidate: &str,
+) -> Result<bool, ApiError> {
+    // The history holds every stored password, the current one included; an account whose
+    // password was set another way (demo data, import) has its current one checked too.
+    let mut hashes: Vec<String> = password_history::Entity::find()
+        .filter(password_history::Column::UserId.eq(account.id))
+        .order_by_desc(password_history::Column::CreatedAt)
+        .limit(PASSWORD_HISTORY as u64)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|entry| entry.password_hash)
+        .collect();
+    if !hashes.contains(&account.password_hash) {
+        hashes.insert(0, account.password_hash.clone());
+        hashes.truncate(PASSWORD_HISTORY);
+    }
+    for hash in hashes {
+        if password::verify(candidate.to_owned(), hash).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Stores `new_hash` as `user_id`'s password: keeps it in the history, clears the forced
+/// change, the failure count and any block.
+pub async fn store(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    new_hash: &str,
+) -> Result<(), ApiError> {
+    let now = Utc::now();
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(new_hash))
+        .col_expr(user::Column::PasswordChangedAt, Expr::value(now))
+        .col_expr(user::Column::MustChangePassword, Expr::value(false))
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    password_history::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        password_hash: Set(new_hash.to_owned()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    // Keep only what the rule needs.
+    let keep: Vec<Uuid> = password_history::Entity::find()
+        .filter(password_history::Column::UserId.eq(user_id))
+        .order_by_desc(password_history::Column::CreatedAt)
+        .limit(PASSWORD_HISTORY as u64)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|entry| entry.id)
+        .collect();
+    password_history::Entity::delete_many()
+        .filter(password_history::Column::UserId.eq(user_id))
+        .filter(password_history::Column::Id.is_not_in(keep))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! The security log: every authentication event with UTC time, user, session, IP address and
+//! user agent. Never a password, code or token — the event name says what happened.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use uuid::Uuid;
+
+use crate::entities::auth_event;
+
+/// Where a request comes from.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl ClientInfo {
+    /// The peer address and `User-Agent` of `request`.
+    pub fn of(request: &actix_web::HttpRequest) -> ClientInfo {
+        ClientInfo {
+            ip_address: request.peer_addr().map(|addr| addr.ip().to_string()),
+            user_agent: request
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .and_then(|value| value.to_str().ok())
+                .map(|agent| truncate(agent, 512)),
+        }
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthEvent {
+    LoginSucceeded,
+    LoginFailed,
+    AccountLocked,
+    LoginWhileLocked,
+    PasswordChangeRequired,
+    PasswordChanged,
+    UsernameChosen,
+    ResetRequested,
+    ResetUsed,
+    Logout,
+    SessionEnded,
+    OtherSessionsEnded,
+    RefreshReuseDetected,
+}
+
+impl AuthEvent {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthEvent::LoginSucceeded => "login_succeeded",
+            AuthEvent::LoginFailed => "login_failed",
+            AuthEvent::AccountLocked => "account_locked",
+            AuthEvent::LoginWhileLocked => "login_while_locked",
+            AuthEvent::PasswordChangeRequired => "password_change_required",
+            AuthEvent::PasswordChanged => "password_changed",
+            AuthEvent::UsernameChosen => "username_chosen",
+            AuthEvent::ResetRequested => "reset_requested",
+            AuthEvent::ResetUsed => "reset_used",
+            AuthEvent::Logout => "logout",
+            AuthEvent::SessionEnded => "session_ended",
+            AuthEvent::OtherSessionsEnded => "other_sessions_ended",
+            AuthEvent::RefreshReuseDetected => "refresh_reuse_detected",
+        }
+    }
+}
+
+/// Stores `event` and writes it to the log.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    event: AuthEvent,
+    user_id: Option<Uuid>,
+    session_id: Option<Uuid>,
+    origin: &ClientInfo,
+) -> anyhow::Result<()> {
+    tracing::info!(
+        event = event.as_str(),
+        user_id = ?user_id,
+        session_id = ?session_id,
+        ip = origin.ip_address.as_deref().unwrap_or("-"),
+        "auth event"
+    );
+    auth_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        occurred_at: Set(Utc::now()),
+        user_id: Set(user_id),
+        session_id: Set(session_id),
+        event: Set(event.as_str().to_owned()),
+        ip_address: Set(origin.ip_address.as_ref().map(|ip| truncate(ip, 64))),
+        user_agent: Set(origin.user_agent.as_ref().map(|agent| truncate(agent, 512))),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn truncate(value: &str, max_chars: usize) -> String {
+    value.chars().take(max_chars).collect()
+}

@@ -1,0 +1,879 @@
+//! The login lifecycle: lockout, first login with a temporary password, changing and
+//! resetting passwords (through real SMTP), refresh-token rotation, timeouts, sessions and the
+//! security log.
+
+use chrono::{Duration, Utc};
+use kring_api::{
+    entities::{organisation, password_reset, session, user},
+    services::demo::DEMO_PASSWORD,
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    SmtpServer, TestApp, assert_problem, refresh_cookie, spawn_app, spawn_app_with,
+};
+
+const NEW_PASSWORD: &str = "Zonnebloem-2026";
+
+async fn set_org(app: &TestApp, change: impl FnOnce(&mut organisation::ActiveModel)) {
+    let org = organisation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active: organisation::ActiveModel = org.into();
+    change(&mut active);
+    active.update(&app.db).await.unwrap();
+}
+
+async fn make_temporary(app: &TestApp, username: &str, chosen: bool) {
+    let mut active: user::ActiveModel = app.user(username).await.into();
+    active.must_change_password = Set(true);
+    active.username_chosen = Set(chosen);
+    active.update(&app.db).await.unwrap();
+}
+
+// ---------------------------------------------------------------- lockout and enumeration
+
+#[tokio::test]
+async fn the_fifth_wrong_password_blocks_the_account_and_then_even_the_right_one_is_refused() {
+    let app = spawn_app().await;
+    for attempt in 1..=4 {
+        let response = app.post_login("pieter", "Verkeerd-123").await;
+        assert_problem(response, 401, "invalid_credentials").await;
+        assert_eq!(app.user("pieter").await.failed_logins, attempt);
+    }
+    let blocked = app.post_login("pieter", "Verkeerd-123").await;
+    let body = assert_problem(blocked, 423, "account_locked").await;
+    assert!(body["detail"].as_str().unwrap().contains("forgot password"));
+    assert!(app.user("pieter").await.locked_at.is_some());
+    assert_problem(
+        app.post_login("pieter", DEMO_PASSWORD).await,
+        423,
+        "account_locked",
+    )
+    .await;
+    let events = app.events_of("pieter").await;
+    assert_eq!(events.iter().filter(|e| *e == "login_failed").count(), 5);
+    assert!(events.contains(&"account_locked".to_owned()));
+    assert!(events.contains(&"login_while_locked".to_owned()));
+}
+
+#[tokio::test]
+async fn the_threshold_is_the_organisation_setting_and_a_success_resets_the_count() {
+    let app = spawn_app().await;
+    set_org(&app, |org| org.lockout_threshold = Set(2)).await;
+    assert_problem(
+        app.post_login("pieter", "Verkeerd-1").await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    app.login_as("pieter").await;
+    assert_eq!(app.user("pieter").await.failed_logins, 0);
+    assert_problem(
+        app.post_login("pieter", "Verkeerd-1").await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    assert_problem(
+        app.post_login("pieter", "Verkeerd-2").await,
+        423,
+        "account_locked",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_blocked_account_loses_its_open_sessions_too() {
+    let app = spawn_app().await;
+    let token = app.login_as("pieter").await;
+    for _ in 0..5 {
+        app.post_login("pieter", "Verkeerd-123").await;
+    }
+    assert_problem(app.get_me(&token).await, 401, "authentication_required").await;
+}
+
+#[tokio::test]
+async fn an_unknown_user_and_a_wrong_password_get_the_same_status_and_body() {
+    let app = spawn_app().await;
+    let unknown = app.post_login("niemand", "Verkeerd-123").await;
+    let wrong = app.post_login("marieke", "Verkeerd-123").await;
+    assert_eq!(unknown.status(), wrong.status());
+    let unknown: Value = unknown.json().await.unwrap();
+    let wrong: Value = wrong.json().await.unwrap();
+    assert_eq!(unknown, wrong);
+}
+
+// ---------------------------------------------------------------- first login
+
+#[tokio::test]
+async fn a_temporary_password_leads_to_a_forced_change_with_a_one_time_username_choice() {
+    let app = spawn_app().await;
+    make_temporary(&app, "kees", false).await;
+    let response = app.post_login("kees", DEMO_PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        refresh_cookie(&response).is_none(),
+        "no session before the new password"
+    );
+    let challenge: Value = response.json().await.unwrap();
+    assert_eq!(challenge["status"], "password_change_required");
+    assert_eq!(challenge["may_choose_username"], true);
+    assert_eq!(challenge["password_policy"], "composition");
+    let attempt = challenge["attempt_token"].as_str().unwrap().to_owned();
+    assert!(challenge.get("access_token").is_none());
+
+    // A weak password and a taken username are refused; the attempt stays usable.
+    let weak = app
+        .post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": attempt, "new_password": "kort"}),
+        )
+        .await;
+    let body = assert_problem(weak, 422, "validation_failed").await;
+    let codes: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["too_short", "needs_uppercase", "needs_digit"]);
+    let taken = app
+        .post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": attempt, "new_password": NEW_PASSWORD, "username": "Marieke"}),
+        )
+        .await;
+    let body = assert_problem(taken, 422, "validation_failed").await;
+    assert_eq!(
+        body["errors"][0],
+        json!({"field": "username", "code": "taken"})
+    );
+    let same = app
+        .post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": attempt, "new_password": DEMO_PASSWORD}),
+        )
+        .await;
+    let body = assert_problem(same, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["code"], "recently_used");
+
+    let done = app
+        .post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": attempt, "new_password": NEW_PASSWORD, "username": " K.de.Vries "}),
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    assert!(refresh_cookie(&done).is_some());
+    let signed_in: Value = done.json().await.unwrap();
+    assert_eq!(signed_in["status"], "authenticated");
+    let me: Value = app
+        .get_me(signed_in["access_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["username"], "k.de.vries");
+
+    // The attempt cannot be replayed; the new name and password work; the old ones do not.
+    let replay = app
+        .post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": attempt, "new_password": "Andere-Bloem-7"}),
+        )
+        .await;
+    assert_problem(replay, 401, "login_attempt_expired").await;
+    app.login_with_refresh("k.de.vries", NEW_PASSWORD).await;
+    assert_problem(
+        app.post_login("kees", DEMO_PASSWORD).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    assert!(app.user("k.de.vries").await.username_chosen);
+}
+
+#[tokio::test]
+async fn a_username_can_only_be_chosen_once() {
+    let app = spawn_app().await;
+    make_temporary(&app, "kees", true).await;
+    let challenge: Value = app
+        .post_login("kees", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(challenge["may_choose_username"], false);
+    let response = app
+        .post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": challenge["attempt_token"], "new_password": NEW_PASSWORD, "username": "kees2"}),
+        )
+        .await;
+    let body = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(
+        body["errors"][0],
+        json!({"field": "username", "code": "already_chosen"})
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_attempt_token_is_refused() {
+    let app = spawn_app().await;
+    let response = app
+        .post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": "bogus", "new_password": NEW_PASSWORD}),
+        )
+        .await;
+    assert_problem(response, 401, "login_attempt_expired").await;
+}
+
+// ---------------------------------------------------------------- changing the password
+
+#[tokio::test]
+async fn changing_the_password_checks_the_current_one_the_policy_and_ends_other_sessions() {
+    let app = spawn_app().await;
+    let (other, other_refresh) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
+    let (token, _) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
+
+    let wrong = app
+        .post_json(
+            "/api/me/password",
+            Some(&token),
+            json!({"current_password": "Verkeerd-1", "new_password": NEW_PASSWORD}),
+        )
+        .await;
+    assert_problem(wrong, 422, "reauthentication_failed").await;
+    for (candidate, code) in [
+        ("Welkom01", "too_common"),
+        ("Password1", "too_common"),
+        ("Marieke", "too_short"),
+        ("Devries1", "too_common"),
+        (DEMO_PASSWORD, "recently_used"),
+    ] {
+        let response = app
+            .post_json(
+                "/api/me/password",
+                Some(&token),
+                json!({"current_password": DEMO_PASSWORD, "new_password": candidate}),
+            )
+            .await;
+        let body = assert_problem(response, 422, "validation_failed").await;
+        assert_eq!(body["errors"][0]["code"], code, "{candidate}");
+    }
+    assert_eq!(
+        app.get_me(&other).await.status(),
+        200,
+        "refused changes end nothing"
+    );
+    let changed = app
+        .post_json(
+            "/api/me/password",
+            Some(&token),
+            json!({"current_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD}),
+        )
+        .await;
+    assert_eq!(changed.status(), 204);
+    assert_problem(app.get_me(&other).await, 401, "authentication_required").await;
+    assert_problem(
+        app.post_refresh(&other_refresh).await,
+        401,
+        "authentication_required",
+    )
+    .await;
+    assert_eq!(app.get_me(&token).await.status(), 200);
+    app.login_with_refresh("marieke", NEW_PASSWORD).await;
+    let events = app.events_of("marieke").await;
+    assert!(events.contains(&"password_changed".to_owned()));
+    assert!(events.contains(&"other_sessions_ended".to_owned()));
+}
+
+#[tokio::test]
+async fn none_of_the_last_twelve_passwords_may_come_back() {
+    let app = spawn_app().await;
+    let token = app.login_as("daan").await;
+    let mut current = DEMO_PASSWORD.to_owned();
+    for round in 1..=12 {
+        let next = format!("Herfstblad-{round:02}x");
+        let response = app
+            .post_json(
+                "/api/me/password",
+                Some(&token),
+                json!({"current_password": current, "new_password": next}),
+            )
+            .await;
+        assert_eq!(response.status(), 204, "round {round}");
+        current = next;
+    }
+    // Herfstblad-01x was 12 passwords ago (the current one counts): refused; the demo
+    // password was 13 ago: allowed again.
+    let recent = app
+        .post_json(
+            "/api/me/password",
+            Some(&token),
+            json!({"current_password": current, "new_password": "Herfstblad-01x"}),
+        )
+        .await;
+    let body = assert_problem(recent, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["code"], "recently_used");
+    let old = app
+        .post_json(
+            "/api/me/password",
+            Some(&token),
+            json!({"current_password": current, "new_password": DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(old.status(), 204);
+}
+
+#[tokio::test]
+async fn the_length_only_policy_wants_fifteen_characters_without_composition_rules() {
+    let app = spawn_app().await;
+    set_org(&app, |org| {
+        org.password_policy = Set("length_only".to_owned())
+    })
+    .await;
+    let token = app.login_as("daan").await;
+    let short = app
+        .post_json(
+            "/api/me/password",
+            Some(&token),
+            json!({"current_password": DEMO_PASSWORD, "new_password": "Zomeravond7"}),
+        )
+        .await;
+    let body = assert_problem(short, 422, "validation_failed").await;
+    assert_eq!(
+        body["errors"],
+        json!([{"field": "new_password", "code": "too_short"}])
+    );
+    let long = app
+        .post_json(
+            "/api/me/password",
+            Some(&token),
+            json!({"current_password": DEMO_PASSWORD, "new_password": "de kat zit op de mat"}),
+        )
+        .await;
+    assert_eq!(long.status(), 204);
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    assert_eq!(me["organisation"]["password_policy"], "length_only");
+}
+
+#[tokio::test]
+async fn a_129_character_password_is_refused_and_128_is_accepted() {
+    let app = spawn_app().await;
+    let token = app.login_as("daan").await;
+    let long = format!("Aa1{}", "x".repeat(126));
+    let response = app
+        .post_json(
+            "/api/me/password",
+            Some(&token),
+            json!({"current_password": DEMO_PASSWORD, "new_password": long}),
+        )
+        .await;
+    let body = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["code"], "too_long");
+    let exact = &long[..128];
+    let response = app
+        .post_json(
+            "/api/me/password",
+            Some(&token),
+            json!({"current_password": DEMO_PASSWORD, "new_password": exact}),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    app.login_with_refresh("daan", exact).await;
+    // Not truncated: the first 127 characters are not the password.
+    assert_problem(
+        app.post_login("daan", &exact[..127]).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------- forgot password (real SMTP)
+
+#[tokio::test]
+async fn forgot_password_mails_a_link_that_resets_unblocks_and_ends_sessions() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|config| {
+        smtp.configure(config);
+        config.public_url = Some("https://portaal.delinde.example".to_owned());
+    })
+    .await;
+    let old_session = app.login_as("pieter").await;
+    for _ in 0..5 {
+        app.post_login("pieter", "Verkeerd-123").await;
+    }
+    assert_problem(
+        app.post_login("pieter", DEMO_PASSWORD).await,
+        423,
+        "account_locked",
+    )
+    .await;
+
+    let response = app
+        .post_json(
+            "/api/auth/forgot-password",
+            None,
+            json!({"username": "Pieter", "email": "PIETER@demo.kring.nl "}),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    let mail = smtp.wait_for_message(1).await;
+    assert!(mail.to.contains("pieter@demo.kring.nl"), "{}", mail.to);
+    assert!(mail.from.contains("portaal@delinde.example"));
+    assert_eq!(mail.subject, "Nieuw wachtwoord voor Zorggroep De Linde");
+    assert!(mail.text.contains("binnen 10 minuten"));
+    assert!(
+        mail.html
+            .contains("<a href=\"https://portaal.delinde.example/wachtwoord-herstellen?token=")
+    );
+    let link = mail.link("https://portaal.delinde.example/wachtwoord-herstellen?token=");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+
+    let info: Value = app
+        .http
+        .get(app.url(&format!("/api/auth/password-reset/{token}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["password_policy"], "composition");
+    assert!(info["expires_in"].as_u64().unwrap() > 500);
+
+    let weak = app
+        .post_json(
+            "/api/auth/password-reset",
+            None,
+            json!({"token": token, "new_password": "zwak"}),
+        )
+        .await;
+    assert_problem(weak, 422, "validation_failed").await;
+    let done = app
+        .post_json(
+            "/api/auth/password-reset",
+            None,
+            json!({"token": token, "new_password": NEW_PASSWORD}),
+        )
+        .await;
+    assert_eq!(done.status(), 204);
+
+    app.login_with_refresh("pieter", NEW_PASSWORD).await;
+    assert_problem(
+        app.get_me(&old_session).await,
+        401,
+        "authentication_required",
+    )
+    .await;
+    let again = app
+        .post_json(
+            "/api/auth/password-reset",
+            None,
+            json!({"token": token, "new_password": "Nog-Een-Keer-9"}),
+        )
+        .await;
+    assert_problem(again, 410, "reset_link_invalid").await;
+    let events = app.events_of("pieter").await;
+    assert!(events.contains(&"reset_requested".to_owned()));
+    assert!(events.contains(&"reset_used".to_owned()));
+}
+
+#[tokio::test]
+async fn a_reset_link_expires_after_the_organisation_minutes() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|config| smtp.configure(config)).await;
+    set_org(&app, |org| org.reset_link_minutes = Set(5)).await;
+    app.post_json(
+        "/api/auth/forgot-password",
+        None,
+        json!({"username": "daan", "email": "daan@demo.kring.nl"}),
+    )
+    .await;
+    let mail = smtp.wait_for_message(1).await;
+    assert!(mail.text.contains("binnen 5 minuten"));
+    let token = mail
+        .link("http://")
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let stored = password_reset::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let lifetime = stored.expires_at - stored.created_at;
+    assert_eq!(lifetime, Duration::minutes(5));
+    let mut active: password_reset::ActiveModel = stored.into();
+    active.expires_at = Set(Utc::now() - Duration::seconds(1));
+    active.update(&app.db).await.unwrap();
+    let info = app
+        .http
+        .get(app.url(&format!("/api/auth/password-reset/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(info, 410, "reset_link_invalid").await;
+    let reset = app
+        .post_json(
+            "/api/auth/password-reset",
+            None,
+            json!({"token": token, "new_password": NEW_PASSWORD}),
+        )
+        .await;
+    assert_problem(reset, 410, "reset_link_invalid").await;
+    app.login_as("daan").await;
+}
+
+#[tokio::test]
+async fn forgot_password_answers_the_same_for_matching_and_wrong_details_and_mails_only_a_match() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|config| smtp.configure(config)).await;
+    let mut answers = Vec::new();
+    for (username, email) in [
+        ("niemand", "niemand@demo.kring.nl"),
+        ("marieke", "iemand-anders@demo.kring.nl"),
+        ("marieke", "marieke@demo.kring.nl"),
+    ] {
+        let response = app
+            .post_json(
+                "/api/auth/forgot-password",
+                None,
+                json!({"username": username, "email": email}),
+            )
+            .await;
+        answers.push((response.status().as_u16(), response.text().await.unwrap()));
+    }
+    assert!(
+        answers.iter().all(|answer| *answer == answers[0]),
+        "{answers:?}"
+    );
+    let mail = smtp.wait_for_message(1).await;
+    assert!(mail.to.contains("marieke@demo.kring.nl"));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(smtp.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn an_english_speaking_user_gets_the_reset_mail_in_english() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|config| smtp.configure(config)).await;
+    let mut active: user::ActiveModel = app.user("sandra").await.into();
+    active.language = Set("en".to_owned());
+    active.update(&app.db).await.unwrap();
+    app.post_json(
+        "/api/auth/forgot-password",
+        None,
+        json!({"username": "sandra", "email": "sandra@demo.kring.nl"}),
+    )
+    .await;
+    let mail = smtp.wait_for_message(1).await;
+    assert_eq!(mail.subject, "Reset your password for Zorggroep De Linde");
+    assert!(mail.text.contains("within 10 minutes"));
+}
+
+#[tokio::test]
+async fn without_smtp_the_reset_mail_goes_to_the_outbox() {
+    let app = spawn_app().await;
+    app.post_json(
+        "/api/auth/forgot-password",
+        None,
+        json!({"username": "daan", "email": "daan@demo.kring.nl"}),
+    )
+    .await;
+    let outbox = app.data_dir.path().join("outbox");
+    let mut found = None;
+    for _ in 0..100 {
+        if let Ok(mut entries) = std::fs::read_dir(&outbox)
+            && let Some(Ok(entry)) = entries.next()
+        {
+            found = Some(std::fs::read_to_string(entry.path()).unwrap());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let content = found.expect("a message in the outbox");
+    assert!(content.contains("To: Daan Smit <daan@demo.kring.nl>"));
+    assert!(content.contains("/wachtwoord-herstellen?token="));
+}
+
+// ---------------------------------------------------------------- refresh tokens and sessions
+
+#[tokio::test]
+async fn the_refresh_cookie_is_httponly_strict_secure_and_limited_to_the_auth_path() {
+    let app = spawn_app().await;
+    let response = app.post_login("marieke", DEMO_PASSWORD).await;
+    let (value, attributes) = refresh_cookie(&response).expect("cookie");
+    assert!(value.len() >= 43);
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Secure",
+        "Path=/api/auth",
+        "Expires=",
+    ] {
+        assert!(
+            attributes.contains(attribute),
+            "{attribute} missing in {attributes}"
+        );
+    }
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        !body.to_string().contains(&value),
+        "the refresh token never appears in the body"
+    );
+}
+
+#[tokio::test]
+async fn refreshing_rotates_the_token_and_reusing_an_old_one_ends_the_session() {
+    let app = spawn_app().await;
+    let (_, first) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
+    let response = app.post_refresh(&first).await;
+    assert_eq!(response.status(), 200);
+    let (second, _) = refresh_cookie(&response).expect("a new cookie");
+    assert_ne!(first, second);
+    let body: Value = response.json().await.unwrap();
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(app.get_me(&access).await.status(), 200);
+
+    // The first token again: theft. The whole family ends, also the newest token.
+    let reuse = app.post_refresh(&first).await;
+    let (cleared, _) = refresh_cookie(&reuse).expect("the cookie is cleared");
+    assert!(cleared.is_empty());
+    assert_problem(reuse, 401, "authentication_required").await;
+    assert_problem(
+        app.post_refresh(&second).await,
+        401,
+        "authentication_required",
+    )
+    .await;
+    assert_problem(app.get_me(&access).await, 401, "authentication_required").await;
+    assert!(
+        app.events_of("marieke")
+            .await
+            .contains(&"refresh_reuse_detected".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn logging_out_revokes_the_refresh_token_and_clears_the_cookie() {
+    let app = spawn_app().await;
+    let (access, refresh) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
+    let response = app
+        .post_json("/api/auth/logout", Some(&access), json!({}))
+        .await;
+    assert_eq!(response.status(), 204);
+    let (cleared, attributes) = refresh_cookie(&response).expect("removal cookie");
+    assert!(cleared.is_empty());
+    assert!(attributes.contains("Max-Age=0") || attributes.contains("1970"));
+    assert_problem(
+        app.post_refresh(&refresh).await,
+        401,
+        "authentication_required",
+    )
+    .await;
+    assert!(
+        app.events_of("marieke")
+            .await
+            .contains(&"logout".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_session_idle_longer_than_the_organisation_allows_has_ended() {
+    let app = spawn_app().await;
+    let (access, refresh) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
+    let stored = session::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let mut active: session::ActiveModel = stored.clone().into();
+    active.last_seen_at = Set(Some(Utc::now() - Duration::minutes(29)));
+    active.update(&app.db).await.unwrap();
+    assert_eq!(
+        app.get_me(&access).await.status(),
+        200,
+        "29 minutes idle is fine"
+    );
+    let mut active: session::ActiveModel = stored.into();
+    active.last_seen_at = Set(Some(Utc::now() - Duration::minutes(31)));
+    active.update(&app.db).await.unwrap();
+    assert_problem(app.get_me(&access).await, 401, "authentication_required").await;
+    assert_problem(
+        app.post_refresh(&refresh).await,
+        401,
+        "authentication_required",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_lifetime_even_when_active() {
+    let app = spawn_app().await;
+    let (access, refresh) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
+    let stored = session::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(stored.expires_at - stored.created_at, Duration::hours(12));
+    let mut active: session::ActiveModel = stored.into();
+    active.expires_at = Set(Utc::now() - Duration::seconds(1));
+    active.update(&app.db).await.unwrap();
+    assert_problem(app.get_me(&access).await, 401, "authentication_required").await;
+    assert_problem(
+        app.post_refresh(&refresh).await,
+        401,
+        "authentication_required",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_refresh_without_cookie_or_with_a_made_up_one_is_refused() {
+    let app = spawn_app().await;
+    let none = app
+        .http
+        .post(app.url("/api/auth/refresh"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(none, 401, "authentication_required").await;
+    assert_problem(
+        app.post_refresh("made-up").await,
+        401,
+        "authentication_required",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_user_sees_their_sessions_and_can_end_one_but_not_someone_elses() {
+    let app = spawn_app().await;
+    let (phone, _) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
+    let (desk, _) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
+    let list: Value = app
+        .get_as(&desk, "/api/me/sessions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["current"], true);
+    let other_id = list[1]["id"].as_str().unwrap().to_owned();
+
+    let sandra = app.login_as("sandra").await;
+    let foreign = app
+        .http
+        .delete(app.url(&format!("/api/me/sessions/{other_id}")))
+        .bearer_auth(&sandra)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(foreign, 404, "not_found").await;
+    assert_eq!(app.get_me(&phone).await.status(), 200);
+
+    let ended = app
+        .http
+        .delete(app.url(&format!("/api/me/sessions/{other_id}")))
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 204);
+    assert_problem(app.get_me(&phone).await, 401, "authentication_required").await;
+    let list: Value = app
+        .get_as(&desk, "/api/me/sessions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+// ---------------------------------------------------------------- the security log
+
+#[tokio::test]
+async fn the_security_log_has_time_ip_and_agent_but_never_a_secret() {
+    let app = spawn_app().await;
+    app.http
+        .post(app.url("/api/auth/login"))
+        .header("user-agent", "KringTest/1.0")
+        .json(&json!({"username": "daan", "password": "Geheim-Fout-1"}))
+        .send()
+        .await
+        .unwrap();
+    let (access, refresh) = app.login_with_refresh("daan", DEMO_PASSWORD).await;
+    app.post_json("/api/auth/logout", Some(&access), json!({}))
+        .await;
+    let user_id = app.user("daan").await.id;
+    let events = kring_api::entities::auth_event::Entity::find()
+        .filter(kring_api::entities::auth_event::Column::UserId.eq(user_id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let names: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["login_failed", "login_succeeded", "logout"]);
+    assert_eq!(events[0].user_agent.as_deref(), Some("KringTest/1.0"));
+    assert_eq!(events[0].ip_address.as_deref(), Some("127.0.0.1"));
+    assert!(events[1].session_id.is_some());
+    let everything = format!("{events:?}");
+    for secret in [
+        "Geheim-Fout-1",
+        DEMO_PASSWORD,
+        access.as_str(),
+        refresh.as_str(),
+    ] {
+        assert!(!everything.contains(secret));
+    }
+}
+
+// ---------------------------------------------------------------- throttling
+
+#[tokio::test]
+async fn one_address_is_throttled_across_accounts_with_a_429_problem() {
+    let app = spawn_app_with(|config| config.auth_requests_per_minute = 3).await;
+    for username in ["marieke", "pieter", "sandra"] {
+        assert_problem(
+            app.post_login(username, "Verkeerd-1").await,
+            401,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    let throttled = app.post_login("daan", DEMO_PASSWORD).await;
+    let retry: u64 = throttled.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=61).contains(&retry), "{retry}");
+    assert_problem(throttled, 429, "rate_limited").await;
+    let forgot = app
+        .post_json(
+            "/api/auth/forgot-password",
+            None,
+            json!({"username": "daan", "email": "daan@demo.kring.nl"}),
+        )
+        .await;
+    assert_problem(forgot, 429, "rate_limited").await;
+    // Signed-in work is not throttled.
+    assert_eq!(
+        app.http
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}

@@ -1,0 +1,85 @@
+//! *Wachtwoord vergeten*: username and e-mail address; the answer is the same whether or not
+//! they match, so the page never tells who has an account.
+
+use leptos::prelude::*;
+
+use crate::{api::Anonymous, components::shell::Shell, i18n::use_i18n};
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let username = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let username_error = RwSignal::new(None::<&'static str>);
+    let email_error = RwSignal::new(None::<&'static str>);
+    let form_error = RwSignal::new(None::<&'static str>);
+    let sent = RwSignal::new(false);
+    let request = Action::new_local(move |(name, address): &(String, String)| {
+        let (name, address) = (name.clone(), address.clone());
+        async move { Anonymous.forgot_password(&name, &address).await }
+    });
+    Effect::new(move || {
+        if let Some(result) = request.value().get() {
+            match result {
+                Ok(()) => sent.set(true),
+                Err(failure) => form_error.set(Some(failure.message_key())),
+            }
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        form_error.set(None);
+        let name = username.get_untracked().trim().to_owned();
+        let address = email.get_untracked().trim().to_owned();
+        username_error.set(name.is_empty().then_some("error.required_username"));
+        email_error.set(if address.is_empty() {
+            Some("forgot.error.email_required")
+        } else if !address.contains('@') {
+            Some("forgot.error.email_invalid")
+        } else {
+            None
+        });
+        if username_error.get_untracked().is_none() && email_error.get_untracked().is_none() {
+            request.dispatch_local((name, address));
+        }
+    };
+    view! {
+        <Shell title="forgot.title">
+            <div class="login-card">
+                <h1>{move || i18n.t("forgot.title")}</h1>
+                <Show
+                    when=move || sent.get()
+                    fallback=move || view! {
+                        <p>{move || i18n.t("forgot.intro")}</p>
+                        <form on:submit=submit novalidate>
+                            <div class="field">
+                                <label for="forgot-username">{move || i18n.t("login.username")}</label>
+                                <input id="forgot-username" type="text" autocomplete="username"
+                                    autocapitalize="none" spellcheck="false" maxlength="64"
+                                    aria-describedby="forgot-username-error"
+                                    aria-invalid=move || username_error.get().is_some().to_string()
+                                    bind:value=username/>
+                                <p id="forgot-username-error" class="field-error">{move || username_error.get().map(|key| i18n.t(key))}</p>
+                            </div>
+                            <div class="field">
+                                <label for="forgot-email">{move || i18n.t("forgot.email")}</label>
+                                <input id="forgot-email" type="email" autocomplete="email" maxlength="254"
+                                    aria-describedby="forgot-email-error"
+                                    aria-invalid=move || email_error.get().is_some().to_string()
+                                    bind:value=email/>
+                                <p id="forgot-email-error" class="field-error">{move || email_error.get().map(|key| i18n.t(key))}</p>
+                            </div>
+                            <p class="form-error" role="alert">{move || form_error.get().map(|key| i18n.t(key))}</p>
+                            <button type="submit" class="button-primary button-wide" disabled=move || request.pending().get()>
+                                {move || i18n.t("forgot.submit")}
+                            </button>
+                        </form>
+                    }
+                >
+                    <p class="notice" role="status">{move || i18n.t("forgot.sent")}</p>
+                </Show>
+                <p class="below-form"><a href="/inloggen">{move || i18n.t("forgot.back")}</a></p>
+            </div>
+        </Shell>
+    }
+}

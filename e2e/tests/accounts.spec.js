@@ -1,0 +1,162 @@
+// The login lifecycle in the browser: first login with a forced password change, block and
+// unblock through a real e-mail, changing the password, sessions, and staying signed in
+// across a reload (the HttpOnly refresh cookie).
+const { test, expect } = require('@playwright/test');
+const { login, expectAccessible, snapshot, DEMO_PASSWORD } = require('./helpers');
+const { waitForMail, linkIn } = require('./mail');
+
+// Flows that change an account run once, at phone size (the size most people use); the
+// pages themselves are checked at every size below.
+const onPhoneOnly = (testInfo) => test.skip(testInfo.project.name !== 'phone', 'changes a demo account; runs once');
+
+test('a new user logs in with the temporary password, chooses a username and a password, and starts', async ({ page }, testInfo) => {
+  onPhoneOnly(testInfo);
+  await login(page, 'anouk');
+  await expect(page.getByRole('heading', { name: 'Kies een nieuw wachtwoord' })).toBeVisible();
+  await expect(page.getByText('U kunt maar één keer uw gebruikersnaam instellen.')).toBeVisible();
+  const username = page.getByLabel('Gebruikersnaam');
+  await expect(username).toHaveValue('anouk');
+
+  // The rules are ticked off while typing.
+  const newPassword = page.getByLabel('Nieuw wachtwoord', { exact: true });
+  await newPassword.fill('kort');
+  await expect(page.locator('[data-rule="too_short"]')).toHaveClass(/rule-open/);
+  await expect(page.locator('[data-rule="needs_lowercase"]')).toHaveClass(/rule-met/);
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'first-password');
+  await newPassword.fill('Welkom2026');
+  for (const rule of ['too_short', 'needs_lowercase', 'needs_uppercase', 'needs_digit']) {
+    await expect(page.locator(`[data-rule="${rule}"]`)).toHaveClass(/rule-met/);
+  }
+
+  // A common password is refused by the server and the rule is marked.
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill('Welkom2026');
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(page.locator('#new-password-error')).toHaveText(/te veel gebruikt/);
+  await expect(page.locator('[data-rule="too_common"]')).toHaveClass(/rule-broken/);
+
+  await username.fill('anouk.bakker');
+  await newPassword.fill('Zonnebloem-Tuin-7');
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill('Zonnebloem-Tuin-7');
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(page).toHaveURL(/\/start$/);
+  await expect(page.getByRole('heading', { name: 'Start – Gerrit Bakker' })).toBeVisible();
+
+  // A reload keeps the session (refresh cookie), without asking for the password again.
+  await page.reload();
+  await expect(page).toHaveURL(/\/start$/);
+  await expect(page.getByRole('heading', { name: 'Start – Gerrit Bakker' })).toBeVisible();
+
+  // The chosen name and password are the ones that work now.
+  await page.context().clearCookies();
+  await login(page, 'anouk.bakker', 'Zonnebloem-Tuin-7');
+  await expect(page).toHaveURL(/\/start$/);
+});
+
+test('five wrong passwords block the account; a new password through the e-mail link unblocks it', async ({ page }, testInfo) => {
+  onPhoneOnly(testInfo);
+  for (let attempt = 1; attempt <= 4; attempt += 1) {
+    await login(page, 'lotte', `Verkeerd-${attempt}`);
+    await expect(page.getByRole('alert')).toHaveText(/klopt niet/);
+  }
+  await login(page, 'lotte', 'Verkeerd-5');
+  await expect(page.getByRole('alert')).toContainText('Uw account is geblokkeerd');
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'account-blocked');
+  await login(page, 'lotte');
+  await expect(page.getByRole('alert')).toContainText('geblokkeerd');
+
+  await page.getByRole('link', { name: /deblokkeren/ }).click();
+  await expect(page).toHaveURL(/\/wachtwoord-vergeten$/);
+  await page.getByLabel('Gebruikersnaam').fill('lotte');
+  await page.getByLabel('E-mailadres').fill('lotte@demo.kring.nl');
+  await page.getByRole('button', { name: 'Link versturen' }).click();
+  await expect(page.getByRole('status')).toContainText('krijgt u nu een e-mail');
+
+  const mail = await waitForMail('lotte@demo.kring.nl');
+  expect(mail).toContain('Beste Lotte');
+  const link = linkIn(mail, '/wachtwoord-herstellen');
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'Nieuw wachtwoord kiezen' })).toBeVisible();
+  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Lente-Bloesem-42');
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill('Lente-Bloesem-42');
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(page.getByRole('status')).toContainText('Uw wachtwoord is gewijzigd');
+  await snapshot(page, testInfo, 'reset-done');
+
+  // The link works once.
+  await page.goto(link);
+  await expect(page.getByRole('alert')).toContainText('Deze link werkt niet meer');
+
+  await login(page, 'lotte', 'Lente-Bloesem-42');
+  await expect(page).toHaveURL(/\/start$/);
+});
+
+test('the forgot-password page answers the same for unknown details and is accessible', async ({ page }, testInfo) => {
+  await page.goto('/inloggen');
+  await page.getByRole('link', { name: 'Wachtwoord vergeten?' }).click();
+  await expect(page.getByRole('heading', { name: 'Wachtwoord vergeten' })).toBeVisible();
+  await page.getByRole('button', { name: 'Link versturen' }).click();
+  await expect(page.locator('#forgot-username-error')).toHaveText('Vul uw gebruikersnaam in.');
+  await expect(page.locator('#forgot-email-error')).toHaveText('Vul uw e-mailadres in.');
+  await expectAccessible(page);
+  await page.getByLabel('Gebruikersnaam').fill('niemand');
+  await page.getByLabel('E-mailadres').fill('niemand@example.org');
+  await page.getByRole('button', { name: 'Link versturen' }).click();
+  await expect(page.getByRole('status')).toContainText('Als de gebruikersnaam en het e-mailadres kloppen');
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'forgot-sent');
+});
+
+test('an unknown or old reset link says so and offers a new one', async ({ page }, testInfo) => {
+  await page.goto('/wachtwoord-herstellen?token=oud-of-verzonnen');
+  await expect(page.getByRole('alert')).toContainText('Deze link werkt niet meer');
+  await expect(page.getByRole('link', { name: 'Vraag een nieuwe link aan' })).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'reset-invalid');
+});
+
+test('Profielinstellingen shows the password rules and where the user is logged in', async ({ page }, testInfo) => {
+  await login(page, 'sandra');
+  await expect(page).toHaveURL(/\/start/);
+  await page.goto('/profiel');
+  await expect(page.getByRole('heading', { name: 'Wachtwoord wijzigen' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Waar u bent ingelogd' })).toBeVisible();
+  await expect(page.locator('.session-item .badge').first()).toHaveText('Dit apparaat');
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(page.locator('#current-password-error')).toHaveText('Vul uw huidige wachtwoord in.');
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'profile');
+});
+
+test('changing the password needs the current one and logs out the other device', async ({ browser }, testInfo) => {
+  onPhoneOnly(testInfo);
+  const other = await browser.newPage();
+  await login(other, 'thomas');
+  await expect(other).toHaveURL(/\/start/);
+
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await login(page, 'thomas');
+  await expect(page).toHaveURL(/\/start/);
+  await page.goto('/profiel');
+  await expect(page.locator('.session-item')).toHaveCount(2);
+  await page.getByLabel('Huidig wachtwoord').fill('Verkeerd-1');
+  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Herfst-Wandeling-8');
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill('Herfst-Wandeling-8');
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(page.getByRole('alert')).toContainText('Uw huidige wachtwoord klopt niet');
+
+  await page.getByLabel('Huidig wachtwoord').fill(DEMO_PASSWORD);
+  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Herfst-Wandeling-8');
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill('Herfst-Wandeling-8');
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Uw wachtwoord is gewijzigd' })).toBeVisible();
+  await expect(page.locator('.session-item')).toHaveCount(1);
+
+  // The other device is signed out at its next step.
+  await other.reload();
+  await expect(other).toHaveURL(/\/inloggen/);
+  await context.close();
+  await other.close();
+});
