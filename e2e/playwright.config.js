@@ -9,6 +9,8 @@ const port = Number(process.env.KRING_E2E_PORT || 18181);
 const baseURL = `http://127.0.0.1:${port}`;
 // Where the test SMTP server stores mail; the tests read it (see tests/mail.js).
 process.env.KRING_E2E_MAILDIR = process.env.KRING_E2E_MAILDIR || path.join(os.tmpdir(), `kring-e2e-mail-${port}`);
+// The server's data dir: the tests read SMS codes from its outbox.
+process.env.KRING_E2E_DATA_DIR = process.env.KRING_E2E_DATA_DIR || path.join(os.tmpdir(), `kring-e2e-data-${port}`);
 
 module.exports = defineConfig({
   testDir: './tests',
@@ -48,6 +50,10 @@ module.exports = defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { KRING_E2E_PORT: String(port), KRING_E2E_MAILDIR: process.env.KRING_E2E_MAILDIR },
+    env: {
+      KRING_E2E_PORT: String(port),
+      KRING_E2E_MAILDIR: process.env.KRING_E2E_MAILDIR,
+      KRING_E2E_DATA_DIR: process.env.KRING_E2E_DATA_DIR,
+    },
   },
 });

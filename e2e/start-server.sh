@@ -5,7 +5,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="${KRING_BIN:-$here/../target/debug/kring}"
 python="${KRING_TEST_SMTP_PYTHON:-/var/tmp/kring-tools/venv/bin/python}"
-data="$(mktemp -d)"
+data="${KRING_E2E_DATA_DIR:?set by playwright.config.js}"
+rm -rf "$data" && mkdir -p "$data"
 maildir="${KRING_E2E_MAILDIR:?set by playwright.config.js}"
 rm -rf "$maildir" && mkdir -p "$maildir"/{tmp,new,cur}
 smtp_port="${KRING_E2E_SMTP_PORT:-18125}"

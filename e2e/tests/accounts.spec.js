@@ -160,3 +160,41 @@ test('changing the password needs the current one and logs out the other device'
   await context.close();
   await other.close();
 });
+
+test('a new device asks for the SMS code; a wrong code is explained; a remembered device skips it', async ({ page }, testInfo) => {
+  const { latestCode } = require('./helpers');
+  await page.goto('/inloggen');
+  await page.getByLabel('Gebruikersnaam').fill('daan');
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByRole('heading', { name: 'Apparaat verificatie' })).toBeVisible();
+  await expect(page.getByText('eindigt op •• ••• •• 05')).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'verify');
+
+  await page.getByLabel('Verificatiecode').fill('12');
+  await page.getByRole('button', { name: 'Controleren' }).click();
+  await expect(page.locator('#code-error')).toHaveText('Vul de 6 cijfers uit de sms in.');
+  const code = latestCode('daan');
+  const wrongCode = String((Number(code) + 1) % 1000000).padStart(6, '0');
+  await page.getByLabel('Verificatiecode').fill(wrongCode);
+  await page.getByRole('button', { name: 'Controleren' }).click();
+  await expect(page.locator('#code-error')).toContainText('Deze code klopt niet');
+
+  await page.getByRole('button', { name: 'Geen code ontvangen?' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Wacht even' })).toBeVisible();
+
+  await page.getByLabel('Verificatiecode').fill(code);
+  await page.getByLabel(/Dit apparaat 7 dagen onthouden/).check();
+  await page.getByRole('button', { name: 'Controleren' }).click();
+  await expect(page).toHaveURL(/\/start$/);
+
+  // Log out and in again: this browser is remembered, so no code this time.
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Ja, uitloggen' }).click();
+  await expect(page).toHaveURL(/\/inloggen$/);
+  await page.getByLabel('Gebruikersnaam').fill('daan');
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page).toHaveURL(/\/start$/);
+});

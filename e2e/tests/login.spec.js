@@ -1,6 +1,6 @@
 // Inloggen: success, failure and validation, in Dutch, accessible at every size.
 const { test, expect } = require('@playwright/test');
-const { login, expectAccessible, snapshot } = require('./helpers');
+const { login, enterCode, expectAccessible, snapshot } = require('./helpers');
 
 test('the login page is in Dutch and accessible', async ({ page }, testInfo) => {
   await page.goto('/inloggen');
@@ -52,6 +52,7 @@ test('a deep link asks for a login first and then opens the page asked for', asy
   await page.getByLabel('Gebruikersnaam').fill('pieter');
   await page.getByLabel('Wachtwoord', { exact: true }).fill('Kring-Demo-2026');
   await page.getByRole('button', { name: 'Inloggen' }).click();
+  await enterCode(page, 'pieter');
   await expect(page).toHaveURL(/\/profiel$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Profielinstellingen' })).toBeVisible();
   await expect(page.getByText('pieter@demo.kring.nl')).toBeVisible();

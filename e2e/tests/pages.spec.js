@@ -1,6 +1,6 @@
 // Language switching, the not-found page, notifications and the API docs.
 const { test, expect } = require('@playwright/test');
-const { login, expectAccessible, snapshot } = require('./helpers');
+const { login, enterCode, expectAccessible, snapshot } = require('./helpers');
 
 test('switching to English changes every text and is remembered on this device', async ({ page }, testInfo) => {
   await page.goto('/inloggen');
@@ -14,6 +14,9 @@ test('switching to English changes every text and is remembered on this device',
   await page.getByLabel('Username').fill('marieke');
   await page.getByLabel('Password', { exact: true }).fill('Kring-Demo-2026');
   await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Device verification' })).toBeVisible();
+  await expect(page.getByLabel('Verification code')).toBeVisible();
+  await enterCode(page, 'marieke');
   await expect(page.getByRole('heading', { level: 2, name: 'Messages' })).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: 'Care record' })).toBeVisible();
   await expectAccessible(page);

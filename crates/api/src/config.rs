@@ -85,6 +85,14 @@ pub struct Config {
     pub smtp_password: Option<String>,
     /// The sender, e.g. `Kring <noreply@zorggroep.nl>`.
     pub mail_from: String,
+    /// An HTTP SMS provider; without it, text messages go to the outbox in the data dir.
+    pub sms_provider_url: Option<String>,
+    /// The provider's `Authorization` header value.
+    pub sms_provider_auth_header: Option<String>,
+    /// The JSON body, with `{to}` and `{message}` filled in.
+    pub sms_provider_body_template: String,
+    /// Development only: list the outbox (mail and SMS) at `/dev/outbox`.
+    pub dev_outbox: bool,
 }
 
 /// How to talk to the SMTP server.
@@ -120,6 +128,10 @@ impl Default for Config {
             smtp_username: None,
             smtp_password: None,
             mail_from: "Kring <noreply@kring.local>".to_owned(),
+            sms_provider_url: None,
+            sms_provider_auth_header: None,
+            sms_provider_body_template: r#"{"to":"{to}","message":"{message}"}"#.to_owned(),
+            dev_outbox: false,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod routes;
 pub mod security;
 pub mod services;
+pub mod sms;
 pub mod spa;
 pub mod startup;
 pub mod telemetry;

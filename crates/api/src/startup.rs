@@ -20,6 +20,7 @@ use crate::{
     mail::Mailer,
     openapi, routes,
     security::{self, RouteTable, SecurityPolicy},
+    sms::SmsSender,
     spa::Spa,
     throttle::{self, AuthThrottle},
 };
@@ -30,6 +31,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub tokens: TokenService,
     pub mailer: Mailer,
+    pub sms: SmsSender,
     pub config: Arc<Config>,
 }
 
@@ -55,10 +57,12 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let port = listener.local_addr()?.port();
         let mailer = Mailer::from_config(&config)?;
+        let sms = SmsSender::from_config(&config)?;
         let state = AppState {
             db: db.clone(),
             tokens,
             mailer,
+            sms,
             config: Arc::new(config),
         };
         let server = run(listener, state)?;
@@ -104,6 +108,12 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         }
     });
     let throttle = web::Data::new(throttle);
+    let dev_outbox = state.config.dev_outbox;
+    if dev_outbox {
+        tracing::warn!(
+            "KRING_DEV_OUTBOX is on: /dev/outbox shows every code and link; never in production"
+        );
+    }
     let state = web::Data::new(state);
 
     let server = HttpServer::new(move || {
@@ -134,6 +144,11 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(web::QueryConfig::default().error_handler(query_error_handler))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
             .route("/docs", web::get().to(redirect_to_docs))
+            .configure(|cfg| {
+                if dev_outbox {
+                    cfg.route("/dev/outbox", web::get().to(routes::dev::outbox));
+                }
+            })
             .into_utoipa_app()
             .configure(routes::health::configure)
             .service(scope("/api").configure(routes::api))

@@ -58,6 +58,8 @@ fn is_throttled(method: &Method, path: &str) -> bool {
         && matches!(
             path,
             "/api/auth/login"
+                | "/api/auth/verify"
+                | "/api/auth/verify/resend"
                 | "/api/auth/first-password"
                 | "/api/auth/forgot-password"
                 | "/api/auth/password-reset"

@@ -33,6 +33,58 @@ pub enum LoginResponse {
     /// The password was right but is temporary (first login, or one an administrator sent):
     /// choose a new one with `POST /api/auth/first-password`.
     PasswordChangeRequired(PasswordChangeChallenge),
+    /// The password was right but this device is unknown: a 6-digit code was sent by SMS;
+    /// send it to `POST /api/auth/verify`.
+    VerificationRequired(VerificationChallenge),
+}
+
+/// What the *Apparaat verificatie* step of a login needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "attempt_token": "n3Q9yq1s7b0oVbX2kqg3xw4Zl0r8c1mH5tPzJdQe6Uo",
+    "phone_hint": "•• ••• •• 01",
+    "code_expires_in": 600,
+    "resend_after": 30,
+    "trusted_device_days": 7
+})))]
+pub struct VerificationChallenge {
+    /// Identifies this login attempt in the next step; single use, short-lived.
+    pub attempt_token: String,
+    /// The last two digits of the mobile number the code went to.
+    pub phone_hint: String,
+    /// Seconds the code stays valid.
+    pub code_expires_in: u32,
+    /// Seconds before "Geen code ontvangen?" may send a new code.
+    pub resend_after: u32,
+    /// Days a device stays trusted when the user asks for it.
+    pub trusted_device_days: u32,
+}
+
+/// `POST /api/auth/verify`: the code from the SMS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "attempt_token": "n3Q9yq1s7b0oVbX2kqg3xw4Zl0r8c1mH5tPzJdQe6Uo",
+    "code": "042917",
+    "trust_device": true
+})))]
+pub struct VerifyCodeRequest {
+    /// From the `verification_required` login answer.
+    pub attempt_token: String,
+    /// The 6 digits (spaces are ignored).
+    pub code: String,
+    /// Remember this device for the organisation's number of days.
+    #[serde(default)]
+    pub trust_device: bool,
+}
+
+/// `POST /api/auth/verify/resend`: "Geen code ontvangen?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ResendCodeRequest {
+    /// From the `verification_required` login answer.
+    pub attempt_token: String,
 }
 
 /// What the *Wachtwoord wijzigen* step of a login needs.

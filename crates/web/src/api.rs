@@ -12,8 +12,8 @@ use kring_shared::{
     ErrorCode, Problem,
     auth::{
         AccessToken, ChangePasswordRequest, FirstPasswordRequest, ForgotPasswordRequest,
-        LoginRequest, LoginResponse, PasswordChangeChallenge, ResetLinkInfo, ResetPasswordRequest,
-        SessionSummary,
+        LoginRequest, LoginResponse, PasswordChangeChallenge, ResendCodeRequest, ResetLinkInfo,
+        ResetPasswordRequest, SessionSummary, VerificationChallenge, VerifyCodeRequest,
     },
     home::HomeView,
     me::Me,
@@ -59,6 +59,7 @@ impl ApiFailure {
             Some(ErrorCode::AuthenticationRequired) => "error.authentication_required",
             Some(ErrorCode::AccountLocked) => "error.account_locked",
             Some(ErrorCode::LoginAttemptExpired) => "error.login_attempt_expired",
+            Some(ErrorCode::InvalidCode) => "error.invalid_code",
             Some(ErrorCode::ResetLinkInvalid) => "error.reset_link_invalid",
             Some(ErrorCode::ReauthenticationFailed) => "error.current_password_wrong",
             Some(ErrorCode::ValidationFailed) => "error.validation_failed",
@@ -77,6 +78,16 @@ pub enum LoginStep {
     SignedIn(Authenticated),
     /// A new password is needed first.
     NewPasswordNeeded(PasswordChangeChallenge),
+    /// The SMS code is needed first.
+    CodeNeeded(VerificationChallenge),
+}
+
+fn step_of(response: LoginResponse) -> LoginStep {
+    match response {
+        LoginResponse::Authenticated(token) => LoginStep::SignedIn(Authenticated::new(token)),
+        LoginResponse::PasswordChangeRequired(challenge) => LoginStep::NewPasswordNeeded(challenge),
+        LoginResponse::VerificationRequired(challenge) => LoginStep::CodeNeeded(challenge),
+    }
 }
 
 /// A client without a session.
@@ -90,12 +101,24 @@ impl Anonymous {
             password: password.to_owned(),
         };
         let response: LoginResponse = post_json("/api/auth/login", &body).await?;
-        Ok(match response {
-            LoginResponse::Authenticated(token) => LoginStep::SignedIn(Authenticated::new(token)),
-            LoginResponse::PasswordChangeRequired(challenge) => {
-                LoginStep::NewPasswordNeeded(challenge)
-            }
-        })
+        Ok(step_of(response))
+    }
+
+    /// `POST /api/auth/verify`.
+    pub async fn verify(&self, request: &VerifyCodeRequest) -> Result<LoginStep, ApiFailure> {
+        let response: LoginResponse = post_json("/api/auth/verify", request).await?;
+        Ok(step_of(response))
+    }
+
+    /// `POST /api/auth/verify/resend`.
+    pub async fn resend_code(
+        &self,
+        attempt_token: &str,
+    ) -> Result<VerificationChallenge, ApiFailure> {
+        let body = ResendCodeRequest {
+            attempt_token: attempt_token.to_owned(),
+        };
+        post_json("/api/auth/verify/resend", &body).await
     }
 
     /// `POST /api/auth/first-password`.
@@ -105,7 +128,7 @@ impl Anonymous {
     ) -> Result<Authenticated, ApiFailure> {
         match post_json("/api/auth/first-password", request).await? {
             LoginResponse::Authenticated(token) => Ok(Authenticated::new(token)),
-            LoginResponse::PasswordChangeRequired(_) => Err(ApiFailure::Network),
+            _ => Err(ApiFailure::Network),
         }
     }
 
@@ -264,7 +287,7 @@ fn authorised(request: RequestBuilder, token: &str) -> RequestBuilder {
 async fn refresh() -> Result<AccessToken, ApiFailure> {
     match decode::<LoginResponse>(Request::post("/api/auth/refresh").send().await).await? {
         LoginResponse::Authenticated(token) => Ok(token),
-        LoginResponse::PasswordChangeRequired(_) => Err(ApiFailure::Network),
+        _ => Err(ApiFailure::Network),
     }
 }
 

@@ -11,8 +11,9 @@ use actix_web::{
 use kring_shared::{
     Problem,
     auth::{
-        FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse, ResetLinkInfo,
-        ResetPasswordRequest,
+        FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
+        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, VerificationChallenge,
+        VerifyCodeRequest,
     },
     password::PasswordPolicy,
 };
@@ -25,16 +26,21 @@ use crate::{
         auth::{self, LoginOutcome},
         security_log::ClientInfo,
         sessions::{self, IssuedTokens},
+        verification,
     },
     startup::AppState,
 };
 
 /// The refresh cookie's name.
 pub const REFRESH_COOKIE: &str = "kring_refresh";
+/// The trusted-device cookie's name.
+pub const DEVICE_COOKIE: &str = "kring_device";
 const REFRESH_PATH: &str = "/api/auth";
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(login)
+        .service(verify)
+        .service(resend_code)
         .service(first_password)
         .service(refresh)
         .service(logout)
@@ -43,27 +49,60 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(reset_password);
 }
 
-fn refresh_cookie(state: &AppState, tokens: &IssuedTokens) -> Cookie<'static> {
-    let expires = OffsetDateTime::from_unix_timestamp(tokens.refresh_expires_at.timestamp())
-        .unwrap_or_else(|_| OffsetDateTime::now_utc());
-    Cookie::build(REFRESH_COOKIE, tokens.refresh_token.clone())
-        .path(REFRESH_PATH)
-        .http_only(true)
-        .secure(state.config.cookie_secure)
-        .same_site(SameSite::Strict)
-        .expires(expires)
-        .finish()
-}
-
-fn removal_cookie(state: &AppState) -> Cookie<'static> {
-    let mut cookie = Cookie::build(REFRESH_COOKIE, "")
+/// An HttpOnly, SameSite=Strict (and normally Secure) cookie on `/api/auth` only.
+fn auth_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    expires: Option<chrono::DateTime<chrono::Utc>>,
+) -> Cookie<'static> {
+    let mut cookie = Cookie::build(name, value)
         .path(REFRESH_PATH)
         .http_only(true)
         .secure(state.config.cookie_secure)
         .same_site(SameSite::Strict)
         .finish();
-    cookie.make_removal();
+    match expires {
+        Some(at) => cookie.set_expires(
+            OffsetDateTime::from_unix_timestamp(at.timestamp())
+                .unwrap_or_else(|_| OffsetDateTime::now_utc()),
+        ),
+        None => cookie.make_removal(),
+    }
     cookie
+}
+
+fn refresh_cookie(state: &AppState, tokens: &IssuedTokens) -> Cookie<'static> {
+    auth_cookie(
+        state,
+        REFRESH_COOKIE,
+        tokens.refresh_token.clone(),
+        Some(tokens.refresh_expires_at),
+    )
+}
+
+fn removal_cookie(state: &AppState) -> Cookie<'static> {
+    auth_cookie(state, REFRESH_COOKIE, String::new(), None)
+}
+
+fn device_cookie(
+    state: &AppState,
+    token: &str,
+    expires: chrono::DateTime<chrono::Utc>,
+) -> Cookie<'static> {
+    auth_cookie(state, DEVICE_COOKIE, token.to_owned(), Some(expires))
+}
+
+fn outcome_response(state: &AppState, outcome: LoginOutcome) -> HttpResponse {
+    match outcome {
+        LoginOutcome::Authenticated(tokens) => signed_in(state, tokens),
+        LoginOutcome::PasswordChangeRequired(challenge) => {
+            HttpResponse::Ok().json(LoginResponse::PasswordChangeRequired(challenge))
+        }
+        LoginOutcome::VerificationRequired(challenge) => {
+            HttpResponse::Ok().json(LoginResponse::VerificationRequired(challenge))
+        }
+    }
 }
 
 fn signed_in(state: &AppState, tokens: IssuedTokens) -> HttpResponse {
@@ -103,20 +142,88 @@ async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let origin = ClientInfo::of(&request);
-    match auth::login(
+    let device = request.cookie(DEVICE_COOKIE);
+    let outcome = auth::login(
         &state.db,
         &state.tokens,
+        &state.sms,
         &body.username,
         &body.password,
+        device.as_ref().map(|cookie| cookie.value()),
         &origin,
     )
-    .await?
-    {
-        LoginOutcome::Authenticated(tokens) => Ok(signed_in(&state, tokens)),
-        LoginOutcome::PasswordChangeRequired(challenge) => {
-            Ok(HttpResponse::Ok().json(LoginResponse::PasswordChangeRequired(challenge)))
-        }
+    .await?;
+    Ok(outcome_response(&state, outcome))
+}
+
+/// *Apparaat verificatie*: send the 6-digit code from the SMS. With `trust_device` the answer
+/// sets the HttpOnly `kring_device` cookie, and logins from this browser skip the code for the
+/// organisation's number of days. Answers `authenticated`, or `password_change_required` when
+/// the password is temporary. Five wrong codes use the code up.
+#[utoipa::path(
+    tag = "auth",
+    request_body = VerifyCodeRequest,
+    responses(
+        (status = 200, description = "Signed in, or the password step", body = LoginResponse),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The attempt is unknown, expired or done (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong, expired or used-up code (`invalid_code`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/invalid_code", "title": "Invalid verification code", "status": 422, "detail": "The code is not correct; 4 tries left.", "code": "invalid_code"})),
+        (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/verify")]
+async fn verify(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<VerifyCodeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (outcome, device) = auth::verify_code(
+        &state.db,
+        &state.tokens,
+        &body.attempt_token,
+        &body.code,
+        body.trust_device,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    let mut response = outcome_response(&state, outcome);
+    if let Some((token, expires)) = device {
+        let _ = response.add_cookie(&device_cookie(&state, &token, expires));
     }
+    Ok(response)
+}
+
+/// "Geen code ontvangen?": send a new code (the old one stops working). Allowed 30 seconds
+/// after the previous one, at most 5 codes per login.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ResendCodeRequest,
+    responses(
+        (status = 200, description = "A new code was sent", body = VerificationChallenge),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The attempt is unknown, expired, done or out of codes (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Too soon after the last code (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/verify/resend")]
+async fn resend_code(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<ResendCodeRequest>,
+) -> Result<web::Json<VerificationChallenge>, ApiError> {
+    Ok(web::Json(
+        verification::resend(
+            &state.db,
+            &state.sms,
+            &body.attempt_token,
+            &ClientInfo::of(&request),
+        )
+        .await?,
+    ))
 }
 
 /// Choose a new password (and, once, a username) to finish a login with a temporary password.

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod clients;
+pub mod dev;
 pub mod health;
 pub mod me;
 

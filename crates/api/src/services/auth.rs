@@ -6,7 +6,7 @@
 
 use chrono::{Duration, Utc};
 use kring_shared::{
-    auth::PasswordChangeChallenge,
+    auth::{PasswordChangeChallenge, VerificationChallenge},
     me::Language,
     password::{MAX_PASSWORD_CHARS, PasswordPolicy},
 };
@@ -25,13 +25,13 @@ use crate::{
         passwords,
         security_log::{self, AuthEvent, ClientInfo},
         sessions::{self, IssuedTokens},
+        verification,
     },
+    sms::SmsSender,
 };
 
 /// The longest username.
 pub const MAX_USERNAME_CHARS: usize = 64;
-/// How long the next step of a login (password change) may take.
-const ATTEMPT_MINUTES: i64 = 15;
 
 /// Normalises a username as typed: trimmed, lower case.
 pub fn normalise_username(raw: &str) -> String {
@@ -45,6 +45,8 @@ pub enum LoginOutcome {
     Authenticated(IssuedTokens),
     /// The password is temporary: a new one is needed first.
     PasswordChangeRequired(PasswordChangeChallenge),
+    /// The device is unknown: a code went out by SMS.
+    VerificationRequired(VerificationChallenge),
 }
 
 /// Checks `username` and `password`; blocks the account after the organisation's number of
@@ -52,8 +54,10 @@ pub enum LoginOutcome {
 pub async fn login(
     db: &DatabaseConnection,
     tokens: &TokenService,
+    sms: &SmsSender,
     username: &str,
     password: &str,
+    device_token: Option<&str>,
     origin: &ClientInfo,
 ) -> Result<LoginOutcome, ApiError> {
     let username = normalise_username(username);
@@ -109,29 +113,101 @@ pub async fn login(
         return Err(register_failure(db, &account, &organisation, origin).await?);
     }
 
+    // An unknown device first proves the account's mobile number.
+    let device = verification::trusted_device(db, &account, device_token).await?;
+    if account.mobile.is_some() && device.is_none() {
+        let challenge = verification::start(db, sms, &account, &organisation, origin).await?;
+        return Ok(LoginOutcome::VerificationRequired(challenge));
+    }
     if account.must_change_password {
-        let attempt = open_attempt(db, &account).await?;
-        security_log::record(
+        let (_, token) = verification::open_attempt(db, &account, true).await?;
+        return password_change_step(db, &account, &organisation, token, origin).await;
+    }
+    Ok(LoginOutcome::Authenticated(
+        sessions::open(
             db,
-            AuthEvent::PasswordChangeRequired,
-            Some(account.id),
-            None,
+            tokens,
+            &account,
+            &organisation,
+            device.map(|d| d.id),
+            origin,
+        )
+        .await?,
+    ))
+}
+
+async fn password_change_step(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    organisation: &organisation::Model,
+    attempt_token: String,
+    origin: &ClientInfo,
+) -> Result<LoginOutcome, ApiError> {
+    security_log::record(
+        db,
+        AuthEvent::PasswordChangeRequired,
+        Some(account.id),
+        None,
+        origin,
+    )
+    .await?;
+    Ok(LoginOutcome::PasswordChangeRequired(
+        PasswordChangeChallenge {
+            attempt_token,
+            may_choose_username: !account.username_chosen,
+            username: account.username.clone(),
+            password_policy: PasswordPolicy::from_name(&organisation.password_policy),
+            expires_in: (verification::ATTEMPT_MINUTES * 60) as u32,
+        },
+    ))
+}
+
+/// Finishes the verification step: a temporary password still has to be replaced, otherwise
+/// the session opens. Returns the outcome and the new trusted-device cookie, if any.
+pub async fn verify_code(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    attempt_token: &str,
+    code: &str,
+    trust_device: bool,
+    origin: &ClientInfo,
+) -> Result<(LoginOutcome, Option<(String, chrono::DateTime<Utc>)>), ApiError> {
+    let verified = verification::verify(db, attempt_token, code, trust_device, origin).await?;
+    let device_cookie = verified
+        .device
+        .as_ref()
+        .map(|(token, expires, _)| (token.clone(), *expires));
+    let device_id = verified.device.as_ref().map(|(_, _, id)| *id);
+    if verified.account.must_change_password {
+        let outcome = password_change_step(
+            db,
+            &verified.account,
+            &verified.organisation,
+            attempt_token.to_owned(),
             origin,
         )
         .await?;
-        return Ok(LoginOutcome::PasswordChangeRequired(
-            PasswordChangeChallenge {
-                attempt_token: attempt,
-                may_choose_username: !account.username_chosen,
-                username: account.username.clone(),
-                password_policy: PasswordPolicy::from_name(&organisation.password_policy),
-                expires_in: (ATTEMPT_MINUTES * 60) as u32,
-            },
-        ));
+        return Ok((outcome, device_cookie));
     }
-    Ok(LoginOutcome::Authenticated(
-        sessions::open(db, tokens, &account, &organisation, origin).await?,
-    ))
+    let claimed = login_attempt::Entity::update_many()
+        .col_expr(login_attempt::Column::CompletedAt, Expr::value(Utc::now()))
+        .filter(login_attempt::Column::Id.eq(verified.attempt.id))
+        .filter(login_attempt::Column::CompletedAt.is_null())
+        .exec(db)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    let issued = sessions::open(
+        db,
+        tokens,
+        &verified.account,
+        &verified.organisation,
+        device_id,
+        origin,
+    )
+    .await?;
+    Ok((LoginOutcome::Authenticated(issued), device_cookie))
 }
 
 /// Counts a wrong password; the Nth in a row blocks the account. Returns the error to answer.
@@ -179,28 +255,6 @@ async fn register_failure(
     Ok(outcome)
 }
 
-async fn open_attempt(db: &DatabaseConnection, account: &user::Model) -> Result<String, ApiError> {
-    let token = secret::random_token();
-    let now = Utc::now();
-    login_attempt::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        user_id: Set(account.id),
-        token_hash: Set(secret::hash_token(&token)),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::minutes(ATTEMPT_MINUTES)),
-        device_verified: Set(false),
-        code_hash: Set(None),
-        code_expires_at: Set(None),
-        code_attempts: Set(0),
-        code_sent_at: Set(None),
-        code_sends: Set(0),
-        completed_at: Set(None),
-    }
-    .insert(db)
-    .await?;
-    Ok(token)
-}
-
 /// Finishes a login that needed a new password: checks the policy, stores the password (and
 /// the username, once) and opens the session.
 pub async fn first_password(
@@ -216,7 +270,9 @@ pub async fn first_password(
         .filter(login_attempt::Column::TokenHash.eq(secret::hash_token(attempt_token)))
         .one(db)
         .await?
-        .filter(|attempt| attempt.completed_at.is_none() && attempt.expires_at > now)
+        .filter(|attempt| {
+            attempt.completed_at.is_none() && attempt.expires_at > now && attempt.device_verified
+        })
         .ok_or(ApiError::LoginAttemptExpired)?;
     let account = user::Entity::find_by_id(attempt.user_id)
         .one(db)
@@ -287,7 +343,7 @@ pub async fn first_password(
     )
     .await?;
     txn.commit().await?;
-    sessions::open(db, tokens, &account, &organisation, origin).await
+    sessions::open(db, tokens, &account, &organisation, None, origin).await
 }
 
 /// 3–64 characters: lower-case letters, digits, dot, dash, underscore; starts with a letter

@@ -8,3 +8,4 @@ pub mod passwords;
 pub mod policy;
 pub mod security_log;
 pub mod sessions;
+pub mod verification;

@@ -44,6 +44,9 @@ pub enum AuthEvent {
     SessionEnded,
     OtherSessionsEnded,
     RefreshReuseDetected,
+    CodeSent,
+    CodeFailed,
+    CodeVerified,
 }
 
 impl AuthEvent {
@@ -63,6 +66,9 @@ impl AuthEvent {
             AuthEvent::SessionEnded => "session_ended",
             AuthEvent::OtherSessionsEnded => "other_sessions_ended",
             AuthEvent::RefreshReuseDetected => "refresh_reuse_detected",
+            AuthEvent::CodeSent => "code_sent",
+            AuthEvent::CodeFailed => "code_failed",
+            AuthEvent::CodeVerified => "code_verified",
         }
     }
 }

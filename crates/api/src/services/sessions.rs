@@ -51,6 +51,7 @@ pub async fn open(
     tokens: &TokenService,
     account: &user::Model,
     organisation: &organisation::Model,
+    device_id: Option<Uuid>,
     origin: &ClientInfo,
 ) -> Result<IssuedTokens, ApiError> {
     let now = Utc::now();
@@ -67,7 +68,7 @@ pub async fn open(
         ip_address: Set(origin.ip_address.clone()),
         user_agent: Set(origin.user_agent.clone()),
         last_seen_at: Set(Some(now)),
-        device_id: Set(None),
+        device_id: Set(device_id),
     }
     .insert(&txn)
     .await?;

@@ -822,10 +822,19 @@ async fn the_security_log_has_time_ip_and_agent_but_never_a_secret() {
         .await
         .unwrap();
     let names: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
-    assert_eq!(names, ["login_failed", "login_succeeded", "logout"]);
+    assert_eq!(
+        names,
+        [
+            "login_failed",
+            "code_sent",
+            "code_verified",
+            "login_succeeded",
+            "logout"
+        ]
+    );
     assert_eq!(events[0].user_agent.as_deref(), Some("KringTest/1.0"));
     assert_eq!(events[0].ip_address.as_deref(), Some("127.0.0.1"));
-    assert!(events[1].session_id.is_some());
+    assert!(events[3].session_id.is_some());
     let everything = format!("{events:?}");
     for secret in [
         "Geheim-Fout-1",

@@ -101,14 +101,65 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    /// POSTs the login form and returns the raw response.
-    pub async fn post_login(&self, username: &str, password: &str) -> Response {
+    /// POSTs username and password only: the raw first answer.
+    pub async fn post_password(&self, username: &str, password: &str) -> Response {
         self.http
             .post(self.url("/api/auth/login"))
             .json(&json!({ "username": username, "password": password }))
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Logs in as a person would on a new device: password, then — when asked — the code
+    /// from the SMS in the outbox. Returns the last answer.
+    pub async fn post_login(&self, username: &str, password: &str) -> Response {
+        let response = self.post_password(username, password).await;
+        if response.status() != StatusCode::OK {
+            return response;
+        }
+        let headers = response.headers().clone();
+        let body: Value = response.json().await.expect("json");
+        if body["status"] != "verification_required" {
+            // Rebuild an equivalent response for the caller.
+            let mut builder = http::Response::builder().status(200);
+            for (name, value) in &headers {
+                builder = builder.header(name, value);
+            }
+            return Response::from(builder.body(body.to_string()).expect("response"));
+        }
+        let code = self.latest_code(username).await;
+        self.post_json(
+            "/api/auth/verify",
+            None,
+            json!({"attempt_token": body["attempt_token"], "code": code}),
+        )
+        .await
+    }
+
+    /// The code in the newest SMS to `username`'s mobile number in the outbox.
+    pub async fn latest_code(&self, username: &str) -> String {
+        let username = username.trim().to_lowercase();
+        let mobile = self.user(&username).await.mobile.expect("a mobile number");
+        let outbox = self.data_dir.path().join("outbox");
+        let mut names: Vec<_> = std::fs::read_dir(&outbox)
+            .expect("outbox")
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.to_string_lossy().contains("-sms-"))
+            .collect();
+        names.sort();
+        for path in names.iter().rev() {
+            let content = std::fs::read_to_string(path).expect("sms");
+            if content.starts_with(&format!("To: {mobile}\n")) {
+                return content
+                    .split(|c: char| !c.is_ascii_digit())
+                    .find(|word| word.len() == 6)
+                    .expect("a 6-digit code")
+                    .to_owned();
+            }
+        }
+        panic!("no SMS to {mobile}");
     }
 
     /// Logs in as a demo person and returns the access token.
@@ -356,21 +407,27 @@ impl ReceivedMail {
     }
 }
 
-/// The value of the `kring_refresh` cookie a response sets, with its attributes.
-pub fn refresh_cookie(response: &Response) -> Option<(String, String)> {
+/// The value of the cookie `name` a response sets, with its attributes.
+pub fn set_cookie(response: &Response, name: &str) -> Option<(String, String)> {
+    let prefix = format!("{name}=");
     response
         .headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with("kring_refresh="))
+        .find(|value| value.starts_with(&prefix))
         .map(|value| {
             let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
             (
-                pair.trim_start_matches("kring_refresh=").to_owned(),
+                pair.trim_start_matches(&prefix).to_owned(),
                 attributes.to_owned(),
             )
         })
+}
+
+/// The value of the `kring_refresh` cookie a response sets, with its attributes.
+pub fn refresh_cookie(response: &Response) -> Option<(String, String)> {
+    set_cookie(response, "kring_refresh")
 }
 
 impl TestApp {

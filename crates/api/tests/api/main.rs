@@ -14,3 +14,4 @@ mod openapi;
 mod schema;
 mod security;
 mod spa;
+mod verification;

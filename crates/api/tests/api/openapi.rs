@@ -71,6 +71,8 @@ fn every_operation_is_described_with_its_errors_as_problem_json() {
             let public = [
                 "/api/auth/login",
                 "/api/auth/first-password",
+                "/api/auth/verify",
+                "/api/auth/verify/resend",
                 "/api/auth/refresh",
                 "/api/auth/forgot-password",
                 "/api/auth/password-reset",

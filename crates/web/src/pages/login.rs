@@ -7,7 +7,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use kring_shared::{
     ErrorCode,
-    auth::{FirstPasswordRequest, PasswordChangeChallenge},
+    auth::{
+        FirstPasswordRequest, PasswordChangeChallenge, VerificationChallenge, VerifyCodeRequest,
+    },
 };
 
 use crate::{
@@ -32,13 +34,142 @@ fn safe_return_path(candidate: Option<String>) -> String {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let challenge = RwSignal::new(None::<PasswordChangeChallenge>);
+    let code_step = RwSignal::new(None::<VerificationChallenge>);
     view! {
         <Shell title="login.title">
-            {move || match challenge.get() {
-                None => view! { <LoginForm challenge/> }.into_any(),
-                Some(next) => view! { <FirstPasswordStep challenge=next restart=challenge/> }.into_any(),
+            {move || match (challenge.get(), code_step.get()) {
+                (Some(next), _) => view! { <FirstPasswordStep challenge=next restart=challenge/> }.into_any(),
+                (None, Some(next)) => view! { <CodeStep challenge=next code_step password_step=challenge/> }.into_any(),
+                (None, None) => view! { <LoginForm challenge code_step/> }.into_any(),
             }}
         </Shell>
+    }
+}
+
+/// *Apparaat verificatie*: the code from the SMS, "Geen code ontvangen?" and "remember this
+/// device".
+#[component]
+fn CodeStep(
+    challenge: VerificationChallenge,
+    code_step: RwSignal<Option<VerificationChallenge>>,
+    password_step: RwSignal<Option<PasswordChangeChallenge>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let code = RwSignal::new(String::new());
+    let trust = RwSignal::new(false);
+    let code_error = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let code_input = NodeRef::<html::Input>::new();
+    let attempt = StoredValue::new(challenge.attempt_token.clone());
+    let check = Action::new_local(move |(typed, remember): &(String, bool)| {
+        let request = VerifyCodeRequest {
+            attempt_token: attempt.get_value(),
+            code: typed.clone(),
+            trust_device: *remember,
+        };
+        async move {
+            match Anonymous.verify(&request).await? {
+                LoginStep::SignedIn(api) => finish_login(api).await.map(Ok),
+                LoginStep::NewPasswordNeeded(next) => Ok(Err(next)),
+                LoginStep::CodeNeeded(_) => Err(ApiFailure::Network),
+            }
+        }
+    });
+    let resend = Action::new_local(move |_: &()| {
+        let token = attempt.get_value();
+        async move { Anonymous.resend_code(&token).await }
+    });
+    Effect::new(move || {
+        if let Some(result) = check.value().get() {
+            match result {
+                Ok(Ok(data)) => {
+                    session.sign_in(data);
+                    let back = safe_return_path(query.with_untracked(|query| query.get("terug")));
+                    navigate(&back, Default::default());
+                }
+                Ok(Err(next)) => password_step.set(Some(next)),
+                Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
+                    code_step.set(None);
+                }
+                Err(failure) => {
+                    code.set(String::new());
+                    code_error.set(Some(failure.message_key()));
+                    if let Some(input) = code_input.get_untracked() {
+                        let _ = input.focus();
+                    }
+                }
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = resend.value().get() {
+            match result {
+                Ok(_) => {
+                    code_error.set(None);
+                    notice.set(Some("verify.resent"));
+                }
+                Err(failure) if failure.code() == Some(ErrorCode::InvalidCode) => {
+                    notice.set(Some("verify.resend_wait"));
+                }
+                Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
+                    code_step.set(None);
+                }
+                Err(failure) => notice.set(Some(failure.message_key())),
+            }
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        notice.set(None);
+        let typed: String = code
+            .get_untracked()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if typed.len() != 6 || !typed.chars().all(|c| c.is_ascii_digit()) {
+            code_error.set(Some("verify.code_format"));
+            return;
+        }
+        code_error.set(None);
+        check.dispatch_local((typed, trust.get_untracked()));
+    };
+    let hint = challenge.phone_hint.clone();
+    let days = challenge.trusted_device_days.to_string();
+    view! {
+        <div class="login-card">
+            <h1>{move || i18n.t("verify.title")}</h1>
+            <p>{move || i18n.t_with("verify.intro", &hint)}</p>
+            <form on:submit=submit novalidate>
+                <div class="field">
+                    <label for="code">{move || i18n.t("verify.code")}</label>
+                    <input id="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                        maxlength="7" node_ref=code_input
+                        aria-describedby="code-error"
+                        aria-invalid=move || code_error.get().is_some().to_string()
+                        bind:value=code/>
+                    <p id="code-error" class="field-error" role="alert">{move || code_error.get().map(|key| i18n.t(key))}</p>
+                </div>
+                {(challenge.trusted_device_days > 0).then(|| view! {
+                    <div class="checkbox">
+                        <input id="trust-device" type="checkbox" bind:checked=trust/>
+                        <label for="trust-device">{move || i18n.t_with("verify.trust", &days)}</label>
+                    </div>
+                })}
+                <button type="submit" class="button-primary button-wide" disabled=move || check.pending().get()>
+                    {move || i18n.t("verify.submit")}
+                </button>
+            </form>
+            <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
+            <p class="below-form">
+                <button type="button" class="button-quiet" disabled=move || resend.pending().get()
+                    on:click=move |_| { resend.dispatch_local(()); }>
+                    {move || i18n.t("verify.resend")}
+                </button>
+            </p>
+        </div>
     }
 }
 
@@ -116,7 +247,10 @@ fn FirstPasswordStep(
 }
 
 #[component]
-fn LoginForm(challenge: RwSignal<Option<PasswordChangeChallenge>>) -> impl IntoView {
+fn LoginForm(
+    challenge: RwSignal<Option<PasswordChangeChallenge>>,
+    code_step: RwSignal<Option<VerificationChallenge>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -136,7 +270,8 @@ fn LoginForm(challenge: RwSignal<Option<PasswordChangeChallenge>>) -> impl IntoV
         async move {
             match Anonymous.login(&name, &secret).await? {
                 LoginStep::SignedIn(api) => finish_login(api).await.map(Ok),
-                LoginStep::NewPasswordNeeded(next) => Ok(Err(next)),
+                LoginStep::NewPasswordNeeded(next) => Ok(Err(Ok(next))),
+                LoginStep::CodeNeeded(next) => Ok(Err(Err(next))),
             }
         }
     });
@@ -151,7 +286,8 @@ fn LoginForm(challenge: RwSignal<Option<PasswordChangeChallenge>>) -> impl IntoV
                     let back = safe_return_path(query.with_untracked(|query| query.get("terug")));
                     navigate(&back, Default::default());
                 }
-                Ok(Err(next)) => challenge.set(Some(next)),
+                Ok(Err(Ok(next))) => challenge.set(Some(next)),
+                Ok(Err(Err(next))) => code_step.set(Some(next)),
                 Err(failure) => {
                     locked.set(failure.code() == Some(ErrorCode::AccountLocked));
                     password.set(String::new());

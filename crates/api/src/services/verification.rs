@@ -1,0 +1,332 @@
+//! *Apparaat verificatie*: a login from an unknown device needs a 6-digit code sent by SMS to
+//! the account's mobile number. The code comes from the OS CSPRNG, is stored hashed with its
+//! attempt, lives at most the organisation's minutes (≤ 10), works once, allows 5 wrong tries,
+//! and can be sent again after a cooldown. A verified device can be trusted for the
+//! organisation's number of days: a random token in an HttpOnly cookie, stored hashed, which
+//! the user can see and forget.
+
+use chrono::{DateTime, Duration, Utc};
+use kring_shared::{auth::VerificationChallenge, me::Language};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::secret,
+    entities::{login_attempt, organisation, trusted_device, user},
+    error::ApiError,
+    services::security_log::{self, AuthEvent, ClientInfo},
+    sms::SmsSender,
+};
+
+/// Wrong codes allowed before a new code is needed.
+pub const MAX_CODE_ATTEMPTS: i32 = 5;
+/// Seconds between two sends.
+pub const RESEND_COOLDOWN_SECONDS: i64 = 30;
+/// Codes sent per login attempt at most.
+pub const MAX_SENDS: i32 = 5;
+/// How long the whole login attempt may take.
+pub const ATTEMPT_MINUTES: i64 = 15;
+
+/// A code never lives longer than 10 minutes, whatever the setting says.
+fn code_lifetime(organisation: &organisation::Model) -> Duration {
+    Duration::minutes(i64::from(
+        organisation.verification_code_minutes.clamp(1, 10),
+    ))
+}
+
+/// The trusted device behind `token` for `account`, if it is still trusted.
+pub async fn trusted_device(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    token: Option<&str>,
+) -> Result<Option<trusted_device::Model>, ApiError> {
+    let Some(token) = token.filter(|token| !token.is_empty()) else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    Ok(trusted_device::Entity::find()
+        .filter(trusted_device::Column::TokenHash.eq(secret::hash_token(token)))
+        .filter(trusted_device::Column::UserId.eq(account.id))
+        .one(db)
+        .await?
+        .filter(|device| device.revoked_at.is_none() && device.expires_at > now))
+}
+
+/// Opens a login attempt for `account`. With `send_code` a code goes out by SMS now.
+pub async fn open_attempt(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    device_verified: bool,
+) -> Result<(login_attempt::Model, String), ApiError> {
+    let token = secret::random_token();
+    let now = Utc::now();
+    let attempt = login_attempt::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(account.id),
+        token_hash: Set(secret::hash_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::minutes(ATTEMPT_MINUTES)),
+        device_verified: Set(device_verified),
+        code_hash: Set(None),
+        code_expires_at: Set(None),
+        code_attempts: Set(0),
+        code_sent_at: Set(None),
+        code_sends: Set(0),
+        completed_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((attempt, token))
+}
+
+/// The open attempt behind `token`.
+pub async fn find_attempt(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<login_attempt::Model, ApiError> {
+    let now = Utc::now();
+    login_attempt::Entity::find()
+        .filter(login_attempt::Column::TokenHash.eq(secret::hash_token(token)))
+        .one(db)
+        .await?
+        .filter(|attempt| attempt.completed_at.is_none() && attempt.expires_at > now)
+        .ok_or(ApiError::LoginAttemptExpired)
+}
+
+/// Starts verification: a new attempt and the first code.
+pub async fn start(
+    db: &DatabaseConnection,
+    sms: &SmsSender,
+    account: &user::Model,
+    organisation: &organisation::Model,
+    origin: &ClientInfo,
+) -> Result<VerificationChallenge, ApiError> {
+    let (attempt, token) = open_attempt(db, account, false).await?;
+    send_code(db, sms, account, organisation, &attempt, origin).await?;
+    Ok(challenge(token, account, organisation))
+}
+
+fn challenge(
+    token: String,
+    account: &user::Model,
+    organisation: &organisation::Model,
+) -> VerificationChallenge {
+    let digits: String = account
+        .mobile
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    VerificationChallenge {
+        attempt_token: token,
+        phone_hint: format!("•• ••• •• {digits}"),
+        code_expires_in: u32::try_from(code_lifetime(organisation).num_seconds()).unwrap_or(600),
+        resend_after: RESEND_COOLDOWN_SECONDS as u32,
+        trusted_device_days: u32::try_from(organisation.trusted_device_days.max(0)).unwrap_or(0),
+    }
+}
+
+async fn send_code(
+    db: &DatabaseConnection,
+    sms: &SmsSender,
+    account: &user::Model,
+    organisation: &organisation::Model,
+    attempt: &login_attempt::Model,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
+    let mobile = account
+        .mobile
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("verification without a mobile number"))?;
+    let code = secret::six_digit_code();
+    let now = Utc::now();
+    let lifetime = code_lifetime(organisation);
+    login_attempt::Entity::update_many()
+        .col_expr(
+            login_attempt::Column::CodeHash,
+            Expr::value(secret::hash_code(&attempt.id.to_string(), &code)),
+        )
+        .col_expr(
+            login_attempt::Column::CodeExpiresAt,
+            Expr::value(now + lifetime),
+        )
+        .col_expr(login_attempt::Column::CodeAttempts, Expr::value(0))
+        .col_expr(login_attempt::Column::CodeSentAt, Expr::value(now))
+        .col_expr(
+            login_attempt::Column::CodeSends,
+            Expr::value(attempt.code_sends + 1),
+        )
+        .filter(login_attempt::Column::Id.eq(attempt.id))
+        .exec(db)
+        .await?;
+    let minutes = lifetime.num_minutes();
+    let message = match Language::from_tag(&account.language) {
+        Language::En => format!(
+            "Your {} verification code is {code}. It works for {minutes} minutes. Never share this code.",
+            organisation.name
+        ),
+        Language::Nl => format!(
+            "Uw verificatiecode voor {} is {code}. De code werkt {minutes} minuten. Deel deze code met niemand.",
+            organisation.name
+        ),
+    };
+    sms.send(&mobile, &message).await?;
+    security_log::record(db, AuthEvent::CodeSent, Some(account.id), None, origin).await?;
+    Ok(())
+}
+
+/// "Geen code ontvangen?": a new code, after the cooldown, at most `MAX_SENDS` per attempt.
+pub async fn resend(
+    db: &DatabaseConnection,
+    sms: &SmsSender,
+    token: &str,
+    origin: &ClientInfo,
+) -> Result<VerificationChallenge, ApiError> {
+    let attempt = find_attempt(db, token).await?;
+    if attempt.device_verified {
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    let (account, organisation) = owner(db, &attempt).await?;
+    let now = Utc::now();
+    if let Some(sent) = attempt.code_sent_at {
+        let wait = RESEND_COOLDOWN_SECONDS - (now - sent).num_seconds();
+        if wait > 0 {
+            return Err(ApiError::InvalidCode(format!(
+                "Wait {wait} seconds before asking for a new code."
+            )));
+        }
+    }
+    if attempt.code_sends >= MAX_SENDS {
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    send_code(db, sms, &account, &organisation, &attempt, origin).await?;
+    Ok(challenge(token.to_owned(), &account, &organisation))
+}
+
+/// What a correct code leads to.
+pub struct Verified {
+    pub attempt: login_attempt::Model,
+    pub account: user::Model,
+    pub organisation: organisation::Model,
+    /// The new device cookie and when it expires, when the user chose to trust the device.
+    pub device: Option<(String, DateTime<Utc>, Uuid)>,
+}
+
+/// Checks `code` for the attempt behind `token`.
+pub async fn verify(
+    db: &DatabaseConnection,
+    token: &str,
+    code: &str,
+    trust_device: bool,
+    origin: &ClientInfo,
+) -> Result<Verified, ApiError> {
+    let attempt = find_attempt(db, token).await?;
+    if attempt.device_verified {
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    let (account, organisation) = owner(db, &attempt).await?;
+    let now = Utc::now();
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let usable = attempt.code_hash.is_some()
+        && attempt.code_expires_at.is_some_and(|expires| expires > now)
+        && attempt.code_attempts < MAX_CODE_ATTEMPTS;
+    if !usable {
+        security_log::record(db, AuthEvent::CodeFailed, Some(account.id), None, origin).await?;
+        return Err(ApiError::InvalidCode(
+            "The code has expired or was tried too often; ask for a new code.".to_owned(),
+        ));
+    }
+    let expected = attempt.code_hash.clone().unwrap_or_default();
+    if secret::hash_code(&attempt.id.to_string(), &code) != expected {
+        login_attempt::Entity::update_many()
+            .col_expr(
+                login_attempt::Column::CodeAttempts,
+                Expr::value(attempt.code_attempts + 1),
+            )
+            .filter(login_attempt::Column::Id.eq(attempt.id))
+            .exec(db)
+            .await?;
+        security_log::record(db, AuthEvent::CodeFailed, Some(account.id), None, origin).await?;
+        let left = MAX_CODE_ATTEMPTS - attempt.code_attempts - 1;
+        return Err(ApiError::InvalidCode(if left > 0 {
+            format!("The code is not correct; {left} tries left.")
+        } else {
+            "The code was tried too often; ask for a new code.".to_owned()
+        }));
+    }
+    // Used: clear the code so it cannot be tried again, mark the device verified.
+    let claimed = login_attempt::Entity::update_many()
+        .col_expr(login_attempt::Column::DeviceVerified, Expr::value(true))
+        .col_expr(
+            login_attempt::Column::CodeHash,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(login_attempt::Column::Id.eq(attempt.id))
+        .filter(login_attempt::Column::DeviceVerified.eq(false))
+        .exec(db)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    security_log::record(db, AuthEvent::CodeVerified, Some(account.id), None, origin).await?;
+    let device = if trust_device && organisation.trusted_device_days > 0 {
+        let device_token = secret::random_token();
+        let expires = now + Duration::days(i64::from(organisation.trusted_device_days));
+        let id = Uuid::new_v4();
+        trusted_device::ActiveModel {
+            id: Set(id),
+            user_id: Set(account.id),
+            token_hash: Set(secret::hash_token(&device_token)),
+            label: Set(origin
+                .user_agent
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect()),
+            created_at: Set(now),
+            last_used_at: Set(now),
+            expires_at: Set(expires),
+            revoked_at: Set(None),
+        }
+        .insert(db)
+        .await?;
+        Some((device_token, expires, id))
+    } else {
+        None
+    };
+    let attempt = login_attempt::Entity::find_by_id(attempt.id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::LoginAttemptExpired)?;
+    Ok(Verified {
+        attempt,
+        account,
+        organisation,
+        device,
+    })
+}
+
+async fn owner(
+    db: &DatabaseConnection,
+    attempt: &login_attempt::Model,
+) -> Result<(user::Model, organisation::Model), ApiError> {
+    let account = user::Entity::find_by_id(attempt.user_id)
+        .one(db)
+        .await?
+        .filter(|account| account.locked_at.is_none())
+        .ok_or(ApiError::LoginAttemptExpired)?;
+    let organisation = organisation::Entity::find_by_id(account.organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?;
+    Ok((account, organisation))
+}
