@@ -197,4 +197,34 @@ test('a new device asks for the SMS code; a wrong code is explained; a remembere
   await page.getByLabel('Wachtwoord', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await expect(page).toHaveURL(/\/start$/);
+
+  // Profielinstellingen lists the remembered device; forgetting it brings the code back.
+  await page.goto('/profiel');
+  const devices = page.getByRole('region', { name: 'Onthouden apparaten' });
+  await expect(devices.locator('.device-item')).toHaveCount(1);
+  await expect(devices.locator('.badge')).toHaveText('Dit apparaat');
+  await expectAccessible(page);
+  await devices.getByRole('button', { name: 'Vergeten' }).click();
+  await expect(devices.getByText('U heeft geen apparaten laten onthouden.')).toBeVisible();
+});
+
+test('after a long time without activity the user is warned, can stay, and is logged out otherwise', async ({ page }, testInfo) => {
+  await page.clock.install();
+  await login(page, 'marieke');
+  await expect(page).toHaveURL(/\/start$/);
+  const warning = page.getByRole('dialog', { name: /Over 2 minuten wordt u uitgelogd/ });
+  await expect(warning).toBeHidden();
+
+  await page.clock.fastForward('28:30');
+  await expect(warning).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'idle-warning');
+  await warning.getByRole('button', { name: 'Ingelogd blijven' }).click();
+  await expect(warning).toBeHidden();
+
+  await page.clock.fastForward('31:00');
+  await expect(page).toHaveURL(/\/inloggen\?terug=\/start/);
+  await expect(page.getByRole('status')).toContainText('omdat u een tijd niets heeft gedaan');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Inloggen' })).toBeVisible();
 });

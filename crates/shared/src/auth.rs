@@ -226,3 +226,21 @@ pub struct AccessToken {
     /// Seconds until the token expires.
     pub expires_in: u32,
 }
+
+/// A device the user chose to remember, so logins there skip the SMS code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TrustedDeviceSummary {
+    /// The device id.
+    pub id: Uuid,
+    /// The browser, as it named itself when it was verified.
+    pub label: String,
+    /// When it was verified.
+    pub created_at: DateTime<Utc>,
+    /// The last login that skipped the code thanks to it.
+    pub last_used_at: DateTime<Utc>,
+    /// When it must be verified again.
+    pub expires_at: DateTime<Utc>,
+    /// Whether the current session was opened on it.
+    pub current: bool,
+}

@@ -13,7 +13,8 @@ use kring_shared::{
     auth::{
         AccessToken, ChangePasswordRequest, FirstPasswordRequest, ForgotPasswordRequest,
         LoginRequest, LoginResponse, PasswordChangeChallenge, ResendCodeRequest, ResetLinkInfo,
-        ResetPasswordRequest, SessionSummary, VerificationChallenge, VerifyCodeRequest,
+        ResetPasswordRequest, SessionSummary, TrustedDeviceSummary, VerificationChallenge,
+        VerifyCodeRequest,
     },
     home::HomeView,
     me::Me,
@@ -212,6 +213,18 @@ impl Authenticated {
             .await
     }
 
+    /// `GET /api/me/devices`.
+    pub async fn devices(&self) -> Result<Vec<TrustedDeviceSummary>, ApiFailure> {
+        self.get("/api/me/devices").await
+    }
+
+    /// `DELETE /api/me/devices/{id}`.
+    pub async fn forget_device(&self, id: Uuid) -> Result<(), ApiFailure> {
+        let url = format!("/api/me/devices/{id}");
+        self.send_empty(move |token| authorised(Request::delete(&url), token).build())
+            .await
+    }
+
     /// `POST /api/me/password`.
     pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ApiFailure> {
         let body = ChangePasswordRequest {
@@ -228,6 +241,11 @@ impl Authenticated {
     pub async fn logout(&self) -> Result<(), ApiFailure> {
         self.send_empty(|token| authorised(Request::post("/api/auth/logout"), token).build())
             .await
+    }
+
+    /// Renews the tokens now, which also tells the server the user is active.
+    pub async fn keep_alive(&self) -> Result<(), ApiFailure> {
+        self.renew().await
     }
 
     fn current_token(&self) -> String {

@@ -30,6 +30,8 @@ pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
     session::resume(session);
+    let _ = window_event_listener(leptos::ev::pointerdown, move |_| session.touch());
+    let _ = window_event_listener(leptos::ev::keydown, move |_| session.touch());
     view! {
         <Router>
             <Routes fallback=NotFoundPage>

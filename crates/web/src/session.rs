@@ -22,6 +22,13 @@ pub struct Session {
     /// True while the app checks, after a (re)load, whether the refresh cookie still holds a
     /// session; protected pages wait instead of sending the user to the login page.
     pub resuming: RwSignal<bool>,
+    /// True when the session ended because the user was inactive too long (the login page
+    /// says so).
+    pub ended_by_idle: RwSignal<bool>,
+    /// When the user last clicked, tapped or typed (ms since the epoch).
+    pub last_activity: RwSignal<f64>,
+    /// When the server last heard that the user is active (ms since the epoch).
+    last_keep_alive: RwSignal<f64>,
 }
 
 impl Session {
@@ -30,6 +37,9 @@ impl Session {
             data: RwSignal::new(None),
             current_client: RwSignal::new(None),
             resuming: RwSignal::new(false),
+            ended_by_idle: RwSignal::new(false),
+            last_activity: RwSignal::new(js_sys::Date::now()),
+            last_keep_alive: RwSignal::new(js_sys::Date::now()),
         }
     }
 
@@ -40,7 +50,38 @@ impl Session {
             _ => None,
         };
         self.current_client.set(only);
+        self.ended_by_idle.set(false);
         self.data.set(Some(data));
+        let now = js_sys::Date::now();
+        self.last_activity.set(now);
+        self.last_keep_alive.set(now);
+    }
+
+    /// Notes activity. Someone typing a long message makes no API calls, so about once a
+    /// minute of activity the server is told (a token refresh), and its idle timeout does not
+    /// end a session that is in use.
+    pub fn touch(&self) {
+        let now = js_sys::Date::now();
+        self.last_activity.set(now);
+        if now - self.last_keep_alive.get_untracked() > 60_000.0 {
+            self.keep_alive();
+        }
+    }
+
+    /// Tells the server now that the user is active.
+    pub fn keep_alive(&self) {
+        let now = js_sys::Date::now();
+        self.last_activity.set(now);
+        self.last_keep_alive.set(now);
+        if let Some(api) = self
+            .data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
+        {
+            leptos::task::spawn_local(async move {
+                // A failure shows up as a signed-out session at the next call.
+                let _ = api.keep_alive().await;
+            });
+        }
     }
 
     /// Forgets everything about the session.

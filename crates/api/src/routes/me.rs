@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use kring_shared::{
     Problem,
-    auth::{ChangePasswordRequest, SessionSummary},
+    auth::{ChangePasswordRequest, SessionSummary, TrustedDeviceSummary},
     me::Me,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::{
     auth::AuthUser,
     error::ApiError,
-    services::{self, security_log::ClientInfo, sessions},
+    services::{self, security_log::ClientInfo, sessions, verification},
     startup::AppState,
 };
 
@@ -20,7 +20,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(me)
         .service(change_password)
         .service(list_sessions)
-        .service(end_session);
+        .service(end_session)
+        .service(list_devices)
+        .service(forget_device);
 }
 
 /// Who am I: the signed-in user, their organisation, and each client they may open with their
@@ -113,5 +115,48 @@ async fn end_session(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     sessions::end_own(&state.db, &auth.user, *id, &ClientInfo::of(&request)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The devices the user chose to remember (logins there skip the SMS code).
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Remembered devices", body = Vec<TrustedDeviceSummary>),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/devices")]
+async fn list_devices(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+) -> Result<web::Json<Vec<TrustedDeviceSummary>>, ApiError> {
+    Ok(web::Json(
+        verification::list_devices(&state.db, &auth.user, auth.session_id).await?,
+    ))
+}
+
+/// Forget a remembered device: the next login there needs an SMS code again.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The device id")),
+    responses(
+        (status = 204, description = "The device is forgotten"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such remembered device of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me/devices/{id}")]
+async fn forget_device(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    verification::forget_device(&state.db, &auth.user, *id, &ClientInfo::of(&request)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

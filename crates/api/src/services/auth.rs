@@ -119,6 +119,9 @@ pub async fn login(
         let challenge = verification::start(db, sms, &account, &organisation, origin).await?;
         return Ok(LoginOutcome::VerificationRequired(challenge));
     }
+    if let Some(device) = &device {
+        verification::touch_device(db, device.id).await?;
+    }
     if account.must_change_password {
         let (_, token) = verification::open_attempt(db, &account, true).await?;
         return password_change_step(db, &account, &organisation, token, origin).await;

@@ -47,6 +47,7 @@ pub enum AuthEvent {
     CodeSent,
     CodeFailed,
     CodeVerified,
+    DeviceForgotten,
 }
 
 impl AuthEvent {
@@ -69,6 +70,7 @@ impl AuthEvent {
             AuthEvent::CodeSent => "code_sent",
             AuthEvent::CodeFailed => "code_failed",
             AuthEvent::CodeVerified => "code_verified",
+            AuthEvent::DeviceForgotten => "device_forgotten",
         }
     }
 }

@@ -330,3 +330,73 @@ async fn owner(
         .ok_or_else(|| anyhow::anyhow!("user without organisation"))?;
     Ok((account, organisation))
 }
+
+/// The user's remembered devices that are still trusted, newest first.
+pub async fn list_devices(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    current_session: Uuid,
+) -> Result<Vec<kring_shared::auth::TrustedDeviceSummary>, ApiError> {
+    use sea_orm::QueryOrder;
+    let now = Utc::now();
+    let current_device = crate::entities::session::Entity::find_by_id(current_session)
+        .one(db)
+        .await?
+        .and_then(|session| session.device_id);
+    Ok(trusted_device::Entity::find()
+        .filter(trusted_device::Column::UserId.eq(account.id))
+        .filter(trusted_device::Column::RevokedAt.is_null())
+        .filter(trusted_device::Column::ExpiresAt.gt(now))
+        .order_by_desc(trusted_device::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|device| kring_shared::auth::TrustedDeviceSummary {
+            current: Some(device.id) == current_device,
+            id: device.id,
+            label: device.label,
+            created_at: device.created_at,
+            last_used_at: device.last_used_at,
+            expires_at: device.expires_at,
+        })
+        .collect())
+}
+
+/// Forgets one of the user's devices: the next login there needs a code again. Another
+/// user's device is "not found".
+pub async fn forget_device(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    device_id: Uuid,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
+    let forgotten = trusted_device::Entity::update_many()
+        .col_expr(trusted_device::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(trusted_device::Column::Id.eq(device_id))
+        .filter(trusted_device::Column::UserId.eq(account.id))
+        .filter(trusted_device::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if forgotten.rows_affected != 1 {
+        return Err(ApiError::NotFound);
+    }
+    security_log::record(
+        db,
+        AuthEvent::DeviceForgotten,
+        Some(account.id),
+        None,
+        origin,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Notes that a remembered device was used for a login.
+pub async fn touch_device(db: &DatabaseConnection, device_id: Uuid) -> Result<(), ApiError> {
+    trusted_device::Entity::update_many()
+        .col_expr(trusted_device::Column::LastUsedAt, Expr::value(Utc::now()))
+        .filter(trusted_device::Column::Id.eq(device_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

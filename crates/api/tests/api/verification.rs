@@ -312,3 +312,75 @@ async fn the_development_outbox_page_shows_codes_only_when_switched_on() {
     assert!(html.contains(&code));
     assert!(html.contains("To: +31612345605"));
 }
+
+#[tokio::test]
+async fn remembered_devices_are_listed_and_can_be_forgotten_by_their_owner_only() {
+    let app = spawn_app().await;
+    let attempt = challenge(&app, "marieke").await;
+    let code = app.latest_code("marieke").await;
+    let response = app
+        .http
+        .post(app.url("/api/auth/verify"))
+        .header(
+            "user-agent",
+            "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile",
+        )
+        .json(
+            &json!({"attempt_token": attempt["attempt_token"], "code": code, "trust_device": true}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (device, _) = device_cookie(&response).expect("device cookie");
+    let token = response.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let list: Value = app
+        .get_as(&token, "/api/me/devices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["current"], true);
+    assert!(list[0]["label"].as_str().unwrap().contains("Android"));
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+
+    let pieter = app.login_as("pieter").await;
+    let foreign = app
+        .http
+        .delete(app.url(&format!("/api/me/devices/{id}")))
+        .bearer_auth(&pieter)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(foreign, 404, "not_found").await;
+
+    let forgotten = app
+        .http
+        .delete(app.url(&format!("/api/me/devices/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forgotten.status(), 204);
+    let again: Value = app
+        .http
+        .post(app.url("/api/auth/login"))
+        .header("cookie", format!("kring_device={device}"))
+        .json(&json!({"username": "marieke", "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["status"], "verification_required");
+    assert!(
+        app.events_of("marieke")
+            .await
+            .contains(&"device_forgotten".to_owned())
+    );
+}

@@ -97,6 +97,7 @@ pub fn InfoBar() -> impl IntoView {
                 </ul>
             </nav>
         </header>
+        <IdleWarning/>
         <dialog node_ref=dialog class="dialog" aria-labelledby="logout-question">
             <p id="logout-question" class="dialog-question">{move || i18n.t("logout.question")}</p>
             <div class="dialog-actions">
@@ -105,6 +106,73 @@ pub fn InfoBar() -> impl IntoView {
                 </button>
                 <button type="button" class="button-secondary" autofocus on:click=close_logout>
                     {move || i18n.t("logout.no")}
+                </button>
+            </div>
+        </dialog>
+    }
+}
+
+/// Warns two minutes before the organisation's idle timeout ends the session, and signs out
+/// when it has.
+#[component]
+fn IdleWarning() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let dialog = NodeRef::<html::Dialog>::new();
+    let now = RwSignal::new(js_sys::Date::now());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(js_sys::Date::now()),
+        std::time::Duration::from_secs(5),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let idle_minutes = move || {
+        session
+            .data
+            .with_untracked(|data| {
+                data.as_ref()
+                    .map(|data| data.me.organisation.idle_timeout_minutes)
+            })
+            .unwrap_or(30)
+    };
+    let remaining =
+        move || f64::from(idle_minutes()) * 60_000.0 - (now.get() - session.last_activity.get());
+    Effect::new(move || {
+        let left = remaining();
+        let Some(element) = dialog.get() else { return };
+        if left <= 0.0 {
+            element.close();
+            // End it on the server too, so a reload cannot pick the session up again.
+            if let Some(api) = session
+                .data
+                .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
+            {
+                leptos::task::spawn_local(async move {
+                    let _ = api.logout().await;
+                });
+            }
+            // The page's shell then sends the user to the login, which says why and returns
+            // to this page afterwards.
+            session.ended_by_idle.set(true);
+            session.sign_out();
+        } else if left <= 120_000.0 {
+            if !element.open() {
+                let _ = element.show_modal();
+            }
+        } else if element.open() {
+            element.close();
+        }
+    });
+    let stay = move |_| {
+        session.keep_alive();
+        now.set(js_sys::Date::now());
+    };
+    view! {
+        <dialog node_ref=dialog class="dialog" aria-labelledby="idle-question">
+            <p id="idle-question" class="dialog-question">{move || i18n.t("idle.warning")}</p>
+            <div class="dialog-actions">
+                <button type="button" class="button-primary" autofocus on:click=stay>
+                    {move || i18n.t("idle.stay")}
                 </button>
             </div>
         </dialog>

@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 17] = [
+        const NAMESPACES: [&str; 19] = [
             "app",
             "a11y",
             "lang",
@@ -193,6 +193,8 @@ mod tests {
             "reset",
             "sessions",
             "verify",
+            "devices",
+            "idle",
         ];
         code.split(char::from(34))
             .skip(1)

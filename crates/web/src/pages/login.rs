@@ -325,6 +325,9 @@ fn LoginForm(
     view! {
         <div class="login-card">
             <h1>{move || i18n.t("login.title")}</h1>
+            {move || session.ended_by_idle.get().then(|| view! {
+                <p class="notice" role="status">{i18n.t("idle.signed_out")}</p>
+            })}
             <p>{move || i18n.t("login.intro")}</p>
             <form on:submit=submit novalidate>
                 <div class="field">

@@ -1,16 +1,20 @@
 //! *Profielinstellingen*: the user's own details, changing the password, and the places where
 //! the user is signed in (each can be ended, e.g. for a lost phone).
 
-use kring_shared::{auth::SessionSummary, password::PasswordPolicy};
+use kring_shared::{
+    auth::{SessionSummary, TrustedDeviceSummary},
+    password::PasswordPolicy,
+};
 use leptos::prelude::*;
 
 use crate::{
+    api::{ApiFailure, Authenticated},
     components::{
         new_password::{NewPasswordForm, NewPasswordInput},
         shell::Shell,
     },
     i18n::use_i18n,
-    session::use_session,
+    session::{Session, use_session},
 };
 
 #[component]
@@ -46,6 +50,7 @@ pub fn ProfilePage() -> impl IntoView {
                 })}
                 <ChangePassword sessions_changed=sessions_changed/>
                 <Sessions reload=sessions_changed/>
+                <Devices/>
             </div>
         </Shell>
     }
@@ -135,35 +140,12 @@ fn ChangePassword(sessions_changed: RwSignal<u32>) -> impl IntoView {
 fn Sessions(reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let api = move || {
-        session
-            .data
-            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
-    };
-    let sessions = LocalResource::new(move || {
-        reload.track();
-        let api = api();
-        async move {
-            match api {
-                Some(api) => api.sessions().await.unwrap_or_default(),
-                None => Vec::new(),
-            }
-        }
-    });
-    let end = Action::new_local(move |id: &uuid::Uuid| {
-        let id = *id;
-        let api = api();
-        async move {
-            if let Some(api) = api {
-                let _ = api.end_session(id).await;
-            }
-        }
-    });
-    Effect::new(move || {
-        if end.value().get().is_some() {
-            reload.update(|count| *count += 1);
-        }
-    });
+    let (sessions, end) = list_with_removal(
+        session,
+        reload,
+        |api| async move { api.sessions().await.unwrap_or_default() },
+        |api, id| async move { api.end_session(id).await },
+    );
     view! {
         <section class="profile-section" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{move || i18n.t("sessions.title")}</h2>
@@ -194,6 +176,100 @@ fn Sessions(reload: RwSignal<u32>) -> impl IntoView {
             </Suspense>
         </section>
     }
+}
+
+#[component]
+fn Devices() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let (devices, forget) = list_with_removal(
+        session,
+        RwSignal::new(0u32),
+        |api| async move { api.devices().await.unwrap_or_default() },
+        |api, id| async move { api.forget_device(id).await },
+    );
+    view! {
+        <section class="profile-section" aria-labelledby="devices-title">
+            <h2 id="devices-title">{move || i18n.t("devices.title")}</h2>
+            <p>{move || i18n.t("devices.intro")}</p>
+            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
+                {move || devices.get().map(|list| {
+                    if list.is_empty() {
+                        return view! { <p>{i18n.t("devices.none")}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="session-list">
+                            {list.into_iter().map(|device: TrustedDeviceSummary| {
+                                let id = device.id;
+                                let until = device.expires_at.format("%d-%m-%Y").to_string();
+                                view! {
+                                    <li class="session-item device-item">
+                                        <div>
+                                            <strong>{describe_agent(&device.label)}</strong>
+                                            {device.current.then(|| view! { <span class="badge">{i18n.t("sessions.this_device")}</span> })}
+                                            <p class="hint">{i18n.t_with("devices.until", &until)}</p>
+                                        </div>
+                                        <button type="button" class="button-secondary"
+                                            on:click=move |_| { forget.dispatch_local(id); }>
+                                            {i18n.t("devices.forget")}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// A list loaded with the session's client, reloaded when `reload` changes, and an action
+/// that removes one item by id and then reloads the list.
+fn list_with_removal<T, Load, LoadFut, Remove, RemoveFut>(
+    session: Session,
+    reload: RwSignal<u32>,
+    load: Load,
+    remove: Remove,
+) -> (LocalResource<Vec<T>>, Action<uuid::Uuid, ()>)
+where
+    T: 'static,
+    Load: Fn(Authenticated) -> LoadFut + Copy + 'static,
+    LoadFut: std::future::Future<Output = Vec<T>> + 'static,
+    Remove: Fn(Authenticated, uuid::Uuid) -> RemoveFut + Copy + 'static,
+    RemoveFut: std::future::Future<Output = Result<(), ApiFailure>> + 'static,
+{
+    let api = move || {
+        session
+            .data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
+    };
+    let list = LocalResource::new(move || {
+        reload.track();
+        let api = api();
+        async move {
+            match api {
+                Some(api) => load(api).await,
+                None => Vec::new(),
+            }
+        }
+    });
+    let removal = Action::new_local(move |id: &uuid::Uuid| {
+        let id = *id;
+        let api = api();
+        async move {
+            if let Some(api) = api {
+                // A failed removal shows as the item still being in the reloaded list.
+                let _ = remove(api, id).await;
+            }
+        }
+    });
+    Effect::new(move || {
+        if removal.value().get().is_some() {
+            reload.update(|count| *count += 1);
+        }
+    });
+    (list, removal)
 }
 
 /// A short name for a browser's user agent: "Chrome op Android", "Firefox op Windows".
