@@ -228,3 +228,53 @@ test('after a long time without activity the user is warned, can stay, and is lo
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Inloggen' })).toBeVisible();
 });
+
+// RFC 6238 with SHA-1, 6 digits, 30-second steps: what an authenticator app computes.
+function totpNow(base32Secret) {
+  const crypto = require('crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const char of base32Secret.replace(/=+$/, '')) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
+  const bytes = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const hmac = crypto.createHmac('sha1', bytes).update(counter).digest();
+  const offset = hmac[hmac.length - 1] & 0xf;
+  const value = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(value).padStart(6, '0');
+}
+
+test('the authenticator app is set up with a QR code and then replaces the SMS code', async ({ page }, testInfo) => {
+  onPhoneOnly(testInfo);
+  await login(page, 'beheer');
+  await expect(page).toHaveURL(/\/start$/);
+  await page.goto('/profiel');
+  const section = page.getByRole('region', { name: 'Authenticator-app' });
+  await section.getByRole('button', { name: 'Authenticator-app instellen' }).click();
+  await section.getByLabel('Uw wachtwoord').fill('Verkeerd-1');
+  await section.getByRole('button', { name: 'Doorgaan' }).click();
+  await expect(section.getByRole('alert')).toContainText('Uw huidige wachtwoord klopt niet');
+  await section.getByLabel('Uw wachtwoord').fill(DEMO_PASSWORD);
+  await section.getByRole('button', { name: 'Doorgaan' }).click();
+  await expect(section.getByRole('img', { name: 'QR-code voor de authenticator-app' })).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'totp-setup');
+  const secret = (await section.locator('.totp-secret').textContent()).trim();
+  await section.getByLabel('Code uit de app').fill(totpNow(secret));
+  await section.getByRole('button', { name: 'Code controleren' }).click();
+  await expect(section.locator('.recovery-codes li')).toHaveCount(10);
+  await expect(section.getByText('De authenticator-app staat aan.')).toBeVisible();
+
+  // The next login on a new device asks for the app's code; no SMS, no resend button.
+  await page.context().clearCookies();
+  await page.goto('/inloggen');
+  await page.getByLabel('Gebruikersnaam').fill('beheer');
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByText('Vul de code van 6 cijfers uit uw authenticator-app in')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Geen code ontvangen?' })).toHaveCount(0);
+  await expectAccessible(page);
+  await page.getByLabel('Verificatiecode').fill(totpNow(secret));
+  await page.getByRole('button', { name: 'Controleren' }).click();
+  await expect(page).toHaveURL(/\/start$/);
+});

@@ -43,6 +43,7 @@ pub enum LoginResponse {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", schema(example = json!({
     "attempt_token": "n3Q9yq1s7b0oVbX2kqg3xw4Zl0r8c1mH5tPzJdQe6Uo",
+    "channel": "sms",
     "phone_hint": "•• ••• •• 01",
     "code_expires_in": 600,
     "resend_after": 30,
@@ -51,6 +52,9 @@ pub enum LoginResponse {
 pub struct VerificationChallenge {
     /// Identifies this login attempt in the next step; single use, short-lived.
     pub attempt_token: String,
+    /// Where the code comes from.
+    #[serde(default)]
+    pub channel: VerificationChannel,
     /// The last two digits of the mobile number the code went to.
     pub phone_hint: String,
     /// Seconds the code stays valid.
@@ -243,4 +247,57 @@ pub struct TrustedDeviceSummary {
     pub expires_at: DateTime<Utc>,
     /// Whether the current session was opened on it.
     pub current: bool,
+}
+
+/// `POST /api/me/totp/setup` and `/api/me/totp/disable`: the password, asked again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ReauthenticateRequest {
+    /// The password now in use.
+    pub current_password: String,
+}
+
+/// A started enrolment of the authenticator app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    "otpauth_uri": "otpauth://totp/Zorggroep%20De%20Linde:marieke?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Zorggroep%20De%20Linde",
+    "qr_code": "data:image/svg+xml;base64,PHN2Zy8+"
+})))]
+pub struct TotpSetup {
+    /// The secret in base32, to type in when scanning is not possible.
+    pub secret: String,
+    /// The otpauth URI the QR code holds.
+    pub otpauth_uri: String,
+    /// The QR code as an SVG data URI.
+    pub qr_code: String,
+}
+
+/// `POST /api/me/totp/confirm`: the first code from the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TotpConfirmRequest {
+    /// The 6 digits the app shows now.
+    pub code: String,
+}
+
+/// The app is on; the recovery codes are shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TotpEnabled {
+    /// Ten one-time codes for when the phone with the app is lost.
+    pub recovery_codes: Vec<String>,
+}
+
+/// How the verification code reaches the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationChannel {
+    /// A text message to the mobile number.
+    #[default]
+    Sms,
+    /// The authenticator app (or a recovery code).
+    Totp,
 }

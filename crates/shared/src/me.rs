@@ -72,6 +72,9 @@ pub struct UserProfile {
     pub kind: AccountKind,
     /// When the user last logged in before this session, if ever.
     pub last_login_at: Option<DateTime<Utc>>,
+    /// Whether logins on new devices use the authenticator app instead of an SMS code.
+    #[serde(default)]
+    pub totp_enabled: bool,
 }
 
 /// The organisation running the portal, as far as the interface needs it.

@@ -12,9 +12,9 @@ use kring_shared::{
     ErrorCode, Problem,
     auth::{
         AccessToken, ChangePasswordRequest, FirstPasswordRequest, ForgotPasswordRequest,
-        LoginRequest, LoginResponse, PasswordChangeChallenge, ResendCodeRequest, ResetLinkInfo,
-        ResetPasswordRequest, SessionSummary, TrustedDeviceSummary, VerificationChallenge,
-        VerifyCodeRequest,
+        LoginRequest, LoginResponse, PasswordChangeChallenge, ReauthenticateRequest,
+        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SessionSummary, TotpConfirmRequest,
+        TotpEnabled, TotpSetup, TrustedDeviceSummary, VerificationChallenge, VerifyCodeRequest,
     },
     home::HomeView,
     me::Me,
@@ -223,6 +223,53 @@ impl Authenticated {
         let url = format!("/api/me/devices/{id}");
         self.send_empty(move |token| authorised(Request::delete(&url), token).build())
             .await
+    }
+
+    /// `POST /api/me/totp/setup`.
+    pub async fn totp_setup(&self, current_password: &str) -> Result<TotpSetup, ApiFailure> {
+        let body = ReauthenticateRequest {
+            current_password: current_password.to_owned(),
+        };
+        self.post_for("/api/me/totp/setup", &body).await
+    }
+
+    /// `POST /api/me/totp/confirm`.
+    pub async fn totp_confirm(&self, code: &str) -> Result<TotpEnabled, ApiFailure> {
+        let body = TotpConfirmRequest {
+            code: code.to_owned(),
+        };
+        self.post_for("/api/me/totp/confirm", &body).await
+    }
+
+    /// `POST /api/me/totp/disable`.
+    pub async fn totp_disable(&self, current_password: &str) -> Result<(), ApiFailure> {
+        let body = ReauthenticateRequest {
+            current_password: current_password.to_owned(),
+        };
+        self.send_empty(move |token| {
+            authorised(Request::post("/api/me/totp/disable"), token).json(&body)
+        })
+        .await
+    }
+
+    async fn post_for<B: Serialize, T: DeserializeOwned>(
+        &self,
+        url: &str,
+        body: &B,
+    ) -> Result<T, ApiFailure> {
+        let send = |token: String| {
+            authorised(Request::post(url), &token)
+                .json(body)
+                .map_err(|_| ApiFailure::Network)
+        };
+        let first = send(self.current_token())?.send().await;
+        match decode(first).await {
+            Err(failure) if failure.code() == Some(ErrorCode::AuthenticationRequired) => {
+                self.renew().await?;
+                decode(send(self.current_token())?.send().await).await
+            }
+            other => other,
+        }
     }
 
     /// `POST /api/me/password`.

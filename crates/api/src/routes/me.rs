@@ -3,7 +3,10 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use kring_shared::{
     Problem,
-    auth::{ChangePasswordRequest, SessionSummary, TrustedDeviceSummary},
+    auth::{
+        ChangePasswordRequest, ReauthenticateRequest, SessionSummary, TotpConfirmRequest,
+        TotpEnabled, TotpSetup, TrustedDeviceSummary,
+    },
     me::Me,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,7 +15,7 @@ use uuid::Uuid;
 use crate::{
     auth::AuthUser,
     error::ApiError,
-    services::{self, security_log::ClientInfo, sessions, verification},
+    services::{self, security_log::ClientInfo, sessions, totp, verification},
     startup::AppState,
 };
 
@@ -22,7 +25,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_sessions)
         .service(end_session)
         .service(list_devices)
-        .service(forget_device);
+        .service(forget_device)
+        .service(totp_setup)
+        .service(totp_confirm)
+        .service(totp_disable);
 }
 
 /// Who am I: the signed-in user, their organisation, and each client they may open with their
@@ -158,5 +164,88 @@ async fn forget_device(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     verification::forget_device(&state.db, &auth.user, *id, &ClientInfo::of(&request)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Start setting up the authenticator app: asks for the password again, returns a new secret
+/// with its otpauth URI and QR code. Nothing changes for logins until it is confirmed.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = ReauthenticateRequest,
+    responses(
+        (status = 200, description = "Scan this in the app", body = TotpSetup),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (`reauthentication_failed`) or the app is already on (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/totp/setup")]
+async fn totp_setup(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<ReauthenticateRequest>,
+) -> Result<web::Json<TotpSetup>, ApiError> {
+    Ok(web::Json(
+        totp::setup(&state.db, &auth.user, &body.current_password).await?,
+    ))
+}
+
+/// Confirm the authenticator app with its current code. From now on logins on new devices ask
+/// for the app's code instead of sending an SMS. Returns ten one-time recovery codes, shown
+/// only this once.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = TotpConfirmRequest,
+    responses(
+        (status = 200, description = "The app is on", body = TotpEnabled),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong code (`invalid_code`) or no setup started (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/totp/confirm")]
+async fn totp_confirm(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+    body: web::Json<TotpConfirmRequest>,
+) -> Result<web::Json<TotpEnabled>, ApiError> {
+    Ok(web::Json(
+        totp::confirm(&state.db, &auth.user, &body.code, &ClientInfo::of(&request)).await?,
+    ))
+}
+
+/// Turn the authenticator app off (logins on new devices use the SMS code again). Asks for the
+/// password again.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = ReauthenticateRequest,
+    responses(
+        (status = 204, description = "The app is off"),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (`reauthentication_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/totp/disable")]
+async fn totp_disable(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+    body: web::Json<ReauthenticateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    totp::disable(
+        &state.db,
+        &auth.user,
+        &body.current_password,
+        &ClientInfo::of(&request),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

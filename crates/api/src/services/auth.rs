@@ -115,7 +115,8 @@ pub async fn login(
 
     // An unknown device first proves the account's mobile number.
     let device = verification::trusted_device(db, &account, device_token).await?;
-    if account.mobile.is_some() && device.is_none() {
+    let second_factor = account.mobile.is_some() || account.totp_enabled_at.is_some();
+    if second_factor && device.is_none() {
         let challenge = verification::start(db, sms, &account, &organisation, origin).await?;
         return Ok(LoginOutcome::VerificationRequired(challenge));
     }
@@ -382,9 +383,7 @@ pub async fn change_password(
     new_password: &str,
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    if current_password.chars().count() > MAX_PASSWORD_CHARS
-        || !password::verify(current_password.to_owned(), account.password_hash.clone()).await?
-    {
+    if let Err(error) = passwords::reauthenticate(account, current_password).await {
         security_log::record(
             db,
             AuthEvent::LoginFailed,
@@ -393,7 +392,7 @@ pub async fn change_password(
             origin,
         )
         .await?;
-        return Err(ApiError::ReauthenticationFailed);
+        return Err(error);
     }
     let organisation = organisation_of(db, account).await?;
     let hash = new_password_hash(db, account, &organisation, new_password).await?;

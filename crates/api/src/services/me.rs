@@ -97,6 +97,7 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
             language: Language::from_tag(&account.language),
             kind: account_kind(&account.kind),
             last_login_at: account.last_login_at,
+            totp_enabled: account.totp_enabled_at.is_some(),
         },
         organisation: organisation_info(&organisation),
         clients,

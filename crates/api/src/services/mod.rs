@@ -8,4 +8,5 @@ pub mod passwords;
 pub mod policy;
 pub mod security_log;
 pub mod sessions;
+pub mod totp;
 pub mod verification;

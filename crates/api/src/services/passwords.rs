@@ -96,6 +96,16 @@ async fn was_used_recently(
     Ok(false)
 }
 
+/// Asks for the password again before a sensitive change (ASVS 2.x re-authentication).
+pub async fn reauthenticate(account: &user::Model, current_password: &str) -> Result<(), ApiError> {
+    if current_password.chars().count() > MAX_PASSWORD_CHARS
+        || !password::verify(current_password.to_owned(), account.password_hash.clone()).await?
+    {
+        return Err(ApiError::ReauthenticationFailed);
+    }
+    Ok(())
+}
+
 /// Stores `new_hash` as `user_id`'s password: keeps it in the history, clears the forced
 /// change, the failure count and any block.
 pub async fn store(

@@ -48,6 +48,8 @@ pub enum AuthEvent {
     CodeFailed,
     CodeVerified,
     DeviceForgotten,
+    TotpEnabled,
+    TotpDisabled,
 }
 
 impl AuthEvent {
@@ -71,6 +73,8 @@ impl AuthEvent {
             AuthEvent::CodeFailed => "code_failed",
             AuthEvent::CodeVerified => "code_verified",
             AuthEvent::DeviceForgotten => "device_forgotten",
+            AuthEvent::TotpEnabled => "totp_enabled",
+            AuthEvent::TotpDisabled => "totp_disabled",
         }
     }
 }

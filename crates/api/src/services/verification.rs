@@ -6,7 +6,10 @@
 //! the user can see and forget.
 
 use chrono::{DateTime, Duration, Utc};
-use kring_shared::{auth::VerificationChallenge, me::Language};
+use kring_shared::{
+    auth::{VerificationChallenge, VerificationChannel},
+    me::Language,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     sea_query::Expr,
@@ -105,6 +108,9 @@ pub async fn start(
     origin: &ClientInfo,
 ) -> Result<VerificationChallenge, ApiError> {
     let (attempt, token) = open_attempt(db, account, false).await?;
+    if account.totp_enabled_at.is_some() {
+        return Ok(challenge(token, account, organisation));
+    }
     send_code(db, sms, account, organisation, &attempt, origin).await?;
     Ok(challenge(token, account, organisation))
 }
@@ -125,8 +131,14 @@ fn challenge(
         .into_iter()
         .rev()
         .collect();
+    let totp = account.totp_enabled_at.is_some();
     VerificationChallenge {
         attempt_token: token,
+        channel: if totp {
+            VerificationChannel::Totp
+        } else {
+            VerificationChannel::Sms
+        },
         phone_hint: format!("•• ••• •• {digits}"),
         code_expires_in: u32::try_from(code_lifetime(organisation).num_seconds()).unwrap_or(600),
         resend_after: RESEND_COOLDOWN_SECONDS as u32,
@@ -195,6 +207,11 @@ pub async fn resend(
         return Err(ApiError::LoginAttemptExpired);
     }
     let (account, organisation) = owner(db, &attempt).await?;
+    if account.totp_enabled_at.is_some() {
+        return Err(ApiError::InvalidCode(
+            "Use the code from the authenticator app; no text message is sent.".to_owned(),
+        ));
+    }
     let now = Utc::now();
     if let Some(sent) = attempt.code_sent_at {
         let wait = RESEND_COOLDOWN_SECONDS - (now - sent).num_seconds();
@@ -235,17 +252,24 @@ pub async fn verify(
     let (account, organisation) = owner(db, &attempt).await?;
     let now = Utc::now();
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let usable = attempt.code_hash.is_some()
-        && attempt.code_expires_at.is_some_and(|expires| expires > now)
-        && attempt.code_attempts < MAX_CODE_ATTEMPTS;
+    let by_app = account.totp_enabled_at.is_some();
+    let usable = attempt.code_attempts < MAX_CODE_ATTEMPTS
+        && (by_app
+            || (attempt.code_hash.is_some()
+                && attempt.code_expires_at.is_some_and(|expires| expires > now)));
     if !usable {
         security_log::record(db, AuthEvent::CodeFailed, Some(account.id), None, origin).await?;
         return Err(ApiError::InvalidCode(
             "The code has expired or was tried too often; ask for a new code.".to_owned(),
         ));
     }
-    let expected = attempt.code_hash.clone().unwrap_or_default();
-    if secret::hash_code(&attempt.id.to_string(), &code) != expected {
+    let correct = if by_app {
+        crate::services::totp::check_login_code(db, &account, &organisation, &code).await?
+    } else {
+        attempt.code_hash.clone().unwrap_or_default()
+            == secret::hash_code(&attempt.id.to_string(), &code)
+    };
+    if !correct {
         login_attempt::Entity::update_many()
             .col_expr(
                 login_attempt::Column::CodeAttempts,

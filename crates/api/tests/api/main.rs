@@ -14,4 +14,5 @@ mod openapi;
 mod schema;
 mod security;
 mod spa;
+mod totp;
 mod verification;

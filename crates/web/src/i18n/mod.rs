@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 19] = [
+        const NAMESPACES: [&str; 20] = [
             "app",
             "a11y",
             "lang",
@@ -195,6 +195,7 @@ mod tests {
             "verify",
             "devices",
             "idle",
+            "totp",
         ];
         code.split(char::from(34))
             .skip(1)

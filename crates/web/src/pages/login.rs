@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use kring_shared::{
     ErrorCode,
     auth::{
-        FirstPasswordRequest, PasswordChangeChallenge, VerificationChallenge, VerifyCodeRequest,
+        FirstPasswordRequest, PasswordChangeChallenge, VerificationChallenge, VerificationChannel,
+        VerifyCodeRequest,
     },
 };
 
@@ -64,6 +65,7 @@ fn CodeStep(
     let notice = RwSignal::new(None::<&'static str>);
     let code_input = NodeRef::<html::Input>::new();
     let attempt = StoredValue::new(challenge.attempt_token.clone());
+    let by_app = challenge.channel == VerificationChannel::Totp;
     let check = Action::new_local(move |(typed, remember): &(String, bool)| {
         let request = VerifyCodeRequest {
             attempt_token: attempt.get_value(),
@@ -138,15 +140,22 @@ fn CodeStep(
     };
     let hint = challenge.phone_hint.clone();
     let days = challenge.trusted_device_days.to_string();
+    let intro = move || {
+        if by_app {
+            i18n.t("verify.intro_app").to_owned()
+        } else {
+            i18n.t_with("verify.intro", &hint)
+        }
+    };
     view! {
         <div class="login-card">
             <h1>{move || i18n.t("verify.title")}</h1>
-            <p>{move || i18n.t_with("verify.intro", &hint)}</p>
+            <p>{intro}</p>
             <form on:submit=submit novalidate>
                 <div class="field">
                     <label for="code">{move || i18n.t("verify.code")}</label>
-                    <input id="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                        maxlength="7" node_ref=code_input
+                    <input id="code" type="text" inputmode=if by_app { "text" } else { "numeric" }
+                        autocomplete="one-time-code" maxlength="12" node_ref=code_input
                         aria-describedby="code-error"
                         aria-invalid=move || code_error.get().is_some().to_string()
                         bind:value=code/>
@@ -163,12 +172,14 @@ fn CodeStep(
                 </button>
             </form>
             <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
-            <p class="below-form">
-                <button type="button" class="button-quiet" disabled=move || resend.pending().get()
-                    on:click=move |_| { resend.dispatch_local(()); }>
-                    {move || i18n.t("verify.resend")}
-                </button>
-            </p>
+            {(!by_app).then(|| view! {
+                <p class="below-form">
+                    <button type="button" class="button-quiet" disabled=move || resend.pending().get()
+                        on:click=move |_| { resend.dispatch_local(()); }>
+                        {move || i18n.t("verify.resend")}
+                    </button>
+                </p>
+            })}
         </div>
     }
 }

@@ -2,7 +2,7 @@
 //! the user is signed in (each can be ended, e.g. for a lost phone).
 
 use kring_shared::{
-    auth::{SessionSummary, TrustedDeviceSummary},
+    auth::{SessionSummary, TotpSetup, TrustedDeviceSummary},
     password::PasswordPolicy,
 };
 use leptos::prelude::*;
@@ -49,6 +49,7 @@ pub fn ProfilePage() -> impl IntoView {
                     }
                 })}
                 <ChangePassword sessions_changed=sessions_changed/>
+                <AuthenticatorApp/>
                 <Sessions reload=sessions_changed/>
                 <Devices/>
             </div>
@@ -220,6 +221,178 @@ fn Devices() -> impl IntoView {
                     }.into_any()
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// Setting up and turning off the authenticator app (TOTP), with the password asked again.
+#[component]
+fn AuthenticatorApp() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let enabled = RwSignal::new(
+        session
+            .data
+            .with_untracked(|data| data.as_ref().is_some_and(|data| data.me.user.totp_enabled)),
+    );
+    let asking = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let setup = RwSignal::new(None::<TotpSetup>);
+    let recovery = RwSignal::new(Vec::<String>::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let api = move || {
+        session
+            .data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
+    };
+    let set_enabled = move |on: bool| {
+        enabled.set(on);
+        session.data.update(|data| {
+            if let Some(data) = data {
+                data.me.user.totp_enabled = on;
+            }
+        });
+    };
+    let start = Action::new_local(move |typed: &String| {
+        let (typed, api) = (typed.clone(), api());
+        async move {
+            match api {
+                Some(api) => api.totp_setup(&typed).await,
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    let confirm = Action::new_local(move |typed: &String| {
+        let (typed, api) = (typed.clone(), api());
+        async move {
+            match api {
+                Some(api) => api.totp_confirm(&typed).await,
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    let disable = Action::new_local(move |typed: &String| {
+        let (typed, api) = (typed.clone(), api());
+        async move {
+            match api {
+                Some(api) => api.totp_disable(&typed).await,
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = start.value().get() {
+            password.set(String::new());
+            match result {
+                Ok(started) => {
+                    error.set(None);
+                    setup.set(Some(started));
+                }
+                Err(failure) => error.set(Some(failure.message_key())),
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = confirm.value().get() {
+            match result {
+                Ok(done) => {
+                    error.set(None);
+                    setup.set(None);
+                    asking.set(false);
+                    recovery.set(done.recovery_codes);
+                    set_enabled(true);
+                }
+                Err(failure) => {
+                    code.set(String::new());
+                    error.set(Some(failure.message_key()));
+                }
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = disable.value().get() {
+            password.set(String::new());
+            match result {
+                Ok(()) => {
+                    error.set(None);
+                    recovery.set(Vec::new());
+                    notice.set(Some("totp.disabled"));
+                    set_enabled(false);
+                }
+                Err(failure) => error.set(Some(failure.message_key())),
+            }
+        }
+    });
+    let password_field = move || {
+        view! {
+            <div class="field">
+                <label for="totp-password">{move || i18n.t("totp.password")}</label>
+                <input id="totp-password" type="password" autocomplete="current-password"
+                    maxlength="128" bind:value=password/>
+            </div>
+        }
+    };
+    view! {
+        <section class="profile-section" aria-labelledby="totp-title">
+            <h2 id="totp-title">{move || i18n.t("totp.title")}</h2>
+            <p>{move || i18n.t("totp.intro")}</p>
+            <p class="form-error" role="alert">{move || error.get().map(|key| i18n.t(key))}</p>
+            <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
+            {move || (!recovery.get().is_empty()).then(|| view! {
+                <div class="recovery-codes">
+                    <p>{i18n.t("totp.recovery_intro")}</p>
+                    <ul>{recovery.get().into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}</ul>
+                </div>
+            })}
+            {move || if enabled.get() {
+                view! {
+                    <p>{i18n.t("totp.on")}</p>
+                    <form on:submit=move |event: leptos::ev::SubmitEvent| {
+                        event.prevent_default();
+                        notice.set(None);
+                        disable.dispatch_local(password.get_untracked());
+                    }>
+                        {password_field()}
+                        <button type="submit" class="button-secondary">{i18n.t("totp.disable")}</button>
+                    </form>
+                }.into_any()
+            } else if let Some(started) = setup.get() {
+                view! {
+                    <img class="totp-qr" src=started.qr_code.clone() alt=i18n.t("totp.qr_alt") width="240" height="240"/>
+                    <p>{i18n.t("totp.scan")}</p>
+                    <p><code class="totp-secret">{started.secret.clone()}</code></p>
+                    <form on:submit=move |event: leptos::ev::SubmitEvent| {
+                        event.prevent_default();
+                        confirm.dispatch_local(code.get_untracked());
+                    }>
+                        <div class="field">
+                            <label for="totp-code">{i18n.t("totp.code")}</label>
+                            <input id="totp-code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                                maxlength="7" bind:value=code/>
+                        </div>
+                        <button type="submit" class="button-primary">{i18n.t("totp.confirm")}</button>
+                    </form>
+                }.into_any()
+            } else if asking.get() {
+                view! {
+                    <form on:submit=move |event: leptos::ev::SubmitEvent| {
+                        event.prevent_default();
+                        notice.set(None);
+                        start.dispatch_local(password.get_untracked());
+                    }>
+                        {password_field()}
+                        <button type="submit" class="button-primary">{i18n.t("totp.start")}</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="button-secondary" on:click=move |_| asking.set(true)>
+                        {i18n.t("totp.setup")}
+                    </button>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -1,0 +1,226 @@
+//! The authenticator app (TOTP, RFC 6238), the stronger alternative to the SMS code: enrolled
+//! in *Profielinstellingen* after asking for the password again, with a QR code of the
+//! otpauth URI and ten one-time recovery codes (stored hashed). Once enabled, a login from an
+//! unknown device asks for the app's code instead of sending an SMS.
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use chrono::Utc;
+use kring_shared::auth::{TotpEnabled, TotpSetup};
+use qrcode::{QrCode, render::svg};
+use rand::{Rng, RngCore, TryRngCore, rngs::OsRng};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait, sea_query::Expr,
+};
+use totp_rs::{Algorithm, Secret, TOTP};
+use uuid::Uuid;
+
+use crate::{
+    auth::secret,
+    entities::{organisation, recovery_code, user},
+    error::ApiError,
+    services::{
+        passwords,
+        security_log::{self, AuthEvent, ClientInfo},
+    },
+};
+
+/// How many recovery codes an enrolment gives.
+pub const RECOVERY_CODES: usize = 10;
+
+fn totp_for(
+    account: &user::Model,
+    organisation: &organisation::Model,
+    secret_b32: &str,
+) -> Result<TOTP, ApiError> {
+    let bytes = Secret::Encoded(secret_b32.to_owned())
+        .to_bytes()
+        .map_err(|error| anyhow::anyhow!("stored TOTP secret unreadable: {error:?}"))?;
+    let issuer = organisation.name.replace(':', " ");
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some(issuer),
+        account.username.clone(),
+    )
+    .map_err(|error| ApiError::Internal(anyhow::anyhow!("TOTP setup failed: {error}")))
+}
+
+/// Starts enrolment: a new secret, its otpauth URI and QR code. Not active until confirmed.
+pub async fn setup(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    current_password: &str,
+) -> Result<TotpSetup, ApiError> {
+    passwords::reauthenticate(account, current_password).await?;
+    if account.totp_enabled_at.is_some() {
+        return Err(ApiError::invalid("totp", "already_enabled"));
+    }
+    let organisation = organisation_of(db, account).await?;
+    let mut raw = vec![0u8; 20];
+    OsRng.unwrap_err().fill_bytes(&mut raw);
+    let encoded = match Secret::Raw(raw).to_encoded() {
+        Secret::Encoded(text) => text,
+        Secret::Raw(_) => return Err(anyhow::anyhow!("secret encoding failed").into()),
+    };
+    let totp = totp_for(account, &organisation, &encoded)?;
+    let uri = totp.get_url();
+    let svg_xml = QrCode::new(uri.as_bytes())
+        .map_err(|error| anyhow::anyhow!("QR code failed: {error}"))?
+        .render::<svg::Color>()
+        .min_dimensions(240, 240)
+        .build();
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpSecret, Expr::value(encoded.as_str()))
+        .filter(user::Column::Id.eq(account.id))
+        .exec(db)
+        .await?;
+    Ok(TotpSetup {
+        secret: encoded,
+        otpauth_uri: uri,
+        qr_code: format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg_xml)),
+    })
+}
+
+/// Confirms enrolment with a first code from the app; returns the recovery codes (shown once).
+pub async fn confirm(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    code: &str,
+    origin: &ClientInfo,
+) -> Result<TotpEnabled, ApiError> {
+    let pending = account
+        .totp_secret
+        .clone()
+        .filter(|_| account.totp_enabled_at.is_none())
+        .ok_or_else(|| ApiError::invalid("totp", "not_started"))?;
+    let organisation = organisation_of(db, account).await?;
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let totp = totp_for(account, &organisation, &pending)?;
+    if !totp.check_current(&code).unwrap_or(false) {
+        return Err(ApiError::InvalidCode(
+            "The code from the app is not correct.".to_owned(),
+        ));
+    }
+    let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code_text()).collect();
+    let txn = db.begin().await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpEnabledAt, Expr::value(Utc::now()))
+        .filter(user::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(account.id))
+        .exec(&txn)
+        .await?;
+    for code in &codes {
+        recovery_code::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            user_id: Set(account.id),
+            code_hash: Set(recovery_hash(account.id, code)),
+            used_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    security_log::record(&txn, AuthEvent::TotpEnabled, Some(account.id), None, origin).await?;
+    txn.commit().await?;
+    Ok(TotpEnabled {
+        recovery_codes: codes,
+    })
+}
+
+/// Turns the app off (the SMS code is used again); needs the password.
+pub async fn disable(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    current_password: &str,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
+    passwords::reauthenticate(account, current_password).await?;
+    let txn = db.begin().await?;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TotpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            user::Column::TotpEnabledAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(account.id))
+        .exec(&txn)
+        .await?;
+    security_log::record(
+        &txn,
+        AuthEvent::TotpDisabled,
+        Some(account.id),
+        None,
+        origin,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Whether `code` is the app's current code or an unused recovery code (which is then used).
+pub async fn check_login_code(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    organisation: &organisation::Model,
+    code: &str,
+) -> Result<bool, ApiError> {
+    let Some(secret_b32) = account.totp_secret.clone() else {
+        return Ok(false);
+    };
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() == 6 && compact.chars().all(|c| c.is_ascii_digit()) {
+        return Ok(totp_for(account, organisation, &secret_b32)?
+            .check_current(&compact)
+            .unwrap_or(false));
+    }
+    let hash = recovery_hash(account.id, &compact);
+    let used = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(recovery_code::Column::UserId.eq(account.id))
+        .filter(recovery_code::Column::CodeHash.eq(hash))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(used.rows_affected == 1)
+}
+
+fn recovery_code_text() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = OsRng.unwrap_err();
+    let mut pick = || char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]);
+    let first: String = (0..5).map(|_| pick()).collect();
+    let second: String = (0..5).map(|_| pick()).collect();
+    format!("{first}-{second}")
+}
+
+fn recovery_hash(user_id: Uuid, code: &str) -> String {
+    let normal: String = code
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    secret::hash_code(&user_id.to_string(), &normal)
+}
+
+async fn organisation_of(
+    db: &DatabaseConnection,
+    account: &user::Model,
+) -> Result<organisation::Model, ApiError> {
+    Ok(organisation::Entity::find_by_id(account.organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?)
+}
