@@ -125,6 +125,14 @@ test('Profielinstellingen shows the password rules and where the user is logged 
   await expect(page.locator('.session-item .badge').first()).toHaveText('Dit apparaat');
   await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
   await expect(page.locator('#current-password-error')).toHaveText('Vul uw huidige wachtwoord in.');
+
+  // A fixed-line number is refused with a plain reason; nothing is saved.
+  const contact = page.getByRole('region', { name: 'Contactgegevens wijzigen' });
+  await expect(contact.getByLabel('E-mailadres')).toHaveValue('sandra@demo.kring.nl');
+  await contact.getByLabel('Mobiel nummer').fill('020-5551234');
+  await contact.getByLabel('Huidig wachtwoord').fill(DEMO_PASSWORD);
+  await contact.getByRole('button', { name: 'Contactgegevens opslaan' }).click();
+  await expect(contact.locator('#contact-mobile-error')).toHaveText(/Dit is geen mobiel nummer/);
   await expectAccessible(page);
   await snapshot(page, testInfo, 'profile');
 });
@@ -141,13 +149,13 @@ test('changing the password needs the current one and logs out the other device'
   await expect(page).toHaveURL(/\/start/);
   await page.goto('/profiel');
   await expect(page.locator('.session-item')).toHaveCount(2);
-  await page.getByLabel('Huidig wachtwoord').fill('Verkeerd-1');
+  await page.getByRole('region', { name: 'Wachtwoord wijzigen' }).getByLabel('Huidig wachtwoord').fill('Verkeerd-1');
   await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Herfst-Wandeling-8');
   await page.getByLabel('Herhaal nieuw wachtwoord').fill('Herfst-Wandeling-8');
   await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
   await expect(page.getByRole('alert')).toContainText('Uw huidige wachtwoord klopt niet');
 
-  await page.getByLabel('Huidig wachtwoord').fill(DEMO_PASSWORD);
+  await page.getByRole('region', { name: 'Wachtwoord wijzigen' }).getByLabel('Huidig wachtwoord').fill(DEMO_PASSWORD);
   await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Herfst-Wandeling-8');
   await page.getByLabel('Herhaal nieuw wachtwoord').fill('Herfst-Wandeling-8');
   await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();

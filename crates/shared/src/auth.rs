@@ -301,3 +301,20 @@ pub enum VerificationChannel {
     /// The authenticator app (or a recovery code).
     Totp,
 }
+
+/// `PUT /api/me/contact`: new contact details, with the password asked again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "current_password": "Kring-Demo-2026",
+    "email": "marieke.devries@example.nl",
+    "mobile": "06-12345678"
+})))]
+pub struct ContactDetailsRequest {
+    /// The password now in use.
+    pub current_password: String,
+    /// The e-mail address (for reset links and invitations).
+    pub email: String,
+    /// The mobile number for SMS codes, as typed (06-…, +31 6 …, 0031 6 …).
+    pub mobile: String,
+}

@@ -11,10 +11,11 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use kring_shared::{
     ErrorCode, Problem,
     auth::{
-        AccessToken, ChangePasswordRequest, FirstPasswordRequest, ForgotPasswordRequest,
-        LoginRequest, LoginResponse, PasswordChangeChallenge, ReauthenticateRequest,
-        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SessionSummary, TotpConfirmRequest,
-        TotpEnabled, TotpSetup, TrustedDeviceSummary, VerificationChallenge, VerifyCodeRequest,
+        AccessToken, ChangePasswordRequest, ContactDetailsRequest, FirstPasswordRequest,
+        ForgotPasswordRequest, LoginRequest, LoginResponse, PasswordChangeChallenge,
+        ReauthenticateRequest, ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest,
+        SessionSummary, TotpConfirmRequest, TotpEnabled, TotpSetup, TrustedDeviceSummary,
+        VerificationChallenge, VerifyCodeRequest,
     },
     home::HomeView,
     me::Me,
@@ -223,6 +224,17 @@ impl Authenticated {
         let url = format!("/api/me/devices/{id}");
         self.send_empty(move |token| authorised(Request::delete(&url), token).build())
             .await
+    }
+
+    /// `PUT /api/me/contact`.
+    pub async fn change_contact_details(
+        &self,
+        request: &ContactDetailsRequest,
+    ) -> Result<(), ApiFailure> {
+        self.send_empty(move |token| {
+            authorised(Request::put("/api/me/contact"), token).json(request)
+        })
+        .await
     }
 
     /// `POST /api/me/totp/setup`.

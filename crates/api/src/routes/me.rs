@@ -1,11 +1,11 @@
 //! `GET /api/me`, changing the password, and the user's sessions.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use kring_shared::{
     Problem,
     auth::{
-        ChangePasswordRequest, ReauthenticateRequest, SessionSummary, TotpConfirmRequest,
-        TotpEnabled, TotpSetup, TrustedDeviceSummary,
+        ChangePasswordRequest, ContactDetailsRequest, ReauthenticateRequest, SessionSummary,
+        TotpConfirmRequest, TotpEnabled, TotpSetup, TrustedDeviceSummary,
     },
     me::Me,
 };
@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(forget_device)
         .service(totp_setup)
         .service(totp_confirm)
-        .service(totp_disable);
+        .service(totp_disable)
+        .service(change_contact_details);
 }
 
 /// Who am I: the signed-in user, their organisation, and each client they may open with their
@@ -244,6 +245,41 @@ async fn totp_disable(
         &state.db,
         &auth.user,
         &body.current_password,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Change the e-mail address and mobile number (*Profielinstellingen*). Asks for the password
+/// again. The mobile number may be typed the Dutch way (06-12345678) and is stored in E.164;
+/// a fixed-line number is refused (`not_mobile`), since codes go by SMS.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = ContactDetailsRequest,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (`reauthentication_failed`) or an invalid field (`validation_failed`: `email` invalid, `mobile` invalid or not_mobile)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/me/contact")]
+async fn change_contact_details(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+    body: web::Json<ContactDetailsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    services::auth::change_contact_details(
+        &state.db,
+        &auth.user,
+        &body.current_password,
+        &body.email,
+        &body.mobile,
         &ClientInfo::of(&request),
     )
     .await?;

@@ -421,6 +421,67 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Changes the e-mail address and mobile number after asking for the password again.
+pub async fn change_contact_details(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    current_password: &str,
+    email: &str,
+    mobile: &str,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
+    passwords::reauthenticate(account, current_password).await?;
+    let email = email.trim().to_lowercase();
+    let mut errors = Vec::new();
+    if email.is_empty() {
+        errors.push(kring_shared::FieldError {
+            field: "email".into(),
+            code: "required".into(),
+        });
+    } else if email.chars().count() > 254
+        || !email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        || email.chars().any(char::is_whitespace)
+    {
+        errors.push(kring_shared::FieldError {
+            field: "email".into(),
+            code: "invalid".into(),
+        });
+    }
+    let mobile = match crate::services::phone::normalise_mobile(mobile) {
+        Ok(number) => Some(number),
+        Err(code) => {
+            errors.push(kring_shared::FieldError {
+                field: "mobile".into(),
+                code: code.into(),
+            });
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    user::Entity::update_many()
+        .col_expr(user::Column::Email, Expr::value(email))
+        .col_expr(user::Column::Mobile, Expr::value(mobile))
+        .filter(user::Column::Id.eq(account.id))
+        .exec(db)
+        .await?;
+    security_log::record(
+        db,
+        AuthEvent::ContactDetailsChanged,
+        Some(account.id),
+        None,
+        origin,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Ends `session_id` at once: every access token issued for it stops working.
 pub async fn logout(
     db: &DatabaseConnection,

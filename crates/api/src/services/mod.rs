@@ -5,6 +5,7 @@ pub mod demo;
 pub mod home;
 pub mod me;
 pub mod passwords;
+pub mod phone;
 pub mod policy;
 pub mod security_log;
 pub mod sessions;

@@ -50,6 +50,7 @@ pub enum AuthEvent {
     DeviceForgotten,
     TotpEnabled,
     TotpDisabled,
+    ContactDetailsChanged,
 }
 
 impl AuthEvent {
@@ -75,6 +76,7 @@ impl AuthEvent {
             AuthEvent::DeviceForgotten => "device_forgotten",
             AuthEvent::TotpEnabled => "totp_enabled",
             AuthEvent::TotpDisabled => "totp_disabled",
+            AuthEvent::ContactDetailsChanged => "contact_details_changed",
         }
     }
 }

@@ -886,3 +886,52 @@ async fn one_address_is_throttled_across_accounts_with_a_429_problem() {
         200
     );
 }
+
+// ---------------------------------------------------------------- contact details
+
+#[tokio::test]
+async fn contact_details_change_only_with_the_password_and_the_mobile_is_stored_in_e164() {
+    let app = spawn_app().await;
+    let token = app.login_as("marieke").await;
+    let put = |body: Value| {
+        app.http
+            .put(app.url("/api/me/contact"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let wrong = put(
+        json!({"current_password": "Verkeerd-1", "email": "m@example.nl", "mobile": "0612345699"}),
+    )
+    .await
+    .unwrap();
+    assert_problem(wrong, 422, "reauthentication_failed").await;
+    let invalid = put(
+        json!({"current_password": DEMO_PASSWORD, "email": "geen-adres", "mobile": "020-5551234"}),
+    )
+    .await
+    .unwrap();
+    let body = assert_problem(invalid, 422, "validation_failed").await;
+    assert_eq!(
+        body["errors"],
+        json!([{"field": "email", "code": "invalid"}, {"field": "mobile", "code": "not_mobile"}])
+    );
+    assert_eq!(
+        app.user("marieke").await.email,
+        "marieke@demo.kring.nl",
+        "nothing half-saved"
+    );
+
+    let saved = put(json!({"current_password": DEMO_PASSWORD, "email": " Marieke.deVries@Example.nl ", "mobile": "06-1234 5699"}))
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 204);
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    assert_eq!(me["user"]["email"], "marieke.devries@example.nl");
+    assert_eq!(me["user"]["mobile"], "+31612345699");
+    assert!(
+        app.events_of("marieke")
+            .await
+            .contains(&"contact_details_changed".to_owned())
+    );
+}

@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 20] = [
+        const NAMESPACES: [&str; 21] = [
             "app",
             "a11y",
             "lang",
@@ -196,6 +196,7 @@ mod tests {
             "devices",
             "idle",
             "totp",
+            "contact",
         ];
         code.split(char::from(34))
             .skip(1)

@@ -2,7 +2,7 @@
 //! the user is signed in (each can be ended, e.g. for a lost phone).
 
 use kring_shared::{
-    auth::{SessionSummary, TotpSetup, TrustedDeviceSummary},
+    auth::{ContactDetailsRequest, SessionSummary, TotpSetup, TrustedDeviceSummary},
     password::PasswordPolicy,
 };
 use leptos::prelude::*;
@@ -48,6 +48,7 @@ pub fn ProfilePage() -> impl IntoView {
                         </dl>
                     }
                 })}
+                <ContactDetails/>
                 <ChangePassword sessions_changed=sessions_changed/>
                 <AuthenticatorApp/>
                 <Sessions reload=sessions_changed/>
@@ -221,6 +222,124 @@ fn Devices() -> impl IntoView {
                     }.into_any()
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// Changing the e-mail address and mobile number, with the password asked again.
+#[component]
+fn ContactDetails() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let current = session
+        .data
+        .with_untracked(|data| data.as_ref().map(|data| data.me.user.clone()));
+    let email = RwSignal::new(
+        current
+            .as_ref()
+            .map(|user| user.email.clone())
+            .unwrap_or_default(),
+    );
+    let mobile = RwSignal::new(
+        current
+            .as_ref()
+            .and_then(|user| user.mobile.clone())
+            .unwrap_or_default(),
+    );
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let form_error = RwSignal::new(None::<&'static str>);
+    let saved = RwSignal::new(false);
+    let save = Action::new_local(move |request: &ContactDetailsRequest| {
+        let request = request.clone();
+        let api = session
+            .data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()));
+        async move {
+            let api = api.ok_or(ApiFailure::Network)?;
+            api.change_contact_details(&request).await?;
+            api.me().await
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = save.value().get() {
+            password.set(String::new());
+            match result {
+                Ok(me) => {
+                    errors.set(Vec::new());
+                    form_error.set(None);
+                    saved.set(true);
+                    email.set(me.user.email.clone());
+                    mobile.set(me.user.mobile.clone().unwrap_or_default());
+                    session.data.update(|data| {
+                        if let Some(data) = data {
+                            data.me = me;
+                        }
+                    });
+                }
+                Err(failure) => {
+                    saved.set(false);
+                    errors.set(failure.field_errors());
+                    form_error.set(Some(failure.message_key()));
+                }
+            }
+        }
+    });
+    let field_error = move |field: &'static str| {
+        errors.with(|errors| {
+            errors
+                .iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, code)| match (field, code.as_str()) {
+                    ("mobile", "not_mobile") => "contact.error.not_mobile",
+                    ("mobile", _) => "contact.error.mobile_invalid",
+                    (_, "required") => "contact.error.email_required",
+                    _ => "forgot.error.email_invalid",
+                })
+        })
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        saved.set(false);
+        save.dispatch_local(ContactDetailsRequest {
+            current_password: password.get_untracked(),
+            email: email.get_untracked(),
+            mobile: mobile.get_untracked(),
+        });
+    };
+    view! {
+        <section class="profile-section" aria-labelledby="contact-title">
+            <h2 id="contact-title">{move || i18n.t("contact.title")}</h2>
+            <p>{move || i18n.t("contact.intro")}</p>
+            <p class="notice" role="status">{move || saved.get().then(|| i18n.t("contact.saved"))}</p>
+            <form on:submit=submit novalidate>
+                <div class="field">
+                    <label for="contact-email">{move || i18n.t("profile.email")}</label>
+                    <input id="contact-email" type="email" autocomplete="email" maxlength="254"
+                        aria-describedby="contact-email-error"
+                        aria-invalid=move || field_error("email").is_some().to_string()
+                        bind:value=email/>
+                    <p id="contact-email-error" class="field-error">{move || field_error("email").map(|key| i18n.t(key))}</p>
+                </div>
+                <div class="field">
+                    <label for="contact-mobile">{move || i18n.t("profile.mobile")}</label>
+                    <p class="hint" id="contact-mobile-hint">{move || i18n.t("contact.mobile_hint")}</p>
+                    <input id="contact-mobile" type="tel" autocomplete="tel" maxlength="20"
+                        aria-describedby="contact-mobile-hint contact-mobile-error"
+                        aria-invalid=move || field_error("mobile").is_some().to_string()
+                        bind:value=mobile/>
+                    <p id="contact-mobile-error" class="field-error">{move || field_error("mobile").map(|key| i18n.t(key))}</p>
+                </div>
+                <div class="field">
+                    <label for="contact-password">{move || i18n.t("password.current")}</label>
+                    <input id="contact-password" type="password" autocomplete="current-password"
+                        maxlength="128" bind:value=password/>
+                </div>
+                <p class="form-error" role="alert">{move || form_error.get().map(|key| i18n.t(key))}</p>
+                <button type="submit" class="button-primary" disabled=move || save.pending().get()>
+                    {move || i18n.t("contact.save")}
+                </button>
+            </form>
         </section>
     }
 }
