@@ -21,9 +21,10 @@ Authenticate with `POST /api/auth/login` and send the access token as `Authoriza
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     tags(
-        (name = "auth", description = "Logging in"),
+        (name = "auth", description = "Logging in: password, device verification, first password, refresh, reset"),
         (name = "account", description = "The signed-in user"),
         (name = "clients", description = "A client's portal: start screen and features"),
+        (name = "admin", description = "Organisation administration"),
         (name = "operations", description = "Health probes for operators"),
     ),
     modifiers(&BearerAuth),

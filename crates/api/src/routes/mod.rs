@@ -1,6 +1,7 @@
 //! HTTP routes. Each resource has a `configure` that registers its handlers with `.service()`
 //! so utoipa-actix-web collects them into the OpenAPI document.
 
+pub mod admin;
 pub mod auth;
 pub mod clients;
 pub mod dev;
@@ -14,4 +15,5 @@ pub fn api(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     me::configure(cfg);
     clients::configure(cfg);
+    admin::configure(cfg);
 }

@@ -51,6 +51,7 @@ pub enum AuthEvent {
     TotpEnabled,
     TotpDisabled,
     ContactDetailsChanged,
+    TemporaryPasswordIssued,
 }
 
 impl AuthEvent {
@@ -77,6 +78,7 @@ impl AuthEvent {
             AuthEvent::TotpEnabled => "totp_enabled",
             AuthEvent::TotpDisabled => "totp_disabled",
             AuthEvent::ContactDetailsChanged => "contact_details_changed",
+            AuthEvent::TemporaryPasswordIssued => "temporary_password_issued",
         }
     }
 }

@@ -935,3 +935,80 @@ async fn contact_details_change_only_with_the_password_and_the_mobile_is_stored_
             .contains(&"contact_details_changed".to_owned())
     );
 }
+
+// ---------------------------------------------------------------- temporary password by an administrator
+
+#[tokio::test]
+async fn an_organisation_admin_mails_a_temporary_password_that_must_be_replaced_at_login() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|config| smtp.configure(config)).await;
+    let pieter = app.user("pieter").await;
+    let old_session = app.login_as("pieter").await;
+    let path = format!("/api/admin/users/{}/temporary-password", pieter.id);
+
+    let marieke = app.login_as("marieke").await;
+    assert_problem(
+        app.post_json(&path, Some(&marieke), json!({})).await,
+        403,
+        "permission_denied",
+    )
+    .await;
+    let admin = app.login_as("beheer").await;
+    let unknown = format!(
+        "/api/admin/users/{}/temporary-password",
+        uuid::Uuid::new_v4()
+    );
+    assert_problem(
+        app.post_json(&unknown, Some(&admin), json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    assert_eq!(
+        app.post_json(&path, Some(&admin), json!({})).await.status(),
+        204
+    );
+    let mail = smtp.wait_for_message(1).await;
+    assert_eq!(mail.subject, "Tijdelijk wachtwoord voor Zorggroep De Linde");
+    assert!(mail.text.contains("Gebruikersnaam: pieter"));
+    let temporary = mail
+        .text
+        .lines()
+        .find_map(|line| line.strip_prefix("Tijdelijk wachtwoord: "))
+        .expect("the password in the mail")
+        .trim()
+        .to_owned();
+    assert_problem(
+        app.get_me(&old_session).await,
+        401,
+        "authentication_required",
+    )
+    .await;
+    assert_problem(
+        app.post_login("pieter", DEMO_PASSWORD).await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+    let step: Value = app
+        .post_login("pieter", &temporary)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(step["status"], "password_change_required");
+    let done = app
+        .post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": step["attempt_token"], "new_password": NEW_PASSWORD}),
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    assert!(
+        app.events_of("pieter")
+            .await
+            .contains(&"temporary_password_issued".to_owned())
+    );
+}

@@ -1,0 +1,50 @@
+//! Organisation administration. For now: sending a user a temporary password.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use kring_shared::Problem;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    services::{auth, security_log::ClientInfo},
+    startup::AppState,
+};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(temporary_password);
+}
+
+/// Send a user of the organisation a new temporary password by e-mail (organisation
+/// administrators only). The account is unblocked, its sessions end, and its next login asks
+/// for a new password.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("user_id" = Uuid, Path, description = "The user's id")),
+    responses(
+        (status = 204, description = "The e-mail has been sent"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/users/{user_id}/temporary-password")]
+async fn temporary_password(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    admin: AuthUser,
+    user_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    auth::issue_temporary_password(
+        &state.db,
+        &state.mailer,
+        &admin.user,
+        *user_id,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
