@@ -24,6 +24,59 @@ pub struct Email {
     pub html: String,
 }
 
+/// One paragraph of a composed e-mail.
+#[derive(Debug, Clone)]
+pub enum Paragraph {
+    /// Text; line breaks are kept.
+    Text(String),
+    /// A link, shown as its address in the text part and clickable in HTML.
+    Link(String),
+}
+
+impl Email {
+    /// An e-mail to `account` in plain text and simple, readable HTML from the same paragraphs,
+    /// signed with the organisation's name.
+    pub fn compose(
+        to_name: String,
+        to_address: String,
+        subject: String,
+        paragraphs: &[Paragraph],
+        signature: &str,
+    ) -> Email {
+        let mut text = String::new();
+        let mut html = String::from(
+            "<!DOCTYPE html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">",
+        );
+        for paragraph in paragraphs {
+            match paragraph {
+                Paragraph::Text(content) => {
+                    text.push_str(content);
+                    html.push_str(&format!(
+                        "<p>{}</p>",
+                        escape_html(content).replace('\n', "<br>")
+                    ));
+                }
+                Paragraph::Link(url) => {
+                    text.push_str(url);
+                    let url = escape_html(url);
+                    html.push_str(&format!("<p><a href=\"{url}\">{url}</a></p>"));
+                }
+            }
+            text.push_str("\n\n");
+        }
+        text.push_str(signature);
+        text.push('\n');
+        html.push_str(&format!("<p>{}</p></body></html>", escape_html(signature)));
+        Email {
+            to_name,
+            to_address,
+            subject,
+            text,
+            html,
+        }
+    }
+}
+
 /// Where mail goes.
 #[derive(Clone)]
 pub enum Mailer {
@@ -123,4 +176,36 @@ pub fn escape_html(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composed_mail_has_the_same_content_as_text_and_escaped_html() {
+        let email = Email::compose(
+            "Jan <Jansen>".to_owned(),
+            "jan@example.nl".to_owned(),
+            "Onderwerp".to_owned(),
+            &[
+                Paragraph::Text("Beste Jan,\nregel twee & meer".to_owned()),
+                Paragraph::Link("https://kring.example/x?token=a&b=c".to_owned()),
+            ],
+            "Zorggroep <De Linde>",
+        );
+        assert_eq!(
+            email.text,
+            "Beste Jan,\nregel twee & meer\n\nhttps://kring.example/x?token=a&b=c\n\nZorggroep <De Linde>\n"
+        );
+        assert!(
+            email
+                .html
+                .contains("<p>Beste Jan,<br>regel twee &amp; meer</p>")
+        );
+        assert!(email.html.contains(
+            "<a href=\"https://kring.example/x?token=a&amp;b=c\">https://kring.example/x?token=a&amp;b=c</a>"
+        ));
+        assert!(email.html.contains("<p>Zorggroep &lt;De Linde&gt;</p>"));
+    }
 }

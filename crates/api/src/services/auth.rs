@@ -20,7 +20,7 @@ use crate::{
     auth::{TokenService, password, secret},
     entities::{login_attempt, organisation, password_reset, user},
     error::ApiError,
-    mail::{Email, Mailer, escape_html},
+    mail::{Email, Mailer, Paragraph},
     services::{
         passwords,
         security_log::{self, AuthEvent, ClientInfo},
@@ -561,7 +561,7 @@ fn temporary_password_email(
     let name = &account.first_name;
     let org = &organisation.name;
     let username = &account.username;
-    let (subject, lines) = match Language::from_tag(&account.language) {
+    let (subject, paragraphs) = match Language::from_tag(&account.language) {
         Language::En => (
             format!("Your temporary password for {org}"),
             [
@@ -569,8 +569,7 @@ fn temporary_password_email(
                 format!(
                     "The administrator of {org} has given you a temporary password for the client portal."
                 ),
-                format!("Username: {username}"),
-                format!("Temporary password: {temporary}"),
+                format!("Username: {username}\nTemporary password: {temporary}"),
                 "When you log in you choose your own password.".to_owned(),
             ],
         ),
@@ -581,33 +580,18 @@ fn temporary_password_email(
                 format!(
                     "De beheerder van {org} heeft u een tijdelijk wachtwoord gegeven voor het cliëntportaal."
                 ),
-                format!("Gebruikersnaam: {username}"),
-                format!("Tijdelijk wachtwoord: {temporary}"),
+                format!("Gebruikersnaam: {username}\nTijdelijk wachtwoord: {temporary}"),
                 "Als u inlogt, kiest u uw eigen wachtwoord.".to_owned(),
             ],
         ),
     };
-    let text = format!(
-        "{}\n\n{}\n\n{}\n{}\n\n{}\n\n{org}\n",
-        lines[0], lines[1], lines[2], lines[3], lines[4]
-    );
-    let html = format!(
-        "<!DOCTYPE html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
-         <p>{}</p><p>{}</p><p>{}<br>{}</p><p>{}</p><p>{}</p></body></html>",
-        escape_html(&lines[0]),
-        escape_html(&lines[1]),
-        escape_html(&lines[2]),
-        escape_html(&lines[3]),
-        escape_html(&lines[4]),
-        escape_html(org),
-    );
-    Email {
-        to_name: format!("{} {}", account.first_name, account.last_name),
-        to_address: account.email.clone(),
+    Email::compose(
+        format!("{} {}", account.first_name, account.last_name),
+        account.email.clone(),
         subject,
-        text,
-        html,
-    }
+        &paragraphs.map(Paragraph::Text),
+        org,
+    )
 }
 
 /// Ends `session_id` at once: every access token issued for it stops working.
@@ -781,28 +765,20 @@ fn reset_email(
             ],
         ),
     };
-    let text = format!(
-        "{}\n\n{}\n\n{}\n\n{link}\n\n{}\n\n{org}\n",
-        lines[0], lines[1], lines[2], lines[3]
-    );
-    let html = format!(
-        "<!DOCTYPE html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">\
-         <p>{}</p><p>{}</p><p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p><p>{}</p></body></html>",
-        escape_html(&lines[0]),
-        escape_html(&lines[1]),
-        escape_html(&lines[2]),
-        escape_html(link),
-        escape_html(link),
-        escape_html(&lines[3]),
-        escape_html(org),
-    );
-    Email {
-        to_name: format!("{} {}", account.first_name, account.last_name),
-        to_address: account.email.clone(),
+    let [greeting, why, how, ignore] = lines;
+    Email::compose(
+        format!("{} {}", account.first_name, account.last_name),
+        account.email.clone(),
         subject,
-        text,
-        html,
-    }
+        &[
+            Paragraph::Text(greeting),
+            Paragraph::Text(why),
+            Paragraph::Text(how),
+            Paragraph::Link(link.to_owned()),
+            Paragraph::Text(ignore),
+        ],
+        org,
+    )
 }
 
 /// Checks `candidate` against `organisation`'s policy and `account`'s history; its hash.
