@@ -208,6 +208,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // The last TOTP time step used for a login: a code works once, even inside its window.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(big_integer_null(Users::TotpLastStep))
+                    .to_owned(),
+            )
+            .await?;
 
         manager
             .create_table(
@@ -250,6 +259,7 @@ impl MigrationTrait for Migration {
             Users::TotpSecret,
             Users::TotpEnabledAt,
             Users::PasswordChangedAt,
+            Users::TotpLastStep,
         ] {
             manager
                 .alter_table(
@@ -281,6 +291,7 @@ enum Users {
     TotpSecret,
     TotpEnabledAt,
     PasswordChangedAt,
+    TotpLastStep,
 }
 
 #[derive(DeriveIden)]

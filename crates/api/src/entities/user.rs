@@ -33,6 +33,9 @@ pub struct Model {
     /// Set once the authenticator app is confirmed; then it replaces the SMS code.
     pub totp_enabled_at: Option<DateTimeUtc>,
     pub password_changed_at: Option<DateTimeUtc>,
+    /// The last TOTP time step (unix time / 30) accepted for a login; older or equal steps
+    /// are refused, so a code cannot be replayed.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

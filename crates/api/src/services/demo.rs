@@ -348,6 +348,7 @@ async fn insert_user(
         totp_secret: Set(None),
         totp_enabled_at: Set(None),
         password_changed_at: Set(Some(Utc::now())),
+        totp_last_step: Set(None),
     }
     .insert(txn)
     .await?;

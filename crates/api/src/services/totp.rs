@@ -182,9 +182,28 @@ pub async fn check_login_code(
     };
     let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.len() == 6 && compact.chars().all(|c| c.is_ascii_digit()) {
-        return Ok(totp_for(account, organisation, &secret_b32)?
-            .check_current(&compact)
-            .unwrap_or(false));
+        let totp = totp_for(account, organisation, &secret_b32)?;
+        let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
+        // The step the code belongs to (one step of clock drift either way).
+        let Some(step) = [now.saturating_sub(30), now, now + 30]
+            .into_iter()
+            .find(|time| totp.generate(*time) == compact)
+            .map(|time| i64::try_from(time / 30).unwrap_or(i64::MAX))
+        else {
+            return Ok(false);
+        };
+        // Claim the step: a code (or an older one) that was already used is refused.
+        let claimed = user::Entity::update_many()
+            .col_expr(user::Column::TotpLastStep, Expr::value(step))
+            .filter(user::Column::Id.eq(account.id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(user::Column::TotpLastStep.is_null())
+                    .add(user::Column::TotpLastStep.lt(step)),
+            )
+            .exec(db)
+            .await?;
+        return Ok(claimed.rows_affected == 1);
     }
     let hash = recovery_hash(account.id, &compact);
     let used = recovery_code::Entity::update_many()

@@ -174,3 +174,24 @@ async fn turning_the_app_off_needs_the_password_and_brings_the_sms_back() {
     assert!(events.contains(&"totp_enabled".to_owned()));
     assert!(events.contains(&"totp_disabled".to_owned()));
 }
+
+#[tokio::test]
+async fn an_app_code_works_for_one_login_only() {
+    let app = spawn_app().await;
+    let (_, secret, _) = enrol(&app, "marieke").await;
+    let code = current_code(&secret);
+    let first: Value = app
+        .post_password("marieke", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verify(&app, &first, &code).await.status(), 200);
+    let second: Value = app
+        .post_password("marieke", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_problem(verify(&app, &second, &code).await, 422, "invalid_code").await;
+}
