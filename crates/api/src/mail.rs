@@ -1,7 +1,7 @@
 //! Outgoing e-mail: real SMTP through lettre when `smtp_host` is set, otherwise the outbox — a
 //! folder in the data dir with one file per message, for development and demos.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::Utc;
@@ -157,7 +157,7 @@ impl Mailer {
 }
 
 /// Writes one outbox message; names sort by time.
-pub async fn write_outbox(folder: &PathBuf, kind: &str, content: &str) -> anyhow::Result<()> {
+pub async fn write_outbox(folder: &Path, kind: &str, content: &str) -> anyhow::Result<()> {
     tokio::fs::create_dir_all(folder).await?;
     let name = format!(
         "{}-{kind}-{}.txt",

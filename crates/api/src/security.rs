@@ -104,7 +104,7 @@ pub async fn headers(
         header::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
-    let cache = if is_api_path(&path) {
+    let cache = if is_api_path(&path) || path.starts_with("/dev/") {
         "no-store"
     } else if is_hashed_asset(&path) {
         "public, max-age=31536000, immutable"

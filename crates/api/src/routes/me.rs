@@ -185,11 +185,18 @@ async fn forget_device(
 #[post("/me/totp/setup")]
 async fn totp_setup(
     state: web::Data<AppState>,
+    request: HttpRequest,
     auth: AuthUser,
     body: web::Json<ReauthenticateRequest>,
 ) -> Result<web::Json<TotpSetup>, ApiError> {
     Ok(web::Json(
-        totp::setup(&state.db, &auth.user, &body.current_password).await?,
+        totp::setup(
+            &state.db,
+            &auth.user,
+            &body.current_password,
+            &ClientInfo::of(&request),
+        )
+        .await?,
     ))
 }
 

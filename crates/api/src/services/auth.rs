@@ -22,6 +22,7 @@ use crate::{
     error::ApiError,
     mail::{Email, Mailer, Paragraph},
     services::{
+        me::organisation_of,
         passwords,
         security_log::{self, AuthEvent, ClientInfo},
         sessions::{self, IssuedTokens},
@@ -270,14 +271,11 @@ pub async fn first_password(
     origin: &ClientInfo,
 ) -> Result<IssuedTokens, ApiError> {
     let now = Utc::now();
-    let attempt = login_attempt::Entity::find()
-        .filter(login_attempt::Column::TokenHash.eq(secret::hash_token(attempt_token)))
-        .one(db)
-        .await?
-        .filter(|attempt| {
-            attempt.completed_at.is_none() && attempt.expires_at > now && attempt.device_verified
-        })
-        .ok_or(ApiError::LoginAttemptExpired)?;
+    // The password step comes after the device step; it cannot be skipped to.
+    let attempt = verification::find_attempt(db, attempt_token).await?;
+    if !attempt.device_verified {
+        return Err(ApiError::LoginAttemptExpired);
+    }
     let account = user::Entity::find_by_id(attempt.user_id)
         .one(db)
         .await?
@@ -383,17 +381,7 @@ pub async fn change_password(
     new_password: &str,
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    if let Err(error) = passwords::reauthenticate(account, current_password).await {
-        security_log::record(
-            db,
-            AuthEvent::LoginFailed,
-            Some(account.id),
-            Some(current_session),
-            origin,
-        )
-        .await?;
-        return Err(error);
-    }
+    passwords::reauthenticate(db, account, current_password, origin).await?;
     let organisation = organisation_of(db, account).await?;
     let hash = new_password_hash(db, account, &organisation, new_password).await?;
     let txn = db.begin().await?;
@@ -430,7 +418,7 @@ pub async fn change_contact_details(
     mobile: &str,
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    passwords::reauthenticate(account, current_password).await?;
+    passwords::reauthenticate(db, account, current_password, origin).await?;
     let email = email.trim().to_lowercase();
     let mut errors = Vec::new();
     if email.is_empty() {
@@ -796,16 +784,6 @@ async fn new_password_hash(
         candidate,
     )
     .await
-}
-
-async fn organisation_of(
-    db: &DatabaseConnection,
-    account: &user::Model,
-) -> Result<organisation::Model, ApiError> {
-    Ok(organisation::Entity::find_by_id(account.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?)
 }
 
 #[cfg(test)]

@@ -52,12 +52,21 @@ pub fn organisation_info(organisation: &organisation::Model) -> OrganisationInfo
     }
 }
 
-/// Everything `GET /api/me` returns for `account`.
-pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, ApiError> {
-    let organisation = organisation::Entity::find_by_id(account.organisation_id)
+/// The organisation `account` belongs to (every account has one; a missing one is a server
+/// error, not the user's).
+pub async fn organisation_of(
+    db: &DatabaseConnection,
+    account: &user::Model,
+) -> Result<organisation::Model, ApiError> {
+    Ok(organisation::Entity::find_by_id(account.organisation_id)
         .one(db)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?;
+        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?)
+}
+
+/// Everything `GET /api/me` returns for `account`.
+pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, ApiError> {
+    let organisation = organisation_of(db, account).await?;
     let links = client_contact::Entity::find()
         .filter(client_contact::Column::UserId.eq(account.id))
         .filter(client_contact::Column::InvitationState.eq(policy::ACCEPTED))

@@ -16,6 +16,7 @@ use crate::{
     auth::{common_passwords, password},
     entities::{password_history, user},
     error::ApiError,
+    services::security_log::{self, AuthEvent, ClientInfo},
 };
 
 /// Checks `candidate` for `account` (or for a new account) and returns its argon2id hash.
@@ -96,11 +97,25 @@ async fn was_used_recently(
     Ok(false)
 }
 
-/// Asks for the password again before a sensitive change (ASVS 2.x re-authentication).
-pub async fn reauthenticate(account: &user::Model, current_password: &str) -> Result<(), ApiError> {
+/// Asks for the password again before a sensitive change (password, contact details, second
+/// factor); a wrong one is written to the security log.
+pub async fn reauthenticate(
+    db: &impl ConnectionTrait,
+    account: &user::Model,
+    current_password: &str,
+    origin: &ClientInfo,
+) -> Result<(), ApiError> {
     if current_password.chars().count() > MAX_PASSWORD_CHARS
         || !password::verify(current_password.to_owned(), account.password_hash.clone()).await?
     {
+        security_log::record(
+            db,
+            AuthEvent::ReauthenticationFailed,
+            Some(account.id),
+            None,
+            origin,
+        )
+        .await?;
         return Err(ApiError::ReauthenticationFailed);
     }
     Ok(())

@@ -52,6 +52,7 @@ pub enum AuthEvent {
     TotpDisabled,
     ContactDetailsChanged,
     TemporaryPasswordIssued,
+    ReauthenticationFailed,
 }
 
 impl AuthEvent {
@@ -79,6 +80,7 @@ impl AuthEvent {
             AuthEvent::TotpDisabled => "totp_disabled",
             AuthEvent::ContactDetailsChanged => "contact_details_changed",
             AuthEvent::TemporaryPasswordIssued => "temporary_password_issued",
+            AuthEvent::ReauthenticationFailed => "reauthentication_failed",
         }
     }
 }

@@ -15,7 +15,10 @@ use crate::{
     auth::{TokenService, secret},
     entities::{client_contact, organisation, refresh_token, session, user},
     error::ApiError,
-    services::security_log::{self, AuthEvent, ClientInfo},
+    services::{
+        me::organisation_of,
+        security_log::{self, AuthEvent, ClientInfo},
+    },
 };
 
 /// A freshly issued pair: the access token for the body, the refresh token for the cookie.
@@ -140,10 +143,7 @@ pub async fn refresh(
         .one(db)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    let organisation = organisation::Entity::find_by_id(account.organisation_id)
-        .one(db)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    let organisation = organisation_of(db, &account).await?;
     if !is_live(&session, &organisation, now)
         || stored.expires_at <= now
         || account.locked_at.is_some()
@@ -212,10 +212,7 @@ pub async fn list(
     account: &user::Model,
     current: Uuid,
 ) -> Result<Vec<SessionSummary>, ApiError> {
-    let organisation = organisation::Entity::find_by_id(account.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?;
+    let organisation = organisation_of(db, account).await?;
     let now = Utc::now();
     let mut sessions: Vec<SessionSummary> = session::Entity::find()
         .filter(session::Column::UserId.eq(account.id))

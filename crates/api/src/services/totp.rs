@@ -20,6 +20,7 @@ use crate::{
     entities::{organisation, recovery_code, user},
     error::ApiError,
     services::{
+        me::organisation_of,
         passwords,
         security_log::{self, AuthEvent, ClientInfo},
     },
@@ -54,8 +55,9 @@ pub async fn setup(
     db: &DatabaseConnection,
     account: &user::Model,
     current_password: &str,
+    origin: &ClientInfo,
 ) -> Result<TotpSetup, ApiError> {
-    passwords::reauthenticate(account, current_password).await?;
+    passwords::reauthenticate(db, account, current_password, origin).await?;
     if account.totp_enabled_at.is_some() {
         return Err(ApiError::invalid("totp", "already_enabled"));
     }
@@ -140,7 +142,7 @@ pub async fn disable(
     current_password: &str,
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    passwords::reauthenticate(account, current_password).await?;
+    passwords::reauthenticate(db, account, current_password, origin).await?;
     let txn = db.begin().await?;
     user::Entity::update_many()
         .col_expr(
@@ -232,14 +234,4 @@ fn recovery_hash(user_id: Uuid, code: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
     secret::hash_code(&user_id.to_string(), &normal)
-}
-
-async fn organisation_of(
-    db: &DatabaseConnection,
-    account: &user::Model,
-) -> Result<organisation::Model, ApiError> {
-    Ok(organisation::Entity::find_by_id(account.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?)
 }

@@ -58,7 +58,7 @@ pub async fn trusted_device(
         .filter(|device| device.revoked_at.is_none() && device.expires_at > now))
 }
 
-/// Opens a login attempt for `account`. With `send_code` a code goes out by SMS now.
+/// Opens a login attempt for `account`; `device_verified` when no code is needed.
 pub async fn open_attempt(
     db: &DatabaseConnection,
     account: &user::Model,
@@ -348,10 +348,7 @@ async fn owner(
         .await?
         .filter(|account| account.locked_at.is_none())
         .ok_or(ApiError::LoginAttemptExpired)?;
-    let organisation = organisation::Entity::find_by_id(account.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("user without organisation"))?;
+    let organisation = crate::services::me::organisation_of(db, &account).await?;
     Ok((account, organisation))
 }
 

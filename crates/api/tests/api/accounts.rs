@@ -906,6 +906,11 @@ async fn contact_details_change_only_with_the_password_and_the_mobile_is_stored_
     .await
     .unwrap();
     assert_problem(wrong, 422, "reauthentication_failed").await;
+    assert!(
+        app.events_of("marieke")
+            .await
+            .contains(&"reauthentication_failed".to_owned())
+    );
     let invalid = put(
         json!({"current_password": DEMO_PASSWORD, "email": "geen-adres", "mobile": "020-5551234"}),
     )

@@ -308,6 +308,11 @@ async fn the_development_outbox_page_shows_codes_only_when_switched_on() {
             .unwrap()
             .starts_with("text/html")
     );
+    assert_eq!(
+        page.headers()["cache-control"],
+        "no-store",
+        "codes are never cached"
+    );
     let html = page.text().await.unwrap();
     assert!(html.contains(&code));
     assert!(html.contains("To: +31612345605"));
