@@ -28,8 +28,11 @@ pub enum ApiError {
     ResetLinkInvalid,
     #[error("current password incorrect")]
     ReauthenticationFailed,
-    #[error("rate limited")]
-    RateLimited,
+    #[error("rate limited for {retry_after} s")]
+    RateLimited {
+        /// Seconds until a new attempt may succeed; sent as `Retry-After`.
+        retry_after: u64,
+    },
     #[error("permission denied: {0}")]
     Forbidden(String),
     #[error("not found")]
@@ -65,7 +68,7 @@ impl ApiError {
             ApiError::InvalidCode(_) => ErrorCode::InvalidCode,
             ApiError::ResetLinkInvalid => ErrorCode::ResetLinkInvalid,
             ApiError::ReauthenticationFailed => ErrorCode::ReauthenticationFailed,
-            ApiError::RateLimited => ErrorCode::RateLimited,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Forbidden(_) => ErrorCode::PermissionDenied,
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
@@ -100,9 +103,9 @@ impl ApiError {
             ApiError::ReauthenticationFailed => {
                 Some("The current password is not correct.".to_owned())
             }
-            ApiError::RateLimited => {
-                Some("Too many attempts from this address; wait a minute.".to_owned())
-            }
+            ApiError::RateLimited { retry_after } => Some(format!(
+                "Too many attempts; try again in {retry_after} seconds."
+            )),
             ApiError::Forbidden(why) => Some(why.clone()),
             ApiError::Malformed(why) => Some(why.clone()),
             ApiError::Validation(_) => Some("One or more fields are invalid.".to_owned()),
@@ -143,6 +146,11 @@ impl ResponseError for ApiError {
             tracing::error!(error = ?error, "internal error");
         }
         let mut response = problem_response(&self.problem());
+        if let ApiError::RateLimited { retry_after } = self
+            && let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
         if matches!(
             self,
             ApiError::Unauthenticated | ApiError::InvalidCredentials

@@ -8,7 +8,7 @@ use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
 use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
-    http::{Method, header},
+    http::Method,
     middleware::Next,
     web,
 };
@@ -77,10 +77,8 @@ pub async fn throttle(
         && let Some(wait) = throttle.check(ip)
     {
         tracing::warn!(ip = %ip, "sign-in requests throttled");
-        let mut response = actix_web::ResponseError::error_response(&ApiError::RateLimited);
-        if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+        let response =
+            actix_web::ResponseError::error_response(&ApiError::RateLimited { retry_after: wait });
         return Ok(request.into_response(response).map_into_right_body());
     }
     Ok(next.call(request).await?.map_into_left_body())

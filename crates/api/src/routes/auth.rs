@@ -196,7 +196,7 @@ async fn verify(
 }
 
 /// "Geen code ontvangen?": send a new code (the old one stops working). Allowed 30 seconds
-/// after the previous one, at most 5 codes per login.
+/// after the previous one (429 with `Retry-After` before that), at most 5 codes per login.
 #[utoipa::path(
     tag = "auth",
     request_body = ResendCodeRequest,
@@ -204,8 +204,8 @@ async fn verify(
         (status = 200, description = "A new code was sent", body = VerificationChallenge),
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The attempt is unknown, expired, done or out of codes (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Too soon after the last code (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The account uses the authenticator app; no SMS is sent (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too soon after the last code, or too many requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -216,9 +216,9 @@ pub async fn resend(
     if let Some(sent) = attempt.code_sent_at {
         let wait = RESEND_COOLDOWN_SECONDS - (now - sent).num_seconds();
         if wait > 0 {
-            return Err(ApiError::InvalidCode(format!(
-                "Wait {wait} seconds before asking for a new code."
-            )));
+            return Err(ApiError::RateLimited {
+                retry_after: u64::try_from(wait).unwrap_or(1),
+            });
         }
     }
     if attempt.code_sends >= MAX_SENDS {

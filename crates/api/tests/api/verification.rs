@@ -115,7 +115,14 @@ async fn five_wrong_codes_use_the_code_up_and_a_new_one_comes_after_the_cooldown
             json!({"attempt_token": attempt["attempt_token"]}),
         )
     };
-    let too_soon = assert_problem(resend().await, 422, "invalid_code").await;
+    let early = resend().await;
+    let retry: u64 = early.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry), "{retry}");
+    let too_soon = assert_problem(early, 429, "rate_limited").await;
     assert!(too_soon["detail"].as_str().unwrap().contains("seconds"));
 
     let stored = login_attempt::Entity::find()

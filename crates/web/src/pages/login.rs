@@ -113,7 +113,7 @@ fn CodeStep(
                     code_error.set(None);
                     notice.set(Some("verify.resent"));
                 }
-                Err(failure) if failure.code() == Some(ErrorCode::InvalidCode) => {
+                Err(failure) if failure.code() == Some(ErrorCode::RateLimited) => {
                     notice.set(Some("verify.resend_wait"));
                 }
                 Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
