@@ -2,7 +2,10 @@
 // unblock through a real e-mail, changing the password, sessions, and staying signed in
 // across a reload (the HttpOnly refresh cookie).
 const { test, expect } = require('@playwright/test');
-const { login, expectAccessible, snapshot, DEMO_PASSWORD } = require('./helpers');
+const {
+  login, loginHere, expectAccessible, snapshot, latestCodeTo, rememberNumber, rememberTotp, forgetTotp, totpNow,
+  DEMO_PASSWORD,
+} = require('./helpers');
 const { waitForMail, linkIn } = require('./mail');
 
 // Flows that change an account run once, at phone size (the size most people use); the
@@ -51,6 +54,37 @@ test('a new user logs in with the temporary password, chooses a username and a p
   await page.context().clearCookies();
   await login(page, 'anouk.bakker', 'Zonnebloem-Tuin-7');
   await expect(page).toHaveURL(/\/start$/);
+});
+
+// Runs after the test above (same file, same worker): Anouk has her own password now.
+test('the organisation admin mails a temporary password; the user must replace it at the next login', async ({ browser }, testInfo) => {
+  onPhoneOnly(testInfo);
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const admin = await context.newPage();
+  await login(admin, 'beheer');
+  await expect(admin).toHaveURL(/\/start/);
+  await admin.goto('/beheer');
+  const users = admin.getByRole('region', { name: 'Gebruikers' });
+  await users.getByLabel('Zoek op naam, gebruikersnaam of e-mailadres').fill('anouk.bakker');
+  await users.getByRole('button', { name: 'Zoeken' }).click();
+  const row = users.locator('.admin-user', { hasText: 'Anouk Bakker' });
+  await row.getByRole('button', { name: 'Tijdelijk wachtwoord sturen' }).click();
+  await row.getByRole('button', { name: 'Ja, versturen' }).click();
+  await expect(users.getByRole('status')).toHaveText('Anouk Bakker heeft een e-mail gekregen met een tijdelijk wachtwoord.');
+  const mail = await waitForMail('anouk@demo.kring.nl');
+  const temporary = mail.match(/\b[A-Z][a-z]{3}\d-[A-Z][a-z]{3}\d-[a-z]{4}\d\b/)[0];
+
+  // Her own password no longer works; the temporary one leads to "choose a new password".
+  const user = await context.newPage();
+  await login(user, 'anouk.bakker', 'Zonnebloem-Tuin-7');
+  await expect(user.getByRole('alert')).toContainText('klopt niet');
+  await login(user, 'anouk.bakker', temporary);
+  await expect(user.getByRole('heading', { name: 'Kies een nieuw wachtwoord' })).toBeVisible();
+  await user.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Regenboog-Fiets-4');
+  await user.getByLabel('Herhaal nieuw wachtwoord').fill('Regenboog-Fiets-4');
+  await user.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(user).toHaveURL(/\/start$/);
+  await context.close();
 });
 
 test('five wrong passwords block the account; a new password through the e-mail link unblocks it', async ({ page }, testInfo) => {
@@ -135,6 +169,68 @@ test('Profielinstellingen shows the password rules and where the user is logged 
   await expect(contact.locator('#contact-mobile-error')).toHaveText(/Dit is geen mobiel nummer/);
   await expectAccessible(page);
   await snapshot(page, testInfo, 'profile');
+});
+
+test('a new mobile number is saved only after the code sent to it is entered', async ({ page }, testInfo) => {
+  onPhoneOnly(testInfo);
+  await login(page, 'fatima');
+  await expect(page).toHaveURL(/\/start/);
+  await page.goto('/profiel');
+  const contact = page.getByRole('region', { name: 'Contactgegevens wijzigen' });
+  rememberNumber('fatima', '+31612345690');
+  await contact.getByLabel('Mobiel nummer').fill('06-1234 5690');
+  await contact.getByLabel('Huidig wachtwoord').fill(DEMO_PASSWORD);
+  await contact.getByRole('button', { name: 'Contactgegevens opslaan' }).click();
+  await expect(contact.getByRole('heading', { name: 'Nieuw mobiel nummer bevestigen' })).toBeVisible();
+  await expect(contact).toContainText('eindigt op •• ••• •• 90');
+  await expect(contact.getByLabel('Verificatiecode')).toBeFocused();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'mobile-code');
+
+  const code = latestCodeTo('+31612345690');
+  await contact.getByLabel('Verificatiecode').fill(code === '000000' ? '111111' : '000000');
+  await contact.getByRole('button', { name: 'Nummer bevestigen' }).click();
+  await expect(contact.locator('#mobile-code-error')).not.toBeEmpty();
+  await contact.getByLabel('Verificatiecode').fill(code);
+  await contact.getByRole('button', { name: 'Nummer bevestigen' }).click();
+  await expect(contact.getByRole('status').first()).toHaveText('Uw nieuwe mobiele nummer is opgeslagen.');
+  await expect(contact.getByLabel('Mobiel nummer')).toHaveValue('+31612345690');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('Mobiel nummer')).toHaveValue('+31612345690');
+});
+
+test('after an idle logout the same user logs in again and finds the unsaved input back', async ({ page }, testInfo) => {
+  onPhoneOnly(testInfo);
+  await page.clock.install();
+  await login(page, 'sandra');
+  await expect(page).toHaveURL(/\/start/);
+  await page.goto('/profiel');
+  const email = page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('E-mailadres');
+  await email.fill('sandra.nieuw@example.nl');
+
+  // Two minutes before the organisation's 30 minutes the portal warns; then it logs out.
+  await page.clock.fastForward('28:30');
+  await expect(page.getByRole('dialog')).toContainText('Wilt u ingelogd blijven?');
+  await page.clock.fastForward('02:00');
+  await expect(page).toHaveURL(/\/inloggen\?terug=/);
+  await expect(page.getByRole('status')).toContainText('omdat u een tijd niets heeft gedaan');
+  await loginHere(page, 'sandra');
+  await expect(page).toHaveURL(/\/profiel/);
+  await expect(page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('E-mailadres'))
+    .toHaveValue('sandra.nieuw@example.nl');
+
+  // A normal logout forgets it.
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await page.getByRole('button', { name: 'Ja, uitloggen' }).click();
+  await expect(page).toHaveURL(/\/inloggen/);
+  await loginHere(page, 'sandra');
+  await expect(page).toHaveURL(/\/start/);
+  // In the same tab, without loading the page again (memory is where drafts live).
+  await page.locator('.user-menu summary').click();
+  await page.locator('.user-menu').getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/profiel/);
+  await expect(page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('E-mailadres'))
+    .toHaveValue('sandra@demo.kring.nl');
 });
 
 test('changing the password needs the current one and logs out the other device', async ({ browser }, testInfo) => {
@@ -237,21 +333,6 @@ test('after a long time without activity the user is warned, can stay, and is lo
   await expect(page.getByRole('heading', { name: 'Inloggen' })).toBeVisible();
 });
 
-// RFC 6238 with SHA-1, 6 digits, 30-second steps: what an authenticator app computes.
-function totpNow(base32Secret) {
-  const crypto = require('crypto');
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const char of base32Secret.replace(/=+$/, '')) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
-  const bytes = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
-  const hmac = crypto.createHmac('sha1', bytes).update(counter).digest();
-  const offset = hmac[hmac.length - 1] & 0xf;
-  const value = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
-  return String(value).padStart(6, '0');
-}
-
 test('the authenticator app is set up with a QR code and then replaces the SMS code', async ({ page }, testInfo) => {
   onPhoneOnly(testInfo);
   await login(page, 'beheer');
@@ -268,6 +349,7 @@ test('the authenticator app is set up with a QR code and then replaces the SMS c
   await expectAccessible(page);
   await snapshot(page, testInfo, 'totp-setup');
   const secret = (await section.locator('.totp-secret').textContent()).trim();
+  rememberTotp('beheer', secret);
   await section.getByLabel('Code uit de app').fill(totpNow(secret));
   await section.getByRole('button', { name: 'Code controleren' }).click();
   await expect(section.locator('.recovery-codes li')).toHaveCount(10);
@@ -282,7 +364,16 @@ test('the authenticator app is set up with a QR code and then replaces the SMS c
   await expect(page.getByText('Vul de code van 6 cijfers uit uw authenticator-app in')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Geen code ontvangen?' })).toHaveCount(0);
   await expectAccessible(page);
-  await page.getByLabel('Verificatiecode').fill(totpNow(secret));
+  // The code used to set the app up is spent; the app's next code works.
+  await page.getByLabel('Verificatiecode').fill(totpNow(secret, 1));
   await page.getByRole('button', { name: 'Controleren' }).click();
   await expect(page).toHaveURL(/\/start$/);
+
+  // Turning it off needs the password; the SMS code comes back.
+  await page.goto('/profiel');
+  const again = page.getByRole('region', { name: 'Authenticator-app' });
+  await again.getByLabel('Uw wachtwoord').fill(DEMO_PASSWORD);
+  await again.getByRole('button', { name: 'Authenticator-app uitzetten' }).click();
+  await expect(again.getByText('De authenticator-app staat uit. U krijgt weer een sms-code.')).toBeVisible();
+  forgetTotp('beheer');
 });

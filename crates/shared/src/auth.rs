@@ -318,3 +318,37 @@ pub struct ContactDetailsRequest {
     /// The mobile number for SMS codes, as typed (06-…, +31 6 …, 0031 6 …).
     pub mobile: String,
 }
+
+/// The answer to `PUT /api/me/contact`. The e-mail address is saved at once; a new mobile
+/// number is only saved after the code sent to it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "mobile_verification": {"phone_hint": "•• ••• •• 99", "code_expires_in": 600, "resend_after": 30}
+})))]
+pub struct ContactDetailsSaved {
+    /// Present when the mobile number changed: a code was sent to the new number and must be
+    /// confirmed with `POST /api/me/contact/mobile/confirm`.
+    pub mobile_verification: Option<MobileVerification>,
+}
+
+/// A code sent to a new mobile number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MobileVerification {
+    /// The last two digits of the new number, to recognise it.
+    pub phone_hint: String,
+    /// Seconds the code stays valid.
+    pub code_expires_in: u32,
+    /// Seconds before a new code can be asked.
+    pub resend_after: u32,
+}
+
+/// `POST /api/me/contact/mobile/confirm`: the code from the SMS sent to the new number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"code": "123456"})))]
+pub struct MobileCodeRequest {
+    /// The six digits from the text message.
+    pub code: String,
+}

@@ -2,6 +2,7 @@
 //! permission enum and the stable error codes. Compiles for wasm32 and native; the OpenAPI
 //! derives are only compiled in with the `server` feature.
 
+pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod home;

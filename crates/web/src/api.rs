@@ -10,12 +10,13 @@ use std::sync::{Arc, Mutex};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use kring_shared::{
     ErrorCode, Problem,
+    admin::AdminUserSummary,
     auth::{
-        AccessToken, ChangePasswordRequest, ContactDetailsRequest, FirstPasswordRequest,
-        ForgotPasswordRequest, LoginRequest, LoginResponse, PasswordChangeChallenge,
-        ReauthenticateRequest, ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest,
-        SessionSummary, TotpConfirmRequest, TotpEnabled, TotpSetup, TrustedDeviceSummary,
-        VerificationChallenge, VerifyCodeRequest,
+        AccessToken, ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved,
+        FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
+        MobileCodeRequest, MobileVerification, PasswordChangeChallenge, ReauthenticateRequest,
+        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SessionSummary, TotpConfirmRequest,
+        TotpEnabled, TotpSetup, TrustedDeviceSummary, VerificationChallenge, VerifyCodeRequest,
     },
     home::HomeView,
     me::Me,
@@ -202,6 +203,19 @@ impl Authenticated {
         self.get(&format!("/api/clients/{client_id}/home")).await
     }
 
+    /// `GET /api/admin/users?q=`.
+    pub async fn admin_users(&self, search: &str) -> Result<Vec<AdminUserSummary>, ApiFailure> {
+        let query = String::from(js_sys::encode_uri_component(search.trim()));
+        self.get(&format!("/api/admin/users?q={query}")).await
+    }
+
+    /// `POST /api/admin/users/{id}/temporary-password`.
+    pub async fn send_temporary_password(&self, id: Uuid) -> Result<(), ApiFailure> {
+        let url = format!("/api/admin/users/{id}/temporary-password");
+        self.send_empty(move |token| authorised(Request::post(&url), token).build())
+            .await
+    }
+
     /// `GET /api/me/sessions`.
     pub async fn sessions(&self) -> Result<Vec<SessionSummary>, ApiFailure> {
         self.get("/api/me/sessions").await
@@ -230,11 +244,26 @@ impl Authenticated {
     pub async fn change_contact_details(
         &self,
         request: &ContactDetailsRequest,
-    ) -> Result<(), ApiFailure> {
+    ) -> Result<ContactDetailsSaved, ApiFailure> {
+        self.json_for(Request::put, "/api/me/contact", request)
+            .await
+    }
+
+    /// `POST /api/me/contact/mobile/confirm`.
+    pub async fn confirm_mobile(&self, code: &str) -> Result<(), ApiFailure> {
+        let body = MobileCodeRequest {
+            code: code.to_owned(),
+        };
         self.send_empty(move |token| {
-            authorised(Request::put("/api/me/contact"), token).json(request)
+            authorised(Request::post("/api/me/contact/mobile/confirm"), token).json(&body)
         })
         .await
+    }
+
+    /// `POST /api/me/contact/mobile/resend`.
+    pub async fn resend_mobile_code(&self) -> Result<MobileVerification, ApiFailure> {
+        self.post_for("/api/me/contact/mobile/resend", &serde_json::json!({}))
+            .await
     }
 
     /// `POST /api/me/totp/setup`.
@@ -269,8 +298,18 @@ impl Authenticated {
         url: &str,
         body: &B,
     ) -> Result<T, ApiFailure> {
+        self.json_for(Request::post, url, body).await
+    }
+
+    /// Sends `body` as JSON with `method` and decodes the answer, renewing the token once.
+    async fn json_for<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: fn(&str) -> RequestBuilder,
+        url: &str,
+        body: &B,
+    ) -> Result<T, ApiFailure> {
         let send = |token: String| {
-            authorised(Request::post(url), &token)
+            authorised(method(url), &token)
                 .json(body)
                 .map_err(|_| ApiFailure::Network)
         };

@@ -16,9 +16,9 @@ use leptos_router::{
 use crate::{
     i18n::I18n,
     pages::{
-        forgot_password::ForgotPasswordPage, login::LoginPage, not_found::NotFoundPage,
-        notifications::NotificationsPage, profile::ProfilePage, reset_password::ResetPasswordPage,
-        start::StartPage,
+        admin::AdminPage, forgot_password::ForgotPasswordPage, login::LoginPage,
+        not_found::NotFoundPage, notifications::NotificationsPage, profile::ProfilePage,
+        reset_password::ResetPasswordPage, start::StartPage,
     },
     session::Session,
 };
@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/wachtwoord-herstellen") view=ResetPasswordPage/>
                 <Route path=path!("/meldingen") view=NotificationsPage/>
                 <Route path=path!("/profiel") view=ProfilePage/>
+                <Route path=path!("/beheer") view=AdminPage/>
             </Routes>
         </Router>
     }

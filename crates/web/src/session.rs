@@ -1,6 +1,8 @@
 //! The signed-in session, kept in memory only (never in localStorage), and the client the user
 //! is looking at.
 
+use std::collections::HashMap;
+
 use kring_shared::me::{ClientMembership, Me};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -29,6 +31,17 @@ pub struct Session {
     pub last_activity: RwSignal<f64>,
     /// When the server last heard that the user is active (ms since the epoch).
     last_keep_alive: RwSignal<f64>,
+    /// Unsaved input, kept in memory only (never in browser storage), so that a user whom the
+    /// idle timeout logged out finds it again after logging in. Dropped at a normal logout and
+    /// when someone else logs in.
+    drafts: StoredValue<Drafts>,
+}
+
+/// Unsaved input per form field, and whose it is.
+#[derive(Debug, Default)]
+struct Drafts {
+    owner: Option<Uuid>,
+    fields: HashMap<&'static str, String>,
 }
 
 impl Session {
@@ -40,6 +53,7 @@ impl Session {
             ended_by_idle: RwSignal::new(false),
             last_activity: RwSignal::new(js_sys::Date::now()),
             last_keep_alive: RwSignal::new(js_sys::Date::now()),
+            drafts: StoredValue::new(Drafts::default()),
         }
     }
 
@@ -51,10 +65,23 @@ impl Session {
         };
         self.current_client.set(only);
         self.ended_by_idle.set(false);
+        let user = data.me.user.id;
+        self.drafts.update_value(|drafts| {
+            if drafts.owner != Some(user) {
+                drafts.fields.clear();
+            }
+            drafts.owner = Some(user);
+        });
         self.data.set(Some(data));
         let now = js_sys::Date::now();
         self.last_activity.set(now);
         self.last_keep_alive.set(now);
+    }
+
+    /// The API client of the signed-in user, if any.
+    pub fn api(&self) -> Option<Authenticated> {
+        self.data
+            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
     }
 
     /// Notes activity. Someone typing a long message makes no API calls, so about once a
@@ -84,10 +111,43 @@ impl Session {
         }
     }
 
-    /// Forgets everything about the session.
+    /// Forgets everything about the session, unsaved input included.
     pub fn sign_out(&self) {
+        self.drafts
+            .update_value(|drafts| *drafts = Drafts::default());
         self.current_client.set(None);
         self.data.set(None);
+    }
+
+    /// Ends the session because the user was inactive too long. Unsaved input is kept for
+    /// when the same user logs in again in this tab.
+    pub fn sign_out_idle(&self) {
+        self.ended_by_idle.set(true);
+        self.current_client.set(None);
+        self.data.set(None);
+    }
+
+    /// A text field whose unsaved input survives an idle logout. It starts with the kept
+    /// draft, or else with `saved` (the value on the server); while the two differ the input
+    /// is kept as a draft. Never use it for passwords or codes.
+    pub fn draft_field(&self, key: &'static str, saved: RwSignal<String>) -> RwSignal<String> {
+        let drafts = self.drafts;
+        let start = drafts
+            .with_value(|drafts| drafts.fields.get(key).cloned())
+            .unwrap_or_else(|| saved.get_untracked());
+        let value = RwSignal::new(start);
+        Effect::new(move || {
+            let now = value.get();
+            let unsaved = saved.with(|saved| *saved != now);
+            drafts.update_value(|drafts| {
+                if unsaved {
+                    drafts.fields.insert(key, now);
+                } else {
+                    drafts.fields.remove(key);
+                }
+            });
+        });
+        value
     }
 
     /// The membership of the chosen client (reactive).

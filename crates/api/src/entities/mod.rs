@@ -5,6 +5,7 @@ pub mod care_team_member;
 pub mod client;
 pub mod client_contact;
 pub mod login_attempt;
+pub mod mobile_change;
 pub mod organisation;
 pub mod password_history;
 pub mod password_reset;

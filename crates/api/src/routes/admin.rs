@@ -1,19 +1,51 @@
-//! Organisation administration. For now: sending a user a temporary password.
+//! The organisation admin console: the organisation's accounts and temporary passwords.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
-use kring_shared::Problem;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use kring_shared::{Problem, admin::AdminUserSummary};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
     auth::AuthUser,
     error::ApiError,
-    services::{auth, security_log::ClientInfo},
+    services::{self, auth, security_log::ClientInfo},
     startup::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(temporary_password);
+    cfg.service(list_users).service(temporary_password);
+}
+
+/// The search of the user list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UserSearch {
+    /// Part of a first or last name, username or e-mail address (case-insensitive).
+    pub q: Option<String>,
+}
+
+/// The organisation's accounts (organisation administrators only), by last name, at most 200;
+/// `q` narrows the list down.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(UserSearch),
+    responses(
+        (status = 200, description = "The accounts", body = [AdminUserSummary]),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/users")]
+async fn list_users(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    search: web::Query<UserSearch>,
+) -> Result<web::Json<Vec<AdminUserSummary>>, ApiError> {
+    let users = services::admin::users(&state.db, &admin.user, search.q.as_deref()).await?;
+    Ok(web::Json(users))
 }
 
 /// Send a user of the organisation a new temporary password by e-mail (organisation

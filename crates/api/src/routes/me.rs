@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use kring_shared::{
     Problem,
     auth::{
-        ChangePasswordRequest, ContactDetailsRequest, ReauthenticateRequest, SessionSummary,
-        TotpConfirmRequest, TotpEnabled, TotpSetup, TrustedDeviceSummary,
+        ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved, MobileCodeRequest,
+        MobileVerification, ReauthenticateRequest, SessionSummary, TotpConfirmRequest, TotpEnabled,
+        TotpSetup, TrustedDeviceSummary,
     },
     me::Me,
 };
@@ -29,7 +30,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(totp_setup)
         .service(totp_confirm)
         .service(totp_disable)
-        .service(change_contact_details);
+        .service(change_contact_details)
+        .service(confirm_mobile)
+        .service(resend_mobile_code);
 }
 
 /// Who am I: the signed-in user, their organisation, and each client they may open with their
@@ -260,18 +263,20 @@ async fn totp_disable(
 
 /// Change the e-mail address and mobile number (*Profielinstellingen*). Asks for the password
 /// again. The mobile number may be typed the Dutch way (06-12345678) and is stored in E.164;
-/// a fixed-line number is refused (`not_mobile`), since codes go by SMS.
+/// a fixed-line number is refused (`not_mobile`), since codes go by SMS. The e-mail address is
+/// saved at once; a new mobile number is saved only after the code sent to it is confirmed
+/// (`POST /api/me/contact/mobile/confirm`); until then login codes go to the old number.
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
     request_body = ContactDetailsRequest,
     responses(
-        (status = 204, description = "Saved"),
+        (status = 200, description = "Saved; `mobile_verification` is set when a code went to a new mobile number", body = ContactDetailsSaved),
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (`reauthentication_failed`) or an invalid field (`validation_failed`: `email` invalid, `mobile` invalid or not_mobile)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error (e.g. the SMS could not be sent)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/me/contact")]
@@ -280,9 +285,10 @@ async fn change_contact_details(
     request: HttpRequest,
     auth: AuthUser,
     body: web::Json<ContactDetailsRequest>,
-) -> Result<HttpResponse, ApiError> {
-    services::auth::change_contact_details(
+) -> Result<web::Json<ContactDetailsSaved>, ApiError> {
+    let saved = services::auth::change_contact_details(
         &state.db,
+        &state.sms,
         &auth.user,
         &body.current_password,
         &body.email,
@@ -290,5 +296,58 @@ async fn change_contact_details(
         &ClientInfo::of(&request),
     )
     .await?;
+    Ok(web::Json(saved))
+}
+
+/// Confirm a new mobile number with the code sent to it; the number is then saved.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = MobileCodeRequest,
+    responses(
+        (status = 204, description = "The new mobile number is saved"),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong, expired or overused code, or no number waiting (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/contact/mobile/confirm")]
+async fn confirm_mobile(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+    body: web::Json<MobileCodeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    services::mobile_change::confirm(&state.db, &auth.user, &body.code, &ClientInfo::of(&request))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Send the code for the new mobile number again (after a 30-second cooldown).
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A new code was sent", body = MobileVerification),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No number waiting, or too many codes sent (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too soon after the last code (`rate_limited`, with Retry-After)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/contact/mobile/resend")]
+async fn resend_mobile_code(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+) -> Result<web::Json<MobileVerification>, ApiError> {
+    let verification = services::mobile_change::resend(
+        &state.db,
+        &state.sms,
+        &auth.user,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    Ok(web::Json(verification))
 }

@@ -6,7 +6,7 @@
 
 use chrono::{Duration, Utc};
 use kring_shared::{
-    auth::{PasswordChangeChallenge, VerificationChallenge},
+    auth::{ContactDetailsSaved, PasswordChangeChallenge, VerificationChallenge},
     me::Language,
     password::{MAX_PASSWORD_CHARS, PasswordPolicy},
 };
@@ -409,15 +409,18 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Changes the e-mail address and mobile number after asking for the password again.
+/// Changes the e-mail address and mobile number after asking for the password again. The
+/// e-mail address is saved at once; a new mobile number first gets a code (see
+/// [`crate::services::mobile_change`]).
 pub async fn change_contact_details(
     db: &DatabaseConnection,
+    sms: &SmsSender,
     account: &user::Model,
     current_password: &str,
     email: &str,
     mobile: &str,
     origin: &ClientInfo,
-) -> Result<(), ApiError> {
+) -> Result<ContactDetailsSaved, ApiError> {
     passwords::reauthenticate(db, account, current_password, origin).await?;
     let email = email.trim().to_lowercase();
     let mut errors = Vec::new();
@@ -453,21 +456,30 @@ pub async fn change_contact_details(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    user::Entity::update_many()
-        .col_expr(user::Column::Email, Expr::value(email))
-        .col_expr(user::Column::Mobile, Expr::value(mobile))
-        .filter(user::Column::Id.eq(account.id))
-        .exec(db)
+    if email != account.email {
+        user::Entity::update_many()
+            .col_expr(user::Column::Email, Expr::value(email))
+            .filter(user::Column::Id.eq(account.id))
+            .exec(db)
+            .await?;
+        security_log::record(
+            db,
+            AuthEvent::ContactDetailsChanged,
+            Some(account.id),
+            None,
+            origin,
+        )
         .await?;
-    security_log::record(
-        db,
-        AuthEvent::ContactDetailsChanged,
-        Some(account.id),
-        None,
-        origin,
-    )
-    .await?;
-    Ok(())
+    }
+    let mobile_verification = match mobile {
+        Some(number) if account.mobile.as_deref() != Some(number.as_str()) => {
+            Some(crate::services::mobile_change::start(db, sms, account, &number, origin).await?)
+        }
+        _ => None,
+    };
+    Ok(ContactDetailsSaved {
+        mobile_verification,
+    })
 }
 
 /// The Laurens variant of a reset: an organisation administrator sends a user of the same
@@ -480,11 +492,7 @@ pub async fn issue_temporary_password(
     user_id: Uuid,
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    if admin.kind != "organisation_admin" {
-        return Err(ApiError::Forbidden(
-            "Only an organisation administrator can send a temporary password.".to_owned(),
-        ));
-    }
+    crate::services::policy::require_organisation_admin(admin)?;
     let account = user::Entity::find_by_id(user_id)
         .one(db)
         .await?

@@ -1,9 +1,11 @@
 //! Business rules on a database connection, testable without HTTP.
 
+pub mod admin;
 pub mod auth;
 pub mod demo;
 pub mod home;
 pub mod me;
+pub mod mobile_change;
 pub mod passwords;
 pub mod phone;
 pub mod policy;

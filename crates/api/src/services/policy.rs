@@ -36,6 +36,20 @@ impl ClientAccess {
     }
 }
 
+/// The account kind of the organisation's functional administrator.
+pub const ORGANISATION_ADMIN: &str = "organisation_admin";
+
+/// Fails with 403 unless `account` is an organisation administrator.
+pub fn require_organisation_admin(account: &user::Model) -> Result<(), ApiError> {
+    if account.kind == ORGANISATION_ADMIN {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "Only the organisation's administrator can do this.".to_owned(),
+        ))
+    }
+}
+
 /// Whether access to a discharged client has ended: it stays for the organisation's number of
 /// days after the discharge date, then closes.
 pub fn access_ended(discharged_on: Option<NaiveDate>, access_days: i16, today: NaiveDate) -> bool {

@@ -51,6 +51,9 @@ pub enum AuthEvent {
     TotpEnabled,
     TotpDisabled,
     ContactDetailsChanged,
+    MobileCodeSent,
+    MobileCodeFailed,
+    MobileChanged,
     TemporaryPasswordIssued,
     ReauthenticationFailed,
 }
@@ -79,6 +82,9 @@ impl AuthEvent {
             AuthEvent::TotpEnabled => "totp_enabled",
             AuthEvent::TotpDisabled => "totp_disabled",
             AuthEvent::ContactDetailsChanged => "contact_details_changed",
+            AuthEvent::MobileCodeSent => "mobile_code_sent",
+            AuthEvent::MobileCodeFailed => "mobile_code_failed",
+            AuthEvent::MobileChanged => "mobile_changed",
             AuthEvent::TemporaryPasswordIssued => "temporary_password_issued",
             AuthEvent::ReauthenticationFailed => "reauthentication_failed",
         }

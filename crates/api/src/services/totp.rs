@@ -102,15 +102,17 @@ pub async fn confirm(
     let organisation = organisation_of(db, account).await?;
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let totp = totp_for(account, &organisation, &pending)?;
-    if !totp.check_current(&code).unwrap_or(false) {
+    let Some(step) = matching_step(&totp, &code) else {
         return Err(ApiError::InvalidCode(
             "The code from the app is not correct.".to_owned(),
         ));
-    }
+    };
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code_text()).collect();
     let txn = db.begin().await?;
     user::Entity::update_many()
         .col_expr(user::Column::TotpEnabledAt, Expr::value(Utc::now()))
+        // The enrolment code cannot be used again to log in.
+        .col_expr(user::Column::TotpLastStep, Expr::value(step))
         .filter(user::Column::Id.eq(account.id))
         .exec(&txn)
         .await?;
@@ -172,6 +174,15 @@ pub async fn disable(
     Ok(())
 }
 
+/// The time step `code` belongs to, allowing one step of clock drift either way.
+fn matching_step(totp: &TOTP, code: &str) -> Option<i64> {
+    let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
+    [now.saturating_sub(30), now, now + 30]
+        .into_iter()
+        .find(|time| totp.generate(*time) == code)
+        .map(|time| i64::try_from(time / 30).unwrap_or(i64::MAX))
+}
+
 /// Whether `code` is the app's current code or an unused recovery code (which is then used).
 pub async fn check_login_code(
     db: &DatabaseConnection,
@@ -185,13 +196,7 @@ pub async fn check_login_code(
     let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.len() == 6 && compact.chars().all(|c| c.is_ascii_digit()) {
         let totp = totp_for(account, organisation, &secret_b32)?;
-        let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
-        // The step the code belongs to (one step of clock drift either way).
-        let Some(step) = [now.saturating_sub(30), now, now + 30]
-            .into_iter()
-            .find(|time| totp.generate(*time) == compact)
-            .map(|time| i64::try_from(time / 30).unwrap_or(i64::MAX))
-        else {
+        let Some(step) = matching_step(&totp, &compact) else {
             return Ok(false);
         };
         // Claim the step: a code (or an older one) that was already used is refused.

@@ -34,7 +34,7 @@ pub const MAX_SENDS: i32 = 5;
 pub const ATTEMPT_MINUTES: i64 = 15;
 
 /// A code never lives longer than 10 minutes, whatever the setting says.
-fn code_lifetime(organisation: &organisation::Model) -> Duration {
+pub fn code_lifetime(organisation: &organisation::Model) -> Duration {
     Duration::minutes(i64::from(
         organisation.verification_code_minutes.clamp(1, 10),
     ))
@@ -115,15 +115,9 @@ pub async fn start(
     Ok(challenge(token, account, organisation))
 }
 
-fn challenge(
-    token: String,
-    account: &user::Model,
-    organisation: &organisation::Model,
-) -> VerificationChallenge {
-    let digits: String = account
-        .mobile
-        .as_deref()
-        .unwrap_or_default()
+/// A mobile number shown by its last two digits only ("•• ••• •• 78").
+pub fn phone_hint(number: &str) -> String {
+    let digits: String = number
         .chars()
         .rev()
         .take(2)
@@ -131,6 +125,48 @@ fn challenge(
         .into_iter()
         .rev()
         .collect();
+    format!("•• ••• •• {digits}")
+}
+
+/// A code's lifetime and the organisation's name, for the text of an SMS.
+pub fn code_message(
+    language: &str,
+    organisation: &organisation::Model,
+    code: &str,
+    purpose: CodePurpose,
+) -> String {
+    let minutes = code_lifetime(organisation).num_minutes();
+    let name = &organisation.name;
+    match (Language::from_tag(language), purpose) {
+        (Language::En, CodePurpose::Login) => format!(
+            "Your {name} verification code is {code}. It works for {minutes} minutes. Never share this code."
+        ),
+        (Language::Nl, CodePurpose::Login) => format!(
+            "Uw verificatiecode voor {name} is {code}. De code werkt {minutes} minuten. Deel deze code met niemand."
+        ),
+        (Language::En, CodePurpose::NewMobile) => format!(
+            "Your code to confirm this mobile number for {name} is {code}. It works for {minutes} minutes. Never share this code."
+        ),
+        (Language::Nl, CodePurpose::NewMobile) => format!(
+            "Uw code om dit mobiele nummer te bevestigen bij {name} is {code}. De code werkt {minutes} minuten. Deel deze code met niemand."
+        ),
+    }
+}
+
+/// What an SMS code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodePurpose {
+    /// *Apparaat verificatie* at login.
+    Login,
+    /// Proving a new mobile number before it is saved.
+    NewMobile,
+}
+
+fn challenge(
+    token: String,
+    account: &user::Model,
+    organisation: &organisation::Model,
+) -> VerificationChallenge {
     let totp = account.totp_enabled_at.is_some();
     VerificationChallenge {
         attempt_token: token,
@@ -139,7 +175,7 @@ fn challenge(
         } else {
             VerificationChannel::Sms
         },
-        phone_hint: format!("•• ••• •• {digits}"),
+        phone_hint: phone_hint(account.mobile.as_deref().unwrap_or_default()),
         code_expires_in: u32::try_from(code_lifetime(organisation).num_seconds()).unwrap_or(600),
         resend_after: RESEND_COOLDOWN_SECONDS as u32,
         trusted_device_days: u32::try_from(organisation.trusted_device_days.max(0)).unwrap_or(0),
@@ -179,17 +215,7 @@ async fn send_code(
         .filter(login_attempt::Column::Id.eq(attempt.id))
         .exec(db)
         .await?;
-    let minutes = lifetime.num_minutes();
-    let message = match Language::from_tag(&account.language) {
-        Language::En => format!(
-            "Your {} verification code is {code}. It works for {minutes} minutes. Never share this code.",
-            organisation.name
-        ),
-        Language::Nl => format!(
-            "Uw verificatiecode voor {} is {code}. De code werkt {minutes} minuten. Deel deze code met niemand.",
-            organisation.name
-        ),
-    };
+    let message = code_message(&account.language, organisation, &code, CodePurpose::Login);
     sms.send(&mobile, &message).await?;
     security_log::record(db, AuthEvent::CodeSent, Some(account.id), None, origin).await?;
     Ok(())

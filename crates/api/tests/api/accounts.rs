@@ -930,14 +930,124 @@ async fn contact_details_change_only_with_the_password_and_the_mobile_is_stored_
     let saved = put(json!({"current_password": DEMO_PASSWORD, "email": " Marieke.deVries@Example.nl ", "mobile": "06-1234 5699"}))
         .await
         .unwrap();
-    assert_eq!(saved.status(), 204);
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.unwrap();
+    assert_eq!(saved["mobile_verification"]["phone_hint"], "•• ••• •• 99");
     let me: Value = app.get_me(&token).await.json().await.unwrap();
     assert_eq!(me["user"]["email"], "marieke.devries@example.nl");
-    assert_eq!(me["user"]["mobile"], "+31612345699");
+    assert_eq!(
+        me["user"]["mobile"], "+31612345601",
+        "the new number waits for its code"
+    );
     assert!(
         app.events_of("marieke")
             .await
             .contains(&"contact_details_changed".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_new_mobile_number_is_saved_only_with_the_code_sent_to_it() {
+    let app = spawn_app().await;
+    let token = app.login_as("pieter").await;
+    let old_mobile = app.user("pieter").await.mobile.unwrap();
+    let confirm = |code: String| {
+        app.post_json(
+            "/api/me/contact/mobile/confirm",
+            Some(&token),
+            json!({"code": code}),
+        )
+    };
+    assert_problem(confirm("123456".into()).await, 422, "invalid_code").await;
+    let saved = app
+        .http
+        .put(app.url("/api/me/contact"))
+        .bearer_auth(&token)
+        .json(&json!({"current_password": DEMO_PASSWORD, "email": "pieter@demo.kring.nl", "mobile": "+31 6 1234 5698"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let first_code = app.latest_code_to("+31612345698");
+    assert_eq!(app.user("pieter").await.mobile.unwrap(), old_mobile);
+
+    // Asking again too soon is refused; the code already sent stays valid.
+    let resend = app
+        .post_json("/api/me/contact/mobile/resend", Some(&token), json!({}))
+        .await;
+    assert_eq!(resend.status(), 429);
+    assert!(resend.headers().contains_key("retry-after"));
+
+    let wrong = if first_code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    assert_problem(confirm(wrong.into()).await, 422, "invalid_code").await;
+    assert_eq!(app.user("pieter").await.mobile.unwrap(), old_mobile);
+    assert_eq!(confirm(first_code.clone()).await.status(), 204);
+    assert_eq!(
+        app.user("pieter").await.mobile.as_deref(),
+        Some("+31612345698")
+    );
+    assert_problem(confirm(first_code).await, 422, "invalid_code").await;
+    let events = app.events_of("pieter").await;
+    for event in ["mobile_code_sent", "mobile_code_failed", "mobile_changed"] {
+        assert!(events.contains(&event.to_owned()), "{event}");
+    }
+    // The next login code goes to the new number.
+    let attempt: Value = app
+        .post_password("pieter", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(attempt["phone_hint"], "•• ••• •• 98");
+    let login_code = app.latest_code_to("+31612345698");
+    let verified = app
+        .post_json(
+            "/api/auth/verify",
+            None,
+            json!({"attempt_token": attempt["attempt_token"], "code": login_code}),
+        )
+        .await;
+    assert_eq!(verified.status(), 200);
+}
+
+#[tokio::test]
+async fn a_wrong_mobile_code_five_times_needs_a_new_code() {
+    let app = spawn_app().await;
+    let token = app.login_as("kees").await;
+    app.http
+        .put(app.url("/api/me/contact"))
+        .bearer_auth(&token)
+        .json(&json!({"current_password": DEMO_PASSWORD, "email": "kees@demo.kring.nl", "mobile": "0612345697"}))
+        .send()
+        .await
+        .unwrap();
+    let code = app.latest_code_to("+31612345697");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let response = app
+            .post_json(
+                "/api/me/contact/mobile/confirm",
+                Some(&token),
+                json!({"code": wrong}),
+            )
+            .await;
+        assert_problem(response, 422, "invalid_code").await;
+    }
+    let late = app
+        .post_json(
+            "/api/me/contact/mobile/confirm",
+            Some(&token),
+            json!({"code": code}),
+        )
+        .await;
+    assert_problem(late, 422, "invalid_code").await;
+    assert_eq!(
+        app.user("kees").await.mobile.as_deref(),
+        Some("+31612345603")
     );
 }
 
@@ -1016,4 +1126,59 @@ async fn an_organisation_admin_mails_a_temporary_password_that_must_be_replaced_
             .await
             .contains(&"temporary_password_issued".to_owned())
     );
+}
+
+#[tokio::test]
+async fn the_organisation_admin_lists_and_searches_the_organisations_accounts() {
+    let app = spawn_app().await;
+    let admin = app.login_as("beheer").await;
+    let all: Value = app
+        .get_as(&admin, "/api/admin/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| user["username"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"marieke") && names.contains(&"beheer"));
+    let found: Value = app
+        .get_as(&admin, "/api/admin/users?q=DE%20VRIES")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let found = found.as_array().unwrap();
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .iter()
+            .all(|user| user["last_name"].as_str().unwrap().contains("de Vries"))
+    );
+    assert!(found.iter().all(|user| user.get("password_hash").is_none()));
+    let none: Value = app
+        .get_as(&admin, "/api/admin/users?q=%25")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none, json!([]), "a % is searched for, not a wildcard");
+
+    let marieke = app.login_as("marieke").await;
+    assert_problem(
+        app.get_as(&marieke, "/api/admin/users").await,
+        403,
+        "permission_denied",
+    )
+    .await;
+    let anonymous = app
+        .http
+        .get(app.url("/api/admin/users"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(anonymous, 401, "authentication_required").await;
 }

@@ -141,6 +141,11 @@ impl TestApp {
     pub async fn latest_code(&self, username: &str) -> String {
         let username = username.trim().to_lowercase();
         let mobile = self.user(&username).await.mobile.expect("a mobile number");
+        self.latest_code_to(&mobile)
+    }
+
+    /// The code in the newest SMS to `mobile` (E.164) in the outbox.
+    pub fn latest_code_to(&self, mobile: &str) -> String {
         let outbox = self.data_dir.path().join("outbox");
         let mut names: Vec<_> = std::fs::read_dir(&outbox)
             .expect("outbox")

@@ -7,12 +7,25 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
-fn current_code(secret: &str) -> String {
+fn app_code(secret: &str, steps_ahead: u64) -> String {
     let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, None, String::new())
         .unwrap()
-        .generate_current()
-        .unwrap()
+        .generate(now + 30 * steps_ahead)
+}
+
+/// The code shown by the app right now, which enrolment uses.
+fn enrolment_code(secret: &str) -> String {
+    app_code(secret, 0)
+}
+
+/// The app's next code: the one used to enrol (the current one) is spent.
+fn next_code(secret: &str) -> String {
+    app_code(secret, 1)
 }
 
 /// Enrols `username` and returns (access token, secret, recovery codes).
@@ -60,7 +73,7 @@ async fn enrol(app: &TestApp, username: &str) -> (String, String, Vec<String>) {
         .post_json(
             "/api/me/totp/confirm",
             Some(&token),
-            json!({"code": current_code(&secret)}),
+            json!({"code": enrolment_code(&secret)}),
         )
         .await
         .json()
@@ -115,7 +128,7 @@ async fn with_the_app_a_new_device_asks_for_its_code_and_sends_no_sms() {
         .await;
     assert_problem(resend, 422, "invalid_code").await;
     assert_problem(verify(&app, &attempt, "123456x").await, 422, "invalid_code").await;
-    let ok = verify(&app, &attempt, &current_code(&secret)).await;
+    let ok = verify(&app, &attempt, &next_code(&secret)).await;
     assert_eq!(ok.status(), 200);
     let body: Value = ok.json().await.unwrap();
     assert_eq!(body["status"], "authenticated");
@@ -179,7 +192,7 @@ async fn turning_the_app_off_needs_the_password_and_brings_the_sms_back() {
 async fn an_app_code_works_for_one_login_only() {
     let app = spawn_app().await;
     let (_, secret, _) = enrol(&app, "marieke").await;
-    let code = current_code(&secret);
+    let code = next_code(&secret);
     let first: Value = app
         .post_password("marieke", DEMO_PASSWORD)
         .await
@@ -194,4 +207,32 @@ async fn an_app_code_works_for_one_login_only() {
         .await
         .unwrap();
     assert_problem(verify(&app, &second, &code).await, 422, "invalid_code").await;
+}
+
+#[tokio::test]
+async fn the_code_used_to_enrol_cannot_log_in() {
+    let app = spawn_app().await;
+    let token = app.login_as("kees").await;
+    let setup: Value = app
+        .post_json(
+            "/api/me/totp/setup",
+            Some(&token),
+            json!({"current_password": DEMO_PASSWORD}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = enrolment_code(setup["secret"].as_str().unwrap());
+    let confirmed = app
+        .post_json("/api/me/totp/confirm", Some(&token), json!({"code": code}))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    let attempt: Value = app
+        .post_password("kees", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_problem(verify(&app, &attempt, &code).await, 422, "invalid_code").await;
 }

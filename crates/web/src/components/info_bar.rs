@@ -49,10 +49,7 @@ pub fn InfoBar() -> impl IntoView {
         if let Some(dialog) = dialog.get() {
             dialog.close();
         }
-        if let Some(api) = session
-            .data
-            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
-        {
+        if let Some(api) = session.api() {
             leptos::task::spawn_local(async move {
                 // The local session ends whatever the server says; a failed call only means
                 // the token expires by itself within minutes.
@@ -63,6 +60,13 @@ pub fn InfoBar() -> impl IntoView {
         navigate("/inloggen", Default::default());
     };
 
+    let is_admin = move || {
+        session.data.with(|data| {
+            data.as_ref().is_some_and(|data| {
+                data.me.user.kind == kring_shared::me::AccountKind::OrganisationAdmin
+            })
+        })
+    };
     view! {
         <header class="infobar">
             <span class="brand">{organisation}</span>
@@ -85,6 +89,9 @@ pub fn InfoBar() -> impl IntoView {
                             </summary>
                             <ul>
                                 <li><a href="/profiel">{move || i18n.t("nav.profile")}</a></li>
+                                {move || is_admin().then(|| view! {
+                                    <li><a href="/beheer">{move || i18n.t("nav.admin")}</a></li>
+                                })}
                             </ul>
                         </details>
                     </li>
@@ -143,18 +150,14 @@ fn IdleWarning() -> impl IntoView {
         if left <= 0.0 {
             element.close();
             // End it on the server too, so a reload cannot pick the session up again.
-            if let Some(api) = session
-                .data
-                .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
-            {
+            if let Some(api) = session.api() {
                 leptos::task::spawn_local(async move {
                     let _ = api.logout().await;
                 });
             }
             // The page's shell then sends the user to the login, which says why and returns
             // to this page afterwards.
-            session.ended_by_idle.set(true);
-            session.sign_out();
+            session.sign_out_idle();
         } else if left <= 120_000.0 {
             if !element.open() {
                 let _ = element.show_modal();

@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 21] = [
+        const NAMESPACES: [&str; 22] = [
             "app",
             "a11y",
             "lang",
@@ -197,6 +197,7 @@ mod tests {
             "idle",
             "totp",
             "contact",
+            "admin",
         ];
         code.split(char::from(34))
             .skip(1)

@@ -126,15 +126,10 @@ fn CodeStep(
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         notice.set(None);
-        let typed: String = code
-            .get_untracked()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if typed.len() != 6 || !typed.chars().all(|c| c.is_ascii_digit()) {
+        let Some(typed) = crate::components::typed_code(&code.get_untracked()) else {
             code_error.set(Some("verify.code_format"));
             return;
-        }
+        };
         code_error.set(None);
         check.dispatch_local((typed, trust.get_untracked()));
     };

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod admin;
 pub mod forgot_password;
 pub mod login;
 pub mod not_found;

@@ -2,10 +2,14 @@
 //! the user is signed in (each can be ended, e.g. for a lost phone).
 
 use kring_shared::{
-    auth::{ContactDetailsRequest, SessionSummary, TotpSetup, TrustedDeviceSummary},
+    ErrorCode,
+    auth::{
+        ContactDetailsRequest, MobileVerification, SessionSummary, TotpSetup, TrustedDeviceSummary,
+    },
+    me::Me,
     password::PasswordPolicy,
 };
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 
 use crate::{
     api::{ApiFailure, Authenticated},
@@ -75,9 +79,7 @@ fn ChangePassword(sessions_changed: RwSignal<u32>) -> impl IntoView {
     let form_key = RwSignal::new(0u32);
     let save = Action::new_local(move |input: &NewPasswordInput| {
         let input = input.clone();
-        let api = session
-            .data
-            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()));
+        let api = session.api();
         async move {
             match api {
                 Some(api) => {
@@ -234,51 +236,63 @@ fn ContactDetails() -> impl IntoView {
     let current = session
         .data
         .with_untracked(|data| data.as_ref().map(|data| data.me.user.clone()));
-    let email = RwSignal::new(
+    // What the server holds; the fields keep unsaved input across an idle logout.
+    let saved_email = RwSignal::new(
         current
             .as_ref()
             .map(|user| user.email.clone())
             .unwrap_or_default(),
     );
-    let mobile = RwSignal::new(
+    let saved_mobile = RwSignal::new(
         current
             .as_ref()
             .and_then(|user| user.mobile.clone())
             .unwrap_or_default(),
     );
+    let email = session.draft_field("contact-email", saved_email);
+    let mobile = session.draft_field("contact-mobile", saved_mobile);
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let form_error = RwSignal::new(None::<&'static str>);
-    let saved = RwSignal::new(false);
+    let saved = RwSignal::new(None::<&'static str>);
+    // A code went to the new mobile number and waits to be typed.
+    let pending = RwSignal::new(None::<MobileVerification>);
+    let api = move || session.api().ok_or(ApiFailure::Network);
+    let refresh_me = move |me: Me| {
+        saved_email.set(me.user.email.clone());
+        email.set(me.user.email.clone());
+        session.data.update(|data| {
+            if let Some(data) = data {
+                data.me = me;
+            }
+        });
+    };
     let save = Action::new_local(move |request: &ContactDetailsRequest| {
         let request = request.clone();
-        let api = session
-            .data
-            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()));
+        let api = api();
         async move {
-            let api = api.ok_or(ApiFailure::Network)?;
-            api.change_contact_details(&request).await?;
-            api.me().await
+            let api = api?;
+            let answer = api.change_contact_details(&request).await?;
+            Ok::<_, ApiFailure>((answer, api.me().await?))
         }
     });
     Effect::new(move || {
         if let Some(result) = save.value().get() {
             password.set(String::new());
             match result {
-                Ok(me) => {
+                Ok((answer, me)) => {
                     errors.set(Vec::new());
                     form_error.set(None);
-                    saved.set(true);
-                    email.set(me.user.email.clone());
-                    mobile.set(me.user.mobile.clone().unwrap_or_default());
-                    session.data.update(|data| {
-                        if let Some(data) = data {
-                            data.me = me;
-                        }
-                    });
+                    refresh_me(me);
+                    saved.set(Some(if answer.mobile_verification.is_some() {
+                        "contact.saved_email_only"
+                    } else {
+                        "contact.saved"
+                    }));
+                    pending.set(answer.mobile_verification);
                 }
                 Err(failure) => {
-                    saved.set(false);
+                    saved.set(None);
                     errors.set(failure.field_errors());
                     form_error.set(Some(failure.message_key()));
                 }
@@ -300,18 +314,28 @@ fn ContactDetails() -> impl IntoView {
     };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        saved.set(false);
+        saved.set(None);
         save.dispatch_local(ContactDetailsRequest {
             current_password: password.get_untracked(),
             email: email.get_untracked(),
             mobile: mobile.get_untracked(),
         });
     };
+    let on_confirmed = Callback::new(move |me: Me| {
+        saved_mobile.set(me.user.mobile.clone().unwrap_or_default());
+        mobile.set(me.user.mobile.clone().unwrap_or_default());
+        refresh_me(me);
+        pending.set(None);
+        saved.set(Some("contact.mobile_saved"));
+    });
     view! {
         <section class="profile-section" aria-labelledby="contact-title">
             <h2 id="contact-title">{move || i18n.t("contact.title")}</h2>
             <p>{move || i18n.t("contact.intro")}</p>
-            <p class="notice" role="status">{move || saved.get().then(|| i18n.t("contact.saved"))}</p>
+            <p class="notice" role="status">{move || saved.get().map(|key| i18n.t(key))}</p>
+            {move || pending.get().map(|verification| view! {
+                <MobileCodeStep verification pending on_confirmed/>
+            })}
             <form on:submit=submit novalidate>
                 <div class="field">
                     <label for="contact-email">{move || i18n.t("profile.email")}</label>
@@ -344,6 +368,103 @@ fn ContactDetails() -> impl IntoView {
     }
 }
 
+/// The code sent to a new mobile number: only the right code saves the number.
+#[component]
+fn MobileCodeStep(
+    verification: MobileVerification,
+    pending: RwSignal<Option<MobileVerification>>,
+    on_confirmed: Callback<Me>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let code = RwSignal::new(String::new());
+    let code_error = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let code_input = NodeRef::<html::Input>::new();
+    let api = move || session.api().ok_or(ApiFailure::Network);
+    let confirm = Action::new_local(move |typed: &String| {
+        let typed = typed.clone();
+        let api = api();
+        async move {
+            let api = api?;
+            api.confirm_mobile(&typed).await?;
+            api.me().await
+        }
+    });
+    let resend = Action::new_local(move |_: &()| {
+        let api = api();
+        async move { api?.resend_mobile_code().await }
+    });
+    Effect::new(move || {
+        if let Some(result) = confirm.value().get() {
+            match result {
+                Ok(me) => on_confirmed.run(me),
+                Err(failure) => {
+                    code.set(String::new());
+                    code_error.set(Some(failure.message_key()));
+                    if let Some(input) = code_input.get_untracked() {
+                        let _ = input.focus();
+                    }
+                }
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = resend.value().get() {
+            notice.set(Some(match result {
+                Ok(_) => "verify.resent",
+                Err(failure) if failure.code() == Some(ErrorCode::RateLimited) => {
+                    "verify.resend_wait"
+                }
+                Err(failure) => failure.message_key(),
+            }));
+        }
+    });
+    Effect::new(move || {
+        if let Some(input) = code_input.get() {
+            let _ = input.focus();
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        notice.set(None);
+        let Some(typed) = crate::components::typed_code(&code.get_untracked()) else {
+            code_error.set(Some("verify.code_format"));
+            return;
+        };
+        code_error.set(None);
+        confirm.dispatch_local(typed);
+    };
+    let hint = verification.phone_hint.clone();
+    view! {
+        <form class="inline-step" on:submit=submit novalidate aria-labelledby="mobile-code-title">
+            <h3 id="mobile-code-title">{move || i18n.t("contact.mobile_code_title")}</h3>
+            <p>{move || i18n.t_with("contact.mobile_code_intro", &hint)}</p>
+            <div class="field">
+                <label for="mobile-code">{move || i18n.t("verify.code")}</label>
+                <input id="mobile-code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                    maxlength="12" node_ref=code_input aria-describedby="mobile-code-error"
+                    aria-invalid=move || code_error.get().is_some().to_string()
+                    bind:value=code/>
+                <p id="mobile-code-error" class="field-error" role="alert">{move || code_error.get().map(|key| i18n.t(key))}</p>
+            </div>
+            <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
+            <div class="form-actions">
+                <button type="submit" class="button-primary" disabled=move || confirm.pending().get()>
+                    {move || i18n.t("contact.mobile_confirm")}
+                </button>
+                <button type="button" class="button-quiet" disabled=move || resend.pending().get()
+                    on:click=move |_| { resend.dispatch_local(()); }>
+                    {move || i18n.t("verify.resend")}
+                </button>
+                <button type="button" class="button-secondary" on:click=move |_| pending.set(None)>
+                    {move || i18n.t("contact.mobile_cancel")}
+                </button>
+            </div>
+        </form>
+    }
+}
+
 /// Setting up and turning off the authenticator app (TOTP), with the password asked again.
 #[component]
 fn AuthenticatorApp() -> impl IntoView {
@@ -361,11 +482,7 @@ fn AuthenticatorApp() -> impl IntoView {
     let recovery = RwSignal::new(Vec::<String>::new());
     let error = RwSignal::new(None::<&'static str>);
     let notice = RwSignal::new(None::<&'static str>);
-    let api = move || {
-        session
-            .data
-            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
-    };
+    let api = move || session.api();
     let set_enabled = move |on: bool| {
         enabled.set(on);
         session.data.update(|data| {
@@ -531,11 +648,7 @@ where
     Remove: Fn(Authenticated, uuid::Uuid) -> RemoveFut + Copy + 'static,
     RemoveFut: std::future::Future<Output = Result<(), ApiFailure>> + 'static,
 {
-    let api = move || {
-        session
-            .data
-            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
-    };
+    let api = move || session.api();
     let list = LocalResource::new(move || {
         reload.track();
         let api = api();

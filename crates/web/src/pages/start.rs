@@ -110,9 +110,7 @@ fn Home(client_id: Uuid) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let home = LocalResource::new(move || {
-        let api = session
-            .data
-            .with_untracked(|data| data.as_ref().map(|data| data.api.clone()));
+        let api = session.api();
         async move {
             match api {
                 Some(api) => api.home(client_id).await,

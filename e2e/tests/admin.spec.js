@@ -1,0 +1,40 @@
+// Beheer, the organisation admin console: only the organisation's administrator gets in; the
+// user list searches; sending a temporary password asks first.
+const { test, expect } = require('@playwright/test');
+const { login, expectAccessible, snapshot } = require('./helpers');
+
+test('the organisation admin finds a user and is asked before a temporary password is sent', async ({ page }, testInfo) => {
+  await login(page, 'beheer');
+  await expect(page).toHaveURL(/\/start/);
+  await page.locator('.user-menu summary').click();
+  await page.locator('.user-menu').getByRole('link', { name: 'Beheer' }).click();
+  await expect(page.getByRole('heading', { name: 'Beheer', level: 1 })).toBeVisible();
+  const users = page.getByRole('region', { name: 'Gebruikers' });
+  await expect(users.getByText('Marieke de Vries')).toBeVisible();
+  await users.getByLabel('Zoek op naam, gebruikersnaam of e-mailadres').fill('visser');
+  await users.getByRole('button', { name: 'Zoeken' }).click();
+  await expect(users.locator('.admin-user')).toHaveCount(1);
+  const row = users.locator('.admin-user', { hasText: 'Sandra Visser' });
+  await expect(row).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'admin-users');
+
+  // Asking first; "Nee" sends nothing.
+  await row.getByRole('button', { name: 'Tijdelijk wachtwoord sturen' }).click();
+  await expect(row).toContainText('krijgt een e-mail met een nieuw tijdelijk wachtwoord');
+  await expect(row.getByRole('button', { name: 'Ja, versturen' })).toBeFocused();
+  await expectAccessible(page);
+  await row.getByRole('button', { name: 'Nee' }).click();
+  await expect(row.getByRole('button', { name: 'Tijdelijk wachtwoord sturen' })).toBeVisible();
+  // Sending it, and the user replacing it, is followed through in accounts.spec.js.
+});
+
+test('someone who is not the organisation admin cannot use Beheer', async ({ page }) => {
+  await login(page, 'marieke');
+  await expect(page).toHaveURL(/\/start/);
+  await page.locator('.user-menu summary').click();
+  await expect(page.locator('.user-menu').getByRole('link', { name: 'Beheer' })).toHaveCount(0);
+  await page.goto('/beheer');
+  await expect(page.getByText('Deze pagina is alleen voor de beheerder van de zorgorganisatie.')).toBeVisible();
+  await expectAccessible(page);
+});
