@@ -13,6 +13,7 @@ mod me;
 mod openapi;
 mod schema;
 mod security;
+mod sms_provider;
 mod spa;
 mod totp;
 mod verification;
