@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_core_schema;
 mod m20261123_000002_sign_in_security;
 mod m20261123_000003_mobile_changes;
+mod m20261123_000004_notifications;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_core_schema::Migration),
             Box::new(m20261123_000002_sign_in_security::Migration),
             Box::new(m20261123_000003_mobile_changes::Migration),
+            Box::new(m20261123_000004_notifications::Migration),
         ]
     }
 }

@@ -37,6 +37,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    /// The request conflicts with a rule about the current state (409).
+    #[error("conflict: {1}")]
+    Conflict(ErrorCode, String),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     #[error("malformed request: {0}")]
@@ -71,6 +74,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Forbidden(_) => ErrorCode::PermissionDenied,
             ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::Conflict(code, _) => *code,
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
             ApiError::Malformed(_) => ErrorCode::MalformedRequest,
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
@@ -106,7 +110,7 @@ impl ApiError {
             ApiError::RateLimited { retry_after } => Some(format!(
                 "Too many attempts; try again in {retry_after} seconds."
             )),
-            ApiError::Forbidden(why) => Some(why.clone()),
+            ApiError::Forbidden(why) | ApiError::Conflict(_, why) => Some(why.clone()),
             ApiError::Malformed(why) => Some(why.clone()),
             ApiError::Validation(_) => Some("One or more fields are invalid.".to_owned()),
             ApiError::NotFound

@@ -24,6 +24,7 @@ Authenticate with `POST /api/auth/login` and send the access token as `Authoriza
         (name = "auth", description = "Logging in: password, device verification, first password, refresh, reset"),
         (name = "account", description = "The signed-in user"),
         (name = "clients", description = "A client's portal: start screen and features"),
+        (name = "contacts", description = "Gebruikersbeheer: a client's contacts, their permissions and invitations (portal administrators)"),
         (name = "admin", description = "Organisation administration"),
         (name = "operations", description = "Health probes for operators"),
     ),

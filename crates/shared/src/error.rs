@@ -39,6 +39,14 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// Too many requests; try again later.
     RateLimited,
+    /// The change would leave a client without a portal administrator (the *Instellingen*
+    /// permission); give it to someone else first.
+    LastAdministrator,
+    /// This person is already a contact of the client.
+    AlreadyContact,
+    /// The primary contact cannot be removed here; the care organisation appoints another one
+    /// first.
+    PrimaryContactProtected,
     /// The database or another dependency is not available.
     ServiceUnavailable,
     /// Something went wrong on the server; it has been logged.
@@ -63,6 +71,9 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => "validation_failed",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::LastAdministrator => "last_administrator",
+            ErrorCode::AlreadyContact => "already_contact",
+            ErrorCode::PrimaryContactProtected => "primary_contact_protected",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::InternalError => "internal_error",
         }
@@ -84,6 +95,9 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::RateLimited => 429,
+            ErrorCode::LastAdministrator
+            | ErrorCode::AlreadyContact
+            | ErrorCode::PrimaryContactProtected => 409,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::InternalError => 500,
         }
@@ -106,6 +120,9 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => "Validation failed",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",
             ErrorCode::RateLimited => "Too many requests",
+            ErrorCode::LastAdministrator => "Last portal administrator",
+            ErrorCode::AlreadyContact => "Already a contact",
+            ErrorCode::PrimaryContactProtected => "Primary contact",
             ErrorCode::ServiceUnavailable => "Service unavailable",
             ErrorCode::InternalError => "Internal server error",
         }
@@ -199,6 +216,9 @@ mod tests {
             ErrorCode::ValidationFailed,
             ErrorCode::UnsupportedMediaType,
             ErrorCode::RateLimited,
+            ErrorCode::LastAdministrator,
+            ErrorCode::AlreadyContact,
+            ErrorCode::PrimaryContactProtected,
             ErrorCode::ServiceUnavailable,
             ErrorCode::InternalError,
         ] {

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod contacts;
 pub mod error;
 pub mod home;
 pub mod me;

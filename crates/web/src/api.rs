@@ -68,6 +68,9 @@ impl ApiFailure {
             Some(ErrorCode::ValidationFailed) => "error.validation_failed",
             Some(ErrorCode::PermissionDenied) => "error.permission_denied",
             Some(ErrorCode::RateLimited) => "error.rate_limited",
+            Some(ErrorCode::LastAdministrator) => "error.last_administrator",
+            Some(ErrorCode::AlreadyContact) => "error.already_contact",
+            Some(ErrorCode::PrimaryContactProtected) => "error.primary_contact_protected",
             Some(ErrorCode::ServiceUnavailable) => "error.service_unavailable",
             Some(_) => "error.generic",
         }

@@ -56,11 +56,23 @@ pub enum Relation {
         to = "super::client::Column::Id"
     )]
     Client,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id"
+    )]
+    User,
 }
 
 impl Related<super::client::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Client.def()
+    }
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
     }
 }
 

@@ -6,6 +6,7 @@ pub mod client;
 pub mod client_contact;
 pub mod login_attempt;
 pub mod mobile_change;
+pub mod notification;
 pub mod organisation;
 pub mod password_history;
 pub mod password_reset;

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod clients;
+pub mod contacts;
 pub mod dev;
 pub mod health;
 pub mod me;
@@ -15,5 +16,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     me::configure(cfg);
     clients::configure(cfg);
+    contacts::configure(cfg);
     admin::configure(cfg);
 }

@@ -11,8 +11,8 @@ use kring_shared::{
     password::{MAX_PASSWORD_CHARS, PasswordPolicy},
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -37,6 +37,24 @@ pub const MAX_USERNAME_CHARS: usize = 64;
 /// Normalises a username as typed: trimmed, lower case.
 pub fn normalise_username(raw: &str) -> String {
     raw.trim().to_lowercase()
+}
+
+/// An e-mail address as typed, trimmed and in lower case; the field-error code when it is
+/// missing (`required`) or not an address (`invalid`).
+pub fn normalise_email(raw: &str) -> Result<String, &'static str> {
+    let email = raw.trim().to_lowercase();
+    if email.is_empty() {
+        return Err("required");
+    }
+    let plausible = email.chars().count() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if plausible { Ok(email) } else { Err("invalid") }
 }
 
 /// What a correct password leads to.
@@ -422,27 +440,17 @@ pub async fn change_contact_details(
     origin: &ClientInfo,
 ) -> Result<ContactDetailsSaved, ApiError> {
     passwords::reauthenticate(db, account, current_password, origin).await?;
-    let email = email.trim().to_lowercase();
     let mut errors = Vec::new();
-    if email.is_empty() {
-        errors.push(kring_shared::FieldError {
-            field: "email".into(),
-            code: "required".into(),
-        });
-    } else if email.chars().count() > 254
-        || !email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        || email.chars().any(char::is_whitespace)
-    {
-        errors.push(kring_shared::FieldError {
-            field: "email".into(),
-            code: "invalid".into(),
-        });
-    }
+    let email = match normalise_email(email) {
+        Ok(email) => email,
+        Err(code) => {
+            errors.push(kring_shared::FieldError {
+                field: "email".into(),
+                code: code.into(),
+            });
+            String::new()
+        }
+    };
     let mobile = match crate::services::phone::normalise_mobile(mobile) {
         Ok(number) => Some(number),
         Err(code) => {
@@ -499,15 +507,8 @@ pub async fn issue_temporary_password(
         .filter(|account| account.organisation_id == admin.organisation_id)
         .ok_or(ApiError::NotFound)?;
     let organisation = organisation_of(db, &account).await?;
-    let temporary = temporary_password();
-    let hash = password::hash(temporary.clone()).await?;
     let txn = db.begin().await?;
-    passwords::store(&txn, account.id, &hash).await?;
-    user::Entity::update_many()
-        .col_expr(user::Column::MustChangePassword, Expr::value(true))
-        .filter(user::Column::Id.eq(account.id))
-        .exec(&txn)
-        .await?;
+    let temporary = assign_temporary_password(&txn, account.id).await?;
     sessions::revoke_all(&txn, account.id, None).await?;
     security_log::record(
         &txn,
@@ -527,6 +528,23 @@ pub async fn issue_temporary_password(
         .await
         .map_err(ApiError::Internal)?;
     Ok(())
+}
+
+/// Gives the account a new random temporary password (returned, to be mailed); the next login
+/// asks for a new one.
+pub async fn assign_temporary_password(
+    txn: &DatabaseTransaction,
+    account_id: Uuid,
+) -> Result<String, ApiError> {
+    let temporary = temporary_password();
+    let hash = password::hash(temporary.clone()).await?;
+    passwords::store(txn, account_id, &hash).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::MustChangePassword, Expr::value(true))
+        .filter(user::Column::Id.eq(account_id))
+        .exec(txn)
+        .await?;
+    Ok(temporary)
 }
 
 /// A random temporary password that meets both policies: 3 groups of 5 from an alphabet

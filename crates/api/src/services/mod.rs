@@ -2,10 +2,12 @@
 
 pub mod admin;
 pub mod auth;
+pub mod contacts;
 pub mod demo;
 pub mod home;
 pub mod me;
 pub mod mobile_change;
+pub mod notifications;
 pub mod passwords;
 pub mod phone;
 pub mod policy;

@@ -468,6 +468,27 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// PUTs JSON to `path` with a bearer token.
+    pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Response {
+        self.http
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// DELETEs `path` with a bearer token.
+    pub async fn delete_as(&self, token: &str, path: &str) -> Response {
+        self.http
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// The demo user with this username.
     pub async fn user(&self, username: &str) -> user::Model {
         user::Entity::find()

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod auth;
+mod contacts;
 mod errors;
 mod health;
 mod helpers;

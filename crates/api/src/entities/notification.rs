@@ -1,0 +1,23 @@
+//! One item in a user's *Meldingen*.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "notifications")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub user_id: Uuid,
+    /// A `kring_shared::contacts::NotificationKind` name.
+    pub kind: String,
+    pub client_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub from_user_id: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+    pub read_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

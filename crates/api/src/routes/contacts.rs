@@ -1,0 +1,298 @@
+//! *Gebruikersbeheer* (a client's portal administrators) and *Meldingen* (every user).
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use kring_shared::{
+    Problem,
+    contacts::{
+        ContactLookup, ContactLookupRequest, ContactRow, InvitationSent, NewContactRequest,
+        Notifications, PermissionsRequest, PermissionsSaved,
+    },
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    services::{contacts, notifications, security_log::ClientInfo},
+    startup::AppState,
+};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_contacts)
+        .service(lookup_contact)
+        .service(add_contact)
+        .service(set_permissions)
+        .service(send_invitation)
+        .service(remove_contact)
+        .service(list_notifications)
+        .service(mark_read)
+        .service(accept_invitation)
+        .service(decline_invitation);
+}
+
+/// The permission table of a client: every contact with their ticks, invitation state and
+/// last login (portal administrators only: the `settings` permission).
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    responses(
+        (status = 200, description = "The contacts, by last name", body = [ContactRow]),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clients/{client_id}/contacts")]
+async fn list_contacts(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    client_id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<ContactRow>>, ApiError> {
+    Ok(web::Json(
+        contacts::list(&state.db, &auth.user, *client_id).await?,
+    ))
+}
+
+/// "Bedoelde u …": whether an account of the organisation has this e-mail address; only the
+/// name is shown.
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    request_body = ContactLookupRequest,
+    responses(
+        (status = 200, description = "The suggestion, if any", body = ContactLookup),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/clients/{client_id}/contacts/lookup")]
+async fn lookup_contact(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    client_id: web::Path<Uuid>,
+    body: web::Json<ContactLookupRequest>,
+) -> Result<web::Json<ContactLookup>, ApiError> {
+    Ok(web::Json(
+        contacts::lookup(&state.db, &auth.user, *client_id, &body.email).await?,
+    ))
+}
+
+/// Add a contact: an existing account (from the lookup) or a new person. The contact starts
+/// without permissions and without an invitation.
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    request_body = NewContactRequest,
+    responses(
+        (status = 201, description = "Added", body = ContactRow),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client or suggested account (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already a contact of this client (`already_contact`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (`validation_failed`: first_name/last_name required or too_long; email required, invalid or in_use; gender required; mobile required, invalid or not_mobile)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
+    )
+)]
+#[post("/clients/{client_id}/contacts")]
+async fn add_contact(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    client_id: web::Path<Uuid>,
+    body: web::Json<NewContactRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let row = contacts::add(&state.db, &auth.user, *client_id, &body).await?;
+    Ok(HttpResponse::Created().json(row))
+}
+
+/// Save a contact's ticks (*Berichten, Afspraken, Dossier, Gegevens, Instellingen*). Takes
+/// effect at the contact's next request. `invitation_needed` says to offer *Eerste toegang*.
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(
+        ("client_id" = Uuid, Path, description = "The client's id"),
+        ("contact_id" = Uuid, Path, description = "The contact's id (`ContactRow.id`)"),
+    ),
+    request_body = PermissionsRequest,
+    responses(
+        (status = 200, description = "Saved", body = PermissionsSaved),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This would leave no portal administrator (`last_administrator`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/clients/{client_id}/contacts/{contact_id}/permissions")]
+async fn set_permissions(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<PermissionsRequest>,
+) -> Result<web::Json<PermissionsSaved>, ApiError> {
+    let (client_id, contact_id) = path.into_inner();
+    Ok(web::Json(
+        contacts::set_permissions(
+            &state.db,
+            &auth.user,
+            client_id,
+            contact_id,
+            &body.permissions,
+        )
+        .await?,
+    ))
+}
+
+/// *Gegevens versturen*: a person who never logged in gets login details by e-mail; someone
+/// with an account gets an invitation under *Meldingen*.
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(
+        ("client_id" = Uuid, Path, description = "The client's id"),
+        ("contact_id" = Uuid, Path, description = "The contact's id"),
+    ),
+    responses(
+        (status = 200, description = "Sent", body = InvitationSent),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The contact already has access (`validation_failed`: contact already_accepted)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/clients/{client_id}/contacts/{contact_id}/invitation")]
+async fn send_invitation(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<web::Json<InvitationSent>, ApiError> {
+    let (client_id, contact_id) = path.into_inner();
+    Ok(web::Json(
+        contacts::invite(
+            &state.db,
+            &state.mailer,
+            &state.config.public_url(),
+            &auth.user,
+            client_id,
+            contact_id,
+            &ClientInfo::of(&request),
+        )
+        .await?,
+    ))
+}
+
+/// Remove a contact from the client; their access ends with their next request.
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(
+        ("client_id" = Uuid, Path, description = "The client's id"),
+        ("contact_id" = Uuid, Path, description = "The contact's id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The primary contact (`primary_contact_protected`) or the last portal administrator (`last_administrator`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/clients/{client_id}/contacts/{contact_id}")]
+async fn remove_contact(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (client_id, contact_id) = path.into_inner();
+    contacts::remove(&state.db, &auth.user, client_id, contact_id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// *Meldingen*: the user's notifications, newest first, and the unread count.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The notifications", body = Notifications),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/notifications")]
+async fn list_notifications(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+) -> Result<web::Json<Notifications>, ApiError> {
+    Ok(web::Json(notifications::list(&state.db, &auth.user).await?))
+}
+
+/// Mark one of the user's notifications read.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    params(("notification_id" = Uuid, Path, description = "The notification's id")),
+    responses(
+        (status = 204, description = "Marked read"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not one of the user's notifications (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/notifications/{notification_id}/read")]
+async fn mark_read(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    notifications::mark_read(&state.db, &auth.user, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// *Accepteren*: accept an invitation to a client's portal; the client then appears in
+/// `GET /api/me`.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    params(("contact_id" = Uuid, Path, description = "The invitation's contact id")),
+    responses(
+        (status = 204, description = "Accepted"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not an invitation of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Already answered (`validation_failed`: invitation not_pending)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/invitations/{contact_id}/accept")]
+async fn accept_invitation(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    notifications::respond(&state.db, &auth.user, *id, true).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// *Weigeren*: decline an invitation to a client's portal.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    params(("contact_id" = Uuid, Path, description = "The invitation's contact id")),
+    responses(
+        (status = 204, description = "Declined"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not an invitation of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Already answered (`validation_failed`: invitation not_pending)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/invitations/{contact_id}/decline")]
+async fn decline_invitation(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    notifications::respond(&state.db, &auth.user, *id, false).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

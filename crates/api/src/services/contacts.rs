@@ -1,0 +1,535 @@
+//! *Gebruikersbeheer*: a portal administrator (the *Instellingen* permission) adds contacts,
+//! ticks what each may see, sends the first access, and removes contacts. A client always
+//! keeps at least one portal administrator; removal ends access at the next request, because
+//! every request reads the link afresh (tokens carry no permissions).
+
+use chrono::Utc;
+use kring_shared::{
+    FieldError, Permission,
+    contacts::{
+        ContactLookup, ContactRow, ContactSuggestion, InvitationChannel, InvitationSent,
+        InvitationState, NewContactRequest, PermissionsSaved,
+    },
+    me::{Language, Relationship},
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::{
+    entities::{client, client_contact, organisation, user},
+    error::ApiError,
+    mail::{Email, Mailer, Paragraph},
+    services::{
+        auth::{assign_temporary_password, normalise_email},
+        notifications,
+        phone::normalise_mobile,
+        policy::{self, ClientAccess},
+        security_log::ClientInfo,
+    },
+};
+
+/// The access of a portal administrator of `client_id`, or 403.
+async fn administrator(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    client_id: Uuid,
+) -> Result<ClientAccess, ApiError> {
+    let access = policy::client_access(db, actor, client_id).await?;
+    access.require(Permission::Settings)?;
+    Ok(access)
+}
+
+fn row(link: &client_contact::Model, person: &user::Model, actor: &user::Model) -> ContactRow {
+    ContactRow {
+        id: link.id,
+        user_id: person.id,
+        first_name: person.first_name.clone(),
+        last_name: person.last_name.clone(),
+        relationship: Relationship::parse(&link.relationship).unwrap_or(Relationship::Other),
+        is_primary_contact: link.is_primary_contact,
+        permissions: link.permissions(),
+        invitation_state: InvitationState::parse(&link.invitation_state),
+        last_login_at: person.last_login_at,
+        is_you: person.id == actor.id,
+    }
+}
+
+/// The permission table: every contact of the client, the client's own account included.
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    client_id: Uuid,
+) -> Result<Vec<ContactRow>, ApiError> {
+    administrator(db, actor, client_id).await?;
+    let links = client_contact::Entity::find()
+        .filter(client_contact::Column::ClientId.eq(client_id))
+        .find_also_related(user::Entity)
+        .order_by_asc(user::Column::LastName)
+        .order_by_asc(user::Column::FirstName)
+        .all(db)
+        .await?;
+    Ok(links
+        .iter()
+        .filter_map(|(link, person)| person.as_ref().map(|person| row(link, person, actor)))
+        .collect())
+}
+
+/// "Bedoelde u …": an account of the organisation with this e-mail address, by name only.
+pub async fn lookup(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    client_id: Uuid,
+    email: &str,
+) -> Result<ContactLookup, ApiError> {
+    let access = administrator(db, actor, client_id).await?;
+    let Ok(email) = normalise_email(email) else {
+        return Ok(ContactLookup { suggestion: None });
+    };
+    let person = user::Entity::find()
+        .filter(user::Column::OrganisationId.eq(access.client.organisation_id))
+        .filter(user::Column::Email.eq(email))
+        .filter(user::Column::Kind.eq("person"))
+        .order_by_asc(user::Column::CreatedAt)
+        .one(db)
+        .await?;
+    Ok(ContactLookup {
+        suggestion: person.map(|person| ContactSuggestion {
+            user_id: person.id,
+            name: format!("{} {}", person.first_name, person.last_name),
+        }),
+    })
+}
+
+/// Adds an existing account or a new person as a contact, without permissions and not yet
+/// invited.
+pub async fn add(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    client_id: Uuid,
+    request: &NewContactRequest,
+) -> Result<ContactRow, ApiError> {
+    let access = administrator(db, actor, client_id).await?;
+    if request.relationship == Relationship::Client {
+        return Err(ApiError::invalid("relationship", "invalid"));
+    }
+    let txn = db.begin().await?;
+    let person = match request.existing_user_id {
+        Some(user_id) => user::Entity::find_by_id(user_id)
+            .one(&txn)
+            .await?
+            .filter(|person| {
+                person.organisation_id == access.client.organisation_id && person.kind == "person"
+            })
+            .ok_or(ApiError::NotFound)?,
+        None => new_person(&txn, &access.organisation, request).await?,
+    };
+    let already = client_contact::Entity::find()
+        .filter(client_contact::Column::ClientId.eq(client_id))
+        .filter(client_contact::Column::UserId.eq(person.id))
+        .count(&txn)
+        .await?;
+    if already > 0 {
+        return Err(ApiError::Conflict(
+            kring_shared::ErrorCode::AlreadyContact,
+            "This person is already a contact of this client.".to_owned(),
+        ));
+    }
+    let link = client_contact::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        client_id: Set(client_id),
+        user_id: Set(person.id),
+        relationship: Set(request.relationship.as_str().to_owned()),
+        is_primary_contact: Set(false),
+        perm_messages: Set(false),
+        perm_agenda: Set(false),
+        perm_dossier: Set(false),
+        perm_details: Set(false),
+        perm_settings: Set(false),
+        invitation_state: Set(InvitationState::NotInvited.as_str().to_owned()),
+        invited_at: Set(None),
+        responded_at: Set(None),
+        last_login_at: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(row(&link, &person, actor))
+}
+
+/// A new account for a person who has none yet: validated, with a username made from the
+/// name, and a password nobody knows until the invitation sends a temporary one.
+async fn new_person(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    request: &NewContactRequest,
+) -> Result<user::Model, ApiError> {
+    let mut errors = Vec::new();
+    let mut field = |name: &str, code: &str| {
+        errors.push(FieldError {
+            field: name.to_owned(),
+            code: code.to_owned(),
+        });
+    };
+    let first_name = request.first_name.trim().to_owned();
+    let last_name = request.last_name.trim().to_owned();
+    for (name, value) in [("first_name", &first_name), ("last_name", &last_name)] {
+        if value.is_empty() {
+            field(name, "required");
+        } else if value.chars().count() > 100 {
+            field(name, "too_long");
+        }
+    }
+    let email = normalise_email(&request.email).unwrap_or_else(|code| {
+        field("email", code);
+        String::new()
+    });
+    let mobile = normalise_mobile(&request.mobile).unwrap_or_else(|code| {
+        field("mobile", code);
+        String::new()
+    });
+    if request.gender.is_none() {
+        field("gender", "required");
+    }
+    if !email.is_empty() {
+        let taken = user::Entity::find()
+            .filter(user::Column::OrganisationId.eq(organisation.id))
+            .filter(user::Column::Email.eq(email.clone()))
+            .count(txn)
+            .await?;
+        if taken > 0 {
+            // The form then offers "Bedoelde u …" (the lookup) instead of a second account.
+            field("email", "in_use");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let username = free_username(txn, &first_name, &last_name).await?;
+    // Unusable until the invitation sets a temporary password.
+    let unusable = crate::auth::password::hash(crate::auth::secret::random_token()).await?;
+    let now = Utc::now();
+    Ok(user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organisation_id: Set(organisation.id),
+        username: Set(username),
+        password_hash: Set(unusable),
+        email: Set(email),
+        mobile: Set(Some(mobile)),
+        first_name: Set(first_name),
+        last_name: Set(last_name),
+        gender: Set(request.gender.map(|gender| gender.as_str().to_owned())),
+        language: Set(Language::Nl.as_str().to_owned()),
+        kind: Set("person".to_owned()),
+        must_change_password: Set(true),
+        username_chosen: Set(false),
+        failed_logins: Set(0),
+        locked_at: Set(None),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        password_changed_at: Set(None),
+        totp_last_step: Set(None),
+    }
+    .insert(txn)
+    .await?)
+}
+
+/// `sanne.devries`, or `sanne.devries2` … when taken: lower-case ASCII letters and digits.
+async fn free_username(
+    db: &impl ConnectionTrait,
+    first_name: &str,
+    last_name: &str,
+) -> Result<String, ApiError> {
+    let clean = |text: &str| -> String {
+        text.to_lowercase()
+            .chars()
+            .map(plain_letter)
+            .filter(char::is_ascii_alphanumeric)
+            .collect()
+    };
+    let mut base = format!("{}.{}", clean(first_name), clean(last_name));
+    base = base.trim_matches('.').chars().take(56).collect();
+    if base.len() < 3 {
+        base = format!("gebruiker{base}");
+    }
+    for number in 1..1000 {
+        let candidate = if number == 1 {
+            base.clone()
+        } else {
+            format!("{base}{number}")
+        };
+        let taken = user::Entity::find()
+            .filter(user::Column::Username.eq(candidate.clone()))
+            .count(db)
+            .await?;
+        if taken == 0 {
+            return Ok(candidate);
+        }
+    }
+    Err(ApiError::Internal(anyhow::anyhow!("no free username")))
+}
+
+/// Common Dutch accented letters as their plain letter (ë → e), for usernames.
+fn plain_letter(c: char) -> char {
+    match c {
+        'á' | 'à' | 'ä' | 'â' | 'å' => 'a',
+        'é' | 'è' | 'ë' | 'ê' => 'e',
+        'í' | 'ì' | 'ï' | 'î' => 'i',
+        'ó' | 'ò' | 'ö' | 'ô' => 'o',
+        'ú' | 'ù' | 'ü' | 'û' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ÿ' | 'ý' => 'y',
+        other => other,
+    }
+}
+
+async fn link_of(
+    db: &impl ConnectionTrait,
+    client_id: Uuid,
+    contact_id: Uuid,
+) -> Result<(client_contact::Model, user::Model), ApiError> {
+    let (link, person) = client_contact::Entity::find_by_id(contact_id)
+        .find_also_related(user::Entity)
+        .one(db)
+        .await?
+        .filter(|(link, _)| link.client_id == client_id)
+        .ok_or(ApiError::NotFound)?;
+    Ok((link, person.ok_or(ApiError::NotFound)?))
+}
+
+/// Whether another contact of the client than `except` can manage the portal.
+async fn another_administrator(
+    db: &impl ConnectionTrait,
+    client_id: Uuid,
+    except: Uuid,
+) -> Result<bool, ApiError> {
+    Ok(client_contact::Entity::find()
+        .filter(client_contact::Column::ClientId.eq(client_id))
+        .filter(client_contact::Column::Id.ne(except))
+        .filter(client_contact::Column::PermSettings.eq(true))
+        .filter(client_contact::Column::InvitationState.eq(policy::ACCEPTED))
+        .count(db)
+        .await?
+        > 0)
+}
+
+fn last_administrator() -> ApiError {
+    ApiError::Conflict(
+        kring_shared::ErrorCode::LastAdministrator,
+        "The client must keep at least one portal administrator (the settings permission)."
+            .to_owned(),
+    )
+}
+
+/// Saves the ticked permissions of one contact.
+pub async fn set_permissions(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    client_id: Uuid,
+    contact_id: Uuid,
+    permissions: &[Permission],
+) -> Result<PermissionsSaved, ApiError> {
+    administrator(db, actor, client_id).await?;
+    let txn = db.begin().await?;
+    let (link, person) = link_of(&txn, client_id, contact_id).await?;
+    let has = |permission| permissions.contains(&permission);
+    if link.perm_settings
+        && !has(Permission::Settings)
+        && !another_administrator(&txn, client_id, link.id).await?
+    {
+        return Err(last_administrator());
+    }
+    client_contact::Entity::update_many()
+        .col_expr(
+            client_contact::Column::PermMessages,
+            Expr::value(has(Permission::Messages)),
+        )
+        .col_expr(
+            client_contact::Column::PermAgenda,
+            Expr::value(has(Permission::Agenda)),
+        )
+        .col_expr(
+            client_contact::Column::PermDossier,
+            Expr::value(has(Permission::Dossier)),
+        )
+        .col_expr(
+            client_contact::Column::PermDetails,
+            Expr::value(has(Permission::Details)),
+        )
+        .col_expr(
+            client_contact::Column::PermSettings,
+            Expr::value(has(Permission::Settings)),
+        )
+        .filter(client_contact::Column::Id.eq(link.id))
+        .exec(&txn)
+        .await?;
+    let (link, _) = link_of(&txn, client_id, contact_id).await?;
+    txn.commit().await?;
+    let state = InvitationState::parse(&link.invitation_state);
+    Ok(PermissionsSaved {
+        invitation_needed: !permissions.is_empty()
+            && matches!(
+                state,
+                InvitationState::NotInvited | InvitationState::Declined
+            ),
+        contact: row(&link, &person, actor),
+    })
+}
+
+/// *Eerste toegang … Gegevens versturen*: a person added as new gets login details by
+/// e-mail (and has access at once); someone with an account gets an invitation under
+/// *Meldingen* to accept or decline.
+pub async fn invite(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    public_url: &str,
+    actor: &user::Model,
+    client_id: Uuid,
+    contact_id: Uuid,
+    origin: &ClientInfo,
+) -> Result<InvitationSent, ApiError> {
+    let access = administrator(db, actor, client_id).await?;
+    let txn = db.begin().await?;
+    let (link, person) = link_of(&txn, client_id, contact_id).await?;
+    if InvitationState::parse(&link.invitation_state) == InvitationState::Accepted {
+        return Err(ApiError::invalid("contact", "already_accepted"));
+    }
+    let now = Utc::now();
+    // Added as a new person and never given a password: login details go by e-mail.
+    let new_account = person.password_changed_at.is_none();
+    let state = if new_account {
+        InvitationState::Accepted
+    } else {
+        InvitationState::Pending
+    };
+    client_contact::Entity::update_many()
+        .col_expr(
+            client_contact::Column::InvitationState,
+            Expr::value(state.as_str()),
+        )
+        .col_expr(client_contact::Column::InvitedAt, Expr::value(now))
+        .filter(client_contact::Column::Id.eq(link.id))
+        .exec(&txn)
+        .await?;
+    let mail = if new_account {
+        let temporary = assign_temporary_password(&txn, person.id).await?;
+        crate::services::security_log::record(
+            &txn,
+            crate::services::security_log::AuthEvent::TemporaryPasswordIssued,
+            Some(person.id),
+            None,
+            origin,
+        )
+        .await?;
+        Some(invitation_email(
+            &person,
+            actor,
+            &access.client,
+            &access.organisation,
+            &temporary,
+            public_url,
+        ))
+    } else {
+        notifications::create_invitation(&txn, &person, actor, client_id, link.id).await?;
+        None
+    };
+    let (link, person) = link_of(&txn, client_id, contact_id).await?;
+    txn.commit().await?;
+    if let Some(mail) = mail {
+        mailer.send(&mail).await.map_err(ApiError::Internal)?;
+    }
+    Ok(InvitationSent {
+        contact: row(&link, &person, actor),
+        channel: if new_account {
+            InvitationChannel::Email
+        } else {
+            InvitationChannel::Notification
+        },
+    })
+}
+
+fn invitation_email(
+    person: &user::Model,
+    inviter: &user::Model,
+    client: &client::Model,
+    organisation: &organisation::Model,
+    temporary: &str,
+    public_url: &str,
+) -> Email {
+    let name = &person.first_name;
+    let inviter_name = format!("{} {}", inviter.first_name, inviter.last_name);
+    let client_name = format!("{} {}", client.first_name, client.last_name);
+    let org = &organisation.name;
+    let username = &person.username;
+    let (subject, intro, details, next) = match Language::from_tag(&person.language) {
+        Language::En => (
+            format!("Your access to the client portal of {client_name}"),
+            format!(
+                "{inviter_name} has given you access to the client portal of {client_name} at {org}."
+            ),
+            format!("Username: {username}\nTemporary password: {temporary}"),
+            "Log in with these details. You then choose your own password (and, once, your username)."
+                .to_owned(),
+        ),
+        Language::Nl => (
+            format!("Uw toegang tot het cliëntportaal van {client_name}"),
+            format!(
+                "{inviter_name} heeft u toegang gegeven tot het cliëntportaal van {client_name} bij {org}."
+            ),
+            format!("Gebruikersnaam: {username}\nTijdelijk wachtwoord: {temporary}"),
+            "Log in met deze gegevens. Daarna kiest u uw eigen wachtwoord (en één keer uw gebruikersnaam)."
+                .to_owned(),
+        ),
+    };
+    let greeting = match Language::from_tag(&person.language) {
+        Language::En => format!("Hello {name},"),
+        Language::Nl => format!("Beste {name},"),
+    };
+    Email::compose(
+        format!("{} {}", person.first_name, person.last_name),
+        person.email.clone(),
+        subject,
+        &[
+            Paragraph::Text(greeting),
+            Paragraph::Text(intro),
+            Paragraph::Text(details),
+            Paragraph::Text(next),
+            Paragraph::Link(format!("{public_url}/inloggen")),
+        ],
+        org,
+    )
+}
+
+/// Removes a contact from the client; their access ends with their next request. The primary
+/// contact and the last portal administrator stay.
+pub async fn remove(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    client_id: Uuid,
+    contact_id: Uuid,
+) -> Result<(), ApiError> {
+    administrator(db, actor, client_id).await?;
+    let txn = db.begin().await?;
+    let (link, _) = link_of(&txn, client_id, contact_id).await?;
+    if link.is_primary_contact {
+        return Err(ApiError::Conflict(
+            kring_shared::ErrorCode::PrimaryContactProtected,
+            "The primary contact cannot be removed; the organisation appoints another first."
+                .to_owned(),
+        ));
+    }
+    if link.perm_settings && !another_administrator(&txn, client_id, link.id).await? {
+        return Err(last_administrator());
+    }
+    client_contact::Entity::delete_by_id(link.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
