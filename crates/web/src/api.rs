@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use kring_shared::{
-    ErrorCode, Problem,
+    ErrorCode, Permission, Problem,
     admin::AdminUserSummary,
     auth::{
         AccessToken, ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved,
@@ -17,6 +17,10 @@ use kring_shared::{
         MobileCodeRequest, MobileVerification, PasswordChangeChallenge, ReauthenticateRequest,
         ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SessionSummary, TotpConfirmRequest,
         TotpEnabled, TotpSetup, TrustedDeviceSummary, VerificationChallenge, VerifyCodeRequest,
+    },
+    contacts::{
+        ContactLookup, ContactLookupRequest, ContactRow, InvitationSent, NewContactRequest,
+        Notifications, PermissionsRequest, PermissionsSaved,
     },
     home::HomeView,
     me::Me,
@@ -215,6 +219,99 @@ impl Authenticated {
     /// `POST /api/admin/users/{id}/temporary-password`.
     pub async fn send_temporary_password(&self, id: Uuid) -> Result<(), ApiFailure> {
         let url = format!("/api/admin/users/{id}/temporary-password");
+        self.send_empty(move |token| authorised(Request::post(&url), token).build())
+            .await
+    }
+
+    /// `GET /api/clients/{id}/contacts`.
+    pub async fn contacts(&self, client_id: Uuid) -> Result<Vec<ContactRow>, ApiFailure> {
+        self.get(&format!("/api/clients/{client_id}/contacts"))
+            .await
+    }
+
+    /// `POST /api/clients/{id}/contacts/lookup`.
+    pub async fn lookup_contact(
+        &self,
+        client_id: Uuid,
+        email: &str,
+    ) -> Result<ContactLookup, ApiFailure> {
+        let body = ContactLookupRequest {
+            email: email.to_owned(),
+        };
+        self.post_for(&format!("/api/clients/{client_id}/contacts/lookup"), &body)
+            .await
+    }
+
+    /// `POST /api/clients/{id}/contacts`.
+    pub async fn add_contact(
+        &self,
+        client_id: Uuid,
+        request: &NewContactRequest,
+    ) -> Result<ContactRow, ApiFailure> {
+        self.post_for(&format!("/api/clients/{client_id}/contacts"), request)
+            .await
+    }
+
+    /// `PUT /api/clients/{id}/contacts/{contact}/permissions`.
+    pub async fn set_permissions(
+        &self,
+        client_id: Uuid,
+        contact_id: Uuid,
+        permissions: Vec<Permission>,
+    ) -> Result<PermissionsSaved, ApiFailure> {
+        let body = PermissionsRequest { permissions };
+        self.json_for(
+            Request::put,
+            &format!("/api/clients/{client_id}/contacts/{contact_id}/permissions"),
+            &body,
+        )
+        .await
+    }
+
+    /// `POST /api/clients/{id}/contacts/{contact}/invitation`.
+    pub async fn send_invitation(
+        &self,
+        client_id: Uuid,
+        contact_id: Uuid,
+    ) -> Result<InvitationSent, ApiFailure> {
+        self.post_for(
+            &format!("/api/clients/{client_id}/contacts/{contact_id}/invitation"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// `DELETE /api/clients/{id}/contacts/{contact}`.
+    pub async fn remove_contact(
+        &self,
+        client_id: Uuid,
+        contact_id: Uuid,
+    ) -> Result<(), ApiFailure> {
+        let url = format!("/api/clients/{client_id}/contacts/{contact_id}");
+        self.send_empty(move |token| authorised(Request::delete(&url), token).build())
+            .await
+    }
+
+    /// `GET /api/me/notifications`.
+    pub async fn notifications(&self) -> Result<Notifications, ApiFailure> {
+        self.get("/api/me/notifications").await
+    }
+
+    /// `POST /api/me/notifications/{id}/read`.
+    pub async fn mark_read(&self, id: Uuid) -> Result<(), ApiFailure> {
+        let url = format!("/api/me/notifications/{id}/read");
+        self.send_empty(move |token| authorised(Request::post(&url), token).build())
+            .await
+    }
+
+    /// `POST /api/me/invitations/{contact}/accept` or `/decline`.
+    pub async fn answer_invitation(
+        &self,
+        contact_id: Uuid,
+        accept: bool,
+    ) -> Result<(), ApiFailure> {
+        let answer = if accept { "accept" } else { "decline" };
+        let url = format!("/api/me/invitations/{contact_id}/{answer}");
         self.send_empty(move |token| authorised(Request::post(&url), token).build())
             .await
     }

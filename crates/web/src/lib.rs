@@ -18,7 +18,7 @@ use crate::{
     pages::{
         admin::AdminPage, forgot_password::ForgotPasswordPage, login::LoginPage,
         not_found::NotFoundPage, notifications::NotificationsPage, profile::ProfilePage,
-        reset_password::ResetPasswordPage, start::StartPage,
+        reset_password::ResetPasswordPage, start::StartPage, user_management::UserManagementPage,
     },
     session::Session,
 };
@@ -43,6 +43,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/meldingen") view=NotificationsPage/>
                 <Route path=path!("/profiel") view=ProfilePage/>
                 <Route path=path!("/beheer") view=AdminPage/>
+                <Route path=path!("/gebruikersbeheer") view=UserManagementPage/>
             </Routes>
         </Router>
     }

@@ -31,6 +31,8 @@ pub struct Session {
     pub last_activity: RwSignal<f64>,
     /// When the server last heard that the user is active (ms since the epoch).
     last_keep_alive: RwSignal<f64>,
+    /// Bumped when notifications change, so the unread badge reloads.
+    pub notifications_changed: RwSignal<u32>,
     /// Unsaved input, kept in memory only (never in browser storage), so that a user whom the
     /// idle timeout logged out finds it again after logging in. Dropped at a normal logout and
     /// when someone else logs in.
@@ -54,6 +56,7 @@ impl Session {
             last_activity: RwSignal::new(js_sys::Date::now()),
             last_keep_alive: RwSignal::new(js_sys::Date::now()),
             drafts: StoredValue::new(Drafts::default()),
+            notifications_changed: RwSignal::new(0),
         }
     }
 
@@ -76,6 +79,34 @@ impl Session {
         let now = js_sys::Date::now();
         self.last_activity.set(now);
         self.last_keep_alive.set(now);
+    }
+
+    /// Fetches `/api/me` again, so every page follows changed clients and permissions.
+    pub fn reload_me(&self) {
+        let session = *self;
+        if let Some(api) = self.api() {
+            leptos::task::spawn_local(async move {
+                if let Ok(me) = api.me().await {
+                    // A client that is gone is no longer chosen; a single one is chosen.
+                    let chosen = session.current_client.get_untracked();
+                    let still_there = me
+                        .clients
+                        .iter()
+                        .any(|membership| Some(membership.client.id) == chosen);
+                    if !still_there {
+                        session.current_client.set(match me.clients.as_slice() {
+                            [only] => Some(only.client.id),
+                            _ => None,
+                        });
+                    }
+                    session.data.update(|data| {
+                        if let Some(data) = data {
+                            data.me = me;
+                        }
+                    });
+                }
+            });
+        }
     }
 
     /// The API client of the signed-in user, if any.

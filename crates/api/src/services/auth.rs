@@ -12,7 +12,7 @@ use kring_shared::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
+    EntityTrait, QueryFilter, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -241,7 +241,7 @@ async fn register_failure(
     origin: &ClientInfo,
 ) -> Result<ApiError, ApiError> {
     use sea_orm::sea_query::ExprTrait;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     user::Entity::update_many()
         .col_expr(
             user::Column::FailedLogins,
@@ -321,7 +321,7 @@ pub async fn first_password(
     };
     let hash = new_password_hash(db, &account, &organisation, new_password).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let claimed = login_attempt::Entity::update_many()
         .col_expr(login_attempt::Column::CompletedAt, Expr::value(now))
         .filter(login_attempt::Column::Id.eq(attempt.id))
@@ -402,7 +402,7 @@ pub async fn change_password(
     passwords::reauthenticate(db, account, current_password, origin).await?;
     let organisation = organisation_of(db, account).await?;
     let hash = new_password_hash(db, account, &organisation, new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     passwords::store(&txn, account.id, &hash).await?;
     let ended = sessions::revoke_all(&txn, account.id, Some(current_session)).await?;
     security_log::record(
@@ -507,7 +507,7 @@ pub async fn issue_temporary_password(
         .filter(|account| account.organisation_id == admin.organisation_id)
         .ok_or(ApiError::NotFound)?;
     let organisation = organisation_of(db, &account).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let temporary = assign_temporary_password(&txn, account.id).await?;
     sessions::revoke_all(&txn, account.id, None).await?;
     security_log::record(
@@ -733,7 +733,7 @@ pub async fn reset_password(
 ) -> Result<(), ApiError> {
     let (reset, account, organisation) = reset_link(db, token).await?;
     let hash = new_password_hash(db, &account, &organisation, new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let claimed = password_reset::Entity::update_many()
         .col_expr(password_reset::Column::UsedAt, Expr::value(Utc::now()))
         .filter(password_reset::Column::Id.eq(reset.id))

@@ -14,7 +14,7 @@ use kring_shared::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -115,7 +115,7 @@ pub async fn add(
     if request.relationship == Relationship::Client {
         return Err(ApiError::invalid("relationship", "invalid"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let person = match request.existing_user_id {
         Some(user_id) => user::Entity::find_by_id(user_id)
             .one(&txn)
@@ -336,7 +336,7 @@ pub async fn set_permissions(
     permissions: &[Permission],
 ) -> Result<PermissionsSaved, ApiError> {
     administrator(db, actor, client_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (link, person) = link_of(&txn, client_id, contact_id).await?;
     let has = |permission| permissions.contains(&permission);
     if link.perm_settings
@@ -395,7 +395,7 @@ pub async fn invite(
     origin: &ClientInfo,
 ) -> Result<InvitationSent, ApiError> {
     let access = administrator(db, actor, client_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (link, person) = link_of(&txn, client_id, contact_id).await?;
     if InvitationState::parse(&link.invitation_state) == InvitationState::Accepted {
         return Err(ApiError::invalid("contact", "already_accepted"));
@@ -515,7 +515,7 @@ pub async fn remove(
     contact_id: Uuid,
 ) -> Result<(), ApiError> {
     administrator(db, actor, client_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (link, _) = link_of(&txn, client_id, contact_id).await?;
     if link.is_primary_contact {
         return Err(ApiError::Conflict(

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use kring_shared::Permission;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
+    EntityTrait, QueryFilter, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -98,7 +98,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
         return Ok(DemoOutcome::AlreadyPresent);
     }
     let password_hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let org_id = Uuid::new_v4();
     let now = Utc::now();
     organisation::ActiveModel {

@@ -6,7 +6,7 @@ use chrono::Utc;
 use kring_shared::auth::MobileVerification;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -46,7 +46,7 @@ pub async fn start(
     let id = Uuid::new_v4();
     let code = secret::six_digit_code();
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     mobile_change::Entity::delete_many()
         .filter(mobile_change::Column::UserId.eq(account.id))
         .exec(&txn)
@@ -195,7 +195,7 @@ pub async fn confirm(
             "The code has expired or was tried too often; ask for a new code.".to_owned()
         }));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let claimed = mobile_change::Entity::delete_many()
         .filter(mobile_change::Column::Id.eq(change.id))
         .exec(&txn)

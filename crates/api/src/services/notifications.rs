@@ -7,8 +7,7 @@ use kring_shared::contacts::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::Expr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -131,7 +130,7 @@ pub async fn respond(
     contact_id: Uuid,
     accept: bool,
 ) -> Result<(), ApiError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let link = client_contact::Entity::find_by_id(contact_id)
         .one(&txn)
         .await?

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use kring_shared::auth::{AccessToken, SessionSummary};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr,
+    EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -61,7 +61,7 @@ pub async fn open(
     let session_id = Uuid::new_v4();
     let expires_at = now + Duration::hours(i64::from(organisation.session_lifetime_hours.max(1)));
     let refresh = secret::random_token();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     session::ActiveModel {
         id: Set(session_id),
         user_id: Set(account.id),
@@ -151,7 +151,7 @@ pub async fn refresh(
         return Err(ApiError::Unauthenticated);
     }
     let next = secret::random_token();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Marking it used only when still unused makes two racing refreshes with one token
     // end with exactly one winner.
     let claimed = refresh_token::Entity::update_many()

@@ -10,7 +10,7 @@ use qrcode::{QrCode, render::svg};
 use rand::{Rng, RngCore, TryRngCore, rngs::OsRng};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
@@ -108,7 +108,7 @@ pub async fn confirm(
         ));
     };
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code_text()).collect();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     user::Entity::update_many()
         .col_expr(user::Column::TotpEnabledAt, Expr::value(Utc::now()))
         // The enrolment code cannot be used again to log in.
@@ -145,7 +145,7 @@ pub async fn disable(
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
     passwords::reauthenticate(db, account, current_password, origin).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     user::Entity::update_many()
         .col_expr(
             user::Column::TotpSecret,

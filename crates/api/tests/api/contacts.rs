@@ -476,3 +476,35 @@ async fn a_removed_tick_or_contact_takes_effect_at_the_next_request() {
     let me: Value = app.get_me(&pieter).await.json().await.unwrap();
     assert_eq!(me["clients"], json!([]));
 }
+
+#[tokio::test]
+async fn many_ticks_at_the_same_moment_all_save() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let path = contacts_path(johanna);
+    let marieke = app.login_as("marieke").await;
+    let links = [
+        contact_id(&app, "pieter", "Johanna").await,
+        contact_id(&app, "kees", "Johanna").await,
+        contact_id(&app, "sandra", "Johanna").await,
+    ];
+    // Each change reads (the last-administrator rule) before it writes; on SQLite that must
+    // not fail when another write lands in between.
+    let requests = (0..24).map(|round| {
+        let url = format!("{path}/{}/permissions", links[round % links.len()]);
+        let permissions = if round % 2 == 0 {
+            json!(["messages"])
+        } else {
+            json!(["agenda", "details"])
+        };
+        let (app, token) = (&app, &marieke);
+        async move {
+            app.put_json(&url, token, json!({"permissions": permissions}))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+}

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod auth;
+mod authorization;
 mod contacts;
 mod errors;
 mod health;

@@ -60,6 +60,17 @@ pub fn InfoBar() -> impl IntoView {
         navigate("/inloggen", Default::default());
     };
 
+    // The unread badge; reloads when notifications change.
+    let unread = LocalResource::new(move || {
+        session.notifications_changed.track();
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.notifications().await.map(|list| list.unread),
+                None => Err(crate::api::ApiFailure::Network),
+            }
+        }
+    });
     let is_admin = move || {
         session.data.with(|data| {
             data.as_ref().is_some_and(|data| {
@@ -73,7 +84,15 @@ pub fn InfoBar() -> impl IntoView {
             <nav aria-label=move || i18n.t("nav.label")>
                 <ul class="infobar-items">
                     <li><a href="/start">{move || i18n.t("nav.start")}</a></li>
-                    <li><a href="/meldingen">{move || i18n.t("nav.notifications")}</a></li>
+                    <li>
+                        <a href="/meldingen">
+                            {move || i18n.t("nav.notifications")}
+                            {move || unread.get().and_then(Result::ok).filter(|count| *count > 0).map(|count| view! {
+                                " " <span class="badge" aria-hidden="true">{count}</span>
+                                <span class="visually-hidden">" (" {i18n.t_with("notifications.unread", &count.to_string())} ")"</span>
+                            })}
+                        </a>
+                    </li>
                     {move || help_url().map(|url| view! {
                         <li>
                             <a href=url target="_blank" rel="noopener noreferrer">

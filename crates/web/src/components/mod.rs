@@ -6,6 +6,38 @@ pub mod language_switch;
 pub mod new_password;
 pub mod shell;
 
+/// A moment in the browser's own time zone, the Dutch way: `22-11-2026 18:04`.
+pub fn local_date_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    // Milliseconds since the epoch fit an f64 exactly for any realistic date.
+    #[allow(clippy::cast_precision_loss)]
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    format!(
+        "{:02}-{:02}-{} {:02}:{:02}",
+        date.get_date(),
+        date.get_month() + 1,
+        date.get_full_year(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// The catalog key for the API's field error `code` on `field` (contact-detail forms).
+pub fn field_error_key(errors: &[(String, String)], field: &str) -> Option<&'static str> {
+    let (_, code) = errors.iter().find(|(name, _)| name == field)?;
+    Some(match (field, code.as_str()) {
+        ("mobile", "not_mobile") => "contact.error.not_mobile",
+        ("mobile", _) => "contact.error.mobile_invalid",
+        ("email", "in_use") => "users.error.email_in_use",
+        ("email", "required") => "contact.error.email_required",
+        ("email", _) => "forgot.error.email_invalid",
+        ("gender", _) => "users.error.gender",
+        (_, "too_long") => "users.error.too_long",
+        _ => "users.error.required",
+    })
+}
+
 /// The six digits of an SMS code as typed (spaces allowed), or `None` when it is not six digits.
 pub fn typed_code(raw: &str) -> Option<String> {
     let code: String = raw.chars().filter(|c| !c.is_whitespace()).collect();

@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 22] = [
+        const NAMESPACES: [&str; 24] = [
             "app",
             "a11y",
             "lang",
@@ -198,6 +198,8 @@ mod tests {
             "totp",
             "contact",
             "admin",
+            "users",
+            "relationship",
         ];
         code.split(char::from(34))
             .skip(1)

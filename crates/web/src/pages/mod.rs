@@ -8,3 +8,4 @@ pub mod notifications;
 pub mod profile;
 pub mod reset_password;
 pub mod start;
+pub mod user_management;

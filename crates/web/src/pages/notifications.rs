@@ -1,19 +1,142 @@
-//! *Meldingen*. Nothing creates notifications yet (invitations and new care plans come with
-//! later capabilities), so the honest content is that there are none.
+//! *Meldingen*: the user's notifications, newest first. An invitation to a client's portal is
+//! answered here (*Accepteren* or *Weigeren*); until then that client stays invisible.
 
+use kring_shared::contacts::{InvitationState, Notification};
 use leptos::prelude::*;
 
-use crate::{components::shell::Shell, i18n::use_i18n};
+use crate::{
+    api::ApiFailure,
+    components::{local_date_time, shell::Shell},
+    i18n::use_i18n,
+    session::use_session,
+};
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let list = LocalResource::new(move || {
+        session.notifications_changed.track();
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.notifications().await,
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    let notice = RwSignal::new(None::<&'static str>);
     view! {
         <Shell title="notifications.title" protected=true>
             <div class="page-text">
                 <h1>{move || i18n.t("notifications.title")}</h1>
-                <p>{move || i18n.t("notifications.none")}</p>
+                <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
+                {move || match list.get() {
+                    None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
+                    Some(Err(failure)) => view! { <p class="form-error" role="alert">{i18n.t(failure.message_key())}</p> }.into_any(),
+                    Some(Ok(all)) if all.items.is_empty() => view! { <p>{i18n.t("notifications.none")}</p> }.into_any(),
+                    Some(Ok(all)) => view! {
+                        <ul class="session-list">
+                            {all.items.into_iter().map(|item| view! { <NotificationItem item notice/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }}
             </div>
         </Shell>
+    }
+}
+
+#[component]
+fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let error = RwSignal::new(None::<&'static str>);
+    let answer = Action::new_local(move |(contact_id, accept): &(uuid::Uuid, bool)| {
+        let (contact_id, accept) = (*contact_id, *accept);
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api
+                    .answer_invitation(contact_id, accept)
+                    .await
+                    .map(|()| accept),
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    let id = item.id;
+    let mark = Action::new_local(move |_: &()| {
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.mark_read(id).await,
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = answer.value().get() {
+            match result {
+                Ok(accepted) => {
+                    notice.set(Some(if accepted {
+                        "notifications.accepted"
+                    } else {
+                        "notifications.declined"
+                    }));
+                    session.reload_me();
+                    session.notifications_changed.update(|count| *count += 1);
+                }
+                Err(failure) => error.set(Some(failure.message_key())),
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(())) = mark.value().get() {
+            session.notifications_changed.update(|count| *count += 1);
+        }
+    });
+    let text = {
+        let from = item.from_name.clone().unwrap_or_default();
+        let client = item.client_name.clone().unwrap_or_default();
+        move || {
+            i18n.t("notifications.invitation")
+                .replace("{from}", &from)
+                .replace("{client}", &client)
+        }
+    };
+    let pending = item
+        .invitation
+        .as_ref()
+        .filter(|invitation| invitation.state == InvitationState::Pending)
+        .map(|invitation| invitation.contact_id);
+    let unread = !item.read;
+    view! {
+        <li class="session-item notification" class:notification-unread=unread>
+            <div>
+                {unread.then(|| view! { <span class="badge">{move || i18n.t("notifications.new")}</span> " " })}
+                <strong>{text}</strong>
+                <p class="hint">{local_date_time(item.created_at)}</p>
+                <p class="form-error" role="alert">{move || error.get().map(|key| i18n.t(key))}</p>
+            </div>
+            <div class="form-actions">
+                {match pending {
+                    Some(contact_id) => view! {
+                        <button type="button" class="button-primary" disabled=move || answer.pending().get()
+                            on:click=move |_| { answer.dispatch_local((contact_id, true)); }>
+                            {move || i18n.t("notifications.accept")}
+                        </button>
+                        <button type="button" class="button-secondary" disabled=move || answer.pending().get()
+                            on:click=move |_| { answer.dispatch_local((contact_id, false)); }>
+                            {move || i18n.t("notifications.decline")}
+                        </button>
+                    }.into_any(),
+                    None => unread.then(|| view! {
+                        <button type="button" class="button-secondary" on:click=move |_| { mark.dispatch_local(()); }>
+                            {move || i18n.t("notifications.mark_read")}
+                        </button>
+                    }).into_any(),
+                }}
+            </div>
+        </li>
     }
 }

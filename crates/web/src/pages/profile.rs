@@ -158,7 +158,7 @@ fn Sessions(reload: RwSignal<u32>) -> impl IntoView {
                 <ul class="session-list">
                     {move || sessions.get().map(|list| list.into_iter().map(|item: SessionSummary| {
                         let id = item.id;
-                        let when = item.created_at.format("%d-%m-%Y %H:%M UTC").to_string();
+                        let when = crate::components::local_date_time(item.created_at);
                         let device = item.user_agent.clone().map(|agent| describe_agent(&agent));
                         view! {
                             <li class="session-item">
@@ -300,17 +300,7 @@ fn ContactDetails() -> impl IntoView {
         }
     });
     let field_error = move |field: &'static str| {
-        errors.with(|errors| {
-            errors
-                .iter()
-                .find(|(name, _)| name == field)
-                .map(|(_, code)| match (field, code.as_str()) {
-                    ("mobile", "not_mobile") => "contact.error.not_mobile",
-                    ("mobile", _) => "contact.error.mobile_invalid",
-                    (_, "required") => "contact.error.email_required",
-                    _ => "forgot.error.email_invalid",
-                })
-        })
+        errors.with(|errors| crate::components::field_error_key(errors, field))
     };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();

@@ -151,6 +151,11 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
         .with_untracked(|data| data.as_ref().map(|data| data.me.clients.len() > 1))
         .unwrap_or(false);
     let only_photo = home.panels.is_empty();
+    let manages = session.current_membership().is_some_and(|membership| {
+        membership
+            .permissions
+            .contains(&kring_shared::Permission::Settings)
+    });
     let clients = session
         .data
         .with_untracked(|data| data.as_ref().map(|data| data.me.clients.clone()))
@@ -207,6 +212,11 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
         </div>
         {only_photo.then(|| view! {
             <p class="notice">{move || i18n.t_with("start.only_photo", &notice_name)}</p>
+        })}
+        {manages.then(|| view! {
+            <p class="below-panels">
+                <a class="button-secondary" href="/gebruikersbeheer">{move || i18n.t("start.user_management")}</a>
+            </p>
         })}
         {several.then(|| view! {
             <dialog node_ref=chooser class="dialog" aria-labelledby="choose-client-title">
