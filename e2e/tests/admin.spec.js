@@ -38,3 +38,38 @@ test('someone who is not the organisation admin cannot use Beheer', async ({ pag
   await expect(page.getByText('Deze pagina is alleen voor de beheerder van de zorgorganisatie.')).toBeVisible();
   await expectAccessible(page);
 });
+
+test('the organisation admin changes the brand colour and the portal shows it; a bad colour is refused', async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'changes the organisation; runs once');
+  const phone = { viewport: { width: 360, height: 740 } };
+  const adminContext = await browser.newContext(phone);
+  const admin = await adminContext.newPage();
+  await login(admin, 'beheer');
+  await admin.goto('/beheer');
+  const settings = admin.getByRole('region', { name: 'Instellingen van de organisatie' });
+  const colour = settings.getByLabel('Huisstijlkleur (bijvoorbeeld #1d5b79)');
+  await expect(colour).toHaveValue('#1d5b79');
+
+  await colour.fill('#ffcc00');
+  await settings.getByRole('button', { name: 'Instellingen opslaan' }).click();
+  await expect(settings.locator('#setting-primary_colour-error')).toHaveText(/te licht/);
+  await expectAccessible(admin);
+  await snapshot(admin, testInfo, 'organisation-settings');
+
+  await colour.fill('#1f5f3a');
+  await settings.getByRole('button', { name: 'Instellingen opslaan' }).click();
+  await expect(settings.getByRole('status')).toHaveText('De instellingen zijn opgeslagen.');
+
+  const userContext = await browser.newContext(phone);
+  const user = await userContext.newPage();
+  await login(user, 'marieke');
+  await expect(user.locator('.infobar')).toHaveCSS('background-color', 'rgb(31, 95, 58)');
+  await expectAccessible(user);
+
+  // Back to the demo colour for the other tests' screenshots.
+  await colour.fill('#1d5b79');
+  await settings.getByRole('button', { name: 'Instellingen opslaan' }).click();
+  await expect(settings.getByRole('status')).toHaveText('De instellingen zijn opgeslagen.');
+  await adminContext.close();
+  await userContext.close();
+});

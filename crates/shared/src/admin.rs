@@ -33,3 +33,58 @@ pub struct AdminUserSummary {
     pub must_change_password: bool,
     pub last_login_at: Option<DateTime<Utc>>,
 }
+
+/// The organisation settings of PRODUCT.md, read and written as a whole
+/// (`GET`/`PUT /api/admin/organisation`). Defaults come from the seeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "name": "Zorggroep De Linde",
+    "logo_url": null,
+    "primary_colour": "#1d5b79",
+    "help_url": "https://www.delinde.example/portaal-hulp",
+    "panel_agenda_enabled": true,
+    "panel_messages_enabled": true,
+    "panel_dossier_enabled": true,
+    "panel_details_enabled": true,
+    "messages_to_care_allowed": true,
+    "lockout_threshold": 5,
+    "reset_link_minutes": 10,
+    "verification_code_minutes": 10,
+    "trusted_device_days": 7,
+    "idle_timeout_minutes": 30,
+    "session_lifetime_hours": 12,
+    "password_policy": "composition",
+    "discharge_access_days": 7
+})))]
+pub struct OrganisationSettings {
+    /// Shown in the info bar and in e-mails (1–200 characters).
+    pub name: String,
+    /// An https address of the logo, or none.
+    pub logo_url: Option<String>,
+    /// `#rrggbb`; must give white text a contrast of at least 4.5:1 (WCAG AA).
+    pub primary_colour: String,
+    /// The *Informatie* link in the info bar (https), or none.
+    pub help_url: Option<String>,
+    pub panel_agenda_enabled: bool,
+    pub panel_messages_enabled: bool,
+    pub panel_dossier_enabled: bool,
+    pub panel_details_enabled: bool,
+    /// Whether contacts may send messages to the care team.
+    pub messages_to_care_allowed: bool,
+    /// Wrong passwords in a row before the account is blocked (2–10).
+    pub lockout_threshold: i16,
+    /// Minutes a password-reset link works (5–60).
+    pub reset_link_minutes: i16,
+    /// Minutes an SMS code works (1–10).
+    pub verification_code_minutes: i16,
+    /// Days a verified device is remembered (0–90; 0 = never).
+    pub trusted_device_days: i16,
+    /// Minutes without activity before logout (5–120).
+    pub idle_timeout_minutes: i16,
+    /// Hours a session lasts at most (1–24).
+    pub session_lifetime_hours: i16,
+    pub password_policy: crate::password::PasswordPolicy,
+    /// Days the portal stays open after a client's discharge (0–365).
+    pub discharge_access_days: i16,
+}

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use kring_shared::{
     ErrorCode, Permission, Problem,
-    admin::AdminUserSummary,
+    admin::{AdminUserSummary, OrganisationSettings},
     auth::{
         AccessToken, ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved,
         FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
@@ -220,6 +220,20 @@ impl Authenticated {
     pub async fn send_temporary_password(&self, id: Uuid) -> Result<(), ApiFailure> {
         let url = format!("/api/admin/users/{id}/temporary-password");
         self.send_empty(move |token| authorised(Request::post(&url), token).build())
+            .await
+    }
+
+    /// `GET /api/admin/organisation`.
+    pub async fn organisation_settings(&self) -> Result<OrganisationSettings, ApiFailure> {
+        self.get("/api/admin/organisation").await
+    }
+
+    /// `PUT /api/admin/organisation`.
+    pub async fn save_organisation_settings(
+        &self,
+        settings: &OrganisationSettings,
+    ) -> Result<OrganisationSettings, ApiFailure> {
+        self.json_for(Request::put, "/api/admin/organisation", settings)
             .await
     }
 

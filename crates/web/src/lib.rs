@@ -12,6 +12,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
+use wasm_bindgen::JsCast;
 
 use crate::{
     i18n::I18n,
@@ -30,6 +31,25 @@ pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
     session::resume(session);
+    // The organisation's colour (checked for contrast by the server) becomes the brand colour.
+    Effect::new(move || {
+        let colour = session.data.with(|data| {
+            data.as_ref()
+                .map(|data| data.me.organisation.primary_colour.clone())
+        });
+        // Through the CSSOM: the Content Security Policy forbids style attributes.
+        if let Some(root) = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.document_element())
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let style = root.style();
+            let _ = match colour {
+                Some(colour) => style.set_property("--brand", &colour),
+                None => style.remove_property("--brand").map(|_| ()),
+            };
+        }
+    });
     let _ = window_event_listener(leptos::ev::pointerdown, move |_| session.touch());
     let _ = window_event_listener(leptos::ev::keydown, move |_| session.touch());
     view! {

@@ -1,7 +1,10 @@
 //! The organisation admin console: the organisation's accounts and temporary passwords.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use kring_shared::{Problem, admin::AdminUserSummary};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use kring_shared::{
+    Problem,
+    admin::{AdminUserSummary, OrganisationSettings},
+};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,7 +18,10 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_users).service(temporary_password);
+    cfg.service(list_users)
+        .service(temporary_password)
+        .service(get_settings)
+        .service(put_settings);
 }
 
 /// The search of the user list.
@@ -79,4 +85,50 @@ async fn temporary_password(
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The organisation settings (organisation administrators only).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The settings", body = OrganisationSettings),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/organisation")]
+async fn get_settings(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+) -> Result<web::Json<OrganisationSettings>, ApiError> {
+    Ok(web::Json(
+        services::admin::settings(&state.db, &admin.user).await?,
+    ))
+}
+
+/// Change the organisation settings, all at once. They take effect at each user's next
+/// request (panels, colours, name) or next login (lockout, lifetimes, password policy).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = OrganisationSettings,
+    responses(
+        (status = 200, description = "Saved", body = OrganisationSettings),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A setting is out of bounds (`validation_failed`: name required/too_long; primary_colour invalid/low_contrast; logo_url, help_url invalid (https only); numbers out_of_range)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "primary_colour", "code": "low_contrast"}]})),
+    )
+)]
+#[put("/admin/organisation")]
+async fn put_settings(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    body: web::Json<OrganisationSettings>,
+) -> Result<web::Json<OrganisationSettings>, ApiError> {
+    Ok(web::Json(
+        services::admin::update_settings(&state.db, &admin.user, &body).await?,
+    ))
 }

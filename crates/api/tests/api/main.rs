@@ -13,6 +13,7 @@ mod helpers;
 mod home;
 mod me;
 mod openapi;
+mod organisation;
 mod schema;
 mod security;
 mod sms_provider;

@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 24] = [
+        const NAMESPACES: [&str; 25] = [
             "app",
             "a11y",
             "lang",
@@ -200,6 +200,7 @@ mod tests {
             "admin",
             "users",
             "relationship",
+            "settings",
         ];
         code.split(char::from(34))
             .skip(1)
