@@ -88,3 +88,79 @@ pub struct OrganisationSettings {
     /// Days the portal stays open after a client's discharge (0–365).
     pub discharge_access_days: i16,
 }
+
+/// A client portal in the console's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AdminClientSummary {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: Option<chrono::NaiveDate>,
+    /// The client's id in the ECD.
+    pub external_id: Option<String>,
+    /// Set when the client left care; access ends the organisation's number of days later.
+    pub discharged_on: Option<chrono::NaiveDate>,
+    /// The primary contact's name, if any.
+    pub primary_contact: Option<String>,
+    /// Contacts in the client's network.
+    pub contacts: u32,
+}
+
+/// `POST /api/admin/clients`: a new client portal with its primary contact (an existing
+/// account or a new person), and optionally an account for the client. Everyone created is
+/// invited at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "first_name": "Willem",
+    "last_name": "Jansen",
+    "birth_date": "1940-05-17",
+    "external_id": "ECD-2001",
+    "primary_contact": {
+        "first_name": "Els", "last_name": "Jansen", "email": "els.jansen@example.nl",
+        "gender": "female", "relationship": "child", "mobile": "06-12345670"
+    },
+    "client_account": null
+})))]
+pub struct NewClientPortalRequest {
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default)]
+    pub birth_date: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Becomes portal administrator (all five permissions) and primary contact.
+    pub primary_contact: crate::contacts::NewContactRequest,
+    /// An account for the client themself (e-mail, gender, mobile), with every permission
+    /// except *Instellingen*.
+    #[serde(default)]
+    pub client_account: Option<ClientAccountRequest>,
+}
+
+/// The client's own account in a new portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ClientAccountRequest {
+    pub email: String,
+    pub gender: Option<crate::contacts::Gender>,
+    pub mobile: String,
+}
+
+/// `PUT /api/admin/clients/{id}/primary-contact`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"contact_id": "5d3f0c1e-2b8a-4c4e-9f61-0a7b2d9e8c11"})))]
+pub struct PrimaryContactRequest {
+    /// A contact of this client (`ContactRow.id`); they also get *Instellingen*.
+    pub contact_id: Uuid,
+}
+
+/// `PUT /api/admin/clients/{id}/discharge`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"discharged_on": "2026-11-30"})))]
+pub struct DischargeRequest {
+    /// The day the client left care, or `null` to undo.
+    pub discharged_on: Option<chrono::NaiveDate>,
+}

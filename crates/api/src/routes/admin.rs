@@ -3,7 +3,11 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use kring_shared::{
     Problem,
-    admin::{AdminUserSummary, OrganisationSettings},
+    admin::{
+        AdminClientSummary, AdminUserSummary, DischargeRequest, NewClientPortalRequest,
+        OrganisationSettings, PrimaryContactRequest,
+    },
+    contacts::ContactRow,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -21,7 +25,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_users)
         .service(temporary_password)
         .service(get_settings)
-        .service(put_settings);
+        .service(put_settings)
+        .service(list_clients)
+        .service(create_client)
+        .service(client_contacts)
+        .service(set_primary_contact)
+        .service(discharge);
 }
 
 /// The search of the user list.
@@ -130,5 +139,137 @@ async fn put_settings(
 ) -> Result<web::Json<OrganisationSettings>, ApiError> {
     Ok(web::Json(
         services::admin::update_settings(&state.db, &admin.user, &body).await?,
+    ))
+}
+
+/// The organisation's client portals, with their primary contact.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The client portals, by last name", body = [AdminClientSummary]),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/clients")]
+async fn list_clients(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+) -> Result<web::Json<Vec<AdminClientSummary>>, ApiError> {
+    Ok(web::Json(
+        services::admin::clients(&state.db, &admin.user).await?,
+    ))
+}
+
+/// Create a client portal: the client and the primary contact (portal administrator), and
+/// optionally the client's own account. A new person gets login details by e-mail; an existing
+/// account an invitation under Meldingen. Nothing is kept when any part is refused.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewClientPortalRequest,
+    responses(
+        (status = 201, description = "Created and invited", body = AdminClientSummary),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The suggested existing account is not in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (`validation_failed`; nested fields are named `primary_contact.email`, `client_account.mobile` …)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "primary_contact.mobile", "code": "not_mobile"}]})),
+        (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/clients")]
+async fn create_client(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    admin: AuthUser,
+    body: web::Json<NewClientPortalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (created, _) = services::admin::create_client(
+        &state.db,
+        &state.mailer,
+        &state.config.public_url(),
+        &admin.user,
+        &body,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// A client's contacts, for appointing the primary contact.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    responses(
+        (status = 200, description = "The contacts", body = [ContactRow]),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/clients/{client_id}/contacts")]
+async fn client_contacts(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    client_id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<ContactRow>>, ApiError> {
+    Ok(web::Json(
+        services::admin::client_contacts(&state.db, &admin.user, *client_id).await?,
+    ))
+}
+
+/// Appoint or change the primary contact; they also get the settings permission.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    request_body = PrimaryContactRequest,
+    responses(
+        (status = 200, description = "Changed", body = AdminClientSummary),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/admin/clients/{client_id}/primary-contact")]
+async fn set_primary_contact(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    client_id: web::Path<Uuid>,
+    body: web::Json<PrimaryContactRequest>,
+) -> Result<web::Json<AdminClientSummary>, ApiError> {
+    Ok(web::Json(
+        services::admin::set_primary_contact(&state.db, &admin.user, *client_id, body.contact_id)
+            .await?,
+    ))
+}
+
+/// Mark a client discharged on a day (`null` undoes it). The portal stays open for the
+/// organisation's number of days after it, with a notice on the start screen.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    request_body = DischargeRequest,
+    responses(
+        (status = 200, description = "Saved", body = AdminClientSummary),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/admin/clients/{client_id}/discharge")]
+async fn discharge(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    client_id: web::Path<Uuid>,
+    body: web::Json<DischargeRequest>,
+) -> Result<web::Json<AdminClientSummary>, ApiError> {
+    Ok(web::Json(
+        services::admin::discharge(&state.db, &admin.user, *client_id, &body).await?,
     ))
 }

@@ -14,7 +14,7 @@ use kring_shared::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ async fn administrator(
     Ok(access)
 }
 
-fn row(link: &client_contact::Model, person: &user::Model, actor: &user::Model) -> ContactRow {
+pub fn row(link: &client_contact::Model, person: &user::Model, actor: &user::Model) -> ContactRow {
     ContactRow {
         id: link.id,
         user_id: person.id,
@@ -64,6 +64,15 @@ pub async fn list(
     client_id: Uuid,
 ) -> Result<Vec<ContactRow>, ApiError> {
     administrator(db, actor, client_id).await?;
+    rows_of(db, actor, client_id).await
+}
+
+/// Every contact of the client as a table row (no access check: callers check).
+pub async fn rows_of(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    client_id: Uuid,
+) -> Result<Vec<ContactRow>, ApiError> {
     let links = client_contact::Entity::find()
         .filter(client_contact::Column::ClientId.eq(client_id))
         .find_also_related(user::Entity)
@@ -116,20 +125,34 @@ pub async fn add(
         return Err(ApiError::invalid("relationship", "invalid"));
     }
     let txn = crate::db::begin_write(db).await?;
+    let (link, person) =
+        create_link(&txn, &access.organisation, client_id, request, &[], false).await?;
+    txn.commit().await?;
+    Ok(row(&link, &person, actor))
+}
+
+/// Links an existing account of the organisation, or a new person, to the client with
+/// `permissions`, not yet invited.
+pub async fn create_link(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    client_id: Uuid,
+    request: &NewContactRequest,
+    permissions: &[Permission],
+    primary: bool,
+) -> Result<(client_contact::Model, user::Model), ApiError> {
     let person = match request.existing_user_id {
         Some(user_id) => user::Entity::find_by_id(user_id)
-            .one(&txn)
+            .one(txn)
             .await?
-            .filter(|person| {
-                person.organisation_id == access.client.organisation_id && person.kind == "person"
-            })
+            .filter(|person| person.organisation_id == organisation.id && person.kind == "person")
             .ok_or(ApiError::NotFound)?,
-        None => new_person(&txn, &access.organisation, request).await?,
+        None => new_person(txn, organisation, request).await?,
     };
     let already = client_contact::Entity::find()
         .filter(client_contact::Column::ClientId.eq(client_id))
         .filter(client_contact::Column::UserId.eq(person.id))
-        .count(&txn)
+        .count(txn)
         .await?;
     if already > 0 {
         return Err(ApiError::Conflict(
@@ -137,27 +160,27 @@ pub async fn add(
             "This person is already a contact of this client.".to_owned(),
         ));
     }
+    let has = |permission| permissions.contains(&permission);
     let link = client_contact::ActiveModel {
         id: Set(Uuid::new_v4()),
         client_id: Set(client_id),
         user_id: Set(person.id),
         relationship: Set(request.relationship.as_str().to_owned()),
-        is_primary_contact: Set(false),
-        perm_messages: Set(false),
-        perm_agenda: Set(false),
-        perm_dossier: Set(false),
-        perm_details: Set(false),
-        perm_settings: Set(false),
+        is_primary_contact: Set(primary),
+        perm_messages: Set(has(Permission::Messages)),
+        perm_agenda: Set(has(Permission::Agenda)),
+        perm_dossier: Set(has(Permission::Dossier)),
+        perm_details: Set(has(Permission::Details)),
+        perm_settings: Set(has(Permission::Settings)),
         invitation_state: Set(InvitationState::NotInvited.as_str().to_owned()),
         invited_at: Set(None),
         responded_at: Set(None),
         last_login_at: Set(None),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
-    Ok(row(&link, &person, actor))
+    Ok((link, person))
 }
 
 /// A new account for a person who has none yet: validated, with a username made from the
@@ -289,7 +312,7 @@ fn plain_letter(c: char) -> char {
     }
 }
 
-async fn link_of(
+pub async fn link_of(
     db: &impl ConnectionTrait,
     client_id: Uuid,
     contact_id: Uuid,
@@ -400,6 +423,42 @@ pub async fn invite(
     if InvitationState::parse(&link.invitation_state) == InvitationState::Accepted {
         return Err(ApiError::invalid("contact", "already_accepted"));
     }
+    let (channel, mail) = invite_link(
+        &txn,
+        &link,
+        &person,
+        actor,
+        &access.client,
+        &access.organisation,
+        public_url,
+        origin,
+    )
+    .await?;
+    let (link, person) = link_of(&txn, client_id, contact_id).await?;
+    txn.commit().await?;
+    if let Some(mail) = mail {
+        mailer.send(&mail).await.map_err(ApiError::Internal)?;
+    }
+    Ok(InvitationSent {
+        contact: row(&link, &person, actor),
+        channel,
+    })
+}
+
+/// Invites the contact behind `link` inside `txn`: a person added as new gets a temporary
+/// password (the e-mail to send after commit is returned), someone with an account gets a
+/// notification to accept.
+#[allow(clippy::too_many_arguments)]
+pub async fn invite_link(
+    txn: &DatabaseTransaction,
+    link: &client_contact::Model,
+    person: &user::Model,
+    inviter: &user::Model,
+    client: &client::Model,
+    organisation: &organisation::Model,
+    public_url: &str,
+    origin: &ClientInfo,
+) -> Result<(InvitationChannel, Option<Email>), ApiError> {
     let now = Utc::now();
     // Added as a new person and never given a password: login details go by e-mail.
     let new_account = person.password_changed_at.is_none();
@@ -415,43 +474,31 @@ pub async fn invite(
         )
         .col_expr(client_contact::Column::InvitedAt, Expr::value(now))
         .filter(client_contact::Column::Id.eq(link.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let mail = if new_account {
-        let temporary = assign_temporary_password(&txn, person.id).await?;
+    if new_account {
+        let temporary = assign_temporary_password(txn, person.id).await?;
         crate::services::security_log::record(
-            &txn,
+            txn,
             crate::services::security_log::AuthEvent::TemporaryPasswordIssued,
             Some(person.id),
             None,
             origin,
         )
         .await?;
-        Some(invitation_email(
-            &person,
-            actor,
-            &access.client,
-            &access.organisation,
+        let mail = invitation_email(
+            person,
+            inviter,
+            client,
+            organisation,
             &temporary,
             public_url,
-        ))
+        );
+        Ok((InvitationChannel::Email, Some(mail)))
     } else {
-        notifications::create_invitation(&txn, &person, actor, client_id, link.id).await?;
-        None
-    };
-    let (link, person) = link_of(&txn, client_id, contact_id).await?;
-    txn.commit().await?;
-    if let Some(mail) = mail {
-        mailer.send(&mail).await.map_err(ApiError::Internal)?;
+        notifications::create_invitation(txn, person, inviter, link.client_id, link.id).await?;
+        Ok((InvitationChannel::Notification, None))
     }
-    Ok(InvitationSent {
-        contact: row(&link, &person, actor),
-        channel: if new_account {
-            InvitationChannel::Email
-        } else {
-            InvitationChannel::Notification
-        },
-    })
 }
 
 fn invitation_email(

@@ -115,3 +115,205 @@ async fn changed_settings_change_what_users_get() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_organisation_admin_creates_a_client_portal_and_both_get_login_details() {
+    let smtp = crate::helpers::SmtpServer::start().await;
+    let app = crate::helpers::spawn_app_with(|config| smtp.configure(config)).await;
+    let admin = app.login_as("beheer").await;
+    let before: Value = app
+        .get_as(&admin, "/api/admin/clients")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before.as_array().unwrap().len(), 3);
+
+    let marieke = app.login_as("marieke").await;
+    let body = json!({
+        "first_name": "Willem", "last_name": "Jansen", "birth_date": "1940-05-17",
+        "primary_contact": {"first_name": "Els", "last_name": "Jansen", "email": "els.jansen@example.nl",
+            "gender": "female", "relationship": "child", "mobile": "06-12345670"},
+        "client_account": {"email": "willem.jansen@example.nl", "gender": "male", "mobile": "020-5551234"}
+    });
+    assert_problem(
+        app.post_json("/api/admin/clients", Some(&marieke), body.clone())
+            .await,
+        403,
+        "permission_denied",
+    )
+    .await;
+    let refused = app
+        .post_json("/api/admin/clients", Some(&admin), body.clone())
+        .await;
+    let problem = assert_problem(refused, 422, "validation_failed").await;
+    assert_eq!(
+        problem["errors"],
+        json!([{"field": "client_account.mobile", "code": "not_mobile"}])
+    );
+    let unchanged: Value = app
+        .get_as(&admin, "/api/admin/clients")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        unchanged.as_array().unwrap().len(),
+        3,
+        "nothing half-created"
+    );
+
+    let mut body = body;
+    body["client_account"]["mobile"] = json!("06-12345671");
+    let created = app
+        .post_json("/api/admin/clients", Some(&admin), body)
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["primary_contact"], "Els Jansen");
+    assert_eq!(created["contacts"], 2);
+    let willem = created["id"].as_str().unwrap().to_owned();
+
+    let first = smtp.wait_for_message(1).await;
+    let second = smtp.wait_for_message(2).await;
+    let mut to: Vec<String> = vec![first.to.clone(), second.to.clone()];
+    to.sort();
+    assert!(to[0].contains("els.jansen@example.nl") && to[1].contains("willem.jansen@example.nl"));
+    let password_in = |text: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix("Tijdelijk wachtwoord: "))
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let (els_mail, willem_mail) = if first.to.contains("els") {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    let sign_in = |username: &'static str, temporary: String| {
+        let app = &app;
+        async move {
+            let step: Value = app
+                .post_login(username, &temporary)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let done: Value = app
+                .post_json(
+                    "/api/auth/first-password",
+                    None,
+                    json!({"attempt_token": step["attempt_token"], "new_password": "Kastanje-Boom-31"}),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            done["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let els = sign_in("els.jansen", password_in(&els_mail.text)).await;
+    let own = sign_in("willem.jansen", password_in(&willem_mail.text)).await;
+    let contacts_path = format!("/api/clients/{willem}/contacts");
+    assert_eq!(
+        app.get_as(&els, &contacts_path).await.status(),
+        200,
+        "Els manages"
+    );
+    assert_problem(
+        app.get_as(&own, &contacts_path).await,
+        403,
+        "permission_denied",
+    )
+    .await;
+    let me: Value = app.get_me(&own).await.json().await.unwrap();
+    assert_eq!(me["clients"][0]["relationship"], "self");
+    assert_eq!(
+        me["clients"][0]["permissions"],
+        json!(["messages", "agenda", "dossier", "details"])
+    );
+}
+
+#[tokio::test]
+async fn the_organisation_admin_appoints_another_primary_contact() {
+    let app = spawn_app().await;
+    let admin = app.login_as("beheer").await;
+    let johanna = app.client_id("Johanna").await;
+    let pieter_link = app.link("pieter", "Johanna").await.id;
+    let pieter = app.login_as("pieter").await;
+    let contacts_path = format!("/api/clients/{johanna}/contacts");
+    assert_problem(
+        app.get_as(&pieter, &contacts_path).await,
+        403,
+        "permission_denied",
+    )
+    .await;
+    let changed: Value = app
+        .put_json(
+            &format!("/api/admin/clients/{johanna}/primary-contact"),
+            &admin,
+            json!({"contact_id": pieter_link}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(changed["primary_contact"], "Pieter de Vries");
+    assert_eq!(app.get_as(&pieter, &contacts_path).await.status(), 200);
+    let rows: Value = app
+        .get_as(&pieter, &contacts_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let primaries: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["is_primary_contact"] == true)
+        .map(|row| row["first_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(primaries, ["Pieter"]);
+    // A contact of another client cannot be appointed here.
+    let anouk_link = app.link("anouk", "Gerrit").await.id;
+    assert_problem(
+        app.put_json(
+            &format!("/api/admin/clients/{johanna}/primary-contact"),
+            &admin,
+            json!({"contact_id": anouk_link}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_discharged_client_shows_a_notice_and_access_ends_after_the_set_days() {
+    let app = spawn_app().await;
+    let admin = app.login_as("beheer").await;
+    let marieke = app.login_as("marieke").await;
+    let johanna = app.client_id("Johanna").await;
+    let path = format!("/api/admin/clients/{johanna}/discharge");
+    let today = chrono::Utc::now().date_naive();
+    app.put_json(&path, &admin, json!({"discharged_on": today}))
+        .await;
+    let home: Value = app.get_home(&marieke, johanna).await.json().await.unwrap();
+    assert_eq!(home["client"]["discharged_on"], json!(today));
+    let long_ago = today - chrono::Duration::days(8);
+    app.put_json(&path, &admin, json!({"discharged_on": long_ago}))
+        .await;
+    assert_problem(
+        app.get_home(&marieke, johanna).await,
+        403,
+        "permission_denied",
+    )
+    .await;
+    let undone = app
+        .put_json(&path, &admin, json!({"discharged_on": null}))
+        .await;
+    assert_eq!(undone.status(), 200);
+    assert_eq!(app.get_home(&marieke, johanna).await.status(), 200);
+}
