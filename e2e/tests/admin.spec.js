@@ -1,7 +1,8 @@
 // Beheer, the organisation admin console: only the organisation's administrator gets in; the
 // user list searches; sending a temporary password asks first.
 const { test, expect } = require('@playwright/test');
-const { login, expectAccessible, snapshot } = require('./helpers');
+const { login, expectAccessible, snapshot, rememberNumber, visiblePanels } = require('./helpers');
+const { waitForMail } = require('./mail');
 
 test('the organisation admin finds a user and is asked before a temporary password is sent', async ({ page }, testInfo) => {
   await login(page, 'beheer');
@@ -70,6 +71,54 @@ test('the organisation admin changes the brand colour and the portal shows it; a
   await colour.fill('#1d5b79');
   await settings.getByRole('button', { name: 'Instellingen opslaan' }).click();
   await expect(settings.getByRole('status')).toHaveText('De instellingen zijn opgeslagen.');
+  await adminContext.close();
+  await userContext.close();
+});
+
+test('the organisation admin creates a client portal; the primary contact gets the e-mail and manages it', async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'creates a client; runs once');
+  test.setTimeout(90_000);
+  const phone = { viewport: { width: 360, height: 740 } };
+  const adminContext = await browser.newContext(phone);
+  const admin = await adminContext.newPage();
+  await login(admin, 'beheer');
+  await admin.goto('/beheer');
+  const portals = admin.getByRole('region', { name: 'Cliëntportalen' });
+  await portals.getByRole('button', { name: 'Nieuw cliëntportaal' }).click();
+  const form = portals.getByRole('form', { name: 'Nieuw cliëntportaal' });
+  const client = form.getByRole('group', { name: 'Cliënt' });
+  await client.getByLabel('Voornaam').fill('Willem');
+  await client.getByLabel('Achternaam').fill('Jansen');
+  await client.getByLabel('Geboortedatum').fill('1940-05-17');
+  const primary = form.getByRole('group', { name: /Eerste contactpersoon/ });
+  await primary.getByLabel('Voornaam').fill('Els');
+  await primary.getByLabel('Achternaam').fill('Jansen');
+  await primary.getByLabel('E-mailadres').fill('els.jansen@example.nl');
+  await primary.getByLabel('Geslacht').selectOption('female');
+  await primary.getByLabel('Mobiel nummer').fill('020-5551234');
+  await form.getByRole('button', { name: 'Portaal maken en uitnodigingen versturen' }).click();
+  await expect(primary.locator('#primary-mobile-error')).toHaveText(/geen mobiel nummer/);
+  await expectAccessible(admin);
+  await snapshot(admin, testInfo, 'new-portal');
+  rememberNumber('els.jansen', '+31612345670');
+  await primary.getByLabel('Mobiel nummer').fill('06-12345670');
+  await form.getByRole('button', { name: 'Portaal maken en uitnodigingen versturen' }).click();
+  await expect(portals.getByRole('status').first()).toHaveText('Het portaal van Willem Jansen is gemaakt. De uitnodigingen zijn verstuurd.');
+  await expect(portals.locator('.contact-card', { hasText: 'Willem Jansen' })).toContainText('Eerste contactpersoon: Els Jansen');
+
+  const mail = await waitForMail('els.jansen@example.nl');
+  const temporary = mail.match(/Tijdelijk wachtwoord: (\S+)/)[1];
+  const userContext = await browser.newContext(phone);
+  const els = await userContext.newPage();
+  await login(els, 'els.jansen', temporary);
+  await els.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Kastanje-Boom-31');
+  await els.getByLabel('Herhaal nieuw wachtwoord').fill('Kastanje-Boom-31');
+  await els.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(els).toHaveURL(/\/start$/);
+  await expect(els.locator('.client-name')).toHaveText('Willem Jansen');
+  expect(await visiblePanels(els)).toEqual(['agenda', 'messages', 'dossier', 'details']);
+  await els.getByRole('link', { name: 'Gebruikersbeheer' }).click();
+  await expect(els.locator('.contact-card', { hasText: 'Els Jansen' })).toContainText('Eerste contactpersoon');
   await adminContext.close();
   await userContext.close();
 });

@@ -10,7 +10,10 @@ use std::sync::{Arc, Mutex};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use kring_shared::{
     ErrorCode, Permission, Problem,
-    admin::{AdminUserSummary, OrganisationSettings},
+    admin::{
+        AdminClientSummary, AdminUserSummary, DischargeRequest, NewClientPortalRequest,
+        OrganisationSettings, PrimaryContactRequest,
+    },
     auth::{
         AccessToken, ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved,
         FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
@@ -221,6 +224,56 @@ impl Authenticated {
         let url = format!("/api/admin/users/{id}/temporary-password");
         self.send_empty(move |token| authorised(Request::post(&url), token).build())
             .await
+    }
+
+    /// `GET /api/admin/clients`.
+    pub async fn admin_clients(&self) -> Result<Vec<AdminClientSummary>, ApiFailure> {
+        self.get("/api/admin/clients").await
+    }
+
+    /// `POST /api/admin/clients`.
+    pub async fn create_client_portal(
+        &self,
+        request: &NewClientPortalRequest,
+    ) -> Result<AdminClientSummary, ApiFailure> {
+        self.post_for("/api/admin/clients", request).await
+    }
+
+    /// `GET /api/admin/clients/{id}/contacts`.
+    pub async fn admin_client_contacts(
+        &self,
+        client_id: Uuid,
+    ) -> Result<Vec<ContactRow>, ApiFailure> {
+        self.get(&format!("/api/admin/clients/{client_id}/contacts"))
+            .await
+    }
+
+    /// `PUT /api/admin/clients/{id}/primary-contact`.
+    pub async fn set_primary_contact(
+        &self,
+        client_id: Uuid,
+        contact_id: Uuid,
+    ) -> Result<AdminClientSummary, ApiFailure> {
+        self.json_for(
+            Request::put,
+            &format!("/api/admin/clients/{client_id}/primary-contact"),
+            &PrimaryContactRequest { contact_id },
+        )
+        .await
+    }
+
+    /// `PUT /api/admin/clients/{id}/discharge`.
+    pub async fn discharge(
+        &self,
+        client_id: Uuid,
+        discharged_on: Option<chrono::NaiveDate>,
+    ) -> Result<AdminClientSummary, ApiFailure> {
+        self.json_for(
+            Request::put,
+            &format!("/api/admin/clients/{client_id}/discharge"),
+            &DischargeRequest { discharged_on },
+        )
+        .await
     }
 
     /// `GET /api/admin/organisation`.

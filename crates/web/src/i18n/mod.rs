@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 25] = [
+        const NAMESPACES: [&str; 26] = [
             "app",
             "a11y",
             "lang",
@@ -201,6 +201,7 @@ mod tests {
             "users",
             "relationship",
             "settings",
+            "portals",
         ];
         code.split(char::from(34))
             .skip(1)
