@@ -122,3 +122,33 @@ test('the organisation admin creates a client portal; the primary contact gets t
   await adminContext.close();
   await userContext.close();
 });
+
+test('the organisation admin adds a care worker and puts them in a care team', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'phone', 'creates a care worker; runs once');
+  await login(page, 'beheer');
+  await page.goto('/beheer');
+  const section = page.getByRole('region', { name: 'Zorgverleners en zorgteams' });
+  await expect(section.locator('.contact-card', { hasText: 'Fatima El Amrani' })).toContainText('Johanna de Vries — EVV');
+  await section.getByRole('button', { name: 'Nieuwe zorgverlener' }).click();
+  const form = section.getByRole('form', { name: 'Nieuwe zorgverlener' });
+  await form.getByLabel('Voornaam').fill('Noor');
+  await form.getByLabel('Achternaam').fill('Bakker');
+  await form.getByLabel('E-mailadres').fill('noor.bakker@delinde.example');
+  await form.getByLabel('Geslacht').selectOption('female');
+  await form.getByLabel('Mobiel nummer').fill('06-12345672');
+  await form.getByRole('button', { name: 'Zorgverlener aanmaken en uitnodigen' }).click();
+  await expect(section.getByRole('status').first()).toContainText('Noor Bakker is aangemaakt');
+  const mail = await waitForMail('noor.bakker@delinde.example');
+  expect(mail).toContain('Gebruikersnaam: noor.bakker');
+
+  const card = section.locator('.contact-card', { hasText: 'Noor Bakker' });
+  await expect(card).toContainText('Zit nog in geen enkel zorgteam.');
+  await card.getByLabel('Zorgteam van').selectOption({ label: 'Gerrit Bakker' });
+  await card.getByLabel('Rol').selectOption('personal_supervisor');
+  await card.getByRole('button', { name: 'Toevoegen aan zorgteam' }).click();
+  const again = section.locator('.contact-card', { hasText: 'Noor Bakker' });
+  await expect(again).toContainText('Gerrit Bakker — Persoonlijk begeleider');
+  await expectAccessible(page);
+  await again.getByRole('button', { name: /Uit zorgteam halen.*Gerrit Bakker/ }).click();
+  await expect(section.locator('.contact-card', { hasText: 'Noor Bakker' })).toContainText('Zit nog in geen enkel zorgteam.');
+});

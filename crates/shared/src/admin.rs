@@ -164,3 +164,90 @@ pub struct DischargeRequest {
     /// The day the client left care, or `null` to undo.
     pub discharged_on: Option<chrono::NaiveDate>,
 }
+
+/// A care worker's role in a client's care team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CareRole {
+    /// *Eerst verantwoordelijk verzorgende* (EVV).
+    Evv,
+    /// *Persoonlijk begeleider*.
+    PersonalSupervisor,
+    /// *Zorgkundige* or care assistant.
+    CareAssistant,
+    /// Any other role.
+    Other,
+}
+
+impl CareRole {
+    /// Every role, for forms.
+    pub const ALL: [CareRole; 4] = [
+        CareRole::Evv,
+        CareRole::PersonalSupervisor,
+        CareRole::CareAssistant,
+        CareRole::Other,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CareRole::Evv => "evv",
+            CareRole::PersonalSupervisor => "personal_supervisor",
+            CareRole::CareAssistant => "care_assistant",
+            CareRole::Other => "other",
+        }
+    }
+
+    /// Parses the stored name; unknown names are `Other`.
+    pub fn parse(name: &str) -> CareRole {
+        CareRole::ALL
+            .into_iter()
+            .find(|role| role.as_str() == name)
+            .unwrap_or(CareRole::Other)
+    }
+}
+
+/// A care worker with the care teams they are in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CareWorkerSummary {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub teams: Vec<CareTeamPlace>,
+}
+
+/// One care team a care worker is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CareTeamPlace {
+    pub client_id: Uuid,
+    pub client_name: String,
+    pub care_role: CareRole,
+}
+
+/// `POST /api/admin/care-workers`: a care worker account, invited with a temporary password
+/// by e-mail (until the integration API feeds care workers from the ECD).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "first_name": "Noor", "last_name": "Bakker", "email": "noor.bakker@delinde.example",
+    "gender": "female", "mobile": "06-12345672"
+})))]
+pub struct NewCareWorkerRequest {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub gender: Option<crate::contacts::Gender>,
+    pub mobile: String,
+}
+
+/// `PUT /api/admin/clients/{id}/care-team/{care_worker_id}`: the role in that care team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"care_role": "evv"})))]
+pub struct CareTeamRoleRequest {
+    pub care_role: CareRole,
+}

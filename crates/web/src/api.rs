@@ -11,8 +11,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use kring_shared::{
     ErrorCode, Permission, Problem,
     admin::{
-        AdminClientSummary, AdminUserSummary, DischargeRequest, NewClientPortalRequest,
-        OrganisationSettings, PrimaryContactRequest,
+        AdminClientSummary, AdminUserSummary, CareRole, CareTeamRoleRequest, CareWorkerSummary,
+        DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
+        PrimaryContactRequest,
     },
     auth::{
         AccessToken, ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved,
@@ -274,6 +275,43 @@ impl Authenticated {
             &DischargeRequest { discharged_on },
         )
         .await
+    }
+
+    /// `GET /api/admin/care-workers`.
+    pub async fn care_workers(&self) -> Result<Vec<CareWorkerSummary>, ApiFailure> {
+        self.get("/api/admin/care-workers").await
+    }
+
+    /// `POST /api/admin/care-workers`.
+    pub async fn create_care_worker(
+        &self,
+        request: &NewCareWorkerRequest,
+    ) -> Result<CareWorkerSummary, ApiFailure> {
+        self.post_for("/api/admin/care-workers", request).await
+    }
+
+    /// `PUT /api/admin/clients/{id}/care-team/{worker}`.
+    pub async fn set_care_team_member(
+        &self,
+        client_id: Uuid,
+        care_worker_id: Uuid,
+        care_role: CareRole,
+    ) -> Result<(), ApiFailure> {
+        let url = format!("/api/admin/clients/{client_id}/care-team/{care_worker_id}");
+        let body = CareTeamRoleRequest { care_role };
+        self.send_empty(move |token| authorised(Request::put(&url), token).json(&body))
+            .await
+    }
+
+    /// `DELETE /api/admin/clients/{id}/care-team/{worker}`.
+    pub async fn remove_care_team_member(
+        &self,
+        client_id: Uuid,
+        care_worker_id: Uuid,
+    ) -> Result<(), ApiFailure> {
+        let url = format!("/api/admin/clients/{client_id}/care-team/{care_worker_id}");
+        self.send_empty(move |token| authorised(Request::delete(&url), token).build())
+            .await
     }
 
     /// `GET /api/admin/organisation`.

@@ -1,11 +1,12 @@
 //! The organisation admin console: the organisation's accounts and temporary passwords.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use kring_shared::{
     Problem,
     admin::{
-        AdminClientSummary, AdminUserSummary, DischargeRequest, NewClientPortalRequest,
-        OrganisationSettings, PrimaryContactRequest,
+        AdminClientSummary, AdminUserSummary, CareTeamRoleRequest, CareWorkerSummary,
+        DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
+        PrimaryContactRequest,
     },
     contacts::ContactRow,
 };
@@ -30,7 +31,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_client)
         .service(client_contacts)
         .service(set_primary_contact)
-        .service(discharge);
+        .service(discharge)
+        .service(list_care_workers)
+        .service(create_care_worker)
+        .service(set_care_team_member)
+        .service(remove_care_team_member);
 }
 
 /// The search of the user list.
@@ -272,4 +277,118 @@ async fn discharge(
     Ok(web::Json(
         services::admin::discharge(&state.db, &admin.user, *client_id, &body).await?,
     ))
+}
+
+/// The organisation's care workers with their care teams (until the integration API feeds
+/// them from the ECD).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The care workers, by last name", body = [CareWorkerSummary]),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/care-workers")]
+async fn list_care_workers(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+) -> Result<web::Json<Vec<CareWorkerSummary>>, ApiError> {
+    Ok(web::Json(
+        services::admin::care_workers(&state.db, &admin.user).await?,
+    ))
+}
+
+/// Create a care worker account; a temporary password goes out by e-mail.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewCareWorkerRequest,
+    responses(
+        (status = 201, description = "Created and mailed", body = CareWorkerSummary),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (`validation_failed`: first_name, last_name, email (in_use …), gender, mobile)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/care-workers")]
+async fn create_care_worker(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    admin: AuthUser,
+    body: web::Json<NewCareWorkerRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let created = services::admin::create_care_worker(
+        &state.db,
+        &state.mailer,
+        &admin.user,
+        &body,
+        &ClientInfo::of(&request),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Put a care worker in a client's care team with a role (or change the role).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(
+        ("client_id" = Uuid, Path, description = "The client's id"),
+        ("care_worker_id" = Uuid, Path, description = "The care worker's user id"),
+    ),
+    request_body = CareTeamRoleRequest,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client or care worker in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/admin/clients/{client_id}/care-team/{care_worker_id}")]
+async fn set_care_team_member(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<CareTeamRoleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (client_id, care_worker_id) = path.into_inner();
+    services::admin::set_care_team_member(
+        &state.db,
+        &admin.user,
+        client_id,
+        care_worker_id,
+        body.care_role,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Take a care worker out of a client's care team.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(
+        ("client_id" = Uuid, Path, description = "The client's id"),
+        ("care_worker_id" = Uuid, Path, description = "The care worker's user id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not in that care team (`not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/admin/clients/{client_id}/care-team/{care_worker_id}")]
+async fn remove_care_team_member(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (client_id, care_worker_id) = path.into_inner();
+    services::admin::remove_care_team_member(&state.db, &admin.user, client_id, care_worker_id)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -147,7 +147,7 @@ pub async fn create_link(
             .await?
             .filter(|person| person.organisation_id == organisation.id && person.kind == "person")
             .ok_or(ApiError::NotFound)?,
-        None => new_person(txn, organisation, request).await?,
+        None => new_person(txn, organisation, request, "person").await?,
     };
     let already = client_contact::Entity::find()
         .filter(client_contact::Column::ClientId.eq(client_id))
@@ -185,10 +185,11 @@ pub async fn create_link(
 
 /// A new account for a person who has none yet: validated, with a username made from the
 /// name, and a password nobody knows until the invitation sends a temporary one.
-async fn new_person(
+pub async fn new_person(
     txn: &impl ConnectionTrait,
     organisation: &organisation::Model,
     request: &NewContactRequest,
+    kind: &str,
 ) -> Result<user::Model, ApiError> {
     let mut errors = Vec::new();
     let mut field = |name: &str, code: &str| {
@@ -246,7 +247,7 @@ async fn new_person(
         last_name: Set(last_name),
         gender: Set(request.gender.map(|gender| gender.as_str().to_owned())),
         language: Set(Language::Nl.as_str().to_owned()),
-        kind: Set("person".to_owned()),
+        kind: Set(kind.to_owned()),
         must_change_password: Set(true),
         username_chosen: Set(false),
         failed_logins: Set(0),

@@ -212,11 +212,13 @@ async fn every_operation_allows_and_denies_exactly_as_the_matrix_says() {
             app.link("kees", "Johanna").await.id
         };
         let pieter = app.user("pieter").await.id;
+        let fatima = app.user("fatima").await.id;
         for (method, path, rule, body) in &operations {
             let url = path
                 .replace("{client_id}", &client_id.to_string())
                 .replace("{contact_id}", &other_contact.to_string())
                 .replace("{user_id}", &pieter.to_string())
+                .replace("{care_worker_id}", &fatima.to_string())
                 .replace("{token}", "unknown-token")
                 .replace("{id}", &Uuid::new_v4().to_string())
                 .replace("{notification_id}", &Uuid::new_v4().to_string());

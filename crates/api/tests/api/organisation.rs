@@ -317,3 +317,87 @@ async fn a_discharged_client_shows_a_notice_and_access_ends_after_the_set_days()
     assert_eq!(undone.status(), 200);
     assert_eq!(app.get_home(&marieke, johanna).await.status(), 200);
 }
+
+#[tokio::test]
+async fn the_organisation_admin_adds_a_care_worker_and_manages_care_teams() {
+    let smtp = crate::helpers::SmtpServer::start().await;
+    let app = crate::helpers::spawn_app_with(|config| smtp.configure(config)).await;
+    let admin = app.login_as("beheer").await;
+    let marieke = app.login_as("marieke").await;
+    assert_problem(
+        app.get_as(&marieke, "/api/admin/care-workers").await,
+        403,
+        "permission_denied",
+    )
+    .await;
+    let workers: Value = app
+        .get_as(&admin, "/api/admin/care-workers")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let fatima = workers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|worker| worker["first_name"] == "Fatima")
+        .unwrap();
+    assert_eq!(fatima["teams"].as_array().unwrap().len(), 2);
+    assert_eq!(fatima["teams"][0]["care_role"], "evv");
+
+    let created = app
+        .post_json(
+            "/api/admin/care-workers",
+            Some(&admin),
+            json!({"first_name": "Noor", "last_name": "Bakker", "email": "noor.bakker@delinde.example",
+                   "gender": "female", "mobile": "06-12345672"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let noor: Value = created.json().await.unwrap();
+    let mail = smtp.wait_for_message(1).await;
+    assert!(mail.to.contains("noor.bakker@delinde.example"));
+    assert!(mail.text.contains("Gebruikersnaam: noor.bakker"));
+    assert_eq!(app.user("noor.bakker").await.kind, "care_worker");
+
+    let gerrit = app.client_id("Gerrit").await;
+    let member = format!(
+        "/api/admin/clients/{gerrit}/care-team/{}",
+        noor["id"].as_str().unwrap()
+    );
+    let put = app
+        .put_json(&member, &admin, json!({"care_role": "personal_supervisor"}))
+        .await;
+    assert_eq!(put.status(), 204);
+    let workers: Value = app
+        .get_as(&admin, "/api/admin/care-workers")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let noor_now = workers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|worker| worker["first_name"] == "Noor")
+        .unwrap();
+    assert_eq!(
+        noor_now["teams"],
+        json!([{"client_id": gerrit, "client_name": "Gerrit Bakker", "care_role": "personal_supervisor"}])
+    );
+    assert_eq!(app.delete_as(&admin, &member).await.status(), 204);
+    assert_problem(app.delete_as(&admin, &member).await, 404, "not_found").await;
+    // A contact is not a care worker.
+    let pieter = app.user("pieter").await.id;
+    assert_problem(
+        app.put_json(
+            &format!("/api/admin/clients/{gerrit}/care-team/{pieter}"),
+            &admin,
+            json!({"care_role": "evv"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+}

@@ -1,6 +1,7 @@
 //! Small reusable pieces of the interface.
 
 pub mod avatar;
+pub mod form;
 pub mod info_bar;
 pub mod language_switch;
 pub mod new_password;

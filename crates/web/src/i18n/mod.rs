@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 26] = [
+        const NAMESPACES: [&str; 27] = [
             "app",
             "a11y",
             "lang",
@@ -202,6 +202,7 @@ mod tests {
             "relationship",
             "settings",
             "portals",
+            "careworkers",
         ];
         code.split(char::from(34))
             .skip(1)
