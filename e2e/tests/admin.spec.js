@@ -91,9 +91,16 @@ test('the organisation admin creates a client portal; the primary contact gets t
   await client.getByLabel('Achternaam').fill('Jansen');
   await client.getByLabel('Geboortedatum').fill('1940-05-17');
   const primary = form.getByRole('group', { name: /Eerste contactpersoon/ });
+  // An existing account is suggested by name; a new address is not.
+  await primary.getByLabel('E-mailadres').fill('marieke@demo.kring.nl');
+  await primary.getByRole('button', { name: 'Zoeken' }).click();
+  await expect(primary.getByText('Bedoelde u Marieke de Vries?')).toBeVisible();
+  await expect(primary.getByLabel('Ja, Marieke de Vries wordt eerste contactpersoon')).toBeChecked();
+  await primary.getByLabel('E-mailadres').fill('els.jansen@example.nl');
+  await primary.getByRole('button', { name: 'Zoeken' }).click();
+  await expect(primary.getByText('Geen account met dit e-mailadres.')).toBeVisible();
   await primary.getByLabel('Voornaam').fill('Els');
   await primary.getByLabel('Achternaam').fill('Jansen');
-  await primary.getByLabel('E-mailadres').fill('els.jansen@example.nl');
   await primary.getByLabel('Geslacht').selectOption('female');
   await primary.getByLabel('Mobiel nummer').fill('020-5551234');
   await form.getByRole('button', { name: 'Portaal maken en uitnodigingen versturen' }).click();

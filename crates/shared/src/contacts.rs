@@ -204,6 +204,23 @@ pub enum NotificationKind {
     Invitation,
 }
 
+impl NotificationKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Invitation => "invitation",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(name: &str) -> Option<NotificationKind> {
+        match name {
+            "invitation" => Some(NotificationKind::Invitation),
+            _ => None,
+        }
+    }
+}
+
 /// One item in *Meldingen*.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

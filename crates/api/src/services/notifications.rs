@@ -16,7 +16,35 @@ use crate::{
     error::ApiError,
 };
 
-const INVITATION: &str = "invitation";
+/// What a new notification is about.
+pub struct NewNotification {
+    pub kind: NotificationKind,
+    pub client_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub from_user_id: Option<Uuid>,
+}
+
+/// The hook every capability uses to tell a user something under *Meldingen* (in the caller's
+/// transaction, so a notification exists exactly when its cause does).
+pub async fn notify(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    notification: NewNotification,
+) -> Result<(), ApiError> {
+    notification::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        kind: Set(notification.kind.as_str().to_owned()),
+        client_id: Set(notification.client_id),
+        contact_id: Set(notification.contact_id),
+        from_user_id: Set(notification.from_user_id),
+        created_at: Set(Utc::now()),
+        read_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
 
 /// Invites `person` to the client's portal under *Meldingen*.
 pub async fn create_invitation(
@@ -26,19 +54,17 @@ pub async fn create_invitation(
     client_id: Uuid,
     contact_id: Uuid,
 ) -> Result<(), ApiError> {
-    notification::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        user_id: Set(person.id),
-        kind: Set(INVITATION.to_owned()),
-        client_id: Set(Some(client_id)),
-        contact_id: Set(Some(contact_id)),
-        from_user_id: Set(Some(inviter.id)),
-        created_at: Set(Utc::now()),
-        read_at: Set(None),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    notify(
+        db,
+        person.id,
+        NewNotification {
+            kind: NotificationKind::Invitation,
+            client_id: Some(client_id),
+            contact_id: Some(contact_id),
+            from_user_id: Some(inviter.id),
+        },
+    )
+    .await
 }
 
 /// The user's newest 100 notifications and the unread count.
@@ -59,6 +85,10 @@ pub async fn list(
         .await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
+        // A kind this version does not know (written by a newer one) is left out.
+        let Some(kind) = NotificationKind::parse(&row.kind) else {
+            continue;
+        };
         let client_name = match row.client_id {
             Some(id) => client::Entity::find_by_id(id)
                 .one(db)
@@ -85,7 +115,7 @@ pub async fn list(
         };
         items.push(Notification {
             id: row.id,
-            kind: NotificationKind::Invitation,
+            kind,
             created_at: row.created_at,
             read: row.read_at.is_some(),
             client_name,

@@ -401,3 +401,32 @@ async fn the_organisation_admin_adds_a_care_worker_and_manages_care_teams() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_client_portal_can_get_an_existing_account_as_primary_contact() {
+    let app = spawn_app().await;
+    let admin = app.login_as("beheer").await;
+    let daan = app.user("daan").await;
+    let created = app
+        .post_json(
+            "/api/admin/clients",
+            Some(&admin),
+            json!({"first_name": "Truus", "last_name": "Smit",
+                   "primary_contact": {"existing_user_id": daan.id, "relationship": "child"}}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["primary_contact"], "Daan Smit");
+    // Daan has an account, so he is invited under Meldingen and sees Truus only after accepting.
+    let token = app.login_as("daan").await;
+    let notes: Value = app
+        .get_as(&token, "/api/me/notifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(notes["items"][0]["client_name"], "Truus Smit");
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    assert_eq!(me["clients"].as_array().unwrap().len(), 1);
+}

@@ -544,6 +544,34 @@ fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
     let own_account = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let status = RwSignal::new(None::<String>);
+    // "Bedoelde u …": an account of the organisation with the typed e-mail address.
+    let found = RwSignal::new(None::<Option<(Uuid, String)>>);
+    let use_existing = RwSignal::new(false);
+    let lookup = Action::new_local(move |typed: &String| {
+        let typed = typed.trim().to_lowercase();
+        let api = session.api();
+        async move {
+            let people = match api {
+                Some(api) => api.admin_users(&typed).await.unwrap_or_default(),
+                None => Vec::new(),
+            };
+            people
+                .into_iter()
+                .find(|person| person.kind == AccountKind::Person && person.email == typed)
+                .map(|person| {
+                    (
+                        person.id,
+                        format!("{} {}", person.first_name, person.last_name),
+                    )
+                })
+        }
+    });
+    Effect::new(move || {
+        if let Some(answer) = lookup.value().get() {
+            use_existing.set(answer.is_some());
+            found.set(Some(answer));
+        }
+    });
     let create = Action::new_local(move |request: &NewClientPortalRequest| {
         let request = request.clone();
         let api = session.api();
@@ -568,6 +596,8 @@ fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
                     }
                     relationship.set(Relationship::Child.as_str().to_owned());
                     own_account.set(false);
+                    found.set(None);
+                    use_existing.set(false);
                     open.set(false);
                     reload.update(|count| *count += 1);
                 }
@@ -609,7 +639,10 @@ fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
             birth_date: chrono::NaiveDate::parse_from_str(&birth.get_untracked(), "%Y-%m-%d").ok(),
             external_id: blank_to_none(external.get_untracked()),
             primary_contact: NewContactRequest {
-                existing_user_id: None,
+                existing_user_id: use_existing
+                    .get_untracked()
+                    .then(|| found.get_untracked().flatten().map(|(id, _)| id))
+                    .flatten(),
                 first_name: first.get_untracked(),
                 last_name: last.get_untracked(),
                 email: email.get_untracked(),
@@ -643,9 +676,27 @@ fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
                 </fieldset>
                 <fieldset class="field">
                     <legend>{move || i18n.t("portals.primary_contact")}</legend>
+                    {input("primary-email", "profile.email", "primary_contact.email", email, "email")}
+                    <p>
+                        <button type="button" class="button-secondary" disabled=move || lookup.pending().get()
+                            on:click=move |_| { lookup.dispatch_local(email.get_untracked()); }>
+                            {move || i18n.t("users.lookup")}
+                        </button>
+                    </p>
+                    <p role="status">
+                        {move || found.get().map(|answer| match answer {
+                            None => i18n.t("portals.no_account").to_owned(),
+                            Some((_, name)) => i18n.t_with("users.did_you_mean", &name),
+                        })}
+                    </p>
+                    {move || found.get().flatten().map(|(_, name)| view! {
+                        <div class="checkbox">
+                            <input id="use-existing" type="checkbox" bind:checked=use_existing/>
+                            <label for="use-existing">{i18n.t_with("portals.use_existing", &name)}</label>
+                        </div>
+                    })}
                     {input("primary-first-name", "users.first_name", "primary_contact.first_name", first, "text")}
                     {input("primary-last-name", "users.last_name", "primary_contact.last_name", last, "text")}
-                    {input("primary-email", "profile.email", "primary_contact.email", email, "email")}
                     <GenderSelect id="primary-gender" value=gender error=Signal::derive(move || error_of("primary_contact.gender"))/>
                     <div class="field">
                         <label for="primary-relationship">{move || i18n.t("users.relationship")}</label>
