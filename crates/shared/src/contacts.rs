@@ -33,6 +33,14 @@ impl InvitationState {
         }
     }
 
+    /// Whether an invitation can be sent now: never sent, or declined (asked again).
+    pub fn invitable(self) -> bool {
+        matches!(
+            self,
+            InvitationState::NotInvited | InvitationState::Declined
+        )
+    }
+
     /// Parses the stored name; anything unknown counts as not invited.
     pub fn parse(name: &str) -> InvitationState {
         [

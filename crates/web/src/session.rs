@@ -62,11 +62,7 @@ impl Session {
 
     /// Stores a fresh login; a user with exactly one client gets that client at once.
     pub fn sign_in(&self, data: SessionData) {
-        let only = match data.me.clients.as_slice() {
-            [only] => Some(only.client.id),
-            _ => None,
-        };
-        self.current_client.set(only);
+        self.current_client.set(only_client(&data.me));
         self.ended_by_idle.set(false);
         let user = data.me.user.id;
         self.drafts.update_value(|drafts| {
@@ -94,10 +90,7 @@ impl Session {
                         .iter()
                         .any(|membership| Some(membership.client.id) == chosen);
                     if !still_there {
-                        session.current_client.set(match me.clients.as_slice() {
-                            [only] => Some(only.client.id),
-                            _ => None,
-                        });
+                        session.current_client.set(only_client(&me));
                     }
                     session.data.update(|data| {
                         if let Some(data) = data {
@@ -198,6 +191,14 @@ impl Session {
 impl Default for Session {
     fn default() -> Self {
         Session::new()
+    }
+}
+
+/// The client to open without asking: the only one, if there is exactly one.
+fn only_client(me: &Me) -> Option<Uuid> {
+    match me.clients.as_slice() {
+        [only] => Some(only.client.id),
+        _ => None,
     }
 }
 

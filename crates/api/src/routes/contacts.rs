@@ -161,7 +161,7 @@ async fn set_permissions(
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The contact already has access (`validation_failed`: contact already_accepted)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The contact already has access or an open invitation (`validation_failed`: contact already_accepted or already_invited)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
     )
 )]

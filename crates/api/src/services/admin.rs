@@ -335,15 +335,10 @@ pub async fn create_client(
     let last_name = request.last_name.trim().to_owned();
     let mut errors = Vec::new();
     for (field, value) in [("first_name", &first_name), ("last_name", &last_name)] {
-        if value.is_empty() || value.chars().count() > 100 {
+        if let Err(code) = contacts::check_name(value) {
             errors.push(FieldError {
                 field: field.to_owned(),
-                code: if value.is_empty() {
-                    "required"
-                } else {
-                    "too_long"
-                }
-                .to_owned(),
+                code: code.to_owned(),
             });
         }
     }

@@ -201,10 +201,8 @@ pub async fn new_person(
     let first_name = request.first_name.trim().to_owned();
     let last_name = request.last_name.trim().to_owned();
     for (name, value) in [("first_name", &first_name), ("last_name", &last_name)] {
-        if value.is_empty() {
-            field(name, "required");
-        } else if value.chars().count() > 100 {
-            field(name, "too_long");
+        if let Err(code) = check_name(value) {
+            field(name, code);
         }
     }
     let email = normalise_email(&request.email).unwrap_or_else(|code| {
@@ -261,6 +259,17 @@ pub async fn new_person(
     }
     .insert(txn)
     .await?)
+}
+
+/// A first or last name (already trimmed): required, at most 100 characters.
+pub fn check_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        Err("required")
+    } else if name.chars().count() > 100 {
+        Err("too_long")
+    } else {
+        Ok(())
+    }
 }
 
 /// `sanne.devries`, or `sanne.devries2` … when taken: lower-case ASCII letters and digits.
@@ -397,11 +406,7 @@ pub async fn set_permissions(
     txn.commit().await?;
     let state = InvitationState::parse(&link.invitation_state);
     Ok(PermissionsSaved {
-        invitation_needed: !permissions.is_empty()
-            && matches!(
-                state,
-                InvitationState::NotInvited | InvitationState::Declined
-            ),
+        invitation_needed: !permissions.is_empty() && state.invitable(),
         contact: row(&link, &person, actor),
     })
 }
@@ -421,8 +426,11 @@ pub async fn invite(
     let access = administrator(db, actor, client_id).await?;
     let txn = crate::db::begin_write(db).await?;
     let (link, person) = link_of(&txn, client_id, contact_id).await?;
-    if InvitationState::parse(&link.invitation_state) == InvitationState::Accepted {
-        return Err(ApiError::invalid("contact", "already_accepted"));
+    match InvitationState::parse(&link.invitation_state) {
+        InvitationState::Accepted => return Err(ApiError::invalid("contact", "already_accepted")),
+        // One open invitation at a time: no second notification for the same link.
+        InvitationState::Pending => return Err(ApiError::invalid("contact", "already_invited")),
+        InvitationState::NotInvited | InvitationState::Declined => {}
     }
     let (channel, mail) = invite_link(
         &txn,

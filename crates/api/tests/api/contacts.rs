@@ -279,6 +279,15 @@ async fn an_existing_user_is_invited_under_meldingen_and_sees_nothing_until_acce
         .unwrap();
     assert_eq!(sent["channel"], "notification");
     assert_eq!(sent["contact"]["invitation_state"], "pending");
+    let again = app
+        .post_json(
+            &format!("{path}/{id}/invitation"),
+            Some(&marieke),
+            json!({}),
+        )
+        .await;
+    let problem = assert_problem(again, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "already_invited");
 
     // Before answering, nothing of Johanna is visible.
     assert_problem(app.get_home(&daan, johanna).await, 403, "permission_denied").await;

@@ -448,15 +448,17 @@ fn PortalCard(item: AdminClientSummary, reload: RwSignal<u32>) -> impl IntoView 
             }
         }
     });
-    Effect::new(move || {
-        let result = appoint.value().get().or_else(|| discharge.value().get());
-        if let Some(result) = result {
-            match result {
-                Ok(_) => reload.update(|count| *count += 1),
-                Err(failure) => status.set(Some(failure.message_key())),
+    // Each action answers for itself: an old failure of one must not hide the other's success.
+    for action in [appoint.value(), discharge.value()] {
+        Effect::new(move || {
+            if let Some(result) = action.get() {
+                match result {
+                    Ok(_) => reload.update(|count| *count += 1),
+                    Err(failure) => status.set(Some(failure.message_key())),
+                }
             }
-        }
-    });
+        });
+    }
     let primary = item.primary_contact.clone();
     let discharged = item
         .discharged_on

@@ -114,13 +114,8 @@ fn ContactCard(row: ContactRow, client_id: Uuid, reload: RwSignal<u32>) -> impl 
     let contact_id = row.id;
     let permissions = RwSignal::new(row.permissions.clone());
     let state = RwSignal::new(row.invitation_state);
-    let first_access = RwSignal::new(
-        !row.permissions.is_empty()
-            && matches!(
-                row.invitation_state,
-                InvitationState::NotInvited | InvitationState::Declined
-            ),
-    );
+    let first_access =
+        RwSignal::new(!row.permissions.is_empty() && row.invitation_state.invitable());
     let error = RwSignal::new(None::<&'static str>);
     let notice = RwSignal::new(None::<&'static str>);
     let confirming = RwSignal::new(false);
