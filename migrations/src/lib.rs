@@ -7,6 +7,7 @@ mod m20261123_000001_core_schema;
 mod m20261123_000002_sign_in_security;
 mod m20261123_000003_mobile_changes;
 mod m20261123_000004_notifications;
+mod m20261123_000005_dossier_integration;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_sign_in_security::Migration),
             Box::new(m20261123_000003_mobile_changes::Migration),
             Box::new(m20261123_000004_notifications::Migration),
+            Box::new(m20261123_000005_dossier_integration::Migration),
         ]
     }
 }

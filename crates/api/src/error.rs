@@ -83,7 +83,8 @@ impl ApiError {
         }
     }
 
-    fn problem(&self) -> Problem {
+    /// The problem+json body of this error.
+    pub fn problem(&self) -> Problem {
         let detail = match self {
             ApiError::InvalidCredentials => {
                 Some("The username or password is not correct.".to_owned())

@@ -1,4 +1,5 @@
-//! `kring`: serve the portal, migrate the database, load demo data, or write the OpenAPI spec.
+//! `kring`: serve the portal, migrate the database, load demo data, create integration keys,
+//! or write the OpenAPI spec.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,9 +10,13 @@ use kring_api::{
     Application, Config,
     config::LogFormat,
     db, openapi,
-    services::demo::{self, DEMO_LOGINS, DEMO_PASSWORD, DemoOutcome},
+    services::{
+        demo::{self, DEMO_LOGINS, DEMO_PASSWORD, DemoOutcome},
+        service_accounts,
+    },
     telemetry,
 };
+use kring_shared::integration::{NewServiceAccountRequest, Scope};
 
 #[derive(Parser)]
 #[command(
@@ -37,12 +42,38 @@ enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Load the demo organisation, people and clients (does nothing when already loaded).
-    Demo,
+    Demo {
+        /// Also add this many generated reports to Johanna de Vries's dossier, through the
+        /// integration batch (for benchmarks).
+        #[arg(long)]
+        scale: Option<u64>,
+    },
+    /// Manage integrations (service accounts with API keys).
+    Integrator {
+        #[command(subcommand)]
+        command: IntegratorCommand,
+    },
     /// Write the OpenAPI document.
     Openapi {
         /// Where to write it; `-` for standard output.
         #[arg(long, default_value = "openapi/openapi.json")]
         output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum IntegratorCommand {
+    /// Create a service account and print its API key (shown only this once).
+    Create {
+        /// The organisation's slug, e.g. `demo`.
+        #[arg(long)]
+        organisation: String,
+        /// A name to recognise the integration by, e.g. `ECD`.
+        #[arg(long)]
+        name: String,
+        /// A scope (repeat for more): clients:write, dossier:write, feed:read. Default: all.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
     },
 }
 
@@ -71,7 +102,7 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&connection).await?;
             writeln!(out, "Migrations applied.")?;
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             std::fs::create_dir_all(&config.data_dir)?;
             let connection = db::connect(&config.database_url()).await?;
             db::migrate(&connection).await?;
@@ -79,10 +110,56 @@ async fn main() -> anyhow::Result<()> {
                 DemoOutcome::Loaded => writeln!(out, "Demo data loaded.")?,
                 DemoOutcome::AlreadyPresent => writeln!(out, "Demo data was already loaded.")?,
             }
+            if let Some(count) = scale {
+                let started = std::time::Instant::now();
+                demo::scale(&connection, count, |done| {
+                    if done % 100_000 == 0 || done == count {
+                        eprintln!("{done} of {count} reports");
+                    }
+                })
+                .await?;
+                writeln!(
+                    out,
+                    "Added {count} reports in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                )?;
+            }
             writeln!(out, "Demo logins (password for all: {DEMO_PASSWORD}):")?;
             for login in DEMO_LOGINS {
                 writeln!(out, "  {:<8} {}", login.username, login.who)?;
             }
+        }
+        Command::Integrator {
+            command:
+                IntegratorCommand::Create {
+                    organisation,
+                    name,
+                    scopes,
+                },
+        } => {
+            let scopes = if scopes.is_empty() {
+                Scope::ALL.to_vec()
+            } else {
+                scopes
+                    .iter()
+                    .map(|name| {
+                        Scope::parse(name).ok_or_else(|| anyhow::anyhow!("unknown scope {name}"))
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?
+            };
+            let connection = db::connect(&config.database_url()).await?;
+            db::migrate(&connection).await?;
+            let created = service_accounts::create_for_slug(
+                &connection,
+                &organisation,
+                &NewServiceAccountRequest { name, scopes },
+            )
+            .await?;
+            writeln!(out, "{}", created.api_key)?;
+            eprintln!(
+                "Service account {} created. Store the key above now: it is not shown again.",
+                created.account.id
+            );
         }
         Command::Openapi { output } => {
             let json = openapi::openapi_json()?;

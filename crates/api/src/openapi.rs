@@ -17,7 +17,8 @@ use crate::routes;
         title = "Kring API",
         description = "The API of Kring, the client portal for Dutch care organisations. \
 Every error is an RFC 9457 `application/problem+json` body with a stable `code`. \
-Authenticate with `POST /api/auth/login` and send the access token as `Authorization: Bearer …`.",
+Authenticate with `POST /api/auth/login` and send the access token as `Authorization: Bearer …`; \
+integrations (the ECD) use a service-account API key instead (tag `integration`).",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     tags(
@@ -25,7 +26,9 @@ Authenticate with `POST /api/auth/login` and send the access token as `Authoriza
         (name = "account", description = "The signed-in user"),
         (name = "clients", description = "A client's portal: start screen and features"),
         (name = "contacts", description = "Gebruikersbeheer: a client's contacts, their permissions and invitations (portal administrators)"),
+        (name = "dossier", description = "A client's dossier: Tijdlijn, Lezen, Schrijven, Plannen, and the real-time event stream (Dossier permission)"),
         (name = "admin", description = "Organisation administration"),
+        (name = "integration", description = "For the organisation's ECD, with a service-account API key (`Authorization: Bearer kring_…`, created in Beheer or with `kring integrator create`). Upserts are idempotent `PUT`s keyed by the ECD's own ids; `DELETE` retracts; `POST /api/integration/batch` takes up to 1000 operations; `GET /api/integration/feed` returns what was written in the portal. Send clients and care workers before what belongs to them."),
         (name = "operations", description = "Health probes for operators"),
     ),
     modifiers(&BearerAuth),
@@ -45,6 +48,20 @@ impl Modify for BearerAuth {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some("An access token from `POST /api/auth/login`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("kring_…")
+                    .description(Some(
+                        "A service-account API key, shown once when created in Beheer or with \
+                         `kring integrator create`. Scopes: `clients:write`, `dossier:write`, \
+                         `feed:read`.",
+                    ))
                     .build(),
             ),
         );

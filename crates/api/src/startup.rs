@@ -17,6 +17,7 @@ use crate::{
     config::Config,
     db,
     error::{json_error_handler, path_error_handler, query_error_handler},
+    events::EventBus,
     mail::Mailer,
     openapi, routes,
     security::{self, RouteTable, SecurityPolicy},
@@ -33,6 +34,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub sms: SmsSender,
     pub config: Arc<Config>,
+    /// Dossier changes for the open event streams.
+    pub events: EventBus,
 }
 
 /// A bound, ready-to-run server.
@@ -64,6 +67,7 @@ impl Application {
             mailer,
             sms,
             config: Arc::new(config),
+            events: EventBus::new(),
         };
         let server = run(listener, state)?;
         Ok(Application { port, server, db })

@@ -210,6 +210,9 @@ pub enum InvitationChannel {
 pub enum NotificationKind {
     /// An invitation to a client's portal; accept or decline it.
     Invitation,
+    /// A new care plan version in the client's dossier (for everyone with the Dossier
+    /// permission).
+    CarePlan,
 }
 
 impl NotificationKind {
@@ -217,6 +220,7 @@ impl NotificationKind {
     pub fn as_str(self) -> &'static str {
         match self {
             NotificationKind::Invitation => "invitation",
+            NotificationKind::CarePlan => "care_plan",
         }
     }
 
@@ -224,6 +228,7 @@ impl NotificationKind {
     pub fn parse(name: &str) -> Option<NotificationKind> {
         match name {
             "invitation" => Some(NotificationKind::Invitation),
+            "care_plan" => Some(NotificationKind::CarePlan),
             _ => None,
         }
     }
@@ -237,6 +242,10 @@ pub struct Notification {
     pub kind: NotificationKind,
     pub created_at: DateTime<Utc>,
     pub read: bool,
+    /// The client it is about.
+    pub client_id: Option<Uuid>,
+    /// The dossier entry it is about (a new care plan version).
+    pub entry_id: Option<Uuid>,
     /// The client it is about, by name.
     pub client_name: Option<String>,
     /// Who caused it (e.g. the administrator who invited), by name.

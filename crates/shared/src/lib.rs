@@ -5,8 +5,10 @@
 pub mod admin;
 pub mod auth;
 pub mod contacts;
+pub mod dossier;
 pub mod error;
 pub mod home;
+pub mod integration;
 pub mod me;
 pub mod password;
 pub mod permission;

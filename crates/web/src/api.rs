@@ -26,7 +26,12 @@ use kring_shared::{
         ContactLookup, ContactLookupRequest, ContactRow, InvitationSent, NewContactRequest,
         Notifications, PermissionsRequest, PermissionsSaved,
     },
+    dossier::{
+        CarePlans, DossierEntry, DossierGroups, DossierKind, EventTicket, NewNoteRequest,
+        TimelinePage,
+    },
     home::HomeView,
+    integration::{NewServiceAccountRequest, ServiceAccountCreated, ServiceAccountSummary},
     me::Me,
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -212,6 +217,93 @@ impl Authenticated {
     /// `GET /api/clients/{id}/home`.
     pub async fn home(&self, client_id: Uuid) -> Result<HomeView, ApiFailure> {
         self.get(&format!("/api/clients/{client_id}/home")).await
+    }
+
+    /// `GET /api/clients/{id}/dossier/timeline`: a page, optionally of one kind, after a
+    /// cursor or before a moment (RFC 3339).
+    pub async fn timeline(
+        &self,
+        client_id: Uuid,
+        kind: Option<DossierKind>,
+        cursor: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<TimelinePage, ApiFailure> {
+        let mut url = format!("/api/clients/{client_id}/dossier/timeline?limit=20");
+        if let Some(kind) = kind {
+            url.push_str(&format!("&kind={}", kind.as_str()));
+        }
+        if let Some(cursor) = cursor {
+            url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(cursor)));
+        }
+        if let Some(before) = before {
+            url.push_str(&format!("&before={}", js_sys::encode_uri_component(before)));
+        }
+        self.get(&url).await
+    }
+
+    /// `GET /api/clients/{id}/dossier/entries/{entry_id}`.
+    pub async fn dossier_entry(
+        &self,
+        client_id: Uuid,
+        entry_id: Uuid,
+    ) -> Result<DossierEntry, ApiFailure> {
+        self.get(&format!(
+            "/api/clients/{client_id}/dossier/entries/{entry_id}"
+        ))
+        .await
+    }
+
+    /// `GET /api/clients/{id}/dossier/groups`.
+    pub async fn dossier_groups(&self, client_id: Uuid) -> Result<DossierGroups, ApiFailure> {
+        self.get(&format!("/api/clients/{client_id}/dossier/groups"))
+            .await
+    }
+
+    /// `GET /api/clients/{id}/dossier/care-plans`.
+    pub async fn care_plans(&self, client_id: Uuid) -> Result<CarePlans, ApiFailure> {
+        self.get(&format!("/api/clients/{client_id}/dossier/care-plans"))
+            .await
+    }
+
+    /// `POST /api/clients/{id}/dossier/notes`.
+    pub async fn write_note(
+        &self,
+        client_id: Uuid,
+        text: &str,
+    ) -> Result<DossierEntry, ApiFailure> {
+        let body = NewNoteRequest {
+            text: text.to_owned(),
+        };
+        self.post_for(&format!("/api/clients/{client_id}/dossier/notes"), &body)
+            .await
+    }
+
+    /// `POST /api/clients/{id}/events/ticket`.
+    pub async fn event_ticket(&self, client_id: Uuid) -> Result<EventTicket, ApiFailure> {
+        self.post_for(&format!("/api/clients/{client_id}/events/ticket"), &())
+            .await
+    }
+
+    /// `GET /api/admin/service-accounts`.
+    pub async fn service_accounts(&self) -> Result<Vec<ServiceAccountSummary>, ApiFailure> {
+        self.get("/api/admin/service-accounts").await
+    }
+
+    /// `POST /api/admin/service-accounts`.
+    pub async fn create_service_account(
+        &self,
+        request: &NewServiceAccountRequest,
+    ) -> Result<ServiceAccountCreated, ApiFailure> {
+        self.post_for("/api/admin/service-accounts", request).await
+    }
+
+    /// `POST /api/admin/service-accounts/{id}/revoke`.
+    pub async fn revoke_service_account(
+        &self,
+        id: Uuid,
+    ) -> Result<ServiceAccountSummary, ApiFailure> {
+        self.post_for(&format!("/api/admin/service-accounts/{id}/revoke"), &())
+            .await
     }
 
     /// `GET /api/admin/users?q=`.

@@ -17,9 +17,16 @@ use wasm_bindgen::JsCast;
 use crate::{
     i18n::I18n,
     pages::{
-        admin::AdminPage, forgot_password::ForgotPasswordPage, login::LoginPage,
-        not_found::NotFoundPage, notifications::NotificationsPage, profile::ProfilePage,
-        reset_password::ResetPasswordPage, start::StartPage, user_management::UserManagementPage,
+        admin::AdminPage,
+        dossier::{DossierEntryPage, DossierPage, Tab},
+        forgot_password::ForgotPasswordPage,
+        login::LoginPage,
+        not_found::NotFoundPage,
+        notifications::NotificationsPage,
+        profile::ProfilePage,
+        reset_password::ResetPasswordPage,
+        start::StartPage,
+        user_management::UserManagementPage,
     },
     session::Session,
 };
@@ -64,6 +71,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/profiel") view=ProfilePage/>
                 <Route path=path!("/beheer") view=AdminPage/>
                 <Route path=path!("/gebruikersbeheer") view=UserManagementPage/>
+                <Route path=path!("/dossier") view=|| view! { <DossierPage tab=Tab::Timeline/> }/>
+                <Route path=path!("/dossier/lezen") view=|| view! { <DossierPage tab=Tab::Read/> }/>
+                <Route path=path!("/dossier/schrijven") view=|| view! { <DossierPage tab=Tab::Write/> }/>
+                <Route path=path!("/dossier/plannen") view=|| view! { <DossierPage tab=Tab::Plans/> }/>
+                <Route path=path!("/dossier/items/:id") view=DossierEntryPage/>
             </Routes>
         </Router>
     }

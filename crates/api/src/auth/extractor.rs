@@ -72,7 +72,7 @@ impl FromRequest for AuthUser {
     }
 }
 
-fn bearer_token(request: &HttpRequest) -> Option<String> {
+pub(crate) fn bearer_token(request: &HttpRequest) -> Option<String> {
     let value = request
         .headers()
         .get(header::AUTHORIZATION)?

@@ -4,10 +4,12 @@
 
 pub mod common_passwords;
 pub mod extractor;
+pub mod integrator;
 pub mod keys;
 pub mod password;
 pub mod secret;
 pub mod token;
 
 pub use extractor::AuthUser;
+pub use integrator::Integrator;
 pub use token::TokenService;

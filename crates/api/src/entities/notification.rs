@@ -15,6 +15,8 @@ pub struct Model {
     pub from_user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    /// The dossier entry it is about (a new care plan version).
+    pub entry_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -36,6 +36,8 @@ pub struct Model {
     /// The last TOTP time step (unix time / 30) accepted for a login; older or equal steps
     /// are refused, so a code cannot be replayed.
     pub totp_last_step: Option<i64>,
+    /// The care worker's id in the organisation's ECD, when the ECD manages this account.
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,8 @@ use kring_shared::{
         PrimaryContactRequest,
     },
     contacts::ContactRow,
+    dossier::AccessLogPage,
+    integration::{NewServiceAccountRequest, ServiceAccountCreated, ServiceAccountSummary},
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -35,7 +37,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_care_workers)
         .service(create_care_worker)
         .service(set_care_team_member)
-        .service(remove_care_team_member);
+        .service(remove_care_team_member)
+        .service(list_service_accounts)
+        .service(create_service_account)
+        .service(revoke_service_account)
+        .service(access_log);
 }
 
 /// The search of the user list.
@@ -391,4 +397,117 @@ async fn remove_care_team_member(
     services::admin::remove_care_team_member(&state.db, &admin.user, client_id, care_worker_id)
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The organisation's service accounts (integrations such as the ECD), newest first; revoked
+/// ones are marked. Keys are never shown again.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The service accounts", body = [ServiceAccountSummary]),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/service-accounts")]
+async fn list_service_accounts(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+) -> Result<web::Json<Vec<ServiceAccountSummary>>, ApiError> {
+    Ok(web::Json(
+        services::service_accounts::list(&state.db, &admin.user).await?,
+    ))
+}
+
+/// A new service account with an API key for an integration. The key is in this answer only;
+/// Kring keeps a hash.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewServiceAccountRequest,
+    responses(
+        (status = 201, description = "The account and its key (shown once)", body = ServiceAccountCreated),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`name` `required`/`too_long`, `scopes` `required`", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/service-accounts")]
+async fn create_service_account(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    body: web::Json<NewServiceAccountRequest>,
+) -> Result<HttpResponse, ApiError> {
+    crate::services::policy::require_organisation_admin(&admin.user)?;
+    let created = services::service_accounts::create(
+        &state.db,
+        admin.user.organisation_id,
+        Some(admin.user.id),
+        &body,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Revokes a service account: its key stops working at once.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("account_id" = Uuid, Path, description = "The service account's id")),
+    responses(
+        (status = 200, description = "The revoked account", body = ServiceAccountSummary),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such service account in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/service-accounts/{account_id}/revoke")]
+async fn revoke_service_account(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    account_id: web::Path<Uuid>,
+) -> Result<web::Json<ServiceAccountSummary>, ApiError> {
+    Ok(web::Json(
+        services::service_accounts::revoke(&state.db, &admin.user, *account_id).await?,
+    ))
+}
+
+/// Paging of the access log.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AccessLogParams {
+    /// Rows before this moment (the previous page's `next_before`).
+    pub before: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The access log of one client (NEN 7513): every read of dossier data and every note written,
+/// with who, on whose behalf, what, when and from where; newest first, 100 per page.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id"), AccessLogParams),
+    responses(
+        (status = 200, description = "A page of the log", body = AccessLogPage),
+        (status = 400, description = "The id or `before` is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client in this organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/clients/{client_id}/access-log")]
+async fn access_log(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    client_id: web::Path<Uuid>,
+    params: web::Query<AccessLogParams>,
+) -> Result<web::Json<AccessLogPage>, ApiError> {
+    Ok(web::Json(
+        services::access_log::for_client(&state.db, &admin.user, *client_id, params.before).await?,
+    ))
 }

@@ -1,11 +1,16 @@
 //! `GET /api/clients/{client_id}/home`.
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, get, web};
 use kring_shared::{Problem, home::HomeView};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::{auth::AuthUser, error::ApiError, services, startup::AppState};
+use crate::{
+    auth::AuthUser,
+    error::ApiError,
+    services::{self, access_log::Reader, security_log::ClientInfo},
+    startup::AppState,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(home);
@@ -32,8 +37,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
 async fn home(
     state: web::Data<AppState>,
     auth: AuthUser,
+    request: HttpRequest,
     client_id: web::Path<Uuid>,
 ) -> Result<web::Json<HomeView>, ApiError> {
     let access = services::policy::client_access(&state.db, &auth.user, *client_id).await?;
-    Ok(web::Json(services::home::home(&access)))
+    let origin = ClientInfo::of(&request);
+    let reader = Reader {
+        user: &auth.user,
+        session_id: auth.session_id,
+        origin: &origin,
+    };
+    Ok(web::Json(
+        services::home::home(&state.db, &access, &reader).await?,
+    ))
 }

@@ -6,7 +6,9 @@ pub mod auth;
 pub mod clients;
 pub mod contacts;
 pub mod dev;
+pub mod dossier;
 pub mod health;
+pub mod integration;
 pub mod me;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,4 +20,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     clients::configure(cfg);
     contacts::configure(cfg);
     admin::configure(cfg);
+    dossier::configure(cfg);
+    integration::configure(cfg);
 }

@@ -230,8 +230,41 @@ pub async fn new_person(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let username = free_username(txn, &first_name, &last_name).await?;
-    // Unusable until the invitation sets a temporary password.
+    create_account(
+        txn,
+        organisation,
+        NewAccount {
+            first_name,
+            last_name,
+            email,
+            mobile: Some(mobile),
+            gender: request.gender.map(|gender| gender.as_str().to_owned()),
+            kind,
+            external_id: None,
+        },
+    )
+    .await
+}
+
+/// A validated new account's details.
+pub struct NewAccount<'a> {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub mobile: Option<String>,
+    pub gender: Option<String>,
+    pub kind: &'a str,
+    pub external_id: Option<String>,
+}
+
+/// Inserts an account with a username made from the name and a password nobody knows (unusable
+/// until an invitation or the administrator sets a temporary one).
+pub async fn create_account(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    account: NewAccount<'_>,
+) -> Result<user::Model, ApiError> {
+    let username = free_username(txn, &account.first_name, &account.last_name).await?;
     let unusable = crate::auth::password::hash(crate::auth::secret::random_token()).await?;
     let now = Utc::now();
     Ok(user::ActiveModel {
@@ -239,13 +272,13 @@ pub async fn new_person(
         organisation_id: Set(organisation.id),
         username: Set(username),
         password_hash: Set(unusable),
-        email: Set(email),
-        mobile: Set(Some(mobile)),
-        first_name: Set(first_name),
-        last_name: Set(last_name),
-        gender: Set(request.gender.map(|gender| gender.as_str().to_owned())),
+        email: Set(account.email),
+        mobile: Set(account.mobile),
+        first_name: Set(account.first_name),
+        last_name: Set(account.last_name),
+        gender: Set(account.gender),
         language: Set(Language::Nl.as_str().to_owned()),
-        kind: Set(kind.to_owned()),
+        kind: Set(account.kind.to_owned()),
         must_change_password: Set(true),
         username_chosen: Set(false),
         failed_logins: Set(0),
@@ -256,6 +289,7 @@ pub async fn new_person(
         totp_enabled_at: Set(None),
         password_changed_at: Set(None),
         totp_last_step: Set(None),
+        external_id: Set(account.external_id),
     }
     .insert(txn)
     .await?)

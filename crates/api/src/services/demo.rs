@@ -3,8 +3,8 @@
 //! demo organisation exists nothing is written; otherwise everything is written in one
 //! transaction.
 
-use chrono::{NaiveDate, Utc};
-use kring_shared::Permission;
+use chrono::Utc;
+use kring_shared::{Permission, integration::Scope};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, QueryFilter, sea_query::Expr,
@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 use crate::{
     auth::password,
-    entities::{care_team_member, client, client_contact, organisation, user},
+    entities::{client, client_contact, organisation, user},
+    services::{demo_dossier, integration},
 };
 
 /// The password of every demo account. Demo data only; never use outside a demo.
@@ -101,7 +102,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
     let txn = crate::db::begin_write(db).await?;
     let org_id = Uuid::new_v4();
     let now = Utc::now();
-    organisation::ActiveModel {
+    let organisation = organisation::ActiveModel {
         id: Set(org_id),
         slug: Set(DEMO_ORGANISATION.to_owned()),
         name: Set("Zorggroep De Linde".to_owned()),
@@ -229,25 +230,43 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
             .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))
     };
 
-    let johanna = insert_client(
-        &txn,
-        org_id,
-        "ECD-1001",
-        "Johanna",
-        "de Vries",
-        date(1938, 4, 12)?,
-    )
-    .await?;
-    let gerrit = insert_client(
-        &txn,
-        org_id,
-        "ECD-1002",
-        "Gerrit",
-        "Bakker",
-        date(1941, 9, 3)?,
-    )
-    .await?;
-    let daan = insert_client(&txn, org_id, "ECD-1003", "Daan", "Smit", date(1991, 2, 27)?).await?;
+    // The care workers are known to the ECD by its ids.
+    for (username, external_id) in [
+        ("fatima", "MW-2001"),
+        ("thomas", "MW-2002"),
+        ("lotte", "MW-2003"),
+    ] {
+        user::Entity::update_many()
+            .col_expr(user::Column::ExternalId, Expr::value(external_id))
+            .filter(user::Column::Username.eq(username))
+            .exec(&txn)
+            .await?;
+    }
+    // Clients, care teams and dossiers arrive the way an ECD sends them: through the
+    // integration API's operations. Before the networks are linked, so loading does not
+    // notify anyone of the demo's care plans.
+    let mut events = Vec::new();
+    for operation in demo_dossier::operations(now)? {
+        integration::apply_in(&txn, &organisation, &Scope::ALL, &operation, &mut events)
+            .await
+            .map_err(|error| anyhow::anyhow!("demo operation failed: {error:?}"))?;
+    }
+    let client_id = |external_id: &str| {
+        let txn = &txn;
+        let external_id = external_id.to_owned();
+        async move {
+            client::Entity::find()
+                .filter(client::Column::OrganisationId.eq(org_id))
+                .filter(client::Column::ExternalId.eq(external_id))
+                .one(txn)
+                .await?
+                .map(|client| client.id)
+                .ok_or_else(|| anyhow::anyhow!("demo client missing"))
+        }
+    };
+    let johanna = client_id("ECD-1001").await?;
+    let gerrit = client_id("ECD-1002").await?;
+    let daan = client_id("ECD-1003").await?;
 
     use Permission::*;
     link(
@@ -306,18 +325,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
     )
     .await?;
 
-    team(&txn, johanna, id("fatima")?, "evv").await?;
-    team(&txn, johanna, id("thomas")?, "personal_supervisor").await?;
-    team(&txn, johanna, id("lotte")?, "care_assistant").await?;
-    team(&txn, gerrit, id("fatima")?, "evv").await?;
-    team(&txn, daan, id("thomas")?, "personal_supervisor").await?;
-
     txn.commit().await?;
     Ok(DemoOutcome::Loaded)
-}
-
-fn date(year: i32, month: u32, day: u32) -> anyhow::Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| anyhow::anyhow!("bad demo date"))
 }
 
 async fn insert_user(
@@ -349,32 +358,7 @@ async fn insert_user(
         totp_enabled_at: Set(None),
         password_changed_at: Set(Some(Utc::now())),
         totp_last_step: Set(None),
-    }
-    .insert(txn)
-    .await?;
-    Ok(id)
-}
-
-async fn insert_client(
-    txn: &DatabaseTransaction,
-    organisation_id: Uuid,
-    external_id: &str,
-    first_name: &str,
-    last_name: &str,
-    birth_date: NaiveDate,
-) -> anyhow::Result<Uuid> {
-    let id = Uuid::new_v4();
-    client::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(organisation_id),
-        external_id: Set(Some(external_id.to_owned())),
-        first_name: Set(first_name.to_owned()),
-        last_name: Set(last_name.to_owned()),
-        birth_date: Set(Some(birth_date)),
-        photo_url: Set(None),
-        status: Set("active".to_owned()),
-        discharged_on: Set(None),
-        created_at: Set(Utc::now()),
+        external_id: Set(None),
     }
     .insert(txn)
     .await?;
@@ -413,20 +397,32 @@ async fn link(
     Ok(())
 }
 
-async fn team(
-    txn: &DatabaseTransaction,
-    client_id: Uuid,
-    care_worker_id: Uuid,
-    care_role: &str,
+/// Adds `count` generated reports to Johanna de Vries's dossier through the integration
+/// batch, 1000 per batch, for benchmarks. `progress` hears the running total.
+pub async fn scale(
+    db: &DatabaseConnection,
+    count: u64,
+    mut progress: impl FnMut(u64),
 ) -> anyhow::Result<()> {
-    care_team_member::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        client_id: Set(client_id),
-        care_worker_id: Set(care_worker_id),
-        care_role: Set(care_role.to_owned()),
-        created_at: Set(Utc::now()),
+    let organisation = organisation::Entity::find()
+        .filter(organisation::Column::Slug.eq(DEMO_ORGANISATION))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("load the demo first"))?;
+    let bus = crate::events::EventBus::new();
+    let now = Utc::now();
+    let mut done = 0;
+    while done < count {
+        let size = (count - done).min(integration::MAX_BATCH as u64);
+        let items = demo_dossier::scale_items("ECD-1001", done, size, now);
+        let response = integration::batch(db, &bus, &organisation, &Scope::ALL, items)
+            .await
+            .map_err(|error| anyhow::anyhow!("batch failed: {error:?}"))?;
+        if response.failed > 0 {
+            anyhow::bail!("{} generated reports were refused", response.failed);
+        }
+        done += size;
+        progress(done);
     }
-    .insert(txn)
-    .await?;
     Ok(())
 }

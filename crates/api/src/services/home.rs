@@ -1,13 +1,25 @@
 //! `GET /api/clients/{id}/home`: the start screen of one client for one user. A panel appears
-//! when the organisation has it switched on and the user holds its permission. The features
-//! behind the panels are not built yet, so every panel says so instead of showing invented data.
+//! when the organisation has it switched on and the user holds its permission. The Dossier
+//! panel shows the latest entries (a logged read); panels whose feature is not built yet say so
+//! instead of showing invented data.
 
 use kring_shared::{
     PanelKind,
     home::{HomeView, Panel, PanelStatus},
 };
 
-use crate::{entities::organisation, services::me::client_summary, services::policy::ClientAccess};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    entities::organisation,
+    error::ApiError,
+    services::{
+        access_log::{self, Reader},
+        dossier,
+        me::client_summary,
+        policy::ClientAccess,
+    },
+};
 
 /// Whether the organisation has switched `panel` on.
 pub fn panel_enabled(organisation: &organisation::Model, panel: PanelKind) -> bool {
@@ -20,19 +32,47 @@ pub fn panel_enabled(organisation: &organisation::Model, panel: PanelKind) -> bo
 }
 
 /// The start screen for a user with `access`.
-pub fn home(access: &ClientAccess) -> HomeView {
-    let panels = PanelKind::ALL
-        .into_iter()
-        .filter(|panel| panel_enabled(&access.organisation, *panel))
-        .filter(|panel| access.link.has(panel.required_permission()))
-        .map(|kind| Panel {
-            kind,
-            status: PanelStatus::NotYetAvailable,
-            items: Vec::new(),
-        })
-        .collect();
-    HomeView {
+pub async fn home(
+    db: &DatabaseConnection,
+    access: &ClientAccess,
+    reader: &Reader<'_>,
+) -> Result<HomeView, ApiError> {
+    let mut panels = Vec::new();
+    for kind in PanelKind::ALL {
+        if !panel_enabled(&access.organisation, kind)
+            || !access.link.has(kind.required_permission())
+        {
+            continue;
+        }
+        let panel = match kind {
+            PanelKind::Dossier => {
+                let items = dossier::latest(db, access.client.id).await?;
+                access_log::record(
+                    db,
+                    reader,
+                    &access.client,
+                    &dossier::acting_as(access),
+                    "read",
+                    "dossier.home",
+                    None,
+                )
+                .await?;
+                Panel {
+                    kind,
+                    status: PanelStatus::Ready,
+                    items,
+                }
+            }
+            _ => Panel {
+                kind,
+                status: PanelStatus::NotYetAvailable,
+                items: Vec::new(),
+            },
+        };
+        panels.push(panel);
+    }
+    Ok(HomeView {
         client: client_summary(&access.client),
         panels,
-    }
+    })
 }

@@ -22,6 +22,7 @@ pub struct NewNotification {
     pub client_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
     pub from_user_id: Option<Uuid>,
+    pub entry_id: Option<Uuid>,
 }
 
 /// The hook every capability uses to tell a user something under *Meldingen* (in the caller's
@@ -40,6 +41,7 @@ pub async fn notify(
         from_user_id: Set(notification.from_user_id),
         created_at: Set(Utc::now()),
         read_at: Set(None),
+        entry_id: Set(notification.entry_id),
     }
     .insert(db)
     .await?;
@@ -62,6 +64,7 @@ pub async fn create_invitation(
             client_id: Some(client_id),
             contact_id: Some(contact_id),
             from_user_id: Some(inviter.id),
+            entry_id: None,
         },
     )
     .await
@@ -118,6 +121,8 @@ pub async fn list(
             kind,
             created_at: row.created_at,
             read: row.read_at.is_some(),
+            client_id: row.client_id,
+            entry_id: row.entry_id,
             client_name,
             from_name,
             invitation,

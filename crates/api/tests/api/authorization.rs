@@ -26,6 +26,9 @@ enum Rule {
     Client(Permission),
     /// The organisation's functional administrator.
     OrganisationAdmin,
+    /// A service-account API key, never a user's token: every user gets 401 (the scopes are
+    /// checked in `integration.rs`).
+    Integration,
 }
 
 /// The table: (method, OpenAPI path) → rule.
@@ -47,6 +50,13 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/api/auth/password-reset/{token}") => Public,
         (_, path) if path.starts_with("/api/me") => SignedIn,
         ("GET", "/api/clients/{client_id}/home") => ClientMember,
+        ("POST", "/api/clients/{client_id}/events/ticket") => ClientMember,
+        // The stream carries its own one-time ticket (see `dossier.rs`).
+        ("GET", "/api/clients/{client_id}/events") => Public,
+        (_, path) if path.starts_with("/api/clients/{client_id}/dossier") => {
+            Client(Permission::Dossier)
+        }
+        (_, path) if path.starts_with("/api/integration/") => Integration,
         (_, path) if path.starts_with("/api/clients/{client_id}/contacts") => {
             Client(Permission::Settings)
         }
@@ -77,6 +87,7 @@ impl Actor {
                 .as_ref()
                 .is_some_and(|held| held.contains(&permission)),
             Rule::OrganisationAdmin => self.organisation_admin,
+            Rule::Integration => false,
         }
     }
 }
@@ -221,7 +232,9 @@ async fn every_operation_allows_and_denies_exactly_as_the_matrix_says() {
                 .replace("{care_worker_id}", &fatima.to_string())
                 .replace("{token}", "unknown-token")
                 .replace("{id}", &Uuid::new_v4().to_string())
-                .replace("{notification_id}", &Uuid::new_v4().to_string());
+                .replace("{notification_id}", &Uuid::new_v4().to_string())
+                .replace("{entry_id}", &Uuid::new_v4().to_string())
+                .replace("{account_id}", &Uuid::new_v4().to_string());
             let mut request = app.http.request(method.parse().unwrap(), app.url(&url));
             if method != "GET" && method != "DELETE" {
                 request = request.json(body);
@@ -236,7 +249,7 @@ async fn every_operation_allows_and_denies_exactly_as_the_matrix_says() {
                 status != 403
             } else if allowed {
                 status != 401 && status != 403
-            } else if token.is_none() {
+            } else if token.is_none() || *rule == Rule::Integration {
                 status == 401
             } else {
                 status == 403

@@ -515,3 +515,57 @@ impl TestApp {
             .collect()
     }
 }
+
+impl TestApp {
+    /// A new API key of the demo organisation with `scopes`.
+    pub async fn api_key(&self, scopes: &[kring_shared::integration::Scope]) -> String {
+        kring_api::services::service_accounts::create_for_slug(
+            &self.db,
+            "demo",
+            &kring_shared::integration::NewServiceAccountRequest {
+                name: "Test ECD".to_owned(),
+                scopes: scopes.to_vec(),
+            },
+        )
+        .await
+        .expect("service account")
+        .api_key
+    }
+
+    /// An API key with every scope.
+    pub async fn ecd_key(&self) -> String {
+        self.api_key(&kring_shared::integration::Scope::ALL).await
+    }
+
+    /// PUTs a report for the demo client with ECD id `client` and returns the response.
+    pub async fn put_report(&self, key: &str, client: &str, id: &str, body: Value) -> Response {
+        self.put_json(
+            &format!("/api/integration/clients/{client}/reports/{id}"),
+            key,
+            body,
+        )
+        .await
+    }
+
+    /// A page of `client_id`'s timeline as `token` sees it, after `query` (e.g. `?limit=5`).
+    pub async fn timeline(&self, token: &str, client_id: Uuid, query: &str) -> Value {
+        let response = self
+            .get_as(
+                token,
+                &format!("/api/clients/{client_id}/dossier/timeline{query}"),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "timeline");
+        response.json().await.expect("timeline JSON")
+    }
+}
+
+/// A report body written `hours_ago` hours ago.
+pub fn report_body(text: &str, hours_ago: i64) -> Value {
+    json!({
+        "category": "Dagrapportage",
+        "author": "Fatima El Amrani",
+        "written_at": chrono::Utc::now() - chrono::Duration::hours(hours_ago),
+        "text": text,
+    })
+}

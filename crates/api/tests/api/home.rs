@@ -29,7 +29,8 @@ async fn each_person_sees_exactly_the_panels_their_permissions_allow() {
 }
 
 #[tokio::test]
-async fn the_home_view_names_the_client_and_is_honest_about_unbuilt_panels() {
+async fn the_home_view_names_the_client_shows_the_latest_dossier_entries_and_is_honest_about_unbuilt_panels()
+ {
     let app = spawn_app().await;
     let token = app.login_as("marieke").await;
     let johanna = app.client_id("Johanna").await;
@@ -38,8 +39,17 @@ async fn the_home_view_names_the_client_and_is_honest_about_unbuilt_panels() {
     assert_eq!(home["client"]["last_name"], "de Vries");
     assert_eq!(home["client"]["birth_date"], "1938-04-12");
     for panel in home["panels"].as_array().unwrap() {
-        assert_eq!(panel["status"], "not_yet_available");
-        assert_eq!(panel["items"], serde_json::json!([]));
+        if panel["kind"] == "dossier" {
+            // The demo ECD's newest report, from this morning, is first.
+            assert_eq!(panel["status"], "ready");
+            let items = panel["items"].as_array().unwrap();
+            assert_eq!(items.len(), 3);
+            assert_eq!(items[0]["title"], "Dagrapportage");
+            assert_eq!(items[0]["subtitle"], "Fatima El Amrani");
+        } else {
+            assert_eq!(panel["status"], "not_yet_available");
+            assert_eq!(panel["items"], serde_json::json!([]));
+        }
     }
 }
 

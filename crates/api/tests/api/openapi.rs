@@ -79,9 +79,23 @@ fn every_operation_is_described_with_its_errors_as_problem_json() {
                 "/api/auth/password-reset/{token}",
                 "/healthz",
                 "/readyz",
+                // The event stream carries a one-time ticket in its query instead.
+                "/api/clients/{client_id}/events",
             ]
             .contains(&path.as_str());
             assert_eq!(secured, !public, "{name}: security requirement");
+            if secured {
+                // Integrations use their API key; everything else a user's access token.
+                let scheme = if path.starts_with("/api/integration/") {
+                    "api_key"
+                } else {
+                    "bearer"
+                };
+                assert!(
+                    operation["security"][0].get(scheme).is_some(),
+                    "{name} should require `{scheme}`"
+                );
+            }
             if secured {
                 assert!(
                     responses.contains_key("401"),
@@ -92,12 +106,27 @@ fn every_operation_is_described_with_its_errors_as_problem_json() {
     }
     assert!(operations >= 6, "only {operations} operations found");
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(spec["components"]["securitySchemes"]["api_key"].is_object());
 }
 
 #[test]
 fn the_main_schemas_carry_examples() {
     let spec = generated();
-    for schema in ["LoginRequest", "AccessToken", "HomeView", "Problem"] {
+    for schema in [
+        "LoginRequest",
+        "AccessToken",
+        "HomeView",
+        "Problem",
+        "ClientUpsert",
+        "CareWorkerUpsert",
+        "ReportUpsert",
+        "QuestionnaireUpsert",
+        "CarePlanUpsert",
+        "AppointmentUpsert",
+        "BatchRequest",
+        "FeedPage",
+        "TimelinePage",
+    ] {
         assert!(
             spec["components"]["schemas"][schema]["examples"].is_array()
                 || spec["components"]["schemas"][schema]["example"].is_object(),

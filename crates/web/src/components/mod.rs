@@ -4,6 +4,7 @@ pub mod avatar;
 pub mod form;
 pub mod info_bar;
 pub mod language_switch;
+pub mod live;
 pub mod new_password;
 pub mod shell;
 

@@ -175,7 +175,7 @@ mod tests {
 
     /// String literals that look like catalog keys: a known namespace, a dot, a name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 27] = [
+        const NAMESPACES: [&str; 29] = [
             "app",
             "a11y",
             "lang",
@@ -203,6 +203,8 @@ mod tests {
             "settings",
             "portals",
             "careworkers",
+            "dossier",
+            "integrations",
         ];
         code.split(char::from(34))
             .skip(1)

@@ -1,8 +1,10 @@
 //! *Meldingen*: the user's notifications, newest first. An invitation to a client's portal is
-//! answered here (*Accepteren* or *Weigeren*); until then that client stays invisible.
+//! answered here (*Accepteren* or *Weigeren*); until then that client stays invisible. A new
+//! care plan links to *Plannen* of its client.
 
-use kring_shared::contacts::{InvitationState, Notification};
+use kring_shared::contacts::{InvitationState, Notification, NotificationKind};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 use crate::{
     api::ApiFailure,
@@ -65,6 +67,7 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
         }
     });
     let id = item.id;
+    let unread_at_start = !item.read;
     let mark = Action::new_local(move |_: &()| {
         let api = session.api();
         async move {
@@ -95,13 +98,32 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
             session.notifications_changed.update(|count| *count += 1);
         }
     });
+    let kind = item.kind;
     let text = {
         let from = item.from_name.clone().unwrap_or_default();
         let client = item.client_name.clone().unwrap_or_default();
         move || {
-            i18n.t("notifications.invitation")
+            let template = match kind {
+                NotificationKind::Invitation => i18n.t("notifications.invitation"),
+                NotificationKind::CarePlan => i18n.t("notifications.care_plan"),
+            };
+            template
                 .replace("{from}", &from)
                 .replace("{client}", &client)
+        }
+    };
+    // A new care plan links to *Plannen* of that client (and counts as read).
+    let plan_client = (kind == NotificationKind::CarePlan)
+        .then_some(item.client_id)
+        .flatten();
+    let navigate = use_navigate();
+    let open_plan = move |_| {
+        if let Some(client_id) = plan_client {
+            session.current_client.set(Some(client_id));
+            if unread_at_start {
+                mark.dispatch_local(());
+            }
+            navigate("/dossier/plannen", Default::default());
         }
     };
     let pending = item
@@ -130,11 +152,18 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
                             {move || i18n.t("notifications.decline")}
                         </button>
                     }.into_any(),
-                    None => unread.then(|| view! {
-                        <button type="button" class="button-secondary" on:click=move |_| { mark.dispatch_local(()); }>
-                            {move || i18n.t("notifications.mark_read")}
-                        </button>
-                    }).into_any(),
+                    None => view! {
+                        {plan_client.map(|_| view! {
+                            <button type="button" class="button-primary" on:click=open_plan.clone()>
+                                {move || i18n.t("notifications.open_plan")}
+                            </button>
+                        })}
+                        {unread.then(|| view! {
+                            <button type="button" class="button-secondary" on:click=move |_| { mark.dispatch_local(()); }>
+                                {move || i18n.t("notifications.mark_read")}
+                            </button>
+                        })}
+                    }.into_any(),
                 }}
             </div>
         </li>

@@ -14,6 +14,8 @@ use crate::{
     api::ApiFailure,
     components::{
         avatar::{Avatar, full_name},
+        live::use_live_dossier,
+        local_date_time,
         shell::Shell,
     },
     i18n::use_i18n,
@@ -109,7 +111,17 @@ fn Home(client_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
+    // With the Dossier permission the panel follows the dossier live.
+    let reads_dossier = session.current_membership().is_some_and(|membership| {
+        membership
+            .permissions
+            .contains(&kring_shared::Permission::Dossier)
+    });
+    let version = reads_dossier.then(|| use_live_dossier(client_id));
     let home = LocalResource::new(move || {
+        if let Some(version) = version {
+            version.track();
+        }
         let api = session.api();
         async move {
             match api {
@@ -127,8 +139,9 @@ fn Home(client_id: Uuid) -> impl IntoView {
             navigate("/inloggen?terug=/start", Default::default());
         }
     });
+    // Transition: a live reload keeps the screen in place instead of flashing "loading".
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
             {move || home.get().map(|result| match result {
                 Ok(view) => view! { <HomeScreen home=view/> }.into_any(),
                 Err(failure) => view! {
@@ -136,7 +149,7 @@ fn Home(client_id: Uuid) -> impl IntoView {
                 }
                 .into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -267,17 +280,27 @@ fn PanelCard(panel: Panel) -> impl IntoView {
                     <li>
                         <span class="panel-item-title">{item.title}</span>
                         {item.subtitle.map(|subtitle| view! { <span class="panel-item-sub">{subtitle}</span> })}
+                        {item.at.map(|at| view! { <span class="panel-item-sub">{local_date_time(at)}</span> })}
                     </li>
                 }).collect_view()}
             </ul>
         }
         .into_any(),
     };
+    let open =
+        (panel.kind == PanelKind::Dossier && panel.status == PanelStatus::Ready).then(|| {
+            view! {
+                <p class="panel-link">
+                    <a class="button-secondary" href="/dossier">{move || i18n.t("dossier.open")}</a>
+                </p>
+            }
+        });
     let labelled_by = heading_id.clone();
     view! {
         <section class=format!("panel panel-{kind}") aria-labelledby=labelled_by data-panel=kind>
             <h2 id=heading_id>{move || i18n.t(panel_title(panel.kind))}</h2>
             {body}
+            {open}
         </section>
     }
 }

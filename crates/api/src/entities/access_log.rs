@@ -1,0 +1,32 @@
+//! One read of dossier data (NEN 7513): who, acting as whom, which client, what, when and from
+//! where.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "access_log")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub occurred_at: DateTimeUtc,
+    pub organisation_id: Uuid,
+    pub client_id: Uuid,
+    pub user_id: Option<Uuid>,
+    /// The name at the time of access (the log outlives renames and removals).
+    pub user_name: String,
+    /// On whose behalf: `client` or the relationship to the client, e.g. `daughter`.
+    pub acting_as: String,
+    /// `read` or `write`.
+    pub action: String,
+    /// What was accessed, e.g. `dossier.timeline` or `dossier.entry`.
+    pub object: String,
+    pub object_id: Option<Uuid>,
+    pub session_id: Option<Uuid>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

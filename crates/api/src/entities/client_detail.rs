@@ -1,0 +1,22 @@
+//! A client's care details from the ECD: GP, pharmacy and insurance.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "client_details")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub client_id: Uuid,
+    pub gp_name: Option<String>,
+    pub gp_phone: Option<String>,
+    pub pharmacy_name: Option<String>,
+    pub pharmacy_phone: Option<String>,
+    pub insurer: Option<String>,
+    pub insurance_number: Option<String>,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,109 @@
+//! Real time: dossier changes are published on an in-process bus and streamed to open pages as
+//! server-sent events. `EventSource` cannot send a bearer token, so the page first trades its
+//! token for a one-time ticket (30 seconds) and opens the stream with it.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use kring_shared::dossier::DossierEvent;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::auth::secret::random_token;
+
+/// How long a ticket can be redeemed.
+pub const TICKET_SECONDS: u32 = 30;
+
+/// Who a ticket was issued to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub client_id: Uuid,
+    issued: Instant,
+}
+
+/// The publish side and the ticket store, shared by every worker of one process.
+#[derive(Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<DossierEvent>,
+    tickets: Arc<Mutex<HashMap<String, Ticket>>>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus::new()
+    }
+}
+
+impl EventBus {
+    /// A bus that buffers 1024 events per slow listener before it tells it to resynchronise.
+    pub fn new() -> EventBus {
+        let (sender, _) = broadcast::channel(1024);
+        EventBus {
+            sender,
+            tickets: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Sends `event` to every open stream (none listening is fine).
+    pub fn publish(&self, event: DossierEvent) {
+        let _ = self.sender.send(event);
+    }
+
+    /// A receiver of every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<DossierEvent> {
+        self.sender.subscribe()
+    }
+
+    /// A new one-time ticket for `user_id`'s session to open `client_id`'s stream.
+    pub fn issue_ticket(&self, user_id: Uuid, session_id: Uuid, client_id: Uuid) -> String {
+        let ticket = random_token();
+        let mut tickets = self
+            .tickets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let lifetime = Duration::from_secs(u64::from(TICKET_SECONDS));
+        tickets.retain(|_, held| held.issued.elapsed() < lifetime);
+        tickets.insert(
+            ticket.clone(),
+            Ticket {
+                user_id,
+                session_id,
+                client_id,
+                issued: Instant::now(),
+            },
+        );
+        ticket
+    }
+
+    /// Takes `ticket` out of the store: `None` when unknown, used or expired.
+    pub fn redeem(&self, ticket: &str) -> Option<Ticket> {
+        let mut tickets = self
+            .tickets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        tickets
+            .remove(ticket)
+            .filter(|held| held.issued.elapsed() < Duration::from_secs(u64::from(TICKET_SECONDS)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_opens_one_stream_only() {
+        let bus = EventBus::new();
+        let (user, session, client) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let ticket = bus.issue_ticket(user, session, client);
+        let held = bus.redeem(&ticket).expect("fresh ticket");
+        assert_eq!((held.user_id, held.client_id), (user, client));
+        assert!(bus.redeem(&ticket).is_none());
+        assert!(bus.redeem("made-up").is_none());
+    }
+}

@@ -1,0 +1,431 @@
+//! The dossier of a client (*Tijdlijn*, *Lezen*, *Schrijven*, *Plannen*) and the real-time event
+//! stream of an open page. Every read is written to the access log.
+
+use std::time::Duration;
+
+use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
+use chrono::{DateTime, Utc};
+use futures_util::stream;
+use kring_shared::{
+    Permission, Problem,
+    dossier::{
+        CarePlans, DossierEntry, DossierEvent, DossierGroups, DossierKind, EventTicket,
+        NewNoteRequest, TimelinePage,
+    },
+};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::{
+    auth::AuthUser,
+    entities::{organisation, session, user},
+    error::ApiError,
+    events::TICKET_SECONDS,
+    services::{
+        self,
+        access_log::Reader,
+        dossier::{Cursor, TimelineQuery},
+        security_log::ClientInfo,
+        sessions,
+    },
+    startup::AppState,
+};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(timeline)
+        .service(entry)
+        .service(groups)
+        .service(care_plans)
+        .service(write_note)
+        .service(event_ticket)
+        .service(events);
+}
+
+/// Paging and filtering of the timeline.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TimelineParams {
+    /// Only this kind (a *Lezen* group).
+    pub kind: Option<DossierKind>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Start with entries before this moment (the date bar: the end of the chosen day).
+    pub before: Option<DateTime<Utc>>,
+    /// Entries per page, 1 to 100 (default 20).
+    pub limit: Option<u64>,
+}
+
+const DOSSIER_403: &str = "The user has no access to this client, or no Dossier permission, or the organisation switched the dossier off (`permission_denied`)";
+
+/// The timeline: dossier entries newest first, keyset-paged. Pass `next_cursor` back as
+/// `cursor` for older entries; `before` jumps to a day. Requires the Dossier permission.
+#[utoipa::path(
+    tag = "dossier",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id"), TimelineParams),
+    responses(
+        (status = 200, description = "A page of entries", body = TimelinePage),
+        (status = 400, description = "A malformed id, cursor or query (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clients/{client_id}/dossier/timeline")]
+async fn timeline(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    request: HttpRequest,
+    client_id: web::Path<Uuid>,
+    params: web::Query<TimelineParams>,
+) -> Result<web::Json<TimelinePage>, ApiError> {
+    let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
+    let cursor = match params.cursor.as_deref() {
+        Some(raw) => Some(
+            Cursor::decode(raw)
+                .ok_or_else(|| ApiError::Malformed("The cursor is not valid.".to_owned()))?,
+        ),
+        None => None,
+    };
+    let origin = ClientInfo::of(&request);
+    let reader = reader(&auth, &origin);
+    let query = TimelineQuery {
+        kind: params.kind,
+        cursor,
+        before: params.before,
+        limit: params.limit,
+    };
+    Ok(web::Json(
+        services::dossier::timeline(&state.db, &access, &reader, query).await?,
+    ))
+}
+
+fn reader<'a>(auth: &'a AuthUser, origin: &'a ClientInfo) -> Reader<'a> {
+    Reader {
+        user: &auth.user,
+        session_id: auth.session_id,
+        origin,
+    }
+}
+
+/// One dossier entry in full (a report's text, a questionnaire's answers, a care plan's goals
+/// and actions) with the previous and next entry of the same kind.
+#[utoipa::path(
+    tag = "dossier",
+    security(("bearer" = [])),
+    params(
+        ("client_id" = Uuid, Path, description = "The client's id"),
+        ("entry_id" = Uuid, Path, description = "The entry's id"),
+    ),
+    responses(
+        (status = 200, description = "The entry", body = DossierEntry),
+        (status = 400, description = "An id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client or entry (or it was retracted)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clients/{client_id}/dossier/entries/{entry_id}")]
+async fn entry(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    request: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<web::Json<DossierEntry>, ApiError> {
+    let (client_id, entry_id) = path.into_inner();
+    let access = services::dossier::dossier_access(&state.db, &auth.user, client_id).await?;
+    let origin = ClientInfo::of(&request);
+    Ok(web::Json(
+        services::dossier::entry(&state.db, &access, &reader(&auth, &origin), entry_id).await?,
+    ))
+}
+
+/// *Lezen*: the number of entries of each kind, in display order.
+#[utoipa::path(
+    tag = "dossier",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    responses(
+        (status = 200, description = "The groups", body = DossierGroups),
+        (status = 400, description = "The client id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clients/{client_id}/dossier/groups")]
+async fn groups(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    request: HttpRequest,
+    client_id: web::Path<Uuid>,
+) -> Result<web::Json<DossierGroups>, ApiError> {
+    let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
+    let origin = ClientInfo::of(&request);
+    Ok(web::Json(
+        services::dossier::groups(&state.db, &access, &reader(&auth, &origin)).await?,
+    ))
+}
+
+/// *Plannen*: the care plan in force today with its goals and actions, and every version.
+#[utoipa::path(
+    tag = "dossier",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    responses(
+        (status = 200, description = "The care plans", body = CarePlans),
+        (status = 400, description = "The client id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clients/{client_id}/dossier/care-plans")]
+async fn care_plans(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    request: HttpRequest,
+    client_id: web::Path<Uuid>,
+) -> Result<web::Json<CarePlans>, ApiError> {
+    let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
+    let origin = ClientInfo::of(&request);
+    Ok(web::Json(
+        services::dossier::care_plans(&state.db, &access, &reader(&auth, &origin)).await?,
+    ))
+}
+
+/// *Schrijven*: write a note (*Aantekening cliënt/verwant*). It shows in the timeline at once
+/// and goes to the ECD through the feed. Questions for the care team belong in messages.
+#[utoipa::path(
+    tag = "dossier",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    request_body = NewNoteRequest,
+    responses(
+        (status = 201, description = "The note as stored", body = DossierEntry),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`text` is empty (`required`) or longer than 4000 characters (`too_long`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "text", "code": "required"}]})),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/clients/{client_id}/dossier/notes")]
+async fn write_note(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    request: HttpRequest,
+    client_id: web::Path<Uuid>,
+    body: web::Json<NewNoteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
+    let origin = ClientInfo::of(&request);
+    let note = services::dossier::write_note(
+        &state.db,
+        &state.events,
+        &access,
+        &reader(&auth, &origin),
+        &body,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(note))
+}
+
+/// A one-time ticket (valid 30 seconds) to open the event stream of this client: browsers'
+/// `EventSource` cannot send a bearer token.
+#[utoipa::path(
+    tag = "dossier",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id")),
+    responses(
+        (status = 200, description = "The ticket", body = EventTicket),
+        (status = 400, description = "The client id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not in this client's network (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/clients/{client_id}/events/ticket")]
+async fn event_ticket(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    client_id: web::Path<Uuid>,
+) -> Result<web::Json<EventTicket>, ApiError> {
+    services::policy::client_access(&state.db, &auth.user, *client_id).await?;
+    Ok(web::Json(EventTicket {
+        ticket: state
+            .events
+            .issue_ticket(auth.user.id, auth.session_id, *client_id),
+        expires_in: TICKET_SECONDS,
+    }))
+}
+
+/// The ticket of an event stream.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct StreamParams {
+    /// From `POST /api/clients/{client_id}/events/ticket`; used once.
+    pub ticket: String,
+}
+
+/// Server-sent events for an open page of this client: `dossier` events (data: a
+/// `DossierEvent`) when an entry is added, changed or retracted — only with the Dossier
+/// permission — and `resync` when events were missed. A comment every 15 seconds keeps the
+/// connection open; the stream ends when the session or the access ends. Reconnect with a new
+/// ticket and reload what is shown.
+#[utoipa::path(
+    tag = "dossier",
+    params(("client_id" = Uuid, Path, description = "The client's id"), StreamParams),
+    responses(
+        (status = 200, description = "An event stream", content_type = "text/event-stream", body = DossierEvent),
+        (status = 400, description = "The client id is not a UUID or the ticket is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The ticket is unknown, used, expired or for another client", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No access to this client any more", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clients/{client_id}/events")]
+async fn events(
+    state: web::Data<AppState>,
+    client_id: web::Path<Uuid>,
+    params: web::Query<StreamParams>,
+) -> Result<HttpResponse, ApiError> {
+    let client_id = *client_id;
+    let ticket = state
+        .events
+        .redeem(&params.ticket)
+        .filter(|ticket| ticket.client_id == client_id)
+        .ok_or(ApiError::Unauthenticated)?;
+    let account = live_account(&state, ticket.user_id, ticket.session_id).await?;
+    services::policy::client_access(&state.db, &account, client_id).await?;
+    let watch = Watch {
+        state: state.clone(),
+        receiver: state.events.subscribe(),
+        client_id,
+        user_id: ticket.user_id,
+        session_id: ticket.session_id,
+        keepalive: tokio::time::interval(Duration::from_secs(15)),
+        started: false,
+        ended: false,
+    };
+    let body = stream::unfold(watch, |mut watch| async move {
+        let chunk = watch.next_chunk().await?;
+        Some((Ok::<_, actix_web::Error>(web::Bytes::from(chunk)), watch))
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/event-stream"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body))
+}
+
+/// The user of a ticket, if the session is still live.
+async fn live_account(
+    state: &AppState,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> Result<user::Model, ApiError> {
+    use sea_orm::EntityTrait;
+    let session = session::Entity::find_by_id(session_id)
+        .one(&state.db)
+        .await?
+        .filter(|session| session.user_id == user_id)
+        .ok_or(ApiError::Unauthenticated)?;
+    let account = user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await?
+        .filter(|account| account.locked_at.is_none())
+        .ok_or(ApiError::Unauthenticated)?;
+    let organisation = organisation::Entity::find_by_id(account.organisation_id)
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if sessions::is_live(&session, &organisation, Utc::now()) {
+        Ok(account)
+    } else {
+        Err(ApiError::Unauthenticated)
+    }
+}
+
+/// One open stream.
+struct Watch {
+    state: web::Data<AppState>,
+    receiver: tokio::sync::broadcast::Receiver<DossierEvent>,
+    client_id: Uuid,
+    user_id: Uuid,
+    session_id: Uuid,
+    keepalive: tokio::time::Interval,
+    started: bool,
+    ended: bool,
+}
+
+impl Watch {
+    /// Whether the user may still see this client's dossier events (`None`: the stream ends).
+    async fn may_see_dossier(&self) -> Option<bool> {
+        let account = live_account(&self.state, self.user_id, self.session_id)
+            .await
+            .ok()?;
+        let access = services::policy::client_access(&self.state.db, &account, self.client_id)
+            .await
+            .ok()?;
+        Some(
+            access.link.has(Permission::Dossier)
+                && services::home::panel_enabled(
+                    &access.organisation,
+                    kring_shared::PanelKind::Dossier,
+                ),
+        )
+    }
+
+    /// The next bytes to send; `None` ends the stream.
+    async fn next_chunk(&mut self) -> Option<String> {
+        if self.ended {
+            return None;
+        }
+        if !self.started {
+            self.started = true;
+            // The first tick of an interval is immediate; spend it here.
+            self.keepalive.tick().await;
+            return Some("retry: 3000\nevent: ready\ndata: {}\n\n".to_owned());
+        }
+        loop {
+            tokio::select! {
+                received = self.receiver.recv() => match received {
+                    Ok(event) if event.client_id == self.client_id => {
+                        match self.may_see_dossier().await {
+                            None => {
+                                self.ended = true;
+                                return Some("event: end\ndata: {}\n\n".to_owned());
+                            }
+                            Some(false) => continue,
+                            Some(true) => {
+                                let data = serde_json::to_string(&event).ok()?;
+                                return Some(format!("event: dossier\ndata: {data}\n\n"));
+                            }
+                        }
+                    }
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => {
+                        return Some("event: resync\ndata: {}\n\n".to_owned());
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = self.keepalive.tick() => {
+                    if self.may_see_dossier().await.is_none() {
+                        self.ended = true;
+                        return Some("event: end\ndata: {}\n\n".to_owned());
+                    }
+                    return Some(": keepalive\n\n".to_owned());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! What the demo's ECD sends: three clients with their GP, pharmacy and insurance, the care
+//! teams, and a few weeks of reports, a questionnaire and care plan versions. Also the
+//! generator behind `kring demo --scale N`, which sends N reports through the batch.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kring_shared::{
+    admin::CareRole,
+    dossier::{CarePlanAction, CarePlanGoal, QuestionAnswer},
+    integration::{
+        BatchAction, BatchItem, CareContact, CarePlanUpsert, CareTeamUpsert, ClientUpsert,
+        Insurance, QuestionnaireUpsert, ReportUpsert, Resource,
+    },
+};
+
+use crate::services::integration::Operation;
+
+fn date(year: i32, month: u32, day: u32) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| anyhow::anyhow!("bad demo date"))
+}
+
+fn client(
+    id: &str,
+    first_name: &str,
+    last_name: &str,
+    birth_date: NaiveDate,
+    gp: &str,
+) -> Operation {
+    Operation::Client {
+        id: id.to_owned(),
+        data: ClientUpsert {
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+            birth_date: Some(birth_date),
+            photo: None,
+            gp: Some(CareContact {
+                name: gp.to_owned(),
+                phone: Some("030 123 45 67".to_owned()),
+            }),
+            pharmacy: Some(CareContact {
+                name: "Apotheek De Linde".to_owned(),
+                phone: Some("030 765 43 21".to_owned()),
+            }),
+            insurance: Some(Insurance {
+                insurer: "Zilveren Kruis".to_owned(),
+                policy_number: Some(format!("{}-ZK", id.trim_start_matches("ECD-"))),
+            }),
+            discharged_on: None,
+        },
+    }
+}
+
+fn team(client_id: &str, care_worker_id: &str, role: CareRole) -> Operation {
+    Operation::CareTeam {
+        client_id: client_id.to_owned(),
+        care_worker_id: care_worker_id.to_owned(),
+        data: CareTeamUpsert { role },
+    }
+}
+
+fn report(
+    client_id: &str,
+    id: String,
+    written_at: DateTime<Utc>,
+    category: &str,
+    author: &str,
+    text: &str,
+) -> Operation {
+    Operation::Report {
+        client_id: client_id.to_owned(),
+        id,
+        data: ReportUpsert {
+            category: category.to_owned(),
+            author: author.to_owned(),
+            written_at,
+            text: text.to_owned(),
+        },
+    }
+}
+
+fn action(description: &str, frequency: &str, responsible: &str) -> CarePlanAction {
+    CarePlanAction {
+        description: description.to_owned(),
+        frequency: Some(frequency.to_owned()),
+        responsible: Some(responsible.to_owned()),
+    }
+}
+
+fn goal(title: &str, description: &str, actions: Vec<CarePlanAction>) -> CarePlanGoal {
+    CarePlanGoal {
+        title: title.to_owned(),
+        description: Some(description.to_owned()),
+        actions,
+    }
+}
+
+/// The demo's ECD data, with times relative to `now` so the timeline always looks recent.
+pub fn operations(now: DateTime<Utc>) -> anyhow::Result<Vec<Operation>> {
+    let today = now.date_naive();
+    let day = |days_ago: i64, hour: i64| {
+        (today - Duration::days(days_ago))
+            .and_hms_opt(0, 0, 0)
+            .map(|midnight| midnight.and_utc() + Duration::hours(hour))
+            .unwrap_or(now)
+    };
+    let mut operations = vec![
+        client(
+            "ECD-1001",
+            "Johanna",
+            "de Vries",
+            date(1938, 4, 12)?,
+            "Huisartsenpraktijk De Linde",
+        ),
+        client(
+            "ECD-1002",
+            "Gerrit",
+            "Bakker",
+            date(1941, 9, 3)?,
+            "Huisarts Jansen",
+        ),
+        client(
+            "ECD-1003",
+            "Daan",
+            "Smit",
+            date(1991, 2, 27)?,
+            "Gezondheidscentrum Noord",
+        ),
+        team("ECD-1001", "MW-2001", CareRole::Evv),
+        team("ECD-1001", "MW-2002", CareRole::PersonalSupervisor),
+        team("ECD-1001", "MW-2003", CareRole::CareAssistant),
+        team("ECD-1002", "MW-2001", CareRole::Evv),
+        team("ECD-1003", "MW-2002", CareRole::PersonalSupervisor),
+    ];
+    let johanna = [
+        (
+            0,
+            8,
+            "Dagrapportage",
+            "Fatima El Amrani",
+            "Mevrouw heeft goed geslapen en met smaak ontbeten. Ze vertelde over de kleinkinderen.",
+        ),
+        (
+            1,
+            14,
+            "Welzijn",
+            "Lotte de Jong",
+            "Mevrouw deed mee met de zangmiddag en zong alle liedjes mee. Daarna was ze moe en heeft ze gerust.",
+        ),
+        (
+            1,
+            8,
+            "Dagrapportage",
+            "Fatima El Amrani",
+            "Rustige nacht. Mevrouw is zelf met de rollator naar het restaurant gelopen.",
+        ),
+        (
+            2,
+            19,
+            "Medisch",
+            "Thomas Mulder",
+            "De huisarts is langs geweest voor de controle van de bloeddruk. Die is goed. Geen veranderingen in medicatie.",
+        ),
+        (
+            3,
+            8,
+            "Dagrapportage",
+            "Lotte de Jong",
+            "Mevrouw had wat last van haar knie. Pijnstilling gegeven volgens afspraak; na een uur ging het beter.",
+        ),
+        (
+            4,
+            15,
+            "Welzijn",
+            "Thomas Mulder",
+            "Samen buiten gewandeld in de tuin. Mevrouw genoot van de zon.",
+        ),
+        (
+            6,
+            8,
+            "Dagrapportage",
+            "Fatima El Amrani",
+            "Dochter Marieke op bezoek geweest. Mevrouw was daarna vrolijk.",
+        ),
+        (
+            9,
+            10,
+            "Medisch",
+            "Thomas Mulder",
+            "Griepprik gegeven. Geen bijzonderheden.",
+        ),
+    ];
+    for (index, (days_ago, hour, category, author, text)) in johanna.into_iter().enumerate() {
+        operations.push(report(
+            "ECD-1001",
+            format!("R-1001-{index:03}"),
+            day(days_ago, hour),
+            category,
+            author,
+            text,
+        ));
+    }
+    operations.push(Operation::Questionnaire {
+        client_id: "ECD-1001".to_owned(),
+        id: "VL-1001-001".to_owned(),
+        data: QuestionnaireUpsert {
+            title: "Tevredenheid wonen".to_owned(),
+            author: Some("Thomas Mulder".to_owned()),
+            completed_at: day(5, 11),
+            answers: vec![
+                QuestionAnswer {
+                    question: "Voelt u zich thuis op de afdeling?".to_owned(),
+                    answer: "Ja, meestal wel.".to_owned(),
+                },
+                QuestionAnswer {
+                    question: "Wat vindt u van het eten?".to_owned(),
+                    answer: "Lekker, maar soms te zout.".to_owned(),
+                },
+                QuestionAnswer {
+                    question: "Wat kan beter?".to_owned(),
+                    answer: "Vaker samen naar buiten.".to_owned(),
+                },
+            ],
+        },
+    });
+    operations.push(Operation::CarePlan {
+        client_id: "ECD-1001".to_owned(),
+        id: "ZP-1001-2026-05".to_owned(),
+        data: CarePlanUpsert {
+            title: "Zorgplan voorjaar 2026".to_owned(),
+            author: Some("Fatima El Amrani".to_owned()),
+            established_at: day(200, 10),
+            valid_from: today - Duration::days(200),
+            valid_until: Some(today - Duration::days(21)),
+            summary: Some(
+                "Mevrouw woont sinds kort op de afdeling en went aan het ritme.".to_owned(),
+            ),
+            goals: vec![goal(
+                "Wennen op de afdeling",
+                "Mevrouw voelt zich thuis en kent de vaste gezichten.",
+                vec![action(
+                    "Elke dag een praatje bij de koffie",
+                    "Elke ochtend",
+                    "EVV",
+                )],
+            )],
+        },
+    });
+    operations.push(Operation::CarePlan {
+        client_id: "ECD-1001".to_owned(),
+        id: "ZP-1001-2026-11".to_owned(),
+        data: CarePlanUpsert {
+            title: "Zorgplan najaar 2026".to_owned(),
+            author: Some("Fatima El Amrani".to_owned()),
+            established_at: day(20, 10),
+            valid_from: today - Duration::days(20),
+            valid_until: Some(today + Duration::days(160)),
+            summary: Some("Mevrouw wil zo lang mogelijk zelf blijven lopen en graag meedoen met activiteiten.".to_owned()),
+            goals: vec![
+                goal(
+                    "Veilig blijven lopen",
+                    "Mevrouw loopt zelf met de rollator naar het restaurant.",
+                    vec![
+                        action("Samen een stukje wandelen", "Elke middag", "Zorgkundige"),
+                        action("Fysiotherapie voor de knie", "Twee keer per week", "Fysiotherapeut"),
+                    ],
+                ),
+                goal(
+                    "Meedoen met activiteiten",
+                    "Mevrouw gaat naar de zangmiddag en de bingo.",
+                    vec![action("Mevrouw herinneren aan de activiteit en meelopen", "Bij elke activiteit", "EVV")],
+                ),
+            ],
+        },
+    });
+    let gerrit = [
+        (
+            0,
+            9,
+            "Dagrapportage",
+            "Fatima El Amrani",
+            "Meneer heeft de krant gelezen en wilde graag over voetbal praten.",
+        ),
+        (
+            2,
+            16,
+            "Welzijn",
+            "Fatima El Amrani",
+            "Meneer was wat onrustig in de middag. Na een kop thee en muziek werd hij rustiger.",
+        ),
+        (
+            5,
+            8,
+            "Medisch",
+            "Fatima El Amrani",
+            "Meneer heeft een nieuwe bril. Hij ziet beter en leest meer.",
+        ),
+    ];
+    for (index, (days_ago, hour, category, author, text)) in gerrit.into_iter().enumerate() {
+        operations.push(report(
+            "ECD-1002",
+            format!("R-1002-{index:03}"),
+            day(days_ago, hour),
+            category,
+            author,
+            text,
+        ));
+    }
+    operations.push(Operation::CarePlan {
+        client_id: "ECD-1002".to_owned(),
+        id: "ZP-1002-2026-09".to_owned(),
+        data: CarePlanUpsert {
+            title: "Zorgplan 2026".to_owned(),
+            author: Some("Fatima El Amrani".to_owned()),
+            established_at: day(60, 10),
+            valid_from: today - Duration::days(60),
+            valid_until: None,
+            summary: None,
+            goals: vec![goal(
+                "Rust in de middag",
+                "Meneer heeft een vaste rustige plek na de lunch.",
+                vec![action("Muziek van vroeger aanzetten", "Elke middag", "EVV")],
+            )],
+        },
+    });
+    let daan = [
+        (
+            1,
+            17,
+            "Dagbesteding",
+            "Thomas Mulder",
+            "Daan heeft bij de fietsenmaker gewerkt en twee banden geplakt. Hij was trots.",
+        ),
+        (
+            4,
+            17,
+            "Dagbesteding",
+            "Thomas Mulder",
+            "Daan heeft zelf boodschappen gedaan met het lijstje.",
+        ),
+    ];
+    for (index, (days_ago, hour, category, author, text)) in daan.into_iter().enumerate() {
+        operations.push(report(
+            "ECD-1003",
+            format!("R-1003-{index:03}"),
+            day(days_ago, hour),
+            category,
+            author,
+            text,
+        ));
+    }
+    operations.push(Operation::CarePlan {
+        client_id: "ECD-1003".to_owned(),
+        id: "ZP-1003-2026-10".to_owned(),
+        data: CarePlanUpsert {
+            title: "Ondersteuningsplan 2026".to_owned(),
+            author: Some("Thomas Mulder".to_owned()),
+            established_at: day(40, 10),
+            valid_from: today - Duration::days(40),
+            valid_until: None,
+            summary: Some("Daan wil zelfstandiger wonen.".to_owned()),
+            goals: vec![goal(
+                "Zelf boodschappen doen",
+                "Daan doet één keer per week zelf boodschappen.",
+                vec![action(
+                    "Samen het boodschappenlijstje maken",
+                    "Elke maandag",
+                    "Persoonlijk begeleider",
+                )],
+            )],
+        },
+    });
+    Ok(operations)
+}
+
+/// `count` generated reports for `client_id`, one every 29 minutes (about 50 a day) going back
+/// from `now`, as batch items of the integration API.
+pub fn scale_items(client_id: &str, start: u64, count: u64, now: DateTime<Utc>) -> Vec<BatchItem> {
+    const CATEGORIES: [&str; 4] = ["Dagrapportage", "Welzijn", "Medisch", "Nachtrapportage"];
+    (start..start + count)
+        .map(|number| {
+            let written_at = now - Duration::minutes(i64::try_from(number).unwrap_or(0) * 29);
+            let category = CATEGORIES[(number % 4) as usize];
+            BatchItem {
+                action: BatchAction::Upsert,
+                resource: Resource::Report,
+                client_id: Some(client_id.to_owned()),
+                id: format!("SCALE-{number:08}"),
+                data: Some(serde_json::json!({
+                    "category": category,
+                    "author": "Fatima El Amrani",
+                    "written_at": written_at,
+                    "text": format!("Rapportage {number}: mevrouw heeft gegeten, gedronken en is rustig geweest."),
+                })),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,138 @@
+//! The feed the ECD pulls: what was written in the portal (client notes now, messages to care
+//! later), in order, by cursor. Each service account acknowledges what it has stored; a pull
+//! without a cursor resumes after the last acknowledgement, so a crashed integration loses
+//! nothing and an acknowledged item is not sent twice.
+
+use kring_shared::integration::{
+    FeedAck, FeedAuthor, FeedItem, FeedKind, FeedPage, FeedPosition, Scope,
+};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
+};
+
+use crate::{
+    auth::Integrator,
+    entities::{client, client_contact, dossier_entry, feed_event, service_account},
+    error::ApiError,
+};
+
+/// Items per pull unless asked otherwise, and the most.
+pub const DEFAULT_LIMIT: u64 = 100;
+pub const MAX_LIMIT: u64 = 500;
+
+fn parse_cursor(field: &str, raw: &str) -> Result<i32, ApiError> {
+    raw.parse::<i32>()
+        .ok()
+        .filter(|seq| *seq >= 0)
+        .ok_or_else(|| ApiError::invalid(field, "invalid_cursor"))
+}
+
+/// Items after `after` (or after the account's acknowledgement).
+pub async fn pull(
+    db: &DatabaseConnection,
+    integrator: &Integrator,
+    after: Option<&str>,
+    limit: Option<u64>,
+) -> Result<FeedPage, ApiError> {
+    integrator.require(Scope::FeedRead)?;
+    let after = match after {
+        Some(raw) => parse_cursor("after", raw)?,
+        None => integrator.account.feed_acked_seq,
+    };
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let mut events = feed_event::Entity::find()
+        .filter(feed_event::Column::OrganisationId.eq(integrator.organisation.id))
+        .filter(feed_event::Column::Seq.gt(after))
+        .order_by_asc(feed_event::Column::Seq)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let has_more = events.len() as u64 > limit;
+    events.truncate(limit as usize);
+    let mut items = Vec::with_capacity(events.len());
+    for event in &events {
+        if let Some(item) = item_of(db, event).await? {
+            items.push(item);
+        }
+    }
+    let next = events.last().map_or(after, |event| event.seq);
+    Ok(FeedPage {
+        items,
+        next_cursor: next.to_string(),
+        has_more,
+    })
+}
+
+async fn item_of(
+    db: &DatabaseConnection,
+    event: &feed_event::Model,
+) -> Result<Option<FeedItem>, ApiError> {
+    let Some(kind) = FeedKind::parse(&event.kind) else {
+        return Ok(None);
+    };
+    let Some(entry) = dossier_entry::Entity::find_by_id(event.entry_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let client = client::Entity::find_by_id(event.client_id).one(db).await?;
+    let relationship = match entry.author_user_id {
+        Some(author) => client_contact::Entity::find()
+            .filter(client_contact::Column::ClientId.eq(event.client_id))
+            .filter(client_contact::Column::UserId.eq(author))
+            .one(db)
+            .await?
+            .map(|link| link.relationship),
+        None => None,
+    };
+    Ok(Some(FeedItem {
+        cursor: event.seq.to_string(),
+        kind,
+        id: entry.id,
+        client_id: event.client_id,
+        client_external_id: client.and_then(|client| client.external_id),
+        written_at: entry.occurred_at,
+        author: FeedAuthor {
+            name: entry.author_name.unwrap_or_default(),
+            relationship: relationship.unwrap_or_else(|| "other".to_owned()),
+        },
+        text: entry.body,
+    }))
+}
+
+/// Marks everything up to `cursor` as stored by this account. Acknowledging backwards is
+/// ignored (the position only moves forward); a cursor past the end is refused.
+pub async fn acknowledge(
+    db: &DatabaseConnection,
+    integrator: &Integrator,
+    ack: &FeedAck,
+) -> Result<FeedPosition, ApiError> {
+    integrator.require(Scope::FeedRead)?;
+    let seq = parse_cursor("cursor", &ack.cursor)?;
+    let newest: Option<i32> = feed_event::Entity::find()
+        .filter(feed_event::Column::OrganisationId.eq(integrator.organisation.id))
+        .select_only()
+        .column_as(feed_event::Column::Seq.max(), "newest")
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten();
+    if seq > newest.unwrap_or(0) {
+        return Err(ApiError::invalid("cursor", "beyond_feed"));
+    }
+    service_account::Entity::update_many()
+        .col_expr(service_account::Column::FeedAckedSeq, Expr::value(seq))
+        .filter(service_account::Column::Id.eq(integrator.account.id))
+        .filter(service_account::Column::FeedAckedSeq.lt(seq))
+        .exec(db)
+        .await?;
+    let position = service_account::Entity::find_by_id(integrator.account.id)
+        .one(db)
+        .await?
+        .map_or(seq, |account| account.feed_acked_seq);
+    Ok(FeedPosition {
+        acknowledged: position.to_string(),
+    })
+}
