@@ -159,3 +159,35 @@ test('the organisation admin adds a care worker and puts them in a care team', a
   await again.getByRole('button', { name: /Uit zorgteam halen.*Gerrit Bakker/ }).click();
   await expect(section.locator('.contact-card', { hasText: 'Noor Bakker' })).toContainText('Zit nog in geen enkel zorgteam.');
 });
+
+test('the organisation admin makes an integration key, sees it once, and revokes it', async ({ page }, testInfo) => {
+  const { ecd } = require('./ecd');
+  const name = `ECD ${testInfo.project.name} ${Date.now()}`;
+  await login(page, 'beheer');
+  await page.goto('/beheer');
+  const section = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Koppelingen' }) });
+  await section.getByRole('button', { name: 'Koppeling maken' }).click();
+  await expect(section.getByText('Vul een naam in.')).toBeVisible();
+  await section.getByLabel('Naam van de koppeling').fill(name);
+  await section.getByLabel('Aantekeningen uit het portaal ophalen').uncheck();
+  await section.getByRole('button', { name: 'Koppeling maken' }).click();
+  const key = await section.getByLabel('Sleutel').inputValue();
+  expect(key).toMatch(/^kring_/);
+  await expect(section.getByText('U ziet hem maar één keer.')).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'admin-integration-key');
+
+  // The key works for what it may do, and not for the feed.
+  const report = { category: 'Dagrapportage', author: 'Fatima El Amrani', written_at: new Date().toISOString(), text: 'Via de nieuwe koppeling.' };
+  const [created] = await ecd('PUT', `/api/integration/clients/ECD-1003/reports/K-${testInfo.project.name}-${Date.now()}`, report, key);
+  expect(created).toBe(201);
+  const [feed] = await ecd('GET', '/api/integration/feed', undefined, key);
+  expect(feed).toBe(403);
+
+  const card = section.locator('li.contact-card', { hasText: name });
+  await card.getByRole('button', { name: /Intrekken/ }).click();
+  await card.getByRole('button', { name: 'Ja, intrekken' }).click();
+  await expect(card.getByText('Ingetrokken')).toBeVisible();
+  const [refused] = await ecd('PUT', `/api/integration/clients/ECD-1003/reports/K2-${testInfo.project.name}-${Date.now()}`, report, key);
+  expect(refused).toBe(401);
+});

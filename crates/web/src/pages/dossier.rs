@@ -212,6 +212,13 @@ fn DossierFrame(tab: Option<Tab>, children: ChildrenFn) -> impl IntoView {
 /// *Tijdlijn*: the entries per day, newest first; a date bar; older pages on request.
 #[component]
 fn Timeline() -> impl IntoView {
+    view! { <EntryStream kind=None/> }
+}
+
+/// Entries per day, newest first, with older pages on request: every kind (with the date bar)
+/// or one kind (a *Lezen* group).
+#[component]
+fn EntryStream(kind: Option<DossierKind>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let Some(client_id) = dossier_client() else {
@@ -236,7 +243,7 @@ fn Timeline() -> impl IntoView {
         let api = session.api();
         async move {
             let page = match api {
-                Some(api) => api.timeline(client_id, None, None, before.as_deref()).await,
+                Some(api) => api.timeline(client_id, kind, None, before.as_deref()).await,
                 None => Err(ApiFailure::Network),
             };
             (live, page)
@@ -263,7 +270,7 @@ fn Timeline() -> impl IntoView {
         let api = session.api();
         async move {
             match api {
-                Some(api) => api.timeline(client_id, None, Some(&cursor), None).await,
+                Some(api) => api.timeline(client_id, kind, Some(&cursor), None).await,
                 None => Err(ApiFailure::Network),
             }
         }
@@ -295,7 +302,7 @@ fn Timeline() -> impl IntoView {
         );
         before.set(Some(String::from(local_midnight.to_iso_string())));
     };
-    view! {
+    let date_bar = kind.is_none().then(|| view! {
         <form class="date-bar" on:submit=go_to_date>
             <label for="dossier-date">{move || i18n.t("dossier.date_label")}</label>
             <input
@@ -318,6 +325,9 @@ fn Timeline() -> impl IntoView {
                 </button>
             </Show>
         </form>
+    });
+    view! {
+        {date_bar}
         <p role="status" class:notice=move || announce.get().is_some()>{move || announce.get().map(|key| i18n.t(key))}</p>
         <p class="form-error" role="alert">{move || failure.get().map(|key| i18n.t(key))}</p>
         {move || {
@@ -326,7 +336,8 @@ fn Timeline() -> impl IntoView {
             }
             let list = entries.get();
             if list.is_empty() {
-                return view! { <p class="notice">{i18n.t("dossier.empty")}</p> }.into_any();
+                let empty = if kind.is_some() { "dossier.group_empty" } else { "dossier.empty" };
+                return view! { <p class="notice">{i18n.t(empty)}</p> }.into_any();
             }
             view! { <EntryDays entries=list/> }.into_any()
         }}
@@ -398,7 +409,8 @@ fn EntryCard(entry: EntrySummary) -> impl IntoView {
                 {meta.map(|author| view! { " · " <span>{author}</span> })}
             </p>
             <h3 class="entry-title">{entry.title.clone()}</h3>
-            <p class="entry-excerpt">{entry.excerpt}</p>
+            // A short note's first line is its title already.
+            {(entry.excerpt != entry.title).then(|| view! { <p class="entry-excerpt">{entry.excerpt.clone()}</p> })}
             <a class="entry-open" href=href>
                 {move || i18n.t("dossier.read_more")}
                 <span class="visually-hidden">{format!(": {title}")}</span>
@@ -433,21 +445,6 @@ fn Read() -> impl IntoView {
             }
         }
     });
-    let list = LocalResource::new(move || {
-        version.track();
-        let kind = chosen();
-        let api = session.api();
-        async move {
-            match (api, kind) {
-                (Some(api), Some(kind)) => api
-                    .timeline(client_id, Some(kind), None, None)
-                    .await
-                    .map(Some),
-                (None, Some(_)) => Err(ApiFailure::Network),
-                (_, None) => Ok(None),
-            }
-        }
-    });
     view! {
         <p>{move || i18n.t("dossier.read_intro")}</p>
         {move || match groups.get() {
@@ -462,12 +459,7 @@ fn Read() -> impl IntoView {
         {move || chosen().map(|kind| view! {
             <section class="group-entries" aria-labelledby="group-title">
                 <h2 id="group-title">{move || i18n.t(group_label(kind))}</h2>
-                {move || match list.get() {
-                    None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                    Some(Err(failure)) => view! { <p class="form-error" role="alert">{i18n.t(failure.message_key())}</p> }.into_any(),
-                    Some(Ok(Some(page))) if !page.entries.is_empty() => view! { <EntryDays entries=page.entries/> }.into_any(),
-                    Some(Ok(_)) => view! { <p class="notice">{i18n.t("dossier.group_empty")}</p> }.into_any(),
-                }}
+                <EntryStream kind=Some(kind)/>
             </section>
         })}
     }
