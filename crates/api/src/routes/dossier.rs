@@ -315,6 +315,7 @@ async fn events(
         keepalive: tokio::time::interval(Duration::from_secs(15)),
         started: false,
         ended: false,
+        checked: None,
     };
     let body = stream::unfold(watch, |mut watch| async move {
         let chunk = watch.next_chunk().await?;
@@ -365,9 +366,24 @@ struct Watch {
     keepalive: tokio::time::Interval,
     started: bool,
     ended: bool,
+    /// The last answer of `may_see_dossier` and when it was given: a bulk load sends many
+    /// events at once, and access is checked again at most every 5 seconds.
+    checked: Option<(std::time::Instant, bool)>,
 }
 
 impl Watch {
+    /// `may_see_dossier`, remembered for 5 seconds.
+    async fn may_see_dossier_now(&mut self) -> Option<bool> {
+        if let Some((at, allowed)) = self.checked
+            && at.elapsed() < Duration::from_secs(5)
+        {
+            return Some(allowed);
+        }
+        let allowed = self.may_see_dossier().await?;
+        self.checked = Some((std::time::Instant::now(), allowed));
+        Some(allowed)
+    }
+
     /// Whether the user may still see this client's dossier events (`None`: the stream ends).
     async fn may_see_dossier(&self) -> Option<bool> {
         let account = live_account(&self.state, self.user_id, self.session_id)
@@ -400,7 +416,7 @@ impl Watch {
             tokio::select! {
                 received = self.receiver.recv() => match received {
                     Ok(event) if event.client_id == self.client_id => {
-                        match self.may_see_dossier().await {
+                        match self.may_see_dossier_now().await {
                             None => {
                                 self.ended = true;
                                 return Some("event: end\ndata: {}\n\n".to_owned());
@@ -419,7 +435,8 @@ impl Watch {
                     Err(RecvError::Closed) => return None,
                 },
                 _ = self.keepalive.tick() => {
-                    if self.may_see_dossier().await.is_none() {
+                    self.checked = None;
+                    if self.may_see_dossier_now().await.is_none() {
                         self.ended = true;
                         return Some("event: end\ndata: {}\n\n".to_owned());
                     }

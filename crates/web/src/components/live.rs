@@ -30,6 +30,8 @@ struct Live {
     version: RwSignal<u32>,
     connection: StoredValue<Option<Connection>, LocalStorage>,
     alive: StoredValue<bool>,
+    /// A reload is already scheduled.
+    pending: StoredValue<bool>,
 }
 
 /// A counter that goes up whenever `client_id`'s dossier changes, for as long as the calling
@@ -41,6 +43,7 @@ pub fn use_live_dossier(client_id: Uuid) -> ReadSignal<u32> {
         version: RwSignal::new(0),
         connection: StoredValue::new_local(None),
         alive: StoredValue::new(true),
+        pending: StoredValue::new(false),
     };
     connect(live, 0);
     on_cleanup(move || {
@@ -75,7 +78,20 @@ fn connect(live: Live, attempt: u32) {
         let Ok(source) = web_sys::EventSource::new(&url) else {
             return retry(live, attempt + 1);
         };
-        let bump = move |_: web_sys::Event| live.version.update(|version| *version += 1);
+        // A bulk load sends many events at once: the page reloads at most every 400 ms.
+        let bump = move |_: web_sys::Event| {
+            if live.pending.get_value() {
+                return;
+            }
+            live.pending.set_value(true);
+            set_timeout(
+                move || {
+                    live.pending.set_value(false);
+                    live.version.update(|version| *version += 1);
+                },
+                Duration::from_millis(400),
+            );
+        };
         let mut listeners = Vec::new();
         for name in ["dossier", "resync"] {
             let listener = Closure::<dyn FnMut(web_sys::Event)>::new(bump);
