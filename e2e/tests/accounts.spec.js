@@ -67,6 +67,9 @@ test('the organisation admin mails a temporary password; the user must replace i
   const users = admin.getByRole('region', { name: 'Gebruikers' });
   await users.getByLabel('Zoek op naam, gebruikersnaam of e-mailadres').fill('anouk.bakker');
   await users.getByRole('button', { name: 'Zoeken' }).click();
+  // The search answer replaces the list: wait for it before asking (a click on the old list
+  // would be lost).
+  await expect(users.locator('.admin-user')).toHaveCount(1);
   const row = users.locator('.admin-user', { hasText: 'Anouk Bakker' });
   await row.getByRole('button', { name: 'Tijdelijk wachtwoord sturen' }).click();
   await row.getByRole('button', { name: 'Ja, versturen' }).click();
