@@ -7,7 +7,7 @@ use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
 use crate::{
@@ -38,38 +38,56 @@ impl FromRequest for AuthUser {
             let claims = token
                 .and_then(|token| state.tokens.verify(&token))
                 .ok_or(ApiError::Unauthenticated)?;
-            let now = Utc::now();
-            let session = session::Entity::find_by_id(claims.sid)
-                .one(&state.db)
-                .await?
-                .filter(|session| session.user_id == claims.sub)
-                .ok_or(ApiError::Unauthenticated)?;
-            let user = user::Entity::find_by_id(session.user_id)
-                .one(&state.db)
-                .await?
-                .filter(|user| user.locked_at.is_none())
-                .ok_or(ApiError::Unauthenticated)?;
-            let organisation = organisation::Entity::find_by_id(user.organisation_id)
-                .one(&state.db)
-                .await?
-                .ok_or(ApiError::Unauthenticated)?;
-            if !sessions::is_live(&session, &organisation, now) {
-                return Err(ApiError::Unauthenticated);
-            }
-            let last_seen = session.last_seen_at.unwrap_or(session.created_at);
-            if now - last_seen > Duration::seconds(60) {
-                session::Entity::update_many()
-                    .col_expr(session::Column::LastSeenAt, Expr::value(now))
-                    .filter(session::Column::Id.eq(session.id))
-                    .exec(&state.db)
-                    .await?;
-            }
-            Ok(AuthUser {
-                user,
-                session_id: session.id,
-            })
+            let user = live_user(&state.db, claims.sub, claims.sid, Activity::Request).await?;
+            let session_id = claims.sid;
+            Ok(AuthUser { user, session_id })
         })
     }
+}
+
+/// Whether a check counts as the user's activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    Request,
+    Background,
+}
+
+/// The account of `session_id`, when that session belongs to `user_id` and is still live and
+/// the account is not blocked. Only a request (`Activity::Request`) moves the idle clock
+/// (written at most once a minute); an open event stream does not keep a session alive.
+pub async fn live_user(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+    activity: Activity,
+) -> Result<user::Model, ApiError> {
+    let now = Utc::now();
+    let session = session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .filter(|session| session.user_id == user_id)
+        .ok_or(ApiError::Unauthenticated)?;
+    let user = user::Entity::find_by_id(session.user_id)
+        .one(db)
+        .await?
+        .filter(|user| user.locked_at.is_none())
+        .ok_or(ApiError::Unauthenticated)?;
+    let organisation = organisation::Entity::find_by_id(user.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if !sessions::is_live(&session, &organisation, now) {
+        return Err(ApiError::Unauthenticated);
+    }
+    let last_seen = session.last_seen_at.unwrap_or(session.created_at);
+    if activity == Activity::Request && now - last_seen > Duration::seconds(60) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(session.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(user)
 }
 
 pub(crate) fn bearer_token(request: &HttpRequest) -> Option<String> {

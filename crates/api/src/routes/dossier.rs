@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use chrono::{DateTime, Utc};
 use futures_util::stream;
 use kring_shared::{
-    Permission, Problem,
+    Problem,
     dossier::{
         CarePlans, DossierEntry, DossierEvent, DossierGroups, DossierKind, EventTicket,
         NewNoteRequest, TimelinePage,
@@ -20,8 +20,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::{
-    auth::AuthUser,
-    entities::{organisation, session, user},
+    auth::{
+        AuthUser,
+        extractor::{Activity, live_user},
+    },
     error::ApiError,
     events::TICKET_SECONDS,
     services::{
@@ -29,7 +31,6 @@ use crate::{
         access_log::Reader,
         dossier::{Cursor, TimelineQuery},
         security_log::ClientInfo,
-        sessions,
     },
     startup::AppState,
 };
@@ -304,7 +305,13 @@ async fn events(
         .redeem(&params.ticket)
         .filter(|ticket| ticket.client_id == client_id)
         .ok_or(ApiError::Unauthenticated)?;
-    let account = live_account(&state, ticket.user_id, ticket.session_id).await?;
+    let account = live_user(
+        &state.db,
+        ticket.user_id,
+        ticket.session_id,
+        Activity::Background,
+    )
+    .await?;
     services::policy::client_access(&state.db, &account, client_id).await?;
     let watch = Watch {
         state: state.clone(),
@@ -326,34 +333,6 @@ async fn events(
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(body))
-}
-
-/// The user of a ticket, if the session is still live.
-async fn live_account(
-    state: &AppState,
-    user_id: Uuid,
-    session_id: Uuid,
-) -> Result<user::Model, ApiError> {
-    use sea_orm::EntityTrait;
-    let session = session::Entity::find_by_id(session_id)
-        .one(&state.db)
-        .await?
-        .filter(|session| session.user_id == user_id)
-        .ok_or(ApiError::Unauthenticated)?;
-    let account = user::Entity::find_by_id(user_id)
-        .one(&state.db)
-        .await?
-        .filter(|account| account.locked_at.is_none())
-        .ok_or(ApiError::Unauthenticated)?;
-    let organisation = organisation::Entity::find_by_id(account.organisation_id)
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    if sessions::is_live(&session, &organisation, Utc::now()) {
-        Ok(account)
-    } else {
-        Err(ApiError::Unauthenticated)
-    }
 }
 
 /// One open stream.
@@ -386,19 +365,18 @@ impl Watch {
 
     /// Whether the user may still see this client's dossier events (`None`: the stream ends).
     async fn may_see_dossier(&self) -> Option<bool> {
-        let account = live_account(&self.state, self.user_id, self.session_id)
-            .await
-            .ok()?;
+        let account = live_user(
+            &self.state.db,
+            self.user_id,
+            self.session_id,
+            Activity::Background,
+        )
+        .await
+        .ok()?;
         let access = services::policy::client_access(&self.state.db, &account, self.client_id)
             .await
             .ok()?;
-        Some(
-            access.link.has(Permission::Dossier)
-                && services::home::panel_enabled(
-                    &access.organisation,
-                    kring_shared::PanelKind::Dossier,
-                ),
-        )
+        Some(services::dossier::reads_dossier(&access))
     }
 
     /// The next bytes to send; `None` ends the stream.

@@ -92,6 +92,12 @@ pub async fn dossier_access(
     Ok(access)
 }
 
+/// Whether `access` may read the dossier: the Dossier permission, and the organisation has the
+/// dossier switched on.
+pub fn reads_dossier(access: &ClientAccess) -> bool {
+    access.link.has(Permission::Dossier) && panel_enabled(&access.organisation, PanelKind::Dossier)
+}
+
 /// How the reader is related to the client, for the access log and the feed.
 pub fn acting_as(access: &ClientAccess) -> String {
     access.link.relationship.clone()
