@@ -92,16 +92,16 @@ test('the organisation admin mails a temporary password; the user must replace i
 
 test('five wrong passwords block the account; a new password through the e-mail link unblocks it', async ({ page }, testInfo) => {
   onPhoneOnly(testInfo);
-  for (let attempt = 1; attempt <= 4; attempt += 1) {
+  // Every wrong password gets the same answer, with the seeds' warning; only the right
+  // password learns that the account is now blocked.
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
     await login(page, 'lotte', `Verkeerd-${attempt}`);
-    await expect(page.getByRole('alert')).toHaveText(/klopt niet/);
+    await expect(page.getByRole('alert')).toHaveText(/klopt niet.*te vaak een verkeerd wachtwoord/);
   }
-  await login(page, 'lotte', 'Verkeerd-5');
+  await login(page, 'lotte');
   await expect(page.getByRole('alert')).toContainText('Uw account is geblokkeerd');
   await expectAccessible(page);
   await snapshot(page, testInfo, 'account-blocked');
-  await login(page, 'lotte');
-  await expect(page.getByRole('alert')).toContainText('geblokkeerd');
 
   await page.getByRole('link', { name: /deblokkeren/ }).click();
   await expect(page).toHaveURL(/\/wachtwoord-vergeten$/);

@@ -8,6 +8,7 @@ mod m20261123_000002_sign_in_security;
 mod m20261123_000003_mobile_changes;
 mod m20261123_000004_notifications;
 mod m20261123_000005_dossier_integration;
+mod m20261129_000006_hardening;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_mobile_changes::Migration),
             Box::new(m20261123_000004_notifications::Migration),
             Box::new(m20261123_000005_dossier_integration::Migration),
+            Box::new(m20261129_000006_hardening::Migration),
         ]
     }
 }

@@ -91,8 +91,13 @@ pub struct Config {
     pub sms_provider_auth_header: Option<String>,
     /// The JSON body, with `{to}` and `{message}` filled in.
     pub sms_provider_body_template: String,
-    /// Development only: list the outbox (mail and SMS) at `/dev/outbox`.
+    /// Development only: list the outbox (mail and SMS) at `/dev/outbox`. Refused unless
+    /// Kring listens on a loopback address.
     pub dev_outbox: bool,
+    /// Reverse proxies (addresses or CIDR networks) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: StringList,
+    /// Where Prometheus metrics are served (`host:port`); off when unset.
+    pub metrics_listen: Option<String>,
 }
 
 /// How to talk to the SMTP server.
@@ -132,6 +137,8 @@ impl Default for Config {
             sms_provider_auth_header: None,
             sms_provider_body_template: r#"{"to":"{to}","message":"{message}"}"#.to_owned(),
             dev_outbox: false,
+            trusted_proxies: StringList::Empty,
+            metrics_listen: None,
         }
     }
 }
@@ -169,6 +176,25 @@ impl Config {
         }
     }
 
+    /// Whether people reach Kring over https (then browsers are told to keep to it: HSTS).
+    pub fn served_over_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+
+    /// Whether `listen` is a loopback address (the only place the dev outbox may run).
+    pub fn listens_on_loopback(&self) -> bool {
+        let host = self
+            .listen
+            .rsplit_once(':')
+            .map_or(self.listen.as_str(), |(host, _)| host)
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|address| address.is_loopback())
+    }
+
     /// The access-token lifetime, capped at 15 minutes.
     pub fn access_token_seconds(&self) -> u32 {
         self.access_token_minutes.clamp(1, 15) * 60
@@ -189,6 +215,29 @@ mod tests {
     fn default_database_is_sqlite_in_the_data_dir() {
         let config = Config::default();
         assert_eq!(config.database_url(), "sqlite://./data/kring.db?mode=rwc");
+    }
+
+    #[test]
+    fn only_loopback_listeners_count_as_local() {
+        for listen in [
+            "127.0.0.1:8080",
+            "[::1]:8080",
+            "localhost:8080",
+            "127.0.0.2:1",
+        ] {
+            let config = Config {
+                listen: listen.to_owned(),
+                ..Config::default()
+            };
+            assert!(config.listens_on_loopback(), "{listen}");
+        }
+        for listen in ["0.0.0.0:8080", "192.0.2.4:80", "[::]:8080"] {
+            let config = Config {
+                listen: listen.to_owned(),
+                ..Config::default()
+            };
+            assert!(!config.listens_on_loopback(), "{listen}");
+        }
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub enum ApiError {
     AccountLocked,
     #[error("login attempt expired")]
     LoginAttemptExpired,
+    #[error("temporary password expired")]
+    TemporaryPasswordExpired,
     #[error("invalid code: {0}")]
     InvalidCode(String),
     #[error("reset link invalid")]
@@ -68,6 +70,7 @@ impl ApiError {
             ApiError::Unauthenticated => ErrorCode::AuthenticationRequired,
             ApiError::AccountLocked => ErrorCode::AccountLocked,
             ApiError::LoginAttemptExpired => ErrorCode::LoginAttemptExpired,
+            ApiError::TemporaryPasswordExpired => ErrorCode::TemporaryPasswordExpired,
             ApiError::InvalidCode(_) => ErrorCode::InvalidCode,
             ApiError::ResetLinkInvalid => ErrorCode::ResetLinkInvalid,
             ApiError::ReauthenticationFailed => ErrorCode::ReauthenticationFailed,
@@ -86,15 +89,22 @@ impl ApiError {
     /// The problem+json body of this error.
     pub fn problem(&self) -> Problem {
         let detail = match self {
-            ApiError::InvalidCredentials => {
-                Some("The username or password is not correct.".to_owned())
-            }
+            ApiError::InvalidCredentials => Some(
+                "The username or password is not correct. Too many wrong passwords block the \
+                 account; 'forgot password' then gives access again."
+                    .to_owned(),
+            ),
+            ApiError::TemporaryPasswordExpired => Some(
+                "This temporary password no longer works. Ask for a new one with 'forgot \
+                 password' or from the organisation's administrator."
+                    .to_owned(),
+            ),
             ApiError::Unauthenticated => {
                 Some("Send a valid access token as `Authorization: Bearer …`.".to_owned())
             }
             ApiError::AccountLocked => Some(
-                "The account is blocked after too many wrong passwords. Choose a new password \
-                 with 'forgot password' to unblock it."
+                "The account is blocked after too many wrong passwords or codes. Choose a new \
+                 password with 'forgot password' to unblock it at once."
                     .to_owned(),
             ),
             ApiError::LoginAttemptExpired => Some(

@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod mail;
 pub mod openapi;
+pub mod proxy;
 pub mod routes;
 pub mod security;
 pub mod services;

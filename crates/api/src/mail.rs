@@ -169,6 +169,21 @@ pub async fn write_outbox(folder: &Path, kind: &str, content: &str) -> anyhow::R
         .context("cannot write to the outbox")
 }
 
+/// Removes outbox files older than `days` (the outbox holds codes and links: it is no archive).
+pub async fn prune_outbox(folder: &Path, days: u64) -> anyhow::Result<()> {
+    let Ok(mut entries) = tokio::fs::read_dir(folder).await else {
+        return Ok(());
+    };
+    let cutoff = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 24 * 60 * 60);
+    while let Some(entry) = entries.next_entry().await? {
+        let modified = entry.metadata().await?.modified()?;
+        if modified < cutoff {
+            tokio::fs::remove_file(entry.path()).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Escapes text for HTML.
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -61,12 +61,19 @@ fn is_hashed_asset(path: &str) -> bool {
     })
 }
 
+/// Whether people reach Kring over https: then every answer carries HSTS.
+#[derive(Debug, Clone, Copy)]
+pub struct Hsts(pub bool);
+
 /// Adds the security and caching headers to every response.
 pub async fn headers(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let policy = request.app_data::<web::Data<SecurityPolicy>>().cloned();
+    let hsts = request
+        .app_data::<web::Data<Hsts>>()
+        .is_some_and(|hsts| hsts.0);
     let path = request.path().to_owned();
     // Set by the tracing middleware, which wraps this one; returned so that a user's report
     // can be matched with the log lines of that request.
@@ -86,6 +93,12 @@ pub async fn headers(
             policy.app.clone()
         };
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    if hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -19,11 +19,13 @@ use crate::{
     error::{json_error_handler, path_error_handler, query_error_handler},
     events::EventBus,
     mail::Mailer,
-    openapi, routes,
+    openapi,
+    proxy::TrustedProxies,
+    routes,
     security::{self, RouteTable, SecurityPolicy},
     sms::SmsSender,
     spa::Spa,
-    throttle::{self, AuthThrottle},
+    throttle::AuthThrottle,
 };
 
 /// What every handler can reach.
@@ -41,6 +43,7 @@ pub struct AppState {
 /// A bound, ready-to-run server.
 pub struct Application {
     port: u16,
+    metrics_port: Option<u16>,
     server: Server,
     db: DatabaseConnection,
 }
@@ -54,6 +57,14 @@ impl Application {
             .await
             .context("cannot connect to the database")?;
         db::migrate(&db).await.context("migrations failed")?;
+        if config.dev_outbox && !config.listens_on_loopback() {
+            anyhow::bail!(
+                "KRING_DEV_OUTBOX shows every code and link: it is refused unless Kring listens \
+                 on a loopback address (KRING_LISTEN={})",
+                config.listen
+            );
+        }
+        let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies.items())?;
         let secret = keys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)?;
         let tokens = TokenService::new(&secret, config.access_token_seconds());
         let listener = TcpListener::bind(&config.listen)
@@ -69,13 +80,35 @@ impl Application {
             config: Arc::new(config),
             events: EventBus::new(),
         };
-        let server = run(listener, state)?;
-        Ok(Application { port, server, db })
+        let metrics_listener = match &state.config.metrics_listen {
+            Some(address) if !address.trim().is_empty() => Some(
+                TcpListener::bind(address.trim())
+                    .with_context(|| format!("cannot listen on {address} for metrics"))?,
+            ),
+            _ => None,
+        };
+        let metrics_port = match &metrics_listener {
+            Some(listener) => Some(listener.local_addr()?.port()),
+            None => None,
+        };
+        spawn_housekeeping(&state);
+        let server = run(listener, metrics_listener, trusted_proxies, state)?;
+        Ok(Application {
+            port,
+            metrics_port,
+            server,
+            db,
+        })
     }
 
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the metrics listener, when one is configured.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
     }
 
     /// The database connection (tests use it to arrange data).
@@ -89,15 +122,41 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+/// Hourly chores: outbox files older than 7 days and ended rate-limit windows go.
+fn spawn_housekeeping(state: &AppState) {
+    let outbox = state.config.data_dir.join("outbox");
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+        loop {
+            every_hour.tick().await;
+            if let Err(error) = crate::mail::prune_outbox(&outbox, OUTBOX_DAYS).await {
+                tracing::warn!(error = %error, "cleaning the outbox failed");
+            }
+            if let Err(error) = crate::services::limits::prune(&db).await {
+                tracing::warn!(error = %error, "cleaning the rate limits failed");
+            }
+        }
+    });
+}
+
+/// Outbox files (the dev mail and SMS) are kept this many days.
+const OUTBOX_DAYS: u64 = 7;
+
+fn run(
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+    trusted_proxies: TrustedProxies,
+    state: AppState,
+) -> anyhow::Result<Server> {
     let spec = openapi::openapi();
     let routes = web::Data::new(RouteTable::from_openapi(&spec));
     let spa = Spa::load(&state.config.web_dir);
     let policy = web::Data::new(SecurityPolicy::new(&spa.inline_script_hashes())?);
     let spa = web::Data::new(spa);
     let origins = state.config.cors_allowed_origins.items();
+    // Metrics are counted here and served only on their own listener, never to the public.
     let metrics = PrometheusMetricsBuilder::new("kring")
-        .endpoint("/metrics")
         .mask_unmatched_patterns("UNMATCHED")
         .exclude_regex("^/docs")
         .build()
@@ -118,6 +177,20 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             "KRING_DEV_OUTBOX is on: /dev/outbox shows every code and link; never in production"
         );
     }
+    if let Some(listener) = metrics_listener {
+        let registry = metrics.registry.clone();
+        let metrics_server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(registry.clone()))
+                .route("/metrics", web::get().to(serve_metrics))
+        })
+        .workers(1)
+        .listen(listener)?
+        .run();
+        tokio::spawn(metrics_server);
+    }
+    let trusted_proxies = web::Data::new(trusted_proxies);
+    let hsts = state.config.served_over_https();
     let state = web::Data::new(state);
 
     let server = HttpServer::new(move || {
@@ -129,7 +202,6 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             |cors, origin| cors.allowed_origin(origin),
         );
         App::new()
-            .wrap(from_fn(throttle::throttle))
             .wrap(cors)
             .wrap(from_fn(security::headers))
             .wrap(metrics.clone())
@@ -139,6 +211,8 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(spa.clone())
             .app_data(policy.clone())
             .app_data(throttle.clone())
+            .app_data(trusted_proxies.clone())
+            .app_data(web::Data::new(security::Hsts(hsts)))
             .app_data(
                 web::JsonConfig::default()
                     .limit(256 * 1024)
@@ -162,6 +236,20 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+async fn serve_metrics(registry: web::Data<prometheus::Registry>) -> actix_web::HttpResponse {
+    use prometheus::Encoder;
+    let mut buffer = Vec::new();
+    match prometheus::TextEncoder::new().encode(&registry.gather(), &mut buffer) {
+        Ok(()) => actix_web::HttpResponse::Ok()
+            .content_type(prometheus::TEXT_FORMAT)
+            .body(buffer),
+        Err(error) => {
+            tracing::error!(error = %error, "metrics could not be encoded");
+            actix_web::HttpResponse::InternalServerError().finish()
+        }
+    }
 }
 
 async fn redirect_to_docs() -> actix_web::HttpResponse {

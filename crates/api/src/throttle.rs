@@ -1,23 +1,20 @@
-//! Per-IP throttling of the sign-in endpoints (login, first password, forgot and reset
-//! password), so that one address cannot guess passwords across many accounts. Built on the
+//! Per-address throttling of the sign-in endpoints (login, codes, first password, forgot and
+//! reset password, re-authentication), so that one address cannot guess passwords across
+//! many accounts. Built on the
 //! `governor` crate's keyed GCRA limiter; over the limit the answer is a 429 problem with
 //! `Retry-After`.
 
 use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
 
-use actix_web::{
-    body::{EitherBody, MessageBody},
-    dev::{ServiceRequest, ServiceResponse},
-    http::Method,
-    middleware::Next,
-    web,
-};
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
     clock::{Clock, DefaultClock},
 };
 
-use crate::error::ApiError;
+use crate::{error::ApiError, proxy::TrustedProxies};
 
 /// The shared limiter.
 #[derive(Clone)]
@@ -53,33 +50,30 @@ impl AuthThrottle {
     }
 }
 
-fn is_throttled(method: &Method, path: &str) -> bool {
-    method == Method::POST
-        && matches!(
-            path,
-            "/api/auth/login"
-                | "/api/auth/verify"
-                | "/api/auth/verify/resend"
-                | "/api/auth/first-password"
-                | "/api/auth/forgot-password"
-                | "/api/auth/password-reset"
-        )
-}
+/// Asking for this in a handler's signature throttles the handler per client address. It is
+/// an extractor, so it runs for the operation the router chose — however the path was
+/// spelled (`/api/auth/%6Cogin` reaches the login handler, and is counted there).
+#[derive(Debug, Clone, Copy)]
+pub struct SignInThrottle;
 
-/// The middleware.
-pub async fn throttle(
-    request: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if is_throttled(request.method(), request.path())
-        && let Some(throttle) = request.app_data::<web::Data<AuthThrottle>>()
-        && let Some(ip) = request.peer_addr().map(|addr| addr.ip())
-        && let Some(wait) = throttle.check(ip)
-    {
-        tracing::warn!(ip = %ip, "sign-in requests throttled");
-        let response =
-            actix_web::ResponseError::error_response(&ApiError::RateLimited { retry_after: wait });
-        return Ok(request.into_response(response).map_into_right_body());
+impl FromRequest for SignInThrottle {
+    type Error = ApiError;
+    type Future = Ready<Result<SignInThrottle, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let verdict = match (
+            request.app_data::<web::Data<AuthThrottle>>(),
+            TrustedProxies::address_of(request),
+        ) {
+            (Some(throttle), Some(address)) => match throttle.check(address) {
+                Some(wait) => {
+                    tracing::warn!(ip = %address, "sign-in requests throttled");
+                    Err(ApiError::RateLimited { retry_after: wait })
+                }
+                None => Ok(SignInThrottle),
+            },
+            _ => Ok(SignInThrottle),
+        };
+        ready(verdict)
     }
-    Ok(next.call(request).await?.map_into_left_body())
 }

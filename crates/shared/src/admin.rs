@@ -55,7 +55,11 @@ pub struct AdminUserSummary {
     "idle_timeout_minutes": 30,
     "session_lifetime_hours": 12,
     "password_policy": "composition",
-    "discharge_access_days": 7
+    "discharge_access_days": 7,
+    "lockout_mode": "until_reset",
+    "reset_mode": "link",
+    "temporary_password_hours": 72,
+    "allowed_mobile_countries": ["NL", "BE", "DE"]
 })))]
 pub struct OrganisationSettings {
     /// Shown in the info bar and in e-mails (1–200 characters).
@@ -87,6 +91,72 @@ pub struct OrganisationSettings {
     pub password_policy: crate::password::PasswordPolicy,
     /// Days the portal stays open after a client's discharge (0–365).
     pub discharge_access_days: i16,
+    /// What happens after `lockout_threshold` wrong passwords.
+    pub lockout_mode: LockoutMode,
+    /// What *Wachtwoord vergeten* sends.
+    pub reset_mode: ResetMode,
+    /// Hours a temporary password works (1–336).
+    pub temporary_password_hours: i16,
+    /// ISO 3166 country codes whose mobile numbers may receive codes (at least one).
+    pub allowed_mobile_countries: Vec<String>,
+}
+
+/// What a lockout lasts (ASVS 6.3.1): the seeds block until a password reset; *temporary*
+/// blocks for 15 minutes, doubling with each lockout in a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LockoutMode {
+    #[default]
+    UntilReset,
+    Temporary,
+}
+
+impl LockoutMode {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LockoutMode::UntilReset => "until_reset",
+            LockoutMode::Temporary => "temporary",
+        }
+    }
+
+    /// The mode stored as `name`; unknown names fall back to the default.
+    pub fn from_name(name: &str) -> LockoutMode {
+        match name {
+            "temporary" => LockoutMode::Temporary,
+            _ => LockoutMode::UntilReset,
+        }
+    }
+}
+
+/// What *Wachtwoord vergeten* sends: a single-use link (most seeds) or a new temporary
+/// password by e-mail (the Laurens seed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ResetMode {
+    #[default]
+    Link,
+    TemporaryPassword,
+}
+
+impl ResetMode {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResetMode::Link => "link",
+            ResetMode::TemporaryPassword => "temporary_password",
+        }
+    }
+
+    /// The mode stored as `name`; unknown names fall back to the default.
+    pub fn from_name(name: &str) -> ResetMode {
+        match name {
+            "temporary_password" => ResetMode::TemporaryPassword,
+            _ => ResetMode::Link,
+        }
+    }
 }
 
 /// A client portal in the console's list.

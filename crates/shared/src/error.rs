@@ -19,6 +19,9 @@ pub enum ErrorCode {
     /// The pending login (verification or password change step) has expired or was already
     /// completed; log in again.
     LoginAttemptExpired,
+    /// The password was right but it is a temporary password whose time has run out; ask for a
+    /// new one (*Wachtwoord vergeten* or the organisation's administrator).
+    TemporaryPasswordExpired,
     /// The verification code is wrong, expired or used up; see `detail`.
     InvalidCode,
     /// The password-reset link is unknown, expired or already used.
@@ -61,6 +64,7 @@ impl ErrorCode {
             ErrorCode::AuthenticationRequired => "authentication_required",
             ErrorCode::AccountLocked => "account_locked",
             ErrorCode::LoginAttemptExpired => "login_attempt_expired",
+            ErrorCode::TemporaryPasswordExpired => "temporary_password_expired",
             ErrorCode::InvalidCode => "invalid_code",
             ErrorCode::ResetLinkInvalid => "reset_link_invalid",
             ErrorCode::ReauthenticationFailed => "reauthentication_failed",
@@ -84,7 +88,8 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidCredentials
             | ErrorCode::AuthenticationRequired
-            | ErrorCode::LoginAttemptExpired => 401,
+            | ErrorCode::LoginAttemptExpired
+            | ErrorCode::TemporaryPasswordExpired => 401,
             ErrorCode::AccountLocked => 423,
             ErrorCode::InvalidCode | ErrorCode::ReauthenticationFailed => 422,
             ErrorCode::ResetLinkInvalid => 410,
@@ -110,6 +115,7 @@ impl ErrorCode {
             ErrorCode::AuthenticationRequired => "Authentication required",
             ErrorCode::AccountLocked => "Account blocked",
             ErrorCode::LoginAttemptExpired => "Login attempt expired",
+            ErrorCode::TemporaryPasswordExpired => "Temporary password expired",
             ErrorCode::InvalidCode => "Invalid verification code",
             ErrorCode::ResetLinkInvalid => "Reset link invalid",
             ErrorCode::ReauthenticationFailed => "Current password incorrect",
@@ -206,6 +212,7 @@ mod tests {
             ErrorCode::AuthenticationRequired,
             ErrorCode::AccountLocked,
             ErrorCode::LoginAttemptExpired,
+            ErrorCode::TemporaryPasswordExpired,
             ErrorCode::InvalidCode,
             ErrorCode::ResetLinkInvalid,
             ErrorCode::ReauthenticationFailed,

@@ -75,6 +75,7 @@ impl ApiFailure {
             Some(ErrorCode::AuthenticationRequired) => "error.authentication_required",
             Some(ErrorCode::AccountLocked) => "error.account_locked",
             Some(ErrorCode::LoginAttemptExpired) => "error.login_attempt_expired",
+            Some(ErrorCode::TemporaryPasswordExpired) => "error.temporary_password_expired",
             Some(ErrorCode::InvalidCode) => "error.invalid_code",
             Some(ErrorCode::ResetLinkInvalid) => "error.reset_link_invalid",
             Some(ErrorCode::ReauthenticationFailed) => "error.current_password_wrong",

@@ -70,7 +70,7 @@ pub async fn live_user(
     let user = user::Entity::find_by_id(session.user_id)
         .one(db)
         .await?
-        .filter(|user| user.locked_at.is_none())
+        .filter(|user| !user.is_locked(chrono::Utc::now()))
         .ok_or(ApiError::Unauthenticated)?;
     let organisation = organisation::Entity::find_by_id(user.organisation_id)
         .one(db)

@@ -29,6 +29,8 @@ pub struct Claims {
 /// Issues and checks access tokens.
 #[derive(Clone)]
 pub struct TokenService {
+    /// Keys the derivation of a refresh token's successor.
+    refresh_key: std::sync::Arc<[u8]>,
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -46,11 +48,25 @@ impl TokenService {
         validation.validate_nbf = true;
         validation.leeway = 5;
         TokenService {
+            refresh_key: std::sync::Arc::from(secret),
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
             lifetime_seconds,
         }
+    }
+
+    /// The refresh token that replaces `presented`: HMAC-SHA256 under the server's secret, so
+    /// two renewals racing with one cookie (two tabs) hand out the same successor, while
+    /// nobody without the secret can compute it from a stolen old token.
+    pub fn successor_of(&self, presented: &str) -> String {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.refresh_key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(b"kring-refresh-successor:");
+        mac.update(presented.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
     /// Seconds a new token lives.

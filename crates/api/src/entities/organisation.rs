@@ -28,6 +28,14 @@ pub struct Model {
     pub discharge_access_days: i16,
     pub languages: String,
     pub created_at: DateTimeUtc,
+    /// `until_reset` (the seeds) or `temporary` (15 minutes, doubling).
+    pub lockout_mode: String,
+    /// Hours a temporary password works.
+    pub temporary_password_hours: i16,
+    /// `link` or `temporary_password` (what *Wachtwoord vergeten* sends).
+    pub reset_mode: String,
+    /// Comma-separated ISO 3166 codes of the countries whose mobile numbers are accepted.
+    pub allowed_mobile_countries: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -38,6 +38,21 @@ pub struct Model {
     pub totp_last_step: Option<i64>,
     /// The care worker's id in the organisation's ECD, when the ECD manages this account.
     pub external_id: Option<String>,
+    /// With a temporary lockout: when the block ends by itself.
+    pub locked_until: Option<DateTimeUtc>,
+    /// Temporary lockouts in a row (each one lasts twice as long as the one before).
+    pub lockouts: i32,
+    /// Wrong verification codes since the last correct one, across login attempts.
+    pub failed_codes: i32,
+    /// When a temporary password stops working.
+    pub temporary_password_expires_at: Option<DateTimeUtc>,
+}
+
+impl Model {
+    /// Whether the account is blocked at `now` (a temporary block ends by itself).
+    pub fn is_locked(&self, now: DateTimeUtc) -> bool {
+        self.locked_at.is_some() && self.locked_until.is_none_or(|until| until > now)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

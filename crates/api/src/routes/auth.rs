@@ -29,6 +29,7 @@ use crate::{
         verification,
     },
     startup::AppState,
+    throttle::SignInThrottle,
 };
 
 /// The refresh cookie's name.
@@ -115,28 +116,31 @@ fn signed_in(state: &AppState, tokens: IssuedTokens) -> HttpResponse {
 ///
 /// Answers `authenticated` with an access token (and sets the refresh cookie), or
 /// `password_change_required` when the password is temporary. A wrong username and a wrong
-/// password get the same answer in about the same time. After the organisation's number of
-/// wrong passwords in a row the account is blocked (`account_locked`) until the password is
-/// reset.
+/// password get the same answer in about the same time — also when the account is blocked,
+/// so the answer never confirms that an account exists. After the organisation's number of
+/// wrong passwords in a row the account is blocked; only the right password then hears
+/// `account_locked` (until a reset, or for 15 minutes doubling, as the organisation chose).
+/// A temporary password past its lifetime answers `temporary_password_expired`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in, or the next step", body = LoginResponse),
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong username or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/invalid_credentials", "title": "Invalid username or password", "status": 401, "detail": "The username or password is not correct.", "code": "invalid_credentials"})),
+        (status = 401, description = "Wrong username or password (`invalid_credentials`), or a temporary password past its lifetime (`temporary_password_expired`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/invalid_credentials", "title": "Invalid username or password", "status": 401, "detail": "The username or password is not correct. Too many wrong passwords block the account; 'forgot password' then gives access again.", "code": "invalid_credentials"})),
         (status = 415, description = "The body is not `application/json`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is empty or too long", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "username", "code": "required"}]})),
-        (status = 423, description = "The account is blocked (`account_locked`)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/account_locked", "title": "Account blocked", "status": 423, "detail": "The account is blocked after too many wrong passwords. Choose a new password with 'forgot password' to unblock it.", "code": "account_locked"})),
+        (status = 423, description = "The password is right but the account is blocked (`account_locked`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/account_locked", "title": "Account blocked", "status": 423, "detail": "The account is blocked after too many wrong passwords or codes. Choose a new password with 'forgot password' to unblock it at once.", "code": "account_locked"})),
         (status = 429, description = "Too many attempts from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
 async fn login(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Json<LoginRequest>,
@@ -169,12 +173,14 @@ async fn login(
         (status = 401, description = "The attempt is unknown, expired or done (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong, expired or used-up code (`invalid_code`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/invalid_code", "title": "Invalid verification code", "status": 422, "detail": "The code is not correct; 4 tries left.", "code": "invalid_code"})),
+        (status = 423, description = "The tenth wrong code in a row for this account blocked it (`account_locked`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/verify")]
 async fn verify(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Json<VerifyCodeRequest>,
@@ -211,6 +217,7 @@ async fn verify(
 )]
 #[post("/auth/verify/resend")]
 async fn resend_code(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Json<ResendCodeRequest>,
@@ -236,11 +243,13 @@ async fn resend_code(
         (status = 401, description = "The attempt token is unknown, expired or used (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks a rule (`too_short`, `needs_uppercase`, `too_common`, `recently_used` …) or the username is taken", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "new_password", "code": "needs_digit"}]})),
+        (status = 429, description = "Too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/first-password")]
 async fn first_password(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Json<FirstPasswordRequest>,
@@ -337,6 +346,7 @@ async fn logout(
 )]
 #[post("/auth/forgot-password")]
 async fn forgot_password(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Json<ForgotPasswordRequest>,
@@ -365,6 +375,7 @@ async fn forgot_password(
 )]
 #[get("/auth/password-reset/{token}")]
 async fn reset_link(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<web::Json<ResetLinkInfo>, ApiError> {
@@ -386,11 +397,13 @@ async fn reset_link(
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "Unknown, expired or used link (`reset_link_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks a rule", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/password-reset")]
 async fn reset_password(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Json<ResetPasswordRequest>,

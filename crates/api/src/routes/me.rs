@@ -18,6 +18,7 @@ use crate::{
     error::ApiError,
     services::{self, security_log::ClientInfo, sessions, totp, verification},
     startup::AppState,
+    throttle::SignInThrottle,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -63,11 +64,13 @@ async fn me(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<Me>,
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The current password is wrong (`reauthentication_failed`) or the new one breaks a rule (`validation_failed`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "new_password", "code": "recently_used"}]})),
+        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/password")]
 async fn change_password(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     auth: AuthUser,
@@ -182,11 +185,13 @@ async fn forget_device(
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (`reauthentication_failed`) or the app is already on (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/totp/setup")]
 async fn totp_setup(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     auth: AuthUser,
@@ -215,11 +220,13 @@ async fn totp_setup(
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong code (`invalid_code`) or no setup started (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/totp/confirm")]
 async fn totp_confirm(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     auth: AuthUser,
@@ -241,11 +248,13 @@ async fn totp_confirm(
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (`reauthentication_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/totp/disable")]
 async fn totp_disable(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     auth: AuthUser,
@@ -276,11 +285,13 @@ async fn totp_disable(
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password (`reauthentication_failed`) or an invalid field (`validation_failed`: `email` invalid, `mobile` invalid or not_mobile)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
+        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error (e.g. the SMS could not be sent)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/me/contact")]
 async fn change_contact_details(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     auth: AuthUser,
@@ -309,11 +320,13 @@ async fn change_contact_details(
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong, expired or overused code, or no number waiting (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/contact/mobile/confirm")]
 async fn confirm_mobile(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     auth: AuthUser,
@@ -338,6 +351,7 @@ async fn confirm_mobile(
 )]
 #[post("/me/contact/mobile/resend")]
 async fn resend_mobile_code(
+    _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
     auth: AuthUser,

@@ -7,6 +7,7 @@ use kring_shared::{
         AdminClientSummary, AdminUserSummary, CareRole, CareTeamPlace, CareWorkerSummary,
         DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
     },
+    admin::{LockoutMode, ResetMode},
     contacts::{ContactRow, InvitationChannel, NewContactRequest},
     me::Relationship,
     password::PasswordPolicy,
@@ -77,7 +78,7 @@ pub async fn users(
         .map(|account| AdminUserSummary {
             id: account.id,
             kind: account_kind(&account.kind),
-            blocked: account.locked_at.is_some(),
+            blocked: account.is_locked(chrono::Utc::now()),
             must_change_password: account.must_change_password,
             last_login_at: account.last_login_at,
             username: account.username,
@@ -108,6 +109,16 @@ pub fn settings_of(organisation: &organisation::Model) -> OrganisationSettings {
         session_lifetime_hours: organisation.session_lifetime_hours,
         password_policy: PasswordPolicy::from_name(&organisation.password_policy),
         discharge_access_days: organisation.discharge_access_days,
+        lockout_mode: LockoutMode::from_name(&organisation.lockout_mode),
+        reset_mode: ResetMode::from_name(&organisation.reset_mode),
+        temporary_password_hours: organisation.temporary_password_hours,
+        allowed_mobile_countries: organisation
+            .allowed_mobile_countries
+            .split(',')
+            .map(str::trim)
+            .filter(|code| !code.is_empty())
+            .map(str::to_owned)
+            .collect(),
     }
 }
 
@@ -182,10 +193,26 @@ pub fn check_settings(settings: &OrganisationSettings) -> Vec<FieldError> {
             settings.discharge_access_days,
             0..=365,
         ),
+        (
+            "temporary_password_hours",
+            settings.temporary_password_hours,
+            1..=336,
+        ),
     ] {
         if !range.contains(&value) {
             refuse(field, "out_of_range");
         }
+    }
+    if settings.allowed_mobile_countries.is_empty() {
+        refuse("allowed_mobile_countries", "required");
+    } else if settings.allowed_mobile_countries.iter().any(|code| {
+        code.len() != 2
+            || code
+                .to_ascii_uppercase()
+                .parse::<phonenumber::country::Id>()
+                .is_err()
+    }) {
+        refuse("allowed_mobile_countries", "invalid");
     }
     errors
 }
@@ -253,6 +280,15 @@ pub async fn update_settings(
     organisation.session_lifetime_hours = Set(settings.session_lifetime_hours);
     organisation.password_policy = Set(settings.password_policy.as_str().to_owned());
     organisation.discharge_access_days = Set(settings.discharge_access_days);
+    organisation.lockout_mode = Set(settings.lockout_mode.as_str().to_owned());
+    organisation.reset_mode = Set(settings.reset_mode.as_str().to_owned());
+    organisation.temporary_password_hours = Set(settings.temporary_password_hours);
+    organisation.allowed_mobile_countries = Set(settings
+        .allowed_mobile_countries
+        .iter()
+        .map(|code| code.trim().to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join(","));
     let saved = organisation.update(db).await?;
     Ok(settings_of(&saved))
 }

@@ -6,6 +6,7 @@
 
 use chrono::{Duration, Utc};
 use kring_shared::{
+    admin::ResetMode,
     auth::{ContactDetailsSaved, PasswordChangeChallenge, VerificationChallenge},
     me::Language,
     password::{MAX_PASSWORD_CHARS, PasswordPolicy},
@@ -22,6 +23,7 @@ use crate::{
     error::ApiError,
     mail::{Email, Mailer, Paragraph},
     services::{
+        lockout,
         me::organisation_of,
         passwords,
         security_log::{self, AuthEvent, ClientInfo},
@@ -116,7 +118,33 @@ pub async fn login(
         security_log::record(db, AuthEvent::LoginFailed, None, None, origin).await?;
         return Err(ApiError::InvalidCredentials);
     };
-    if account.locked_at.is_some() {
+    let organisation = organisation_of(db, &account).await?;
+    let account = lockout::lift_expired_block(db, account).await?;
+    if !matches {
+        // A wrong password gets the one generic answer, blocked account or not: the answer
+        // never confirms that an account exists.
+        if account.is_locked(Utc::now()) {
+            security_log::record(
+                db,
+                AuthEvent::LoginWhileLocked,
+                Some(account.id),
+                None,
+                origin,
+            )
+            .await?;
+        } else {
+            lockout::register_wrong_password(
+                db,
+                &account,
+                &organisation,
+                AuthEvent::LoginFailed,
+                origin,
+            )
+            .await?;
+        }
+        return Err(ApiError::InvalidCredentials);
+    }
+    if account.is_locked(Utc::now()) {
         security_log::record(
             db,
             AuthEvent::LoginWhileLocked,
@@ -127,9 +155,20 @@ pub async fn login(
         .await?;
         return Err(ApiError::AccountLocked);
     }
-    let organisation = organisation_of(db, &account).await?;
-    if !matches {
-        return Err(register_failure(db, &account, &organisation, origin).await?);
+    if account.must_change_password
+        && account
+            .temporary_password_expires_at
+            .is_some_and(|expires| expires <= Utc::now())
+    {
+        security_log::record(
+            db,
+            AuthEvent::TemporaryPasswordExpired,
+            Some(account.id),
+            None,
+            origin,
+        )
+        .await?;
+        return Err(ApiError::TemporaryPasswordExpired);
     }
 
     // An unknown device first proves the account's mobile number.
@@ -233,51 +272,6 @@ pub async fn verify_code(
     Ok((LoginOutcome::Authenticated(issued), device_cookie))
 }
 
-/// Counts a wrong password; the Nth in a row blocks the account. Returns the error to answer.
-async fn register_failure(
-    db: &DatabaseConnection,
-    account: &user::Model,
-    organisation: &organisation::Model,
-    origin: &ClientInfo,
-) -> Result<ApiError, ApiError> {
-    use sea_orm::sea_query::ExprTrait;
-    let txn = crate::db::begin_write(db).await?;
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::FailedLogins,
-            Expr::col(user::Column::FailedLogins).add(1),
-        )
-        .filter(user::Column::Id.eq(account.id))
-        .exec(&txn)
-        .await?;
-    let failures = user::Entity::find_by_id(account.id)
-        .one(&txn)
-        .await?
-        .map_or(0, |fresh| fresh.failed_logins);
-    security_log::record(&txn, AuthEvent::LoginFailed, Some(account.id), None, origin).await?;
-    let threshold = i32::from(Ord::max(organisation.lockout_threshold, 1));
-    let outcome = if failures >= threshold {
-        user::Entity::update_many()
-            .col_expr(user::Column::LockedAt, Expr::value(Utc::now()))
-            .filter(user::Column::Id.eq(account.id))
-            .exec(&txn)
-            .await?;
-        security_log::record(
-            &txn,
-            AuthEvent::AccountLocked,
-            Some(account.id),
-            None,
-            origin,
-        )
-        .await?;
-        ApiError::AccountLocked
-    } else {
-        ApiError::InvalidCredentials
-    };
-    txn.commit().await?;
-    Ok(outcome)
-}
-
 /// Finishes a login that needed a new password: checks the policy, stores the password (and
 /// the username, once) and opens the session.
 pub async fn first_password(
@@ -297,7 +291,7 @@ pub async fn first_password(
     let account = user::Entity::find_by_id(attempt.user_id)
         .one(db)
         .await?
-        .filter(|account| account.must_change_password && account.locked_at.is_none())
+        .filter(|account| account.must_change_password && !account.is_locked(now))
         .ok_or(ApiError::LoginAttemptExpired)?;
     let organisation = organisation_of(db, &account).await?;
 
@@ -404,6 +398,7 @@ pub async fn change_password(
     let hash = new_password_hash(db, account, &organisation, new_password).await?;
     let txn = crate::db::begin_write(db).await?;
     passwords::store(&txn, account.id, &hash).await?;
+    passwords::forget_reset_links_and_devices(&txn, account.id).await?;
     let ended = sessions::revoke_all(&txn, account.id, Some(current_session)).await?;
     security_log::record(
         &txn,
@@ -451,7 +446,11 @@ pub async fn change_contact_details(
             String::new()
         }
     };
-    let mobile = match crate::services::phone::normalise_mobile(mobile) {
+    let organisation = organisation_of(db, account).await?;
+    let mobile = match crate::services::phone::normalise_mobile(mobile).and_then(|number| {
+        crate::services::phone::check_country(&number, &organisation.allowed_mobile_countries)
+            .map(|()| number)
+    }) {
         Ok(number) => Some(number),
         Err(code) => {
             errors.push(kring_shared::FieldError {
@@ -464,6 +463,14 @@ pub async fn change_contact_details(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    // The code goes out first: when it may not be sent yet (cooldown, daily cap), nothing of
+    // the form is saved.
+    let mobile_verification = match mobile {
+        Some(number) if account.mobile.as_deref() != Some(number.as_str()) => {
+            Some(crate::services::mobile_change::start(db, sms, account, &number, origin).await?)
+        }
+        _ => None,
+    };
     if email != account.email {
         user::Entity::update_many()
             .col_expr(user::Column::Email, Expr::value(email))
@@ -479,12 +486,6 @@ pub async fn change_contact_details(
         )
         .await?;
     }
-    let mobile_verification = match mobile {
-        Some(number) if account.mobile.as_deref() != Some(number.as_str()) => {
-            Some(crate::services::mobile_change::start(db, sms, account, &number, origin).await?)
-        }
-        _ => None,
-    };
     Ok(ContactDetailsSaved {
         mobile_verification,
     })
@@ -508,7 +509,7 @@ pub async fn issue_temporary_password(
         .ok_or(ApiError::NotFound)?;
     let organisation = organisation_of(db, &account).await?;
     let txn = crate::db::begin_write(db).await?;
-    let temporary = assign_temporary_password(&txn, account.id).await?;
+    let temporary = assign_temporary_password(&txn, account.id, &organisation).await?;
     sessions::revoke_all(&txn, account.id, None).await?;
     security_log::record(
         &txn,
@@ -524,6 +525,7 @@ pub async fn issue_temporary_password(
             &account,
             &organisation,
             &temporary,
+            TemporaryReason::Administrator,
         ))
         .await
         .map_err(ApiError::Internal)?;
@@ -535,12 +537,18 @@ pub async fn issue_temporary_password(
 pub async fn assign_temporary_password(
     txn: &DatabaseTransaction,
     account_id: Uuid,
+    organisation: &organisation::Model,
 ) -> Result<String, ApiError> {
     let temporary = temporary_password();
     let hash = password::hash(temporary.clone()).await?;
     passwords::store(txn, account_id, &hash).await?;
+    let lifetime = Duration::hours(i64::from(organisation.temporary_password_hours.max(1)));
     user::Entity::update_many()
         .col_expr(user::Column::MustChangePassword, Expr::value(true))
+        .col_expr(
+            user::Column::TemporaryPasswordExpiresAt,
+            Expr::value(Utc::now() + lifetime),
+        )
         .filter(user::Column::Id.eq(account_id))
         .exec(txn)
         .await?;
@@ -567,35 +575,58 @@ fn temporary_password() -> String {
     format!("{}-{}-{}", group(UPPER), group(UPPER), group(LOWER))
 }
 
+/// Why a temporary password is mailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TemporaryReason {
+    /// The organisation's administrator sent it.
+    Administrator,
+    /// The user asked for it with *Wachtwoord vergeten* (the Laurens variant).
+    Forgotten,
+}
+
 fn temporary_password_email(
     account: &user::Model,
     organisation: &organisation::Model,
     temporary: &str,
+    reason: TemporaryReason,
 ) -> Email {
     let name = &account.first_name;
     let org = &organisation.name;
     let username = &account.username;
+    let hours = organisation.temporary_password_hours.max(1);
     let (subject, paragraphs) = match Language::from_tag(&account.language) {
         Language::En => (
             format!("Your temporary password for {org}"),
             [
                 format!("Hello {name},"),
-                format!(
-                    "The administrator of {org} has given you a temporary password for the client portal."
-                ),
+                match reason {
+                    TemporaryReason::Administrator => format!(
+                        "The administrator of {org} has given you a temporary password for the client portal."
+                    ),
+                    TemporaryReason::Forgotten => format!(
+                        "You asked for a new password for the client portal of {org}. Here is a temporary one; your old password no longer works."
+                    ),
+                },
                 format!("Username: {username}\nTemporary password: {temporary}"),
-                "When you log in you choose your own password.".to_owned(),
+                format!(
+                    "It works for {hours} hours. When you log in you choose your own password."
+                ),
             ],
         ),
         Language::Nl => (
             format!("Tijdelijk wachtwoord voor {org}"),
             [
                 format!("Beste {name},"),
-                format!(
-                    "De beheerder van {org} heeft u een tijdelijk wachtwoord gegeven voor het cliëntportaal."
-                ),
+                match reason {
+                    TemporaryReason::Administrator => format!(
+                        "De beheerder van {org} heeft u een tijdelijk wachtwoord gegeven voor het cliëntportaal."
+                    ),
+                    TemporaryReason::Forgotten => format!(
+                        "U heeft een nieuw wachtwoord gevraagd voor het cliëntportaal van {org}. Hier is een tijdelijk wachtwoord. Uw oude wachtwoord werkt niet meer."
+                    ),
+                },
                 format!("Gebruikersnaam: {username}\nTijdelijk wachtwoord: {temporary}"),
-                "Als u inlogt, kiest u uw eigen wachtwoord.".to_owned(),
+                format!("Het werkt {hours} uur. Als u inlogt, kiest u uw eigen wachtwoord."),
             ],
         ),
     };
@@ -672,6 +703,36 @@ pub async fn forgot_password(
         return Ok(());
     };
     let organisation = organisation_of(db, &account).await?;
+    if ResetMode::from_name(&organisation.reset_mode) == ResetMode::TemporaryPassword {
+        let txn = crate::db::begin_write(db).await?;
+        let temporary = assign_temporary_password(&txn, account.id, &organisation).await?;
+        sessions::revoke_all(&txn, account.id, None).await?;
+        security_log::record(
+            &txn,
+            AuthEvent::ResetRequested,
+            Some(account.id),
+            None,
+            origin,
+        )
+        .await?;
+        security_log::record(
+            &txn,
+            AuthEvent::TemporaryPasswordIssued,
+            Some(account.id),
+            None,
+            origin,
+        )
+        .await?;
+        txn.commit().await?;
+        let message = temporary_password_email(
+            &account,
+            &organisation,
+            &temporary,
+            TemporaryReason::Forgotten,
+        );
+        send_in_background(mailer, message);
+        return Ok(());
+    }
     let token = secret::random_token();
     let minutes = i64::from(organisation.reset_link_minutes.max(1));
     let now = Utc::now();
@@ -694,14 +755,19 @@ pub async fn forgot_password(
     )
     .await?;
     let link = format!("{public_url}/wachtwoord-herstellen?token={token}");
-    let message = reset_email(&account, &organisation, &link, minutes);
+    send_in_background(mailer, reset_email(&account, &organisation, &link, minutes));
+    Ok(())
+}
+
+/// The answer to *Wachtwoord vergeten* does not wait for the mail, so its timing is the same
+/// whether or not the account exists.
+fn send_in_background(mailer: &Mailer, message: Email) {
     let mailer = mailer.clone();
     tokio::spawn(async move {
         if let Err(error) = mailer.send(&message).await {
             tracing::error!(error = %error, "the reset e-mail could not be sent");
         }
     });
-    Ok(())
 }
 
 /// The reset link behind `token`, if it can still be used.
@@ -745,6 +811,7 @@ pub async fn reset_password(
         return Err(ApiError::ResetLinkInvalid);
     }
     passwords::store(&txn, account.id, &hash).await?;
+    passwords::forget_reset_links_and_devices(&txn, account.id).await?;
     sessions::revoke_all(&txn, account.id, None).await?;
     security_log::record(&txn, AuthEvent::ResetUsed, Some(account.id), None, origin).await?;
     txn.commit().await?;

@@ -209,10 +209,15 @@ pub async fn new_person(
         field("email", code);
         String::new()
     });
-    let mobile = normalise_mobile(&request.mobile).unwrap_or_else(|code| {
-        field("mobile", code);
-        String::new()
-    });
+    let mobile = normalise_mobile(&request.mobile)
+        .and_then(|number| {
+            crate::services::phone::check_country(&number, &organisation.allowed_mobile_countries)
+                .map(|()| number)
+        })
+        .unwrap_or_else(|code| {
+            field("mobile", code);
+            String::new()
+        });
     if request.gender.is_none() {
         field("gender", "required");
     }
@@ -290,6 +295,10 @@ pub async fn create_account(
         password_changed_at: Set(None),
         totp_last_step: Set(None),
         external_id: Set(account.external_id),
+        locked_until: Set(None),
+        lockouts: Set(0),
+        failed_codes: Set(0),
+        temporary_password_expires_at: Set(None),
     }
     .insert(txn)
     .await?)
@@ -520,7 +529,7 @@ pub async fn invite_link(
         .exec(txn)
         .await?;
     if new_account {
-        let temporary = assign_temporary_password(txn, person.id).await?;
+        let temporary = assign_temporary_password(txn, person.id, organisation).await?;
         crate::services::security_log::record(
             txn,
             crate::services::security_log::AuthEvent::TemporaryPasswordIssued,

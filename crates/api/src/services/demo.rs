@@ -4,7 +4,11 @@
 //! transaction.
 
 use chrono::Utc;
-use kring_shared::{Permission, integration::Scope};
+use kring_shared::{
+    Permission,
+    admin::{LockoutMode, ResetMode},
+    integration::Scope,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, QueryFilter, sea_query::Expr,
@@ -126,6 +130,10 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
         discharge_access_days: Set(7),
         languages: Set("nl,en".to_owned()),
         created_at: Set(now),
+        lockout_mode: Set(LockoutMode::UntilReset.as_str().to_owned()),
+        temporary_password_hours: Set(72),
+        reset_mode: Set(ResetMode::Link.as_str().to_owned()),
+        allowed_mobile_countries: Set("NL,BE,DE".to_owned()),
     }
     .insert(&txn)
     .await?;
@@ -359,6 +367,10 @@ async fn insert_user(
         password_changed_at: Set(Some(Utc::now())),
         totp_last_step: Set(None),
         external_id: Set(None),
+        locked_until: Set(None),
+        lockouts: Set(0),
+        failed_codes: Set(0),
+        temporary_password_expires_at: Set(None),
     }
     .insert(txn)
     .await?;

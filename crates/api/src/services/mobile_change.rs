@@ -5,8 +5,10 @@
 use chrono::Utc;
 use kring_shared::auth::MobileVerification;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
@@ -15,6 +17,7 @@ use crate::{
     entities::{mobile_change, organisation, user},
     error::ApiError,
     services::{
+        limits,
         me::organisation_of,
         security_log::{self, AuthEvent, ClientInfo},
         verification::{
@@ -43,6 +46,20 @@ pub async fn start(
     origin: &ClientInfo,
 ) -> Result<MobileVerification, ApiError> {
     let organisation = organisation_of(db, account).await?;
+    crate::services::phone::check_country(mobile, &organisation.allowed_mobile_countries)
+        .map_err(|code| ApiError::invalid("mobile", code))?;
+    limits::hit(
+        db,
+        &format!("mobile-change-cooldown:{}", account.id),
+        limits::MOBILE_CHANGE_COOLDOWN,
+    )
+    .await?;
+    limits::hit(
+        db,
+        &format!("mobile-change-day:{}", account.id),
+        limits::MOBILE_CHANGES_PER_DAY,
+    )
+    .await?;
     let id = Uuid::new_v4();
     let code = secret::six_digit_code();
     let now = Utc::now();
@@ -169,18 +186,21 @@ pub async fn confirm(
 ) -> Result<(), ApiError> {
     let change = pending(db, account).await?;
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let usable = change.code_attempts < MAX_CODE_ATTEMPTS && change.code_expires_at > Utc::now();
-    if !usable || secret::hash_code(&change.id.to_string(), &code) != change.code_hash {
-        if usable {
-            mobile_change::Entity::update_many()
-                .col_expr(
-                    mobile_change::Column::CodeAttempts,
-                    Expr::value(change.code_attempts + 1),
-                )
-                .filter(mobile_change::Column::Id.eq(change.id))
-                .exec(db)
-                .await?;
-        }
+    // One try is taken before comparing, in one conditional update: parallel guesses share
+    // the five tries instead of each seeing a stale count.
+    let reserved = change.code_expires_at > Utc::now()
+        && mobile_change::Entity::update_many()
+            .col_expr(
+                mobile_change::Column::CodeAttempts,
+                Expr::col(mobile_change::Column::CodeAttempts).add(1),
+            )
+            .filter(mobile_change::Column::Id.eq(change.id))
+            .filter(mobile_change::Column::CodeAttempts.lt(MAX_CODE_ATTEMPTS))
+            .exec(db)
+            .await?
+            .rows_affected
+            == 1;
+    if !reserved || secret::hash_code(&change.id.to_string(), &code) != change.code_hash {
         security_log::record(
             db,
             AuthEvent::MobileCodeFailed,
@@ -189,7 +209,7 @@ pub async fn confirm(
             origin,
         )
         .await?;
-        return Err(ApiError::InvalidCode(if usable {
+        return Err(ApiError::InvalidCode(if reserved {
             "The code is not correct.".to_owned()
         } else {
             "The code has expired or was tried too often; ask for a new code.".to_owned()

@@ -10,6 +10,8 @@ pub mod dossier;
 pub mod feed;
 pub mod home;
 pub mod integration;
+pub mod limits;
+pub mod lockout;
 pub mod me;
 pub mod mobile_change;
 pub mod notifications;

@@ -7,16 +7,20 @@ use kring_shared::{
     password::{MAX_PASSWORD_CHARS, PASSWORD_HISTORY, PasswordPolicy, PasswordRule},
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use crate::{
     auth::{common_passwords, password},
-    entities::{password_history, user},
+    entities::{password_history, password_reset, trusted_device, user},
     error::ApiError,
-    services::security_log::{self, AuthEvent, ClientInfo},
+    services::{
+        limits, lockout,
+        me::organisation_of,
+        security_log::{AuthEvent, ClientInfo},
+    },
 };
 
 /// Checks `candidate` for `account` (or for a new account) and returns its argon2id hash.
@@ -98,26 +102,32 @@ async fn was_used_recently(
 }
 
 /// Asks for the password again before a sensitive change (password, contact details, second
-/// factor); a wrong one is written to the security log.
+/// factor). This is a sign-in: tries are limited per user (counted before the password is
+/// checked, so parallel guesses share one count), and a wrong password counts toward the
+/// organisation's lockout like one typed at login.
 pub async fn reauthenticate(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     account: &user::Model,
     current_password: &str,
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    if current_password.chars().count() > MAX_PASSWORD_CHARS
-        || !password::verify(current_password.to_owned(), account.password_hash.clone()).await?
-    {
-        security_log::record(
+    let bucket = format!("reauthenticate:{}", account.id);
+    limits::hit(db, &bucket, limits::REAUTHENTICATION).await?;
+    let correct = current_password.chars().count() <= MAX_PASSWORD_CHARS
+        && password::verify(current_password.to_owned(), account.password_hash.clone()).await?;
+    if !correct {
+        let organisation = organisation_of(db, account).await?;
+        lockout::register_wrong_password(
             db,
+            account,
+            &organisation,
             AuthEvent::ReauthenticationFailed,
-            Some(account.id),
-            None,
             origin,
         )
         .await?;
         return Err(ApiError::ReauthenticationFailed);
     }
+    limits::clear(db, &bucket).await?;
     Ok(())
 }
 
@@ -134,8 +144,18 @@ pub async fn store(
         .col_expr(user::Column::PasswordChangedAt, Expr::value(now))
         .col_expr(user::Column::MustChangePassword, Expr::value(false))
         .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::FailedCodes, Expr::value(0))
+        .col_expr(user::Column::Lockouts, Expr::value(0))
         .col_expr(
             user::Column::LockedAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            user::Column::TemporaryPasswordExpiresAt,
             Expr::value(Option::<chrono::DateTime<Utc>>::None),
         )
         .filter(user::Column::Id.eq(user_id))
@@ -162,6 +182,28 @@ pub async fn store(
     password_history::Entity::delete_many()
         .filter(password_history::Column::UserId.eq(user_id))
         .filter(password_history::Column::Id.is_not_in(keep))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// After a password reset or change: every other open reset link dies and remembered devices
+/// are forgotten, so whoever held them needs the new password and a fresh code.
+pub async fn forget_reset_links_and_devices(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<(), ApiError> {
+    let now = Utc::now();
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .filter(password_reset::Column::UserId.eq(user_id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    trusted_device::Entity::update_many()
+        .col_expr(trusted_device::Column::RevokedAt, Expr::value(now))
+        .filter(trusted_device::Column::UserId.eq(user_id))
+        .filter(trusted_device::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     Ok(())

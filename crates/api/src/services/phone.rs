@@ -24,9 +24,43 @@ pub fn normalise_mobile(raw: &str) -> Result<String, &'static str> {
     }
 }
 
+/// The ISO 3166 country of an E.164 number, e.g. `NL`.
+pub fn country_of(e164: &str) -> Option<String> {
+    let number = phonenumber::parse(None, e164).ok()?;
+    let id = number.country().id()?;
+    Some(AsRef::<str>::as_ref(&id).to_owned())
+}
+
+/// Whether `e164` belongs to one of the organisation's allowed countries (comma-separated
+/// ISO codes); the field-error code `country_not_allowed` otherwise. SMS to far-away
+/// numbers cost money and are the usual way of "SMS pumping".
+pub fn check_country(e164: &str, allowed: &str) -> Result<(), &'static str> {
+    let country = country_of(e164).ok_or("country_not_allowed")?;
+    let allowed = allowed
+        .split(',')
+        .map(str::trim)
+        .any(|code| code.eq_ignore_ascii_case(&country));
+    if allowed {
+        Ok(())
+    } else {
+        Err("country_not_allowed")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_outside_the_allowed_countries_are_refused() {
+        assert_eq!(country_of("+31612345678").as_deref(), Some("NL"));
+        assert_eq!(check_country("+32470123456", "NL,BE,DE"), Ok(()));
+        assert_eq!(check_country("+31612345678", "nl"), Ok(()));
+        assert_eq!(
+            check_country("+447400123456", "NL,BE,DE"),
+            Err("country_not_allowed")
+        );
+    }
 
     #[test]
     fn dutch_ways_of_writing_a_mobile_number_become_e164() {

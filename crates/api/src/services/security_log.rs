@@ -15,10 +15,12 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
-    /// The peer address and `User-Agent` of `request`.
+    /// The client address (behind trusted proxies, see [`crate::proxy`]) and `User-Agent` of
+    /// `request`.
     pub fn of(request: &actix_web::HttpRequest) -> ClientInfo {
         ClientInfo {
-            ip_address: request.peer_addr().map(|addr| addr.ip().to_string()),
+            ip_address: crate::proxy::TrustedProxies::address_of(request)
+                .map(|address| address.to_string()),
             user_agent: request
                 .headers()
                 .get(actix_web::http::header::USER_AGENT)
@@ -56,6 +58,7 @@ pub enum AuthEvent {
     MobileChanged,
     TemporaryPasswordIssued,
     ReauthenticationFailed,
+    TemporaryPasswordExpired,
 }
 
 impl AuthEvent {
@@ -87,6 +90,7 @@ impl AuthEvent {
             AuthEvent::MobileChanged => "mobile_changed",
             AuthEvent::TemporaryPasswordIssued => "temporary_password_issued",
             AuthEvent::ReauthenticationFailed => "reauthentication_failed",
+            AuthEvent::TemporaryPasswordExpired => "temporary_password_expired",
         }
     }
 }
@@ -122,4 +126,16 @@ pub async fn record(
 
 fn truncate(value: &str, max_chars: usize) -> String {
     value.chars().take(max_chars).collect()
+}
+
+impl actix_web::FromRequest for ClientInfo {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<ClientInfo, actix_web::Error>>;
+
+    fn from_request(
+        request: &actix_web::HttpRequest,
+        _: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        std::future::ready(Ok(ClientInfo::of(request)))
+    }
 }

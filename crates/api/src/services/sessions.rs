@@ -79,6 +79,8 @@ pub async fn open(
     user::Entity::update_many()
         .col_expr(user::Column::LastLoginAt, Expr::value(now))
         .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::FailedCodes, Expr::value(0))
+        .col_expr(user::Column::Lockouts, Expr::value(0))
         .filter(user::Column::Id.eq(account.id))
         .exec(&txn)
         .await?;
@@ -126,7 +128,12 @@ pub async fn refresh(
     else {
         return Err(ApiError::Unauthenticated);
     };
-    if stored.used_at.is_some() {
+    let next = tokens.successor_of(presented);
+    if let Some(used_at) = stored.used_at {
+        if now - used_at <= Duration::seconds(RENEWAL_GRACE_SECONDS) {
+            // Two tabs renewing with one cookie: the later one gets the same successor.
+            return racing_renewal(db, tokens, &session, &next, now).await;
+        }
         // A used token came back: someone holds a copy. End the whole family.
         revoke(db, session.id).await?;
         security_log::record(
@@ -144,16 +151,13 @@ pub async fn refresh(
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     let organisation = organisation_of(db, &account).await?;
-    if !is_live(&session, &organisation, now)
-        || stored.expires_at <= now
-        || account.locked_at.is_some()
+    if !is_live(&session, &organisation, now) || stored.expires_at <= now || account.is_locked(now)
     {
         return Err(ApiError::Unauthenticated);
     }
-    let next = secret::random_token();
     let txn = crate::db::begin_write(db).await?;
     // Marking it used only when still unused makes two racing refreshes with one token
-    // end with exactly one winner.
+    // end with exactly one writer; the other is answered from the grace path.
     let claimed = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
         .filter(refresh_token::Column::Id.eq(stored.id))
@@ -162,7 +166,7 @@ pub async fn refresh(
         .await?;
     if claimed.rows_affected != 1 {
         txn.rollback().await?;
-        return Err(ApiError::Unauthenticated);
+        return racing_renewal(db, tokens, &session, &next, now).await;
     }
     insert_refresh(&txn, session.id, &next, session.expires_at).await?;
     session::Entity::update_many()
@@ -174,6 +178,46 @@ pub async fn refresh(
     Ok(IssuedTokens {
         access: access_token(tokens, account.id, session.id)?,
         refresh_token: next,
+        session_id: session.id,
+        refresh_expires_at: session.expires_at,
+    })
+}
+
+/// Seconds after a renewal in which the same refresh token may come back from a request that
+/// was already under way (parallel requests, two tabs) without counting as theft.
+pub const RENEWAL_GRACE_SECONDS: i64 = 10;
+
+/// Answers a renewal that lost the race to another one with the same cookie: the winner's
+/// successor (derived, not stored in clear) and a new access token — as long as the session
+/// and the account are still good.
+async fn racing_renewal(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    session: &session::Model,
+    successor: &str,
+    now: DateTime<Utc>,
+) -> Result<IssuedTokens, ApiError> {
+    let exists = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(secret::hash_token(successor)))
+        .filter(refresh_token::Column::SessionId.eq(session.id))
+        .one(db)
+        .await?
+        .is_some();
+    let session = session::Entity::find_by_id(session.id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let account = user::Entity::find_by_id(session.user_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let organisation = organisation_of(db, &account).await?;
+    if !exists || !is_live(&session, &organisation, now) || account.is_locked(now) {
+        return Err(ApiError::Unauthenticated);
+    }
+    Ok(IssuedTokens {
+        access: access_token(tokens, account.id, session.id)?,
+        refresh_token: successor.to_owned(),
         session_id: session.id,
         refresh_expires_at: session.expires_at,
     })

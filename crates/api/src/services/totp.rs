@@ -20,6 +20,7 @@ use crate::{
     entities::{organisation, recovery_code, user},
     error::ApiError,
     services::{
+        limits,
         me::organisation_of,
         passwords,
         security_log::{self, AuthEvent, ClientInfo},
@@ -100,6 +101,9 @@ pub async fn confirm(
         .filter(|_| account.totp_enabled_at.is_none())
         .ok_or_else(|| ApiError::invalid("totp", "not_started"))?;
     let organisation = organisation_of(db, account).await?;
+    // Counted before comparing, atomically: parallel guesses share the tries.
+    let bucket = format!("totp-enrolment:{}", account.id);
+    limits::hit(db, &bucket, limits::TOTP_ENROLMENT_CODES).await?;
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let totp = totp_for(account, &organisation, &pending)?;
     let Some(step) = matching_step(&totp, &code) else {

@@ -11,8 +11,10 @@ use kring_shared::{
     me::Language,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
@@ -20,7 +22,10 @@ use crate::{
     auth::secret,
     entities::{login_attempt, organisation, trusted_device, user},
     error::ApiError,
-    services::security_log::{self, AuthEvent, ClientInfo},
+    services::{
+        lockout,
+        security_log::{self, AuthEvent, ClientInfo},
+    },
     sms::SmsSender,
 };
 
@@ -178,7 +183,8 @@ fn challenge(
         phone_hint: phone_hint(account.mobile.as_deref().unwrap_or_default()),
         code_expires_in: u32::try_from(code_lifetime(organisation).num_seconds()).unwrap_or(600),
         resend_after: RESEND_COOLDOWN_SECONDS as u32,
-        trusted_device_days: u32::try_from(organisation.trusted_device_days.max(0)).unwrap_or(0),
+        trusted_device_days: u32::try_from(Ord::max(organisation.trusted_device_days, 0))
+            .unwrap_or(0),
     }
 }
 
@@ -279,11 +285,25 @@ pub async fn verify(
     let now = Utc::now();
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let by_app = account.totp_enabled_at.is_some();
-    let usable = attempt.code_attempts < MAX_CODE_ATTEMPTS
-        && (by_app
-            || (attempt.code_hash.is_some()
-                && attempt.code_expires_at.is_some_and(|expires| expires > now)));
-    if !usable {
+    let live_code = by_app
+        || (attempt.code_hash.is_some()
+            && attempt.code_expires_at.is_some_and(|expires| expires > now));
+    // Take one of the attempt's tries before comparing: one conditional update, so parallel
+    // guesses cannot all pass a check made on a stale count.
+    let reserved = live_code
+        && login_attempt::Entity::update_many()
+            .col_expr(
+                login_attempt::Column::CodeAttempts,
+                Expr::col(login_attempt::Column::CodeAttempts).add(1),
+            )
+            .filter(login_attempt::Column::Id.eq(attempt.id))
+            .filter(login_attempt::Column::DeviceVerified.eq(false))
+            .filter(login_attempt::Column::CodeAttempts.lt(MAX_CODE_ATTEMPTS))
+            .exec(db)
+            .await?
+            .rows_affected
+            == 1;
+    if !reserved {
         security_log::record(db, AuthEvent::CodeFailed, Some(account.id), None, origin).await?;
         return Err(ApiError::InvalidCode(
             "The code has expired or was tried too often; ask for a new code.".to_owned(),
@@ -296,22 +316,22 @@ pub async fn verify(
             == secret::hash_code(&attempt.id.to_string(), &code)
     };
     if !correct {
-        login_attempt::Entity::update_many()
-            .col_expr(
-                login_attempt::Column::CodeAttempts,
-                Expr::value(attempt.code_attempts + 1),
-            )
-            .filter(login_attempt::Column::Id.eq(attempt.id))
-            .exec(db)
-            .await?;
-        security_log::record(db, AuthEvent::CodeFailed, Some(account.id), None, origin).await?;
-        let left = MAX_CODE_ATTEMPTS - attempt.code_attempts - 1;
+        let blocked = lockout::register_wrong_code(db, &account, &organisation, origin).await?;
+        if blocked {
+            return Err(ApiError::AccountLocked);
+        }
+        let used = login_attempt::Entity::find_by_id(attempt.id)
+            .one(db)
+            .await?
+            .map_or(MAX_CODE_ATTEMPTS, |fresh| fresh.code_attempts);
+        let left = MAX_CODE_ATTEMPTS - used;
         return Err(ApiError::InvalidCode(if left > 0 {
             format!("The code is not correct; {left} tries left.")
         } else {
             "The code was tried too often; ask for a new code.".to_owned()
         }));
     }
+    lockout::clear_wrong_codes(db, &account).await?;
     // Used: clear the code so it cannot be tried again, mark the device verified.
     let claimed = login_attempt::Entity::update_many()
         .col_expr(login_attempt::Column::DeviceVerified, Expr::value(true))
@@ -372,7 +392,7 @@ async fn owner(
     let account = user::Entity::find_by_id(attempt.user_id)
         .one(db)
         .await?
-        .filter(|account| account.locked_at.is_none())
+        .filter(|account| !account.is_locked(Utc::now()))
         .ok_or(ApiError::LoginAttemptExpired)?;
     let organisation = crate::services::me::organisation_of(db, &account).await?;
     Ok((account, organisation))

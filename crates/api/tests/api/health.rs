@@ -28,16 +28,3 @@ async fn readiness_fails_when_the_database_is_gone() {
         "the process itself is still up"
     );
 }
-
-#[tokio::test]
-async fn metrics_count_requests_by_route_in_prometheus_format() {
-    let app = spawn_app().await;
-    app.login_as("marieke").await;
-    let response = app.http.get(app.url("/metrics")).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let text = response.text().await.unwrap();
-    assert!(text.contains("# TYPE kring_http_requests_total counter"));
-    assert!(text.contains(
-        "kring_http_requests_total{endpoint=\"/api/auth/login\",method=\"POST\",status=\"200\"} 1"
-    ));
-}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use kring_api::{
     Application, Config,
     config::StringList,
-    entities::{client, client_contact, user},
+    entities::{client, client_contact, organisation, user},
     services::demo::{self, DEMO_PASSWORD},
 };
 use reqwest::{Response, StatusCode};
@@ -23,6 +23,8 @@ pub const INLINE_SCRIPT: &str = "import init from '/app-0123456789abcdef.js'; in
 /// A running server with demo data.
 pub struct TestApp {
     pub address: String,
+    /// The metrics listener's base URL, when the test configured one.
+    pub metrics_address: Option<String>,
     pub http: reqwest::Client,
     pub db: DatabaseConnection,
     pub data_dir: TempDir,
@@ -65,11 +67,15 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let db = app.db().clone();
     demo::load(&db).await.expect("demo data loads");
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        metrics_address,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -77,6 +83,18 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         db,
         data_dir,
     }
+}
+
+/// Changes the demo organisation's settings in the database.
+pub async fn set_org(app: &TestApp, change: impl FnOnce(&mut organisation::ActiveModel)) {
+    let org = organisation::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("the demo organisation");
+    let mut active: organisation::ActiveModel = org.into();
+    change(&mut active);
+    active.update(&app.db).await.expect("organisation saved");
 }
 
 /// A new, empty PostgreSQL database when `KRING_TEST_POSTGRES_URL` is set; `None` means

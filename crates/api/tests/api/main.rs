@@ -9,6 +9,7 @@ mod authorization;
 mod contacts;
 mod dossier;
 mod errors;
+mod hardening;
 mod health;
 mod helpers;
 mod home;

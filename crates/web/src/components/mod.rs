@@ -30,6 +30,7 @@ pub fn field_error_key(errors: &[(String, String)], field: &str) -> Option<&'sta
     let (_, code) = errors.iter().find(|(name, _)| name == field)?;
     Some(match (field, code.as_str()) {
         ("mobile", "not_mobile") => "contact.error.not_mobile",
+        ("mobile", "country_not_allowed") => "contact.error.country_not_allowed",
         ("mobile", _) => "contact.error.mobile_invalid",
         ("email", "in_use") => "users.error.email_in_use",
         ("email", "required") => "contact.error.email_required",

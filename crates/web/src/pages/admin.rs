@@ -5,7 +5,7 @@
 use kring_shared::{
     admin::{
         AdminClientSummary, AdminUserSummary, CareRole, CareWorkerSummary, ClientAccountRequest,
-        NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
+        LockoutMode, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings, ResetMode,
     },
     contacts::NewContactRequest,
     integration::{NewServiceAccountRequest, Scope, ServiceAccountSummary},
@@ -363,6 +363,57 @@ fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
                             {move || i18n.t("settings.policy.length_only")}
                         </option>
                     </select>
+                </div>
+                <div class="field">
+                    <label for="setting-lockout-mode">{move || i18n.t("settings.lockout_mode")}</label>
+                    <select id="setting-lockout-mode"
+                        on:change=move |event| {
+                            let mode = LockoutMode::from_name(&event_target_value(&event));
+                            current.update(|settings| settings.lockout_mode = mode);
+                        }>
+                        <option value="until_reset" selected=move || current.with(|s| s.lockout_mode == LockoutMode::UntilReset)>
+                            {move || i18n.t("settings.lockout_mode.until_reset")}
+                        </option>
+                        <option value="temporary" selected=move || current.with(|s| s.lockout_mode == LockoutMode::Temporary)>
+                            {move || i18n.t("settings.lockout_mode.temporary")}
+                        </option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="setting-reset-mode">{move || i18n.t("settings.reset_mode")}</label>
+                    <select id="setting-reset-mode"
+                        on:change=move |event| {
+                            let mode = ResetMode::from_name(&event_target_value(&event));
+                            current.update(|settings| settings.reset_mode = mode);
+                        }>
+                        <option value="link" selected=move || current.with(|s| s.reset_mode == ResetMode::Link)>
+                            {move || i18n.t("settings.reset_mode.link")}
+                        </option>
+                        <option value="temporary_password" selected=move || current.with(|s| s.reset_mode == ResetMode::TemporaryPassword)>
+                            {move || i18n.t("settings.reset_mode.temporary_password")}
+                        </option>
+                    </select>
+                </div>
+                {number("temporary_password_hours", "settings.temporary_hours", (1, 336), |s| s.temporary_password_hours, |s, v| s.temporary_password_hours = v)}
+                <div class="field">
+                    <label for="setting-allowed_mobile_countries">{move || i18n.t("settings.mobile_countries")}</label>
+                    // Read on change, not on input: the list is rewritten from the text, which
+                    // would swallow a comma while it is being typed.
+                    <input id="setting-allowed_mobile_countries" type="text" maxlength="200"
+                        aria-describedby="setting-allowed_mobile_countries-error"
+                        aria-invalid=move || error_of("allowed_mobile_countries").is_some().to_string()
+                        prop:value=move || current.with(|s| s.allowed_mobile_countries.join(", "))
+                        on:change=move |event| {
+                            let codes = event_target_value(&event)
+                                .split(',')
+                                .map(|code| code.trim().to_uppercase())
+                                .filter(|code| !code.is_empty())
+                                .collect();
+                            current.update(|settings| settings.allowed_mobile_countries = codes);
+                        }/>
+                    <p id="setting-allowed_mobile_countries-error" class="field-error">
+                        {move || error_of("allowed_mobile_countries").map(|key| i18n.t(key))}
+                    </p>
                 </div>
             </fieldset>
             <p class="notice" role="status">{move || status.get().map(|key| i18n.t(key))}</p>

@@ -1,0 +1,108 @@
+//! Limits on how often something may happen (sends, tries, suggestions), counted in the
+//! database so that parallel requests — and several instances — share one count. Each hit is
+//! one atomic upsert on `rate_limits` that also returns the new count, so there is no window
+//! between reading and writing for a racing request to slip through.
+
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use crate::error::ApiError;
+
+/// A fixed-window limit: at most `max` hits per `window_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max: i32,
+    pub window_seconds: i64,
+}
+
+impl Limit {
+    /// `max` hits per `window_seconds`.
+    pub const fn new(max: i32, window_seconds: i64) -> Limit {
+        Limit {
+            max,
+            window_seconds,
+        }
+    }
+}
+
+/// Wrong passwords given to re-authenticate, per user (a sign-in, throttled like one).
+pub const REAUTHENTICATION: Limit = Limit::new(10, 15 * 60);
+/// Codes tried to confirm an authenticator app, per user.
+pub const TOTP_ENROLMENT_CODES: Limit = Limit::new(5, 15 * 60);
+/// Starting a mobile-number change: one per minute …
+pub const MOBILE_CHANGE_COOLDOWN: Limit = Limit::new(1, 60);
+/// … and five a day, per user, so nobody pumps SMS through Kring.
+pub const MOBILE_CHANGES_PER_DAY: Limit = Limit::new(5, 24 * 60 * 60);
+/// "Bedoelde u …" look-ups, per user.
+pub const CONTACT_SUGGESTIONS: Limit = Limit::new(30, 60 * 60);
+/// Invitations and first-access mails sent, per administrator.
+pub const INVITATIONS: Limit = Limit::new(30, 60 * 60);
+
+/// Counts one hit on `key`; `RateLimited` (with the seconds until the window ends) when this
+/// hit goes over `limit`. Hits over the limit are counted too.
+pub async fn hit(db: &impl ConnectionTrait, key: &str, limit: Limit) -> Result<(), ApiError> {
+    let now = Utc::now().timestamp();
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (bucket) DO UPDATE SET \
+               hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+               window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
+             RETURNING hits, window_start"
+        }
+        _ => {
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1) \
+             ON CONFLICT (bucket) DO UPDATE SET \
+               hits = CASE WHEN rate_limits.window_start <= ?3 THEN 1 ELSE rate_limits.hits + 1 END, \
+               window_start = CASE WHEN rate_limits.window_start <= ?3 THEN ?2 ELSE rate_limits.window_start END \
+             RETURNING hits, window_start"
+        }
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [key.into(), now.into(), (now - limit.window_seconds).into()],
+        ))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the rate limit upsert returned no row"))?;
+    let hits: i32 = row.try_get_by_index(0)?;
+    let window_start: i64 = row.try_get_by_index(1)?;
+    if hits > limit.max {
+        let wait = (window_start + limit.window_seconds - now).max(1);
+        return Err(ApiError::RateLimited {
+            retry_after: u64::try_from(wait).unwrap_or(1),
+        });
+    }
+    Ok(())
+}
+
+/// Forgets the hits on `key` (after a success that should not count against the user).
+pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), ApiError> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "DELETE FROM rate_limits WHERE bucket = $1",
+        _ => "DELETE FROM rate_limits WHERE bucket = ?1",
+    };
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, [key.into()]))
+        .await?;
+    Ok(())
+}
+
+/// Removes windows that ended more than a day ago (keeps the table small).
+pub async fn prune(db: &impl ConnectionTrait) -> Result<(), ApiError> {
+    let backend = db.get_database_backend();
+    let cutoff = Utc::now().timestamp() - 2 * 24 * 60 * 60;
+    let sql = match backend {
+        DbBackend::Postgres => "DELETE FROM rate_limits WHERE window_start < $1",
+        _ => "DELETE FROM rate_limits WHERE window_start < ?1",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [cutoff.into()],
+    ))
+    .await?;
+    Ok(())
+}
