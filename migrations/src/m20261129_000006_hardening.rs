@@ -87,6 +87,13 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone_null(Users::TemporaryPasswordExpiresAt).to_owned(),
         )
         .await?;
+        // Authenticator secrets are sealed now (nonce + ciphertext + tag): longer than 64.
+        if manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared("ALTER TABLE users ALTER COLUMN totp_secret TYPE varchar(255)")
+                .await?;
+        }
         manager
             .create_table(
                 Table::create()

@@ -64,6 +64,9 @@ pub struct Config {
     /// Base64 secret for signing access tokens; generated in the data dir when unset. Set the
     /// same value on every instance when running several.
     pub jwt_secret: Option<String>,
+    /// Base64 32-byte key that seals secrets at rest (authenticator-app secrets); generated in
+    /// the data dir when unset. Set the same value on every instance when running several.
+    pub data_key: Option<String>,
     /// Lifetime of an access token in minutes (at most 15).
     pub access_token_minutes: u32,
     /// Log line format.
@@ -122,6 +125,7 @@ impl Default for Config {
             web_dir: PathBuf::from("crates/web/dist"),
             cors_allowed_origins: StringList::Empty,
             jwt_secret: None,
+            data_key: None,
             access_token_minutes: 15,
             log_format: LogFormat::Text,
             public_url: None,

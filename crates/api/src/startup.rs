@@ -13,7 +13,7 @@ use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    auth::{TokenService, keys},
+    auth::{TokenService, keys, seal::Sealer},
     config::Config,
     db,
     error::{json_error_handler, path_error_handler, query_error_handler},
@@ -38,6 +38,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Dossier changes for the open event streams.
     pub events: EventBus,
+    /// Seals secrets at rest and opaque handles.
+    pub sealer: Sealer,
 }
 
 /// A bound, ready-to-run server.
@@ -66,6 +68,13 @@ impl Application {
         }
         let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies.items())?;
         let secret = keys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let sealer = Sealer::new(&keys::load_or_create_data_key(
+            config.data_key.as_deref(),
+            &config.data_dir,
+        )?);
+        crate::services::totp::seal_plain_secrets(&db, &sealer)
+            .await
+            .context("sealing authenticator secrets failed")?;
         let tokens = TokenService::new(&secret, config.access_token_seconds());
         let listener = TcpListener::bind(&config.listen)
             .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -79,6 +88,7 @@ impl Application {
             sms,
             config: Arc::new(config),
             events: EventBus::new(),
+            sealer,
         };
         let metrics_listener = match &state.config.metrics_listen {
             Some(address) if !address.trim().is_empty() => Some(

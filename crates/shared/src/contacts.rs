@@ -117,12 +117,14 @@ pub struct ContactLookupRequest {
     pub email: String,
 }
 
-/// "Bedoelde u …": an existing account of the organisation with that e-mail address, shown
-/// by name only.
+/// "Bedoelde u …": an existing account of the organisation with exactly that e-mail address,
+/// shown by name only. The account is named by an opaque `handle` (sealed by the server, for
+/// this administrator and client, valid 30 minutes), never by its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ContactSuggestion {
-    pub user_id: Uuid,
+    /// Send back as `NewContactRequest.suggestion` to add this person.
+    pub handle: String,
     /// First and last name.
     pub name: String,
 }
@@ -149,7 +151,12 @@ pub struct ContactLookup {
     "mobile": "06-12345678"
 })))]
 pub struct NewContactRequest {
-    /// Set to add the account a lookup suggested; the other personal fields are then ignored.
+    /// The `handle` of a lookup's suggestion, to add that account; the other personal fields
+    /// are then ignored.
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    /// An existing account by id: only for the organisation's administrator (*Beheer*);
+    /// a portal administrator uses `suggestion`.
     #[serde(default)]
     pub existing_user_id: Option<Uuid>,
     #[serde(default)]

@@ -1,5 +1,6 @@
-//! The access-token signing key: from config when set (several instances share it), otherwise
-//! generated once and kept in the data dir with owner-only permissions. Never hard-coded.
+//! Server keys — the access-token signing key and the data key that seals secrets at rest —
+//! from config when set (several instances share them), otherwise generated once and kept in
+//! the data dir with owner-only permissions. Never hard-coded.
 
 use std::path::Path;
 
@@ -7,22 +8,45 @@ use anyhow::{Context, bail};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use rand::RngCore;
 
-const KEY_FILE: &str = "jwt-hs256.key";
-const KEY_BYTES: usize = 64;
-
-/// Loads or creates the HS256 secret.
+/// Loads or creates the HS256 secret (`KRING_JWT_SECRET`, at least 32 bytes).
 pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let secret = load_or_create_key(
+        configured,
+        "KRING_JWT_SECRET",
+        data_dir,
+        "jwt-hs256.key",
+        64,
+    )?;
+    if secret.len() < 32 {
+        bail!("KRING_JWT_SECRET must decode to at least 32 bytes");
+    }
+    Ok(secret)
+}
+
+/// Loads or creates the 32-byte data key (`KRING_DATA_KEY`) that seals secrets at rest.
+pub fn load_or_create_data_key(
+    configured: Option<&str>,
+    data_dir: &Path,
+) -> anyhow::Result<[u8; 32]> {
+    let key = load_or_create_key(configured, "KRING_DATA_KEY", data_dir, "data.key", 32)?;
+    <[u8; 32]>::try_from(key.as_slice())
+        .map_err(|_| anyhow::anyhow!("KRING_DATA_KEY must decode to exactly 32 bytes"))
+}
+
+fn load_or_create_key(
+    configured: Option<&str>,
+    setting: &str,
+    data_dir: &Path,
+    file: &str,
+    bytes: usize,
+) -> anyhow::Result<Vec<u8>> {
     if let Some(encoded) = configured.filter(|value| !value.trim().is_empty()) {
-        let secret = STANDARD
+        return STANDARD
             .decode(encoded.trim())
-            .context("KRING_JWT_SECRET is not valid base64")?;
-        if secret.len() < 32 {
-            bail!("KRING_JWT_SECRET must decode to at least 32 bytes");
-        }
-        return Ok(secret);
+            .with_context(|| format!("{setting} is not valid base64"));
     }
     let dir = data_dir.join("keys");
-    let path = dir.join(KEY_FILE);
+    let path = dir.join(file);
     if path.exists() {
         let encoded = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
@@ -31,10 +55,10 @@ pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> anyhow::Resu
             .with_context(|| format!("{} is not valid base64", path.display()));
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut secret = vec![0u8; KEY_BYTES];
+    let mut secret = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut secret);
     write_private(&path, STANDARD.encode(&secret).as_bytes())?;
-    tracing::info!(path = %path.display(), "generated a new token signing key");
+    tracing::info!(path = %path.display(), "generated a new server key");
     Ok(secret)
 }
 
@@ -67,7 +91,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = load_or_create(None, dir.path()).unwrap();
         let second = load_or_create(None, dir.path()).unwrap();
-        assert_eq!(first.len(), KEY_BYTES);
+        assert_eq!(first.len(), 64);
         assert_eq!(first, second);
     }
 

@@ -7,6 +7,7 @@ pub mod extractor;
 pub mod integrator;
 pub mod keys;
 pub mod password;
+pub mod seal;
 pub mod secret;
 pub mod token;
 

@@ -188,6 +188,7 @@ async fn verify(
     let (outcome, device) = auth::verify_code(
         &state.db,
         &state.tokens,
+        &state.sealer,
         &body.attempt_token,
         &body.code,
         body.trust_device,

@@ -64,6 +64,7 @@ async fn list_contacts(
     request_body = ContactLookupRequest,
     responses(
         (status = 200, description = "The suggestion, if any", body = ContactLookup),
+        (status = 429, description = "Too many look-ups by this administrator (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client (`not_found`)", body = Problem, content_type = "application/problem+json"),
@@ -77,7 +78,14 @@ async fn lookup_contact(
     body: web::Json<ContactLookupRequest>,
 ) -> Result<web::Json<ContactLookup>, ApiError> {
     Ok(web::Json(
-        contacts::lookup(&state.db, &auth.user, *client_id, &body.email).await?,
+        contacts::lookup(
+            &state.db,
+            &state.sealer,
+            &auth.user,
+            *client_id,
+            &body.email,
+        )
+        .await?,
     ))
 }
 
@@ -94,7 +102,7 @@ async fn lookup_contact(
         (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client or suggested account (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a contact of this client (`already_contact`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid (`validation_failed`: first_name/last_name required or too_long; email required, invalid or in_use; gender required; mobile required, invalid or not_mobile)", body = Problem, content_type = "application/problem+json",
+        (status = 422, description = "A field is invalid (`validation_failed`: first_name/last_name required, too_long or invalid_characters; email required, invalid or in_use; gender required; mobile required, invalid, not_mobile or country_not_allowed; suggestion invalid or expired; existing_user_id not_allowed)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
     )
 )]
@@ -105,7 +113,7 @@ async fn add_contact(
     client_id: web::Path<Uuid>,
     body: web::Json<NewContactRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = contacts::add(&state.db, &auth.user, *client_id, &body).await?;
+    let row = contacts::add(&state.db, &state.sealer, &auth.user, *client_id, &body).await?;
     Ok(HttpResponse::Created().json(row))
 }
 
@@ -162,6 +170,7 @@ async fn set_permissions(
         (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The contact already has access or an open invitation (`validation_failed`: contact already_accepted or already_invited)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many invitations by this administrator this hour (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -200,6 +200,7 @@ async fn totp_setup(
     Ok(web::Json(
         totp::setup(
             &state.db,
+            &state.sealer,
             &auth.user,
             &body.current_password,
             &ClientInfo::of(&request),
@@ -233,7 +234,14 @@ async fn totp_confirm(
     body: web::Json<TotpConfirmRequest>,
 ) -> Result<web::Json<TotpEnabled>, ApiError> {
     Ok(web::Json(
-        totp::confirm(&state.db, &auth.user, &body.code, &ClientInfo::of(&request)).await?,
+        totp::confirm(
+            &state.db,
+            &state.sealer,
+            &auth.user,
+            &body.code,
+            &ClientInfo::of(&request),
+        )
+        .await?,
     ))
 }
 

@@ -431,6 +431,7 @@ pub async fn create_client(
     let mut mails: Vec<_> = primary_mail.into_iter().collect();
     if let Some(account) = &request.client_account {
         let own = NewContactRequest {
+            suggestion: None,
             existing_user_id: None,
             first_name: first_name.clone(),
             last_name: last_name.clone(),
@@ -597,6 +598,7 @@ pub async fn create_care_worker(
     policy::require_organisation_admin(admin)?;
     let organisation = organisation_of(db, admin).await?;
     let as_contact = NewContactRequest {
+        suggestion: None,
         existing_user_id: None,
         first_name: request.first_name.clone(),
         last_name: request.last_name.clone(),

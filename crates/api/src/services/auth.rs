@@ -229,12 +229,14 @@ async fn password_change_step(
 pub async fn verify_code(
     db: &DatabaseConnection,
     tokens: &TokenService,
+    sealer: &crate::auth::seal::Sealer,
     attempt_token: &str,
     code: &str,
     trust_device: bool,
     origin: &ClientInfo,
 ) -> Result<(LoginOutcome, Option<(String, chrono::DateTime<Utc>)>), ApiError> {
-    let verified = verification::verify(db, attempt_token, code, trust_device, origin).await?;
+    let verified =
+        verification::verify(db, sealer, attempt_token, code, trust_device, origin).await?;
     let device_cookie = verified
         .device
         .as_ref()

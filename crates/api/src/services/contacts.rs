@@ -19,12 +19,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
+    auth::seal::Sealer,
     entities::{client, client_contact, organisation, user},
     error::ApiError,
     mail::{Email, Mailer, Paragraph},
     services::{
         auth::{assign_temporary_password, normalise_email},
-        notifications,
+        limits, notifications,
         phone::normalise_mobile,
         policy::{self, ClientAccess},
         security_log::ClientInfo,
@@ -86,14 +87,30 @@ pub async fn rows_of(
         .collect())
 }
 
-/// "Bedoelde u …": an account of the organisation with this e-mail address, by name only.
+/// How long a "Bedoelde u" handle can be used.
+const SUGGESTION_MINUTES: i64 = 30;
+
+fn suggestion_context(actor: &user::Model, client_id: Uuid) -> String {
+    format!("contact-suggestion:{}:{client_id}", actor.id)
+}
+
+/// "Bedoelde u …": an account of the organisation with exactly this e-mail address — a
+/// person, never staff — by name only, behind an opaque handle. Limited per administrator, so
+/// the lookup is no search engine over the organisation.
 pub async fn lookup(
     db: &DatabaseConnection,
+    sealer: &Sealer,
     actor: &user::Model,
     client_id: Uuid,
     email: &str,
 ) -> Result<ContactLookup, ApiError> {
     let access = administrator(db, actor, client_id).await?;
+    limits::hit(
+        db,
+        &format!("contact-lookup:{}", actor.id),
+        limits::CONTACT_SUGGESTIONS,
+    )
+    .await?;
     let Ok(email) = normalise_email(email) else {
         return Ok(ContactLookup { suggestion: None });
     };
@@ -104,18 +121,48 @@ pub async fn lookup(
         .order_by_asc(user::Column::CreatedAt)
         .one(db)
         .await?;
-    Ok(ContactLookup {
-        suggestion: person.map(|person| ContactSuggestion {
-            user_id: person.id,
-            name: format!("{} {}", person.first_name, person.last_name),
-        }),
-    })
+    let suggestion = match person {
+        Some(person) => {
+            let expires = (Utc::now() + chrono::Duration::minutes(SUGGESTION_MINUTES)).timestamp();
+            Some(ContactSuggestion {
+                handle: sealer.seal(
+                    format!("{}|{expires}", person.id).as_bytes(),
+                    &suggestion_context(actor, client_id),
+                )?,
+                name: format!("{} {}", person.first_name, person.last_name),
+            })
+        }
+        None => None,
+    };
+    Ok(ContactLookup { suggestion })
+}
+
+/// The account behind a suggestion handle made for this administrator and client.
+fn suggested_user(
+    sealer: &Sealer,
+    actor: &user::Model,
+    client_id: Uuid,
+    handle: &str,
+) -> Result<Uuid, ApiError> {
+    let plain = sealer
+        .open(handle, &suggestion_context(actor, client_id))
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| ApiError::invalid("suggestion", "invalid"))?;
+    let (user_id, expires) = plain
+        .split_once('|')
+        .and_then(|(id, expires)| Some((id.parse::<Uuid>().ok()?, expires.parse::<i64>().ok()?)))
+        .ok_or_else(|| ApiError::invalid("suggestion", "invalid"))?;
+    if expires < Utc::now().timestamp() {
+        return Err(ApiError::invalid("suggestion", "expired"));
+    }
+    Ok(user_id)
 }
 
 /// Adds an existing account or a new person as a contact, without permissions and not yet
 /// invited.
 pub async fn add(
     db: &DatabaseConnection,
+    sealer: &Sealer,
     actor: &user::Model,
     client_id: Uuid,
     request: &NewContactRequest,
@@ -124,6 +171,21 @@ pub async fn add(
     if request.relationship == Relationship::Client {
         return Err(ApiError::invalid("relationship", "invalid"));
     }
+    // A portal administrator names an existing account only through a suggestion's handle.
+    if request.existing_user_id.is_some() {
+        return Err(ApiError::invalid("existing_user_id", "not_allowed"));
+    }
+    let resolved;
+    let request = match &request.suggestion {
+        Some(handle) => {
+            resolved = NewContactRequest {
+                existing_user_id: Some(suggested_user(sealer, actor, client_id, handle)?),
+                ..request.clone()
+            };
+            &resolved
+        }
+        None => request,
+    };
     let txn = crate::db::begin_write(db).await?;
     let (link, person) =
         create_link(&txn, &access.organisation, client_id, request, &[], false).await?;
@@ -305,14 +367,32 @@ pub async fn create_account(
 }
 
 /// A first or last name (already trimmed): required, at most 100 characters.
+/// A first or last name (already trimmed): required, at most 100 characters, and nothing that
+/// could smuggle text into Kring's e-mails: no line breaks or other control characters, no
+/// links (`://`, `www.`, or a dotted word such as `evil.example`).
 pub fn check_name(name: &str) -> Result<(), &'static str> {
     if name.is_empty() {
-        Err("required")
-    } else if name.chars().count() > 100 {
-        Err("too_long")
-    } else {
-        Ok(())
+        return Err("required");
     }
+    if name.chars().count() > 100 {
+        return Err("too_long");
+    }
+    let lower = name.to_lowercase();
+    let looks_like_link = lower.contains("://")
+        || lower.contains("www.")
+        || lower.contains('@')
+        || lower.split_whitespace().any(|word| {
+            word.rsplit_once('.').is_some_and(|(before, after)| {
+                !before.is_empty() && after.len() >= 2 && after.chars().all(char::is_alphabetic)
+            })
+        });
+    if name.chars().any(char::is_control)
+        || name.contains(['<', '>', '{', '}', '\\'])
+        || looks_like_link
+    {
+        return Err("invalid_characters");
+    }
+    Ok(())
 }
 
 /// `sanne.devries`, or `sanne.devries2` … when taken: lower-case ASCII letters and digits.
@@ -467,6 +547,12 @@ pub async fn invite(
     origin: &ClientInfo,
 ) -> Result<InvitationSent, ApiError> {
     let access = administrator(db, actor, client_id).await?;
+    limits::hit(
+        db,
+        &format!("invitations:{}", actor.id),
+        limits::INVITATIONS,
+    )
+    .await?;
     let txn = crate::db::begin_write(db).await?;
     let (link, person) = link_of(&txn, client_id, contact_id).await?;
     match InvitationState::parse(&link.invitation_state) {
@@ -631,4 +717,35 @@ pub async fn remove(
         .await?;
     txn.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_name;
+
+    #[test]
+    fn names_are_names_and_nothing_that_could_travel_into_an_email() {
+        for name in [
+            "Marieke",
+            "de Vries",
+            "J.P.",
+            "Anne-Fleur",
+            "O'Neill",
+            "Zoë",
+        ] {
+            assert_eq!(check_name(name), Ok(()), "{name}");
+        }
+        for name in [
+            "Jan\nKlik hier",
+            "Jan\r\nBcc: x",
+            "https://evil.example",
+            "www.evil",
+            "evil.example",
+            "jan@evil.example",
+            "<b>Jan</b>",
+        ] {
+            assert_eq!(check_name(name), Err("invalid_characters"), "{name:?}");
+        }
+        assert_eq!(check_name(""), Err("required"));
+    }
 }

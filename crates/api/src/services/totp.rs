@@ -16,7 +16,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
 use crate::{
-    auth::secret,
+    auth::{seal::Sealer, secret},
     entities::{organisation, recovery_code, user},
     error::ApiError,
     services::{
@@ -54,6 +54,7 @@ fn totp_for(
 /// Starts enrolment: a new secret, its otpauth URI and QR code. Not active until confirmed.
 pub async fn setup(
     db: &DatabaseConnection,
+    sealer: &Sealer,
     account: &user::Model,
     current_password: &str,
     origin: &ClientInfo,
@@ -77,7 +78,10 @@ pub async fn setup(
         .min_dimensions(240, 240)
         .build();
     user::Entity::update_many()
-        .col_expr(user::Column::TotpSecret, Expr::value(encoded.as_str()))
+        .col_expr(
+            user::Column::TotpSecret,
+            Expr::value(seal_secret(sealer, account.id, &encoded)?),
+        )
         .filter(user::Column::Id.eq(account.id))
         .exec(db)
         .await?;
@@ -91,13 +95,12 @@ pub async fn setup(
 /// Confirms enrolment with a first code from the app; returns the recovery codes (shown once).
 pub async fn confirm(
     db: &DatabaseConnection,
+    sealer: &Sealer,
     account: &user::Model,
     code: &str,
     origin: &ClientInfo,
 ) -> Result<TotpEnabled, ApiError> {
-    let pending = account
-        .totp_secret
-        .clone()
+    let pending = secret_of(sealer, account)?
         .filter(|_| account.totp_enabled_at.is_none())
         .ok_or_else(|| ApiError::invalid("totp", "not_started"))?;
     let organisation = organisation_of(db, account).await?;
@@ -190,11 +193,12 @@ fn matching_step(totp: &TOTP, code: &str) -> Option<i64> {
 /// Whether `code` is the app's current code or an unused recovery code (which is then used).
 pub async fn check_login_code(
     db: &DatabaseConnection,
+    sealer: &Sealer,
     account: &user::Model,
     organisation: &organisation::Model,
     code: &str,
 ) -> Result<bool, ApiError> {
-    let Some(secret_b32) = account.totp_secret.clone() else {
+    let Some(secret_b32) = secret_of(sealer, account)? else {
         return Ok(false);
     };
     let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
@@ -225,6 +229,61 @@ pub async fn check_login_code(
         .exec(db)
         .await?;
     Ok(used.rows_affected == 1)
+}
+
+/// Marks a sealed secret in the `totp_secret` column; anything else is a legacy plain one.
+const SEALED_PREFIX: &str = "v1:";
+
+fn seal_context(user_id: Uuid) -> String {
+    format!("totp-secret:{user_id}")
+}
+
+fn seal_secret(sealer: &Sealer, user_id: Uuid, secret_b32: &str) -> Result<String, ApiError> {
+    Ok(format!(
+        "{SEALED_PREFIX}{}",
+        sealer.seal(secret_b32.as_bytes(), &seal_context(user_id))?
+    ))
+}
+
+/// The account's authenticator secret in clear, if it has one.
+fn secret_of(sealer: &Sealer, account: &user::Model) -> Result<Option<String>, ApiError> {
+    let Some(stored) = account.totp_secret.as_deref() else {
+        return Ok(None);
+    };
+    let Some(sealed) = stored.strip_prefix(SEALED_PREFIX) else {
+        return Ok(Some(stored.to_owned()));
+    };
+    let plain = sealer
+        .open(sealed, &seal_context(account.id))
+        .ok_or_else(|| {
+            anyhow::anyhow!("an authenticator secret does not open with the data key")
+        })?;
+    Ok(Some(String::from_utf8(plain).map_err(anyhow::Error::from)?))
+}
+
+/// Seals the authenticator secrets still stored in clear (rows from before sealing); run at
+/// start-up, so an existing database is migrated once.
+pub async fn seal_plain_secrets(db: &DatabaseConnection, sealer: &Sealer) -> Result<(), ApiError> {
+    let plain = user::Entity::find()
+        .filter(user::Column::TotpSecret.is_not_null())
+        .filter(user::Column::TotpSecret.not_like(format!("{SEALED_PREFIX}%")))
+        .all(db)
+        .await?;
+    for account in plain {
+        let Some(secret) = account.totp_secret.as_deref() else {
+            continue;
+        };
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::TotpSecret,
+                Expr::value(seal_secret(sealer, account.id, secret)?),
+            )
+            .filter(user::Column::Id.eq(account.id))
+            .filter(user::Column::TotpSecret.eq(secret))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 fn recovery_code_text() -> String {

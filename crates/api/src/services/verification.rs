@@ -272,6 +272,7 @@ pub struct Verified {
 /// Checks `code` for the attempt behind `token`.
 pub async fn verify(
     db: &DatabaseConnection,
+    sealer: &crate::auth::seal::Sealer,
     token: &str,
     code: &str,
     trust_device: bool,
@@ -310,7 +311,7 @@ pub async fn verify(
         ));
     }
     let correct = if by_app {
-        crate::services::totp::check_login_code(db, &account, &organisation, &code).await?
+        crate::services::totp::check_login_code(db, sealer, &account, &organisation, &code).await?
     } else {
         attempt.code_hash.clone().unwrap_or_default()
             == secret::hash_code(&attempt.id.to_string(), &code)

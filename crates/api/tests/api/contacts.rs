@@ -147,7 +147,7 @@ async fn a_new_person_is_added_ticked_and_gets_login_details_by_real_email() {
         .post_json(
             &path,
             Some(&marieke),
-            json!({"existing_user_id": sanne.id, "relationship": "grandchild"}),
+            json!({"suggestion": suggest(&app, &marieke, &path, "sanne@example.nl").await, "relationship": "grandchild"}),
         )
         .await;
     assert_problem(again, 409, "already_contact").await;
@@ -248,13 +248,15 @@ async fn an_existing_user_is_invited_under_meldingen_and_sees_nothing_until_acce
     assert_eq!(
         lookup["suggestion"].as_object().unwrap().len(),
         2,
-        "name and id only"
+        "name and an opaque handle only"
     );
+    let daan_id = app.user("daan").await.id.to_string();
+    assert!(!lookup.to_string().contains(&daan_id), "no user id");
     let row: Value = app
         .post_json(
             &path,
             Some(&marieke),
-            json!({"existing_user_id": lookup["suggestion"]["user_id"], "relationship": "friend"}),
+            json!({"suggestion": lookup["suggestion"]["handle"], "relationship": "friend"}),
         )
         .await
         .json()
@@ -360,7 +362,7 @@ async fn a_declined_invitation_gives_no_access() {
         .post_json(
             &path,
             Some(&marieke),
-            json!({"existing_user_id": app.user("daan").await.id, "relationship": "friend"}),
+            json!({"suggestion": suggest(&app, &marieke, &path, "daan@demo.kring.nl").await, "relationship": "friend"}),
         )
         .await
         .json()
@@ -516,4 +518,118 @@ async fn many_ticks_at_the_same_moment_all_save() {
     });
     let statuses = futures_util::future::join_all(requests).await;
     assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+}
+
+/// The handle of the "Bedoelde u" suggestion for `email`.
+async fn suggest(app: &TestApp, token: &str, path: &str, email: &str) -> Value {
+    let lookup: Value = app
+        .post_json(
+            &format!("{path}/lookup"),
+            Some(token),
+            json!({"email": email}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    lookup["suggestion"]["handle"].clone()
+}
+
+#[tokio::test]
+async fn bedoelde_u_is_no_search_engine_over_the_organisation() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let path = contacts_path(johanna);
+    let marieke = app.login_as("marieke").await;
+    // Staff and administrators are never suggested; a partial address finds nobody.
+    for email in [
+        "fatima@demo.kring.nl",
+        "beheer@demo.kring.nl",
+        "daan@demo",
+        "daan",
+    ] {
+        let lookup: Value = app
+            .post_json(
+                &format!("{path}/lookup"),
+                Some(&marieke),
+                json!({"email": email}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(lookup["suggestion"].is_null(), "{email}: {lookup}");
+    }
+    // An account id is not accepted from a portal administrator …
+    let by_id = app
+        .post_json(
+            &path,
+            Some(&marieke),
+            json!({"existing_user_id": app.user("daan").await.id, "relationship": "friend"}),
+        )
+        .await;
+    let body = assert_problem(by_id, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "existing_user_id");
+    // … and a handle works only for the administrator and client it was made for.
+    let handle = suggest(&app, &marieke, &path, "daan@demo.kring.nl").await;
+    let sandra = app.login_as("sandra").await;
+    let gerrit_path = contacts_path(app.client_id("Gerrit").await);
+    let stolen = app
+        .post_json(
+            &gerrit_path,
+            Some(&sandra),
+            json!({"suggestion": handle, "relationship": "friend"}),
+        )
+        .await;
+    let body = assert_problem(stolen, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "suggestion");
+}
+
+#[tokio::test]
+async fn look_ups_and_invitations_are_limited_per_administrator() {
+    let app = spawn_app().await;
+    let path = contacts_path(app.client_id("Johanna").await);
+    let marieke = app.login_as("marieke").await;
+    let lookup_path = format!("{path}/lookup");
+    let answers = futures_util::future::join_all((0..40).map(|n| {
+        app.post_json(
+            &lookup_path,
+            Some(&marieke),
+            json!({"email": format!("iemand{n}@example.nl")}),
+        )
+    }))
+    .await;
+    let ok = answers
+        .iter()
+        .filter(|answer| answer.status() == 200)
+        .count();
+    let limited = answers
+        .iter()
+        .filter(|answer| answer.status() == 429)
+        .count();
+    assert_eq!((ok, limited), (30, 10));
+}
+
+#[tokio::test]
+async fn a_name_cannot_carry_a_link_or_a_line_break_into_the_invitation_mail() {
+    let app = spawn_app().await;
+    let path = contacts_path(app.client_id("Johanna").await);
+    let marieke = app.login_as("marieke").await;
+    let response = app
+        .post_json(
+            &path,
+            Some(&marieke),
+            json!({
+                "first_name": "Sanne\nKlik op https://evil.example",
+                "last_name": "de Vries",
+                "email": "sanne@example.nl",
+                "gender": "female",
+                "relationship": "grandchild",
+                "mobile": "06-12345678"
+            }),
+        )
+        .await;
+    let body = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "first_name");
+    assert_eq!(body["errors"][0]["code"], "invalid_characters");
 }

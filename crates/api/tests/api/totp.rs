@@ -236,3 +236,41 @@ async fn the_code_used_to_enrol_cannot_log_in() {
         .unwrap();
     assert_problem(verify(&app, &attempt, &code).await, 422, "invalid_code").await;
 }
+
+#[tokio::test]
+async fn the_secret_is_sealed_at_rest_and_a_plain_one_from_before_is_sealed_too() {
+    use kring_api::{
+        auth::{keys, seal::Sealer},
+        entities::user,
+        services::totp::seal_plain_secrets,
+    };
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    let app = spawn_app().await;
+    let (_, secret, _) = enrol(&app, "sandra").await;
+    let stored = app.user("sandra").await.totp_secret.unwrap();
+    assert!(stored.starts_with("v1:"), "{stored}");
+    assert!(!stored.contains(&secret));
+
+    // A row written before sealing existed holds the secret in clear; start-up seals it and
+    // logins keep working.
+    let mut legacy: user::ActiveModel = app.user("sandra").await.into();
+    legacy.totp_secret = Set(Some(secret.clone()));
+    legacy.update(&app.db).await.unwrap();
+    let key = keys::load_or_create_data_key(None, app.data_dir.path()).unwrap();
+    seal_plain_secrets(&app.db, &Sealer::new(&key))
+        .await
+        .unwrap();
+    let resealed = app.user("sandra").await.totp_secret.unwrap();
+    assert!(resealed.starts_with("v1:") && !resealed.contains(&secret));
+    let attempt: Value = app
+        .post_password("sandra", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        verify(&app, &attempt, &next_code(&secret)).await.status(),
+        200
+    );
+}

@@ -37,6 +37,7 @@ pub fn field_error_key(errors: &[(String, String)], field: &str) -> Option<&'sta
         ("email", _) => "forgot.error.email_invalid",
         ("gender", _) => "users.error.gender",
         (_, "too_long") => "users.error.too_long",
+        (_, "invalid_characters") => "users.error.name_characters",
         _ => "users.error.required",
     })
 }

@@ -695,6 +695,7 @@ fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
             birth_date: chrono::NaiveDate::parse_from_str(&birth.get_untracked(), "%Y-%m-%d").ok(),
             external_id: blank_to_none(external.get_untracked()),
             primary_contact: NewContactRequest {
+                suggestion: None,
                 existing_user_id: use_existing
                     .get_untracked()
                     .then(|| found.get_untracked().flatten().map(|(id, _)| id))

@@ -309,7 +309,7 @@ fn AddContact(client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
     let session = use_session();
     let email = RwSignal::new(String::new());
     // None: not looked up yet; Some(None): no account, a new person; Some(Some(..)): suggestion.
-    let looked_up = RwSignal::new(None::<Option<(Uuid, String)>>);
+    let looked_up = RwSignal::new(None::<Option<(String, String)>>);
     let first_name = RwSignal::new(String::new());
     let last_name = RwSignal::new(String::new());
     let gender = RwSignal::new(String::new());
@@ -335,9 +335,7 @@ fn AddContact(client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
                 Ok(answer) => {
                     form_error.set(None);
                     looked_up.set(Some(
-                        answer
-                            .suggestion
-                            .map(|person| (person.user_id, person.name)),
+                        answer.suggestion.map(|person| (person.handle, person.name)),
                     ));
                 }
                 Err(failure) => form_error.set(Some(failure.message_key())),
@@ -392,7 +390,7 @@ fn AddContact(client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
         let existing = looked_up
             .get_untracked()
             .flatten()
-            .map(|(user_id, _)| user_id);
+            .map(|(handle, _)| handle);
         let gender_value = match gender.get_untracked().as_str() {
             "female" => Some(Gender::Female),
             "male" => Some(Gender::Male),
@@ -400,7 +398,8 @@ fn AddContact(client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
             _ => None,
         };
         add.dispatch_local(NewContactRequest {
-            existing_user_id: existing,
+            suggestion: existing,
+            existing_user_id: None,
             first_name: first_name.get_untracked(),
             last_name: last_name.get_untracked(),
             email: email.get_untracked(),
