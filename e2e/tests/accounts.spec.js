@@ -7,6 +7,7 @@ const {
   DEMO_PASSWORD,
 } = require('./helpers');
 const { waitForMail, linkIn } = require('./mail');
+const { ecd, unique } = require('./ecd');
 
 // Flows that change an account run once, at phone size (the size most people use); the
 // pages themselves are checked at every size below.
@@ -379,4 +380,50 @@ test('the authenticator app is set up with a QR code and then replaces the SMS c
   await again.getByRole('button', { name: 'Authenticator-app uitzetten' }).click();
   await expect(again.getByText('De authenticator-app staat uit. U krijgt weer een sms-code.')).toBeVisible();
   forgetTotp('beheer');
+});
+
+test('an account without a second factor sets up a mobile number before anything else', async ({ browser }, testInfo) => {
+  onPhoneOnly(testInfo);
+  // A care worker the ECD created without a mobile number, given a temporary password.
+  const id = unique(testInfo, 'MW');
+  const email = `${id.toLowerCase()}@example.nl`;
+  const [status] = await ecd('PUT', `/api/integration/care-workers/${id}`, {
+    first_name: 'Nadia', last_name: 'Veldhuis', email,
+  });
+  expect([200, 201]).toContain(status);
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const admin = await context.newPage();
+  await login(admin, 'beheer');
+  await expect(admin).toHaveURL(/\/start/);
+  await admin.goto('/beheer');
+  const users = admin.getByRole('region', { name: 'Gebruikers' });
+  await users.getByLabel('Zoek op naam, gebruikersnaam of e-mailadres').fill(email);
+  await users.getByRole('button', { name: 'Zoeken' }).click();
+  await expect(users.locator('.admin-user')).toHaveCount(1);
+  const row = users.locator('.admin-user', { hasText: 'Nadia Veldhuis' });
+  await row.getByRole('button', { name: 'Tijdelijk wachtwoord sturen' }).click();
+  await row.getByRole('button', { name: 'Ja, versturen' }).click();
+  const mail = await waitForMail(email);
+  const username = mail.match(/Gebruikersnaam: (\S+)/)[1];
+  const temporary = mail.match(/\b[A-Z][a-z]{3}\d-[A-Z][a-z]{3}\d-[a-z]{4}\d\b/)[0];
+
+  const page = await context.newPage();
+  await login(page, username, temporary);
+  await expect(page.getByRole('heading', { name: 'Extra beveiliging instellen' })).toBeVisible();
+  await expectAccessible(page);
+  await snapshot(page, testInfo, 'second-factor-setup');
+  await page.getByLabel('Mobiel nummer').fill('020-5551234');
+  await page.getByRole('button', { name: 'Code sturen' }).click();
+  await expect(page.locator('#second-factor-mobile-error')).toHaveText(/geen mobiel nummer/);
+  await page.getByLabel('Mobiel nummer').fill('06-2345 6790');
+  await page.getByRole('button', { name: 'Code sturen' }).click();
+  await expect(page.getByRole('heading', { name: 'Apparaat verificatie' })).toBeVisible();
+  await page.locator('#code').fill(latestCodeTo('+31623456790'));
+  await page.locator('.login-card form button[type="submit"]').click();
+  await expect(page.getByRole('heading', { name: 'Kies een nieuw wachtwoord' })).toBeVisible();
+  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Regenboog-Fiets-9');
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill('Regenboog-Fiets-9');
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(page).toHaveURL(/\/start$/);
+  await context.close();
 });

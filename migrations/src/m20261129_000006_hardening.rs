@@ -87,6 +87,12 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone_null(Users::TemporaryPasswordExpiresAt).to_owned(),
         )
         .await?;
+        add(
+            manager,
+            LoginAttempts::Table,
+            string_len_null(LoginAttempts::PendingMobile, 16).to_owned(),
+        )
+        .await?;
         // Authenticator secrets are sealed now (nonce + ciphertext + tag): longer than 64.
         if manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
             manager
@@ -110,6 +116,7 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(RateLimits::Table).to_owned())
             .await?;
+        drop(manager, LoginAttempts::Table, LoginAttempts::PendingMobile).await?;
         for column in [
             Users::LockedUntil,
             Users::Lockouts,
@@ -146,6 +153,12 @@ enum Users {
     Lockouts,
     FailedCodes,
     TemporaryPasswordExpiresAt,
+}
+
+#[derive(DeriveIden, Clone)]
+enum LoginAttempts {
+    Table,
+    PendingMobile,
 }
 
 #[derive(DeriveIden)]

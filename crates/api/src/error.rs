@@ -137,9 +137,37 @@ impl ApiError {
     }
 }
 
+/// The one place where a database rule broken by a racing request becomes a 409 problem
+/// (`already_exists`) instead of a 500: two requests that both passed a "not taken yet"
+/// check, of which the database lets exactly one write.
+fn conflict_of(error: &sea_orm::DbErr) -> Option<ApiError> {
+    match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Some(ApiError::Conflict(
+            ErrorCode::AlreadyExists,
+            "Another request saved the same thing at the same moment; reload and try again."
+                .to_owned(),
+        )),
+        _ => None,
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
-        ApiError::Internal(anyhow::Error::new(error))
+        conflict_of(&error).unwrap_or_else(|| ApiError::Internal(anyhow::Error::new(error)))
+    }
+}
+
+impl ApiError {
+    /// An internal error that is really a broken unique rule (it came through `anyhow`)
+    /// becomes the conflict; everything else stays as it is.
+    fn resolved(&self) -> Option<ApiError> {
+        match self {
+            ApiError::Internal(error) => error
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<sea_orm::DbErr>())
+                .and_then(conflict_of),
+            _ => None,
+        }
     }
 }
 
@@ -157,6 +185,9 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let Some(conflict) = self.resolved() {
+            return conflict.error_response();
+        }
         if let ApiError::Internal(error) = self {
             tracing::error!(error = ?error, "internal error");
         }

@@ -36,6 +36,37 @@ pub enum LoginResponse {
     /// The password was right but this device is unknown: a 6-digit code was sent by SMS;
     /// send it to `POST /api/auth/verify`.
     VerificationRequired(VerificationChallenge),
+    /// The password was right but the account has no second factor yet: send a mobile number
+    /// to `POST /api/auth/second-factor/mobile`, then the code sent to it to
+    /// `POST /api/auth/verify`. Nothing else opens before that.
+    SecondFactorSetupRequired(SecondFactorChallenge),
+}
+
+/// What the step "set up a second factor" of a login needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "attempt_token": "n3Q9yq1s7b0oVbX2kqg3xw4Zl0r8c1mH5tPzJdQe6Uo",
+    "expires_in": 900
+})))]
+pub struct SecondFactorChallenge {
+    /// Identifies this login attempt in the next steps; single use, short-lived.
+    pub attempt_token: String,
+    /// Seconds the attempt stays open.
+    pub expires_in: u32,
+}
+
+/// `POST /api/auth/second-factor/mobile`: the mobile number that will receive the codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "attempt_token": "n3Q9yq1s7b0oVbX2kqg3xw4Zl0r8c1mH5tPzJdQe6Uo",
+    "mobile": "06-12345678"
+})))]
+pub struct SecondFactorMobileRequest {
+    pub attempt_token: String,
+    /// As typed (06-…, +31 6 …, 0031 6 …); saved in E.164 once its code is entered.
+    pub mobile: String,
 }
 
 /// What the *Apparaat verificatie* step of a login needs.

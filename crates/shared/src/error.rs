@@ -47,6 +47,9 @@ pub enum ErrorCode {
     LastAdministrator,
     /// This person is already a contact of the client.
     AlreadyContact,
+    /// Another request saved the same thing (a name, an id that must be unique) at the same
+    /// moment; reload and try again.
+    AlreadyExists,
     /// The primary contact cannot be removed here; the care organisation appoints another one
     /// first.
     PrimaryContactProtected,
@@ -77,6 +80,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::LastAdministrator => "last_administrator",
             ErrorCode::AlreadyContact => "already_contact",
+            ErrorCode::AlreadyExists => "already_exists",
             ErrorCode::PrimaryContactProtected => "primary_contact_protected",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::InternalError => "internal_error",
@@ -102,6 +106,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::LastAdministrator
             | ErrorCode::AlreadyContact
+            | ErrorCode::AlreadyExists
             | ErrorCode::PrimaryContactProtected => 409,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::InternalError => 500,
@@ -128,6 +133,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "Too many requests",
             ErrorCode::LastAdministrator => "Last portal administrator",
             ErrorCode::AlreadyContact => "Already a contact",
+            ErrorCode::AlreadyExists => "Already exists",
             ErrorCode::PrimaryContactProtected => "Primary contact",
             ErrorCode::ServiceUnavailable => "Service unavailable",
             ErrorCode::InternalError => "Internal server error",
@@ -225,6 +231,7 @@ mod tests {
             ErrorCode::RateLimited,
             ErrorCode::LastAdministrator,
             ErrorCode::AlreadyContact,
+            ErrorCode::AlreadyExists,
             ErrorCode::PrimaryContactProtected,
             ErrorCode::ServiceUnavailable,
             ErrorCode::InternalError,

@@ -19,8 +19,9 @@ use kring_shared::{
         AccessToken, ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved,
         FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
         MobileCodeRequest, MobileVerification, PasswordChangeChallenge, ReauthenticateRequest,
-        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SessionSummary, TotpConfirmRequest,
-        TotpEnabled, TotpSetup, TrustedDeviceSummary, VerificationChallenge, VerifyCodeRequest,
+        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SecondFactorChallenge,
+        SecondFactorMobileRequest, SessionSummary, TotpConfirmRequest, TotpEnabled, TotpSetup,
+        TrustedDeviceSummary, VerificationChallenge, VerifyCodeRequest,
     },
     contacts::{
         ContactLookup, ContactLookupRequest, ContactRow, InvitationSent, NewContactRequest,
@@ -84,6 +85,7 @@ impl ApiFailure {
             Some(ErrorCode::RateLimited) => "error.rate_limited",
             Some(ErrorCode::LastAdministrator) => "error.last_administrator",
             Some(ErrorCode::AlreadyContact) => "error.already_contact",
+            Some(ErrorCode::AlreadyExists) => "error.already_exists",
             Some(ErrorCode::PrimaryContactProtected) => "error.primary_contact_protected",
             Some(ErrorCode::ServiceUnavailable) => "error.service_unavailable",
             Some(_) => "error.generic",
@@ -100,6 +102,8 @@ pub enum LoginStep {
     NewPasswordNeeded(PasswordChangeChallenge),
     /// The SMS code is needed first.
     CodeNeeded(VerificationChallenge),
+    /// The account has no second factor: a mobile number is set up first.
+    SecondFactorNeeded(SecondFactorChallenge),
 }
 
 fn step_of(response: LoginResponse) -> LoginStep {
@@ -107,6 +111,9 @@ fn step_of(response: LoginResponse) -> LoginStep {
         LoginResponse::Authenticated(token) => LoginStep::SignedIn(Authenticated::new(token)),
         LoginResponse::PasswordChangeRequired(challenge) => LoginStep::NewPasswordNeeded(challenge),
         LoginResponse::VerificationRequired(challenge) => LoginStep::CodeNeeded(challenge),
+        LoginResponse::SecondFactorSetupRequired(challenge) => {
+            LoginStep::SecondFactorNeeded(challenge)
+        }
     }
 }
 
@@ -139,6 +146,19 @@ impl Anonymous {
             attempt_token: attempt_token.to_owned(),
         };
         post_json("/api/auth/verify/resend", &body).await
+    }
+
+    /// `POST /api/auth/second-factor/mobile`: the number that will receive the codes.
+    pub async fn choose_mobile(
+        &self,
+        attempt_token: &str,
+        mobile: &str,
+    ) -> Result<VerificationChallenge, ApiFailure> {
+        let body = SecondFactorMobileRequest {
+            attempt_token: attempt_token.to_owned(),
+            mobile: mobile.to_owned(),
+        };
+        post_json("/api/auth/second-factor/mobile", &body).await
     }
 
     /// `POST /api/auth/first-password`.

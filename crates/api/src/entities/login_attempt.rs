@@ -19,6 +19,9 @@ pub struct Model {
     pub code_sent_at: Option<DateTimeUtc>,
     pub code_sends: i32,
     pub completed_at: Option<DateTimeUtc>,
+    /// The mobile number a user without a second factor chose during this login; saved on
+    /// the account when its code is entered.
+    pub pending_mobile: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,8 +12,8 @@ use kring_shared::{
     Problem,
     auth::{
         FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
-        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, VerificationChallenge,
-        VerifyCodeRequest,
+        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SecondFactorMobileRequest,
+        VerificationChallenge, VerifyCodeRequest,
     },
     password::PasswordPolicy,
 };
@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(login)
         .service(verify)
         .service(resend_code)
+        .service(second_factor_mobile)
         .service(first_password)
         .service(refresh)
         .service(logout)
@@ -99,6 +100,9 @@ fn outcome_response(state: &AppState, outcome: LoginOutcome) -> HttpResponse {
         LoginOutcome::Authenticated(tokens) => signed_in(state, tokens),
         LoginOutcome::PasswordChangeRequired(challenge) => {
             HttpResponse::Ok().json(LoginResponse::PasswordChangeRequired(challenge))
+        }
+        LoginOutcome::SecondFactorSetupRequired(challenge) => {
+            HttpResponse::Ok().json(LoginResponse::SecondFactorSetupRequired(challenge))
         }
         LoginOutcome::VerificationRequired(challenge) => {
             HttpResponse::Ok().json(LoginResponse::VerificationRequired(challenge))
@@ -228,6 +232,42 @@ async fn resend_code(
             &state.db,
             &state.sms,
             &body.attempt_token,
+            &ClientInfo::of(&request),
+        )
+        .await?,
+    ))
+}
+
+/// Set up the second factor during a login (`second_factor_setup_required`): the mobile number
+/// that will receive the codes. A code goes to it at once; `POST /api/auth/verify` with that
+/// code saves the number on the account and continues the login. A new number can be sent
+/// after the resend cooldown.
+#[utoipa::path(
+    tag = "auth",
+    request_body = SecondFactorMobileRequest,
+    responses(
+        (status = 200, description = "A code was sent to the number", body = VerificationChallenge),
+        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The attempt is unknown, expired, done, or the account already has a second factor (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a mobile number of an allowed country (`validation_failed`: mobile required, invalid, not_mobile or country_not_allowed)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
+        (status = 429, description = "Too soon after the last code, or too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/second-factor/mobile")]
+async fn second_factor_mobile(
+    _throttle: SignInThrottle,
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<SecondFactorMobileRequest>,
+) -> Result<web::Json<VerificationChallenge>, ApiError> {
+    Ok(web::Json(
+        verification::choose_mobile(
+            &state.db,
+            &state.sms,
+            &body.attempt_token,
+            &body.mobile,
             &ClientInfo::of(&request),
         )
         .await?,

@@ -7,7 +7,9 @@
 use chrono::{Duration, Utc};
 use kring_shared::{
     admin::ResetMode,
-    auth::{ContactDetailsSaved, PasswordChangeChallenge, VerificationChallenge},
+    auth::{
+        ContactDetailsSaved, PasswordChangeChallenge, SecondFactorChallenge, VerificationChallenge,
+    },
     me::Language,
     password::{MAX_PASSWORD_CHARS, PasswordPolicy},
 };
@@ -68,6 +70,8 @@ pub enum LoginOutcome {
     PasswordChangeRequired(PasswordChangeChallenge),
     /// The device is unknown: a code went out by SMS.
     VerificationRequired(VerificationChallenge),
+    /// The account has no second factor yet: a mobile number must be set up first.
+    SecondFactorSetupRequired(SecondFactorChallenge),
 }
 
 /// Checks `username` and `password`; blocks the account after the organisation's number of
@@ -171,10 +175,15 @@ pub async fn login(
         return Err(ApiError::TemporaryPasswordExpired);
     }
 
+    // Every person account has a second factor: one without sets up a mobile number first.
+    let second_factor = account.mobile.is_some() || account.totp_enabled_at.is_some();
+    if !second_factor {
+        let challenge = verification::start_setup(db, &account).await?;
+        return Ok(LoginOutcome::SecondFactorSetupRequired(challenge));
+    }
     // An unknown device first proves the account's mobile number.
     let device = verification::trusted_device(db, &account, device_token).await?;
-    let second_factor = account.mobile.is_some() || account.totp_enabled_at.is_some();
-    if second_factor && device.is_none() {
+    if device.is_none() {
         let challenge = verification::start(db, sms, &account, &organisation, origin).await?;
         return Ok(LoginOutcome::VerificationRequired(challenge));
     }

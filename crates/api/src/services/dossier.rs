@@ -21,7 +21,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    entities::{dossier_entry, feed_event, user},
+    entities::{dossier_entry, user},
     error::ApiError,
     events::EventBus,
     services::{
@@ -507,17 +507,14 @@ pub async fn write_note(
     }
     .insert(&txn)
     .await?;
-    feed_event::ActiveModel {
-        organisation_id: Set(access.client.organisation_id),
-        kind: Set(kring_shared::integration::FeedKind::ClientNote
-            .as_str()
-            .to_owned()),
-        entry_id: Set(entry.id),
-        client_id: Set(access.client.id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    crate::services::feed::append(
+        &txn,
+        access.client.organisation_id,
+        kring_shared::integration::FeedKind::ClientNote,
+        entry.id,
+        access.client.id,
+        now,
+    )
     .await?;
     access_log::record(
         &txn,

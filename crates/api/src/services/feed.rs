@@ -3,19 +3,58 @@
 //! without a cursor resumes after the last acknowledgement, so a crashed integration loses
 //! nothing and an acknowledged item is not sent twice.
 
+use chrono::{DateTime, Utc};
 use kring_shared::integration::{
     FeedAck, FeedAuthor, FeedItem, FeedKind, FeedPage, FeedPosition, Scope,
 };
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
     sea_query::Expr,
 };
+use uuid::Uuid;
 
 use crate::{
     auth::Integrator,
     entities::{client, client_contact, dossier_entry, feed_event, service_account},
     error::ApiError,
 };
+
+/// An arbitrary constant naming the advisory lock that orders feed writes on PostgreSQL.
+const FEED_LOCK: i64 = 0x6b72_696e_6700_0001;
+
+/// Appends an item to the feed inside `txn`. Positions must become visible in order: on
+/// PostgreSQL a transaction that took position 10 could commit after one that took 11, and an
+/// ECD that already acknowledged 11 would never see 10. So feed writers take one
+/// transaction-scoped advisory lock first; the next writer's position is drawn only after the
+/// previous one committed. SQLite already lets one writer at a time.
+pub async fn append(
+    txn: &DatabaseTransaction,
+    organisation_id: Uuid,
+    kind: FeedKind,
+    entry_id: Uuid,
+    client_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<feed_event::Model, ApiError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [FEED_LOCK.into()],
+        ))
+        .await?;
+    }
+    Ok(feed_event::ActiveModel {
+        organisation_id: Set(organisation_id),
+        kind: Set(kind.as_str().to_owned()),
+        entry_id: Set(entry_id),
+        client_id: Set(client_id),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
+}
 
 /// Items per pull unless asked otherwise, and the most.
 pub const DEFAULT_LIMIT: u64 = 100;

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use kring_shared::{
-    auth::{VerificationChallenge, VerificationChannel},
+    auth::{SecondFactorChallenge, VerificationChallenge, VerificationChannel},
     me::Language,
 };
 use sea_orm::{
@@ -84,6 +84,7 @@ pub async fn open_attempt(
         code_sent_at: Set(None),
         code_sends: Set(0),
         completed_at: Set(None),
+        pending_mobile: Set(None),
     }
     .insert(db)
     .await?;
@@ -113,11 +114,78 @@ pub async fn start(
     origin: &ClientInfo,
 ) -> Result<VerificationChallenge, ApiError> {
     let (attempt, token) = open_attempt(db, account, false).await?;
+    let mobile = account.mobile.clone().unwrap_or_default();
     if account.totp_enabled_at.is_some() {
-        return Ok(challenge(token, account, organisation));
+        return Ok(challenge(token, account, organisation, &mobile));
     }
-    send_code(db, sms, account, organisation, &attempt, origin).await?;
-    Ok(challenge(token, account, organisation))
+    send_code(db, sms, account, organisation, &attempt, &mobile, origin).await?;
+    Ok(challenge(token, account, organisation, &mobile))
+}
+
+/// An account without a second factor (no mobile number, no authenticator app) gets no
+/// session from its password alone: it chooses a mobile number first, proves it with the
+/// code sent to it, and only then goes on.
+pub async fn start_setup(
+    db: &DatabaseConnection,
+    account: &user::Model,
+) -> Result<SecondFactorChallenge, ApiError> {
+    let (_, token) = open_attempt(db, account, false).await?;
+    Ok(SecondFactorChallenge {
+        attempt_token: token,
+        expires_in: (ATTEMPT_MINUTES * 60) as u32,
+    })
+}
+
+/// The mobile number chosen in the set-up step: checked (a mobile number of an allowed
+/// country), kept on the attempt, and sent the first code. Changing it again waits for the
+/// resend cooldown and counts toward the attempt's sends.
+pub async fn choose_mobile(
+    db: &DatabaseConnection,
+    sms: &SmsSender,
+    token: &str,
+    mobile: &str,
+    origin: &ClientInfo,
+) -> Result<VerificationChallenge, ApiError> {
+    let attempt = find_attempt(db, token).await?;
+    if attempt.device_verified {
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    let (account, organisation) = owner(db, &attempt).await?;
+    if account.mobile.is_some() || account.totp_enabled_at.is_some() {
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    let mobile = crate::services::phone::normalise_mobile(mobile)
+        .and_then(|number| {
+            crate::services::phone::check_country(&number, &organisation.allowed_mobile_countries)
+                .map(|()| number)
+        })
+        .map_err(|code| ApiError::invalid("mobile", code))?;
+    if let Some(sent) = attempt.code_sent_at {
+        let wait = RESEND_COOLDOWN_SECONDS - (Utc::now() - sent).num_seconds();
+        if wait > 0 {
+            return Err(ApiError::RateLimited {
+                retry_after: u64::try_from(wait).unwrap_or(1),
+            });
+        }
+    }
+    if attempt.code_sends >= MAX_SENDS {
+        return Err(ApiError::LoginAttemptExpired);
+    }
+    login_attempt::Entity::update_many()
+        .col_expr(
+            login_attempt::Column::PendingMobile,
+            Expr::value(mobile.as_str()),
+        )
+        .filter(login_attempt::Column::Id.eq(attempt.id))
+        .exec(db)
+        .await?;
+    send_code(db, sms, &account, &organisation, &attempt, &mobile, origin).await?;
+    Ok(challenge(
+        token.to_owned(),
+        &account,
+        &organisation,
+        &mobile,
+    ))
 }
 
 /// A mobile number shown by its last two digits only ("•• ••• •• 78").
@@ -171,6 +239,7 @@ fn challenge(
     token: String,
     account: &user::Model,
     organisation: &organisation::Model,
+    mobile: &str,
 ) -> VerificationChallenge {
     let totp = account.totp_enabled_at.is_some();
     VerificationChallenge {
@@ -180,7 +249,7 @@ fn challenge(
         } else {
             VerificationChannel::Sms
         },
-        phone_hint: phone_hint(account.mobile.as_deref().unwrap_or_default()),
+        phone_hint: phone_hint(mobile),
         code_expires_in: u32::try_from(code_lifetime(organisation).num_seconds()).unwrap_or(600),
         resend_after: RESEND_COOLDOWN_SECONDS as u32,
         trusted_device_days: u32::try_from(Ord::max(organisation.trusted_device_days, 0))
@@ -194,12 +263,12 @@ async fn send_code(
     account: &user::Model,
     organisation: &organisation::Model,
     attempt: &login_attempt::Model,
+    mobile: &str,
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    let mobile = account
-        .mobile
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("verification without a mobile number"))?;
+    if mobile.is_empty() {
+        return Err(anyhow::anyhow!("verification without a mobile number").into());
+    }
     let code = secret::six_digit_code();
     let now = Utc::now();
     let lifetime = code_lifetime(organisation);
@@ -222,7 +291,7 @@ async fn send_code(
         .exec(db)
         .await?;
     let message = code_message(&account.language, organisation, &code, CodePurpose::Login);
-    sms.send(&mobile, &message).await?;
+    sms.send(mobile, &message).await?;
     security_log::record(db, AuthEvent::CodeSent, Some(account.id), None, origin).await?;
     Ok(())
 }
@@ -256,8 +325,18 @@ pub async fn resend(
     if attempt.code_sends >= MAX_SENDS {
         return Err(ApiError::LoginAttemptExpired);
     }
-    send_code(db, sms, &account, &organisation, &attempt, origin).await?;
-    Ok(challenge(token.to_owned(), &account, &organisation))
+    let mobile = attempt
+        .pending_mobile
+        .clone()
+        .or_else(|| account.mobile.clone())
+        .unwrap_or_default();
+    send_code(db, sms, &account, &organisation, &attempt, &mobile, origin).await?;
+    Ok(challenge(
+        token.to_owned(),
+        &account,
+        &organisation,
+        &mobile,
+    ))
 }
 
 /// What a correct code leads to.
@@ -348,6 +427,16 @@ pub async fn verify(
         return Err(ApiError::LoginAttemptExpired);
     }
     security_log::record(db, AuthEvent::CodeVerified, Some(account.id), None, origin).await?;
+    // The set-up step: the number just proven becomes the account's second factor.
+    if let Some(mobile) = &attempt.pending_mobile {
+        user::Entity::update_many()
+            .col_expr(user::Column::Mobile, Expr::value(mobile.as_str()))
+            .filter(user::Column::Id.eq(account.id))
+            .filter(user::Column::Mobile.is_null())
+            .exec(db)
+            .await?;
+        security_log::record(db, AuthEvent::MobileChanged, Some(account.id), None, origin).await?;
+    }
     let device = if trust_device && organisation.trusted_device_days > 0 {
         let device_token = secret::random_token();
         let expires = now + Duration::days(i64::from(organisation.trusted_device_days));

@@ -42,6 +42,7 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
             "/api/auth/login"
             | "/api/auth/verify"
             | "/api/auth/verify/resend"
+            | "/api/auth/second-factor/mobile"
             | "/api/auth/first-password"
             | "/api/auth/forgot-password"
             | "/api/auth/password-reset"

@@ -771,3 +771,165 @@ async fn outbox_files_older_than_a_week_are_removed() {
     assert!(!old.exists());
     assert!(fresh.exists());
 }
+
+// ---------------------------------------------------------------- races the database settles
+
+#[tokio::test]
+async fn a_broken_unique_rule_answers_409_already_exists_never_500() {
+    use actix_web::ResponseError;
+    use kring_api::error::ApiError;
+    use kring_shared::ErrorCode;
+
+    let app = spawn_app().await;
+    let marieke = app.user("marieke").await;
+    let duplicate = || {
+        let mut copy = user::ActiveModel::from(marieke.clone()).reset_all();
+        copy.id = Set(uuid::Uuid::new_v4());
+        copy
+    };
+    // Straight from the database …
+    let error = duplicate().insert(&app.db).await.unwrap_err();
+    let direct = ApiError::from(error);
+    assert_eq!(direct.code(), ErrorCode::AlreadyExists);
+    assert_eq!(direct.error_response().status(), 409);
+    // … and when it travelled through `anyhow` on its way up.
+    let error = duplicate().insert(&app.db).await.unwrap_err();
+    let wrapped = ApiError::Internal(anyhow::Error::new(error).context("saving the account"));
+    let response = wrapped.error_response();
+    assert_eq!(response.status(), 409);
+}
+
+#[tokio::test]
+async fn parallel_first_logins_choosing_one_username_get_one_winner_and_no_500() {
+    let app = spawn_app().await;
+    // Two people with temporary passwords, both about to choose the username "kees.de.vries".
+    let mut attempts = Vec::new();
+    for username in ["kees", "daan"] {
+        let mut active: user::ActiveModel = app.user(username).await.into();
+        active.must_change_password = Set(true);
+        active.username_chosen = Set(false);
+        active.update(&app.db).await.unwrap();
+        let attempt = password_step(&app, username).await;
+        let code = app.latest_code(username).await;
+        let verified: Value = app
+            .post_json(
+                "/api/auth/verify",
+                None,
+                json!({"attempt_token": attempt["attempt_token"], "code": code}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(verified["status"], "password_change_required");
+        attempts.push(verified["attempt_token"].clone());
+    }
+    let answers = join_all(attempts.iter().map(|attempt| {
+        app.post_json(
+            "/api/auth/first-password",
+            None,
+            json!({"attempt_token": attempt, "new_password": NEW_PASSWORD, "username": "kees.de.vries"}),
+        )
+    }))
+    .await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [200, 409, 422].contains(s)),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_feed_never_skips_a_note_whose_transaction_commits_late() {
+    use kring_api::{
+        entities::{client, dossier_entry},
+        services::feed,
+    };
+    use kring_shared::integration::{FeedKind, Scope};
+    use sea_orm::{DbBackend, TransactionTrait};
+
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        // SQLite lets one writer at a time: positions commit in order by construction.
+        return;
+    }
+    let key = app.api_key(&[Scope::FeedRead]).await;
+    let johanna = client::Entity::find_by_id(app.client_id("Johanna").await)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let entries = dossier_entry::Entity::find()
+        .filter(dossier_entry::Column::ClientId.eq(johanna.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let (slow_entry, fast_entry) = (entries[0].id, entries[1].id);
+    let start: Value = app
+        .get_as(&key, "/api/integration/feed")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut cursor = start["next_cursor"].as_str().unwrap().to_owned();
+
+    // The slow transaction takes its position first and commits last.
+    let slow = app.db.begin().await.unwrap();
+    feed::append(
+        &slow,
+        johanna.organisation_id,
+        FeedKind::ClientNote,
+        slow_entry,
+        johanna.id,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let db = app.db.clone();
+    let (org, client_id) = (johanna.organisation_id, johanna.id);
+    let fast = tokio::spawn(async move {
+        let txn = db.begin().await.unwrap();
+        feed::append(
+            &txn,
+            org,
+            FeedKind::ClientNote,
+            fast_entry,
+            client_id,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        txn.commit().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    // The ECD pulls and acknowledges while the slow one is still open …
+    let mut seen = Vec::new();
+    let during = feed_page(&app, &key, &cursor).await;
+    for item in during["items"].as_array().unwrap() {
+        seen.push(item["id"].as_str().unwrap().to_owned());
+    }
+    cursor = during["next_cursor"].as_str().unwrap().to_owned();
+    slow.commit().await.unwrap();
+    fast.await.unwrap();
+    // … and after both committed, everything after its cursor arrives: nothing was skipped.
+    let after = feed_page(&app, &key, &cursor).await;
+    for item in after["items"].as_array().unwrap() {
+        seen.push(item["id"].as_str().unwrap().to_owned());
+    }
+    assert!(seen.contains(&slow_entry.to_string()), "{seen:?}");
+    assert!(seen.contains(&fast_entry.to_string()), "{seen:?}");
+}
+
+async fn feed_page(app: &TestApp, key: &str, cursor: &str) -> Value {
+    app.get_as(key, &format!("/api/integration/feed?after={cursor}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}

@@ -73,6 +73,7 @@ fn every_operation_is_described_with_its_errors_as_problem_json() {
                 "/api/auth/first-password",
                 "/api/auth/verify",
                 "/api/auth/verify/resend",
+                "/api/auth/second-factor/mobile",
                 "/api/auth/refresh",
                 "/api/auth/forgot-password",
                 "/api/auth/password-reset",

@@ -272,7 +272,7 @@ async fn a_first_login_verifies_the_device_before_the_new_password() {
 }
 
 #[tokio::test]
-async fn an_account_without_a_mobile_number_signs_in_with_the_password_alone() {
+async fn an_account_without_a_second_factor_sets_up_a_mobile_number_before_anything_else() {
     let app = spawn_app().await;
     let mut active: user::ActiveModel = app.user("beheer").await.into();
     active.mobile = Set(None);
@@ -283,7 +283,90 @@ async fn an_account_without_a_mobile_number_signs_in_with_the_password_alone() {
         .json()
         .await
         .unwrap();
-    assert_eq!(body["status"], "authenticated");
+    assert_eq!(body["status"], "second_factor_setup_required");
+    assert!(body.get("access_token").is_none());
+    let attempt = body["attempt_token"].clone();
+    // The code step cannot be skipped to: no code was sent yet.
+    let skipped = app
+        .post_json(
+            "/api/auth/verify",
+            None,
+            json!({"attempt_token": attempt, "code": "123456"}),
+        )
+        .await;
+    assert_problem(skipped, 422, "invalid_code").await;
+    for (typed, code) in [
+        ("020-5551234", "not_mobile"),
+        ("+44 7400 123456", "country_not_allowed"),
+    ] {
+        let refused = app
+            .post_json(
+                "/api/auth/second-factor/mobile",
+                None,
+                json!({"attempt_token": attempt, "mobile": typed}),
+            )
+            .await;
+        let problem = assert_problem(refused, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["code"], code);
+    }
+    let sent: Value = app
+        .post_json(
+            "/api/auth/second-factor/mobile",
+            None,
+            json!({"attempt_token": attempt, "mobile": "06-2345 6780"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sent["phone_hint"], "•• ••• •• 80");
+    assert!(
+        app.user("beheer").await.mobile.is_none(),
+        "saved only when proven"
+    );
+    let code = app.latest_code_to("+31623456780");
+    let done: Value = app
+        .post_json(
+            "/api/auth/verify",
+            None,
+            json!({"attempt_token": attempt, "code": code}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["status"], "authenticated");
+    assert_eq!(
+        app.user("beheer").await.mobile.as_deref(),
+        Some("+31623456780")
+    );
+    // From now on a login sends its code to that number.
+    let next: Value = app
+        .post_password("beheer", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next["status"], "verification_required");
+}
+
+#[tokio::test]
+async fn an_account_with_a_second_factor_cannot_use_the_set_up_step() {
+    let app = spawn_app().await;
+    let body: Value = app
+        .post_password("pieter", DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let swap = app
+        .post_json(
+            "/api/auth/second-factor/mobile",
+            None,
+            json!({"attempt_token": body["attempt_token"], "mobile": "06-2345 6781"}),
+        )
+        .await;
+    assert_problem(swap, 401, "login_attempt_expired").await;
 }
 
 #[tokio::test]

@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use kring_shared::{
     ErrorCode,
     auth::{
-        FirstPasswordRequest, PasswordChangeChallenge, VerificationChallenge, VerificationChannel,
-        VerifyCodeRequest,
+        FirstPasswordRequest, PasswordChangeChallenge, SecondFactorChallenge,
+        VerificationChallenge, VerificationChannel, VerifyCodeRequest,
     },
 };
 
@@ -36,14 +36,85 @@ fn safe_return_path(candidate: Option<String>) -> String {
 pub fn LoginPage() -> impl IntoView {
     let challenge = RwSignal::new(None::<PasswordChangeChallenge>);
     let code_step = RwSignal::new(None::<VerificationChallenge>);
+    let setup_step = RwSignal::new(None::<SecondFactorChallenge>);
     view! {
         <Shell title="login.title">
-            {move || match (challenge.get(), code_step.get()) {
-                (Some(next), _) => view! { <FirstPasswordStep challenge=next restart=challenge/> }.into_any(),
-                (None, Some(next)) => view! { <CodeStep challenge=next code_step password_step=challenge/> }.into_any(),
-                (None, None) => view! { <LoginForm challenge code_step/> }.into_any(),
+            {move || match (challenge.get(), code_step.get(), setup_step.get()) {
+                (Some(next), _, _) => view! { <FirstPasswordStep challenge=next restart=challenge/> }.into_any(),
+                (None, Some(next), _) => view! { <CodeStep challenge=next code_step password_step=challenge/> }.into_any(),
+                (None, None, Some(next)) => view! { <SecondFactorStep challenge=next setup_step code_step/> }.into_any(),
+                (None, None, None) => view! { <LoginForm challenge code_step setup_step/> }.into_any(),
             }}
         </Shell>
+    }
+}
+
+/// An account without a second factor chooses the mobile number for its codes; the code sent
+/// to it then goes through the usual code step, which saves the number.
+#[component]
+fn SecondFactorStep(
+    challenge: SecondFactorChallenge,
+    setup_step: RwSignal<Option<SecondFactorChallenge>>,
+    code_step: RwSignal<Option<VerificationChallenge>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let mobile = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(String, String)>::new());
+    let form_error = RwSignal::new(None::<&'static str>);
+    let attempt = StoredValue::new(challenge.attempt_token.clone());
+    let send = Action::new_local(move |typed: &String| {
+        let (token, typed) = (attempt.get_value(), typed.clone());
+        async move { Anonymous.choose_mobile(&token, &typed).await }
+    });
+    Effect::new(move || {
+        if let Some(result) = send.value().get() {
+            match result {
+                Ok(next) => code_step.set(Some(next)),
+                Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
+                    setup_step.set(None);
+                }
+                Err(failure) => {
+                    errors.set(failure.field_errors());
+                    form_error.set(
+                        failure
+                            .field_errors()
+                            .is_empty()
+                            .then(|| failure.message_key()),
+                    );
+                }
+            }
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        errors.set(Vec::new());
+        form_error.set(None);
+        send.dispatch_local(mobile.get_untracked());
+    };
+    let mobile_error = move || {
+        errors.with(|errors| {
+            crate::components::field_error_key(errors, "mobile").map(|key| i18n.t(key))
+        })
+    };
+    view! {
+        <div class="login-card">
+            <h1>{move || i18n.t("second_factor.title")}</h1>
+            <p>{move || i18n.t("second_factor.intro")}</p>
+            <form on:submit=submit novalidate>
+                <div class="field">
+                    <label for="second-factor-mobile">{move || i18n.t("second_factor.mobile")}</label>
+                    <input id="second-factor-mobile" type="tel" inputmode="tel" autocomplete="tel"
+                        maxlength="32" aria-describedby="second-factor-mobile-error"
+                        aria-invalid=move || mobile_error().is_some().to_string()
+                        bind:value=mobile/>
+                    <p id="second-factor-mobile-error" class="field-error" role="alert">{mobile_error}</p>
+                </div>
+                {move || form_error.get().map(|key| view! { <p class="form-error" role="alert">{i18n.t(key)}</p> })}
+                <button type="submit" class="button-primary button-wide" disabled=move || send.pending().get()>
+                    {move || i18n.t("second_factor.submit")}
+                </button>
+            </form>
+        </div>
     }
 }
 
@@ -76,7 +147,9 @@ fn CodeStep(
             match Anonymous.verify(&request).await? {
                 LoginStep::SignedIn(api) => finish_login(api).await.map(Ok),
                 LoginStep::NewPasswordNeeded(next) => Ok(Err(next)),
-                LoginStep::CodeNeeded(_) => Err(ApiFailure::Network),
+                LoginStep::CodeNeeded(_) | LoginStep::SecondFactorNeeded(_) => {
+                    Err(ApiFailure::Network)
+                }
             }
         }
     });
@@ -179,6 +252,14 @@ fn CodeStep(
     }
 }
 
+/// The step after a right password, when it is not yet a session.
+#[derive(Debug, Clone)]
+enum Next {
+    Password(PasswordChangeChallenge),
+    Code(VerificationChallenge),
+    SecondFactor(SecondFactorChallenge),
+}
+
 /// Signs in with a fresh client and goes where the user wanted to go.
 async fn finish_login(api: Authenticated) -> Result<SessionData, ApiFailure> {
     let me = api.me().await?;
@@ -256,6 +337,7 @@ fn FirstPasswordStep(
 fn LoginForm(
     challenge: RwSignal<Option<PasswordChangeChallenge>>,
     code_step: RwSignal<Option<VerificationChallenge>>,
+    setup_step: RwSignal<Option<SecondFactorChallenge>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -276,8 +358,9 @@ fn LoginForm(
         async move {
             match Anonymous.login(&name, &secret).await? {
                 LoginStep::SignedIn(api) => finish_login(api).await.map(Ok),
-                LoginStep::NewPasswordNeeded(next) => Ok(Err(Ok(next))),
-                LoginStep::CodeNeeded(next) => Ok(Err(Err(next))),
+                LoginStep::NewPasswordNeeded(next) => Ok(Err(Next::Password(next))),
+                LoginStep::CodeNeeded(next) => Ok(Err(Next::Code(next))),
+                LoginStep::SecondFactorNeeded(next) => Ok(Err(Next::SecondFactor(next))),
             }
         }
     });
@@ -292,8 +375,9 @@ fn LoginForm(
                     let back = safe_return_path(query.with_untracked(|query| query.get("terug")));
                     navigate(&back, Default::default());
                 }
-                Ok(Err(Ok(next))) => challenge.set(Some(next)),
-                Ok(Err(Err(next))) => code_step.set(Some(next)),
+                Ok(Err(Next::Password(next))) => challenge.set(Some(next)),
+                Ok(Err(Next::Code(next))) => code_step.set(Some(next)),
+                Ok(Err(Next::SecondFactor(next))) => setup_step.set(Some(next)),
                 Err(failure) => {
                     locked.set(failure.code() == Some(ErrorCode::AccountLocked));
                     password.set(String::new());
