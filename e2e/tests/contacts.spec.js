@@ -91,6 +91,15 @@ test('an administrator invites a new contact who logs in by e-mail, sees only wh
   await sanne.reload();
   await expect(sanne.getByText('Er is nog geen cliëntportaal aan uw account gekoppeld.')).toBeVisible();
 
+  // Every change is in the network's log, newest first, with the ticks before and after.
+  await admin.getByText('Wijzigingen in het netwerk').click();
+  const changes = admin.locator('.network-changes');
+  await expect(changes.locator('.audit-entry').first()).toContainText('verwijderde een contactpersoon: Sanne Jansen');
+  await expect(changes).toContainText('Marieke de Vries (Zoon of dochter)');
+  await expect(changes).toContainText('Berichten → geen vinkjes');
+  await expectAccessible(admin);
+  await snapshot(admin, testInfo, 'network-changes');
+
   // Sandra, administrator of Gerrit, invites Sanne (an existing account now) under Meldingen.
   const sandraContext = await browser.newContext(phone);
   const sandra = await sandraContext.newPage();

@@ -9,6 +9,8 @@ mod m20261123_000003_mobile_changes;
 mod m20261123_000004_notifications;
 mod m20261123_000005_dossier_integration;
 mod m20261129_000006_hardening;
+mod m20261129_000007_audit_log;
+mod m20261129_000008_mail_outbox;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_notifications::Migration),
             Box::new(m20261123_000005_dossier_integration::Migration),
             Box::new(m20261129_000006_hardening::Migration),
+            Box::new(m20261129_000007_audit_log::Migration),
+            Box::new(m20261129_000008_mail_outbox::Migration),
         ]
     }
 }

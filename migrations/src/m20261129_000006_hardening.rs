@@ -89,6 +89,18 @@ impl MigrationTrait for Migration {
         .await?;
         add(
             manager,
+            Users::Table,
+            string_len_null(Users::ResetPasswordHash, 255).to_owned(),
+        )
+        .await?;
+        add(
+            manager,
+            Users::Table,
+            timestamp_with_time_zone_null(Users::ResetPasswordExpiresAt).to_owned(),
+        )
+        .await?;
+        add(
+            manager,
             LoginAttempts::Table,
             string_len_null(LoginAttempts::PendingMobile, 16).to_owned(),
         )
@@ -122,6 +134,8 @@ impl MigrationTrait for Migration {
             Users::Lockouts,
             Users::FailedCodes,
             Users::TemporaryPasswordExpiresAt,
+            Users::ResetPasswordHash,
+            Users::ResetPasswordExpiresAt,
         ] {
             drop(manager, Users::Table, column).await?;
         }
@@ -153,6 +167,8 @@ enum Users {
     Lockouts,
     FailedCodes,
     TemporaryPasswordExpiresAt,
+    ResetPasswordHash,
+    ResetPasswordExpiresAt,
 }
 
 #[derive(DeriveIden, Clone)]

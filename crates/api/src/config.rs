@@ -101,6 +101,8 @@ pub struct Config {
     pub trusted_proxies: StringList,
     /// Where Prometheus metrics are served (`host:port`); off when unset.
     pub metrics_listen: Option<String>,
+    /// Seconds before a failed e-mail is tried again (doubling each time, at most an hour).
+    pub mail_retry_seconds: u64,
 }
 
 /// How to talk to the SMTP server.
@@ -143,6 +145,7 @@ impl Default for Config {
             dev_outbox: false,
             trusted_proxies: StringList::Empty,
             metrics_listen: None,
+            mail_retry_seconds: 30,
         }
     }
 }

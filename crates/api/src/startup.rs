@@ -102,6 +102,11 @@ impl Application {
             None => None,
         };
         spawn_housekeeping(&state);
+        crate::services::outbox::spawn_worker(
+            state.db.clone(),
+            state.mailer.clone(),
+            state.config.mail_retry_seconds,
+        );
         let server = run(listener, metrics_listener, trusted_proxies, state)?;
         Ok(Application {
             port,

@@ -50,6 +50,18 @@ impl AuthThrottle {
     }
 }
 
+/// The key an address is counted under: an IPv6 address by its /64 (one household or customer
+/// usually has a whole /64, so counting single addresses would give them 2^64 budgets).
+fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => {
+            let [a, b, c, d, ..] = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))
+        }
+    }
+}
+
 /// Asking for this in a handler's signature throttles the handler per client address. It is
 /// an extractor, so it runs for the operation the router chose — however the path was
 /// spelled (`/api/auth/%6Cogin` reaches the login handler, and is counted there).
@@ -65,7 +77,7 @@ impl FromRequest for SignInThrottle {
             request.app_data::<web::Data<AuthThrottle>>(),
             TrustedProxies::address_of(request),
         ) {
-            (Some(throttle), Some(address)) => match throttle.check(address) {
+            (Some(throttle), Some(address)) => match throttle.check(network_of(address)) {
                 Some(wait) => {
                     tracing::warn!(ip = %address, "sign-in requests throttled");
                     Err(ApiError::RateLimited { retry_after: wait })
@@ -75,5 +87,27 @@ impl FromRequest for SignInThrottle {
             _ => Ok(SignInThrottle),
         };
         ready(verdict)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    #[test]
+    fn an_ipv6_household_shares_one_budget() {
+        assert_eq!(
+            network_of(ip("2001:db8:1:2:aaaa::1")),
+            network_of(ip("2001:db8:1:2:bbbb::9"))
+        );
+        assert_ne!(
+            network_of(ip("2001:db8:1:2::1")),
+            network_of(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(network_of(ip("192.0.2.7")), ip("192.0.2.7"));
     }
 }

@@ -321,3 +321,23 @@ pub struct NewCareWorkerRequest {
 pub struct CareTeamRoleRequest {
     pub care_role: CareRole,
 }
+
+/// An e-mail that has not gone out after a failed try (*Beheer*: "send again").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OutboxMailSummary {
+    pub id: Uuid,
+    /// `invitation`, `password_reset`, `temporary_password` …
+    pub purpose: String,
+    pub to_name: String,
+    pub to_address: String,
+    pub subject: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Tries so far.
+    pub attempts: i32,
+    /// Kring stopped trying; only "send again" sends it.
+    pub given_up: bool,
+    /// Why the last try failed.
+    pub last_error: Option<String>,
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+}

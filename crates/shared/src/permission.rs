@@ -41,6 +41,13 @@ impl Permission {
             Permission::Settings => "settings",
         }
     }
+
+    /// The permission named `name`.
+    pub fn parse(name: &str) -> Option<Permission> {
+        Permission::ALL
+            .into_iter()
+            .find(|permission| permission.as_str() == name)
+    }
 }
 
 /// A coloured panel on the start screen.

@@ -13,8 +13,9 @@ use kring_shared::{
     admin::{
         AdminClientSummary, AdminUserSummary, CareRole, CareTeamRoleRequest, CareWorkerSummary,
         DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
-        PrimaryContactRequest,
+        OutboxMailSummary, PrimaryContactRequest,
     },
+    audit::AuditLogPage,
     auth::{
         AccessToken, ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved,
         FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
@@ -343,6 +344,35 @@ impl Authenticated {
     /// `GET /api/admin/clients`.
     pub async fn admin_clients(&self) -> Result<Vec<AdminClientSummary>, ApiFailure> {
         self.get("/api/admin/clients").await
+    }
+
+    /// `GET /api/admin/mail-outbox`.
+    pub async fn undelivered_mail(&self) -> Result<Vec<OutboxMailSummary>, ApiFailure> {
+        self.get("/api/admin/mail-outbox").await
+    }
+
+    /// `POST /api/admin/mail-outbox/{id}/retry`.
+    pub async fn retry_mail(&self, id: Uuid) -> Result<(), ApiFailure> {
+        let url = format!("/api/admin/mail-outbox/{id}/retry");
+        self.send_empty(move |token| authorised(Request::post(&url), token).build())
+            .await
+    }
+
+    /// `GET /api/admin/audit-log`, optionally for one client.
+    pub async fn audit_log(&self, client_id: Option<Uuid>) -> Result<AuditLogPage, ApiFailure> {
+        match client_id {
+            Some(id) => {
+                self.get(&format!("/api/admin/audit-log?client_id={id}"))
+                    .await
+            }
+            None => self.get("/api/admin/audit-log").await,
+        }
+    }
+
+    /// `GET /api/clients/{id}/contacts/changes`.
+    pub async fn network_changes(&self, client_id: Uuid) -> Result<AuditLogPage, ApiFailure> {
+        self.get(&format!("/api/clients/{client_id}/contacts/changes"))
+            .await
     }
 
     /// `POST /api/admin/clients`.

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table.
 
 pub mod access_log;
+pub mod audit_entry;
 pub mod auth_event;
 pub mod care_appointment;
 pub mod care_team_member;
@@ -13,6 +14,7 @@ pub mod login_attempt;
 pub mod mobile_change;
 pub mod notification;
 pub mod organisation;
+pub mod outbox_mail;
 pub mod password_history;
 pub mod password_reset;
 pub mod recovery_code;

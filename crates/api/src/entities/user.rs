@@ -46,6 +46,11 @@ pub struct Model {
     pub failed_codes: i32,
     /// When a temporary password stops working.
     pub temporary_password_expires_at: Option<DateTimeUtc>,
+    /// A temporary password asked for with *Wachtwoord vergeten* (the Laurens variant): it
+    /// works next to the current password until it is used or expires, so asking for one
+    /// cannot lock anybody out.
+    pub reset_password_hash: Option<String>,
+    pub reset_password_expires_at: Option<DateTimeUtc>,
 }
 
 impl Model {

@@ -6,8 +6,9 @@ use kring_shared::{
     admin::{
         AdminClientSummary, AdminUserSummary, CareTeamRoleRequest, CareWorkerSummary,
         DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
-        PrimaryContactRequest,
+        OutboxMailSummary, PrimaryContactRequest,
     },
+    audit::AuditLogPage,
     contacts::ContactRow,
     dossier::AccessLogPage,
     integration::{NewServiceAccountRequest, ServiceAccountCreated, ServiceAccountSummary},
@@ -26,6 +27,9 @@ use crate::{
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_users)
+        .service(audit_log)
+        .service(undelivered_mail)
+        .service(retry_mail)
         .service(temporary_password)
         .service(get_settings)
         .service(put_settings)
@@ -96,14 +100,8 @@ async fn temporary_password(
     admin: AuthUser,
     user_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::issue_temporary_password(
-        &state.db,
-        &state.mailer,
-        &admin.user,
-        *user_id,
-        &ClientInfo::of(&request),
-    )
-    .await?;
+    auth::issue_temporary_password(&state.db, &admin.user, *user_id, &ClientInfo::of(&request))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -146,10 +144,11 @@ async fn get_settings(
 async fn put_settings(
     state: web::Data<AppState>,
     admin: AuthUser,
+    origin: ClientInfo,
     body: web::Json<OrganisationSettings>,
 ) -> Result<web::Json<OrganisationSettings>, ApiError> {
     Ok(web::Json(
-        services::admin::update_settings(&state.db, &admin.user, &body).await?,
+        services::admin::update_settings(&state.db, &admin.user, &body, &origin).await?,
     ))
 }
 
@@ -200,7 +199,6 @@ async fn create_client(
 ) -> Result<HttpResponse, ApiError> {
     let (created, _) = services::admin::create_client(
         &state.db,
-        &state.mailer,
         &state.config.public_url(),
         &admin.user,
         &body,
@@ -250,12 +248,19 @@ async fn client_contacts(
 async fn set_primary_contact(
     state: web::Data<AppState>,
     admin: AuthUser,
+    origin: ClientInfo,
     client_id: web::Path<Uuid>,
     body: web::Json<PrimaryContactRequest>,
 ) -> Result<web::Json<AdminClientSummary>, ApiError> {
     Ok(web::Json(
-        services::admin::set_primary_contact(&state.db, &admin.user, *client_id, body.contact_id)
-            .await?,
+        services::admin::set_primary_contact(
+            &state.db,
+            &admin.user,
+            *client_id,
+            body.contact_id,
+            &origin,
+        )
+        .await?,
     ))
 }
 
@@ -277,11 +282,12 @@ async fn set_primary_contact(
 async fn discharge(
     state: web::Data<AppState>,
     admin: AuthUser,
+    origin: ClientInfo,
     client_id: web::Path<Uuid>,
     body: web::Json<DischargeRequest>,
 ) -> Result<web::Json<AdminClientSummary>, ApiError> {
     Ok(web::Json(
-        services::admin::discharge(&state.db, &admin.user, *client_id, &body).await?,
+        services::admin::discharge(&state.db, &admin.user, *client_id, &body, &origin).await?,
     ))
 }
 
@@ -328,7 +334,6 @@ async fn create_care_worker(
 ) -> Result<HttpResponse, ApiError> {
     let created = services::admin::create_care_worker(
         &state.db,
-        &state.mailer,
         &admin.user,
         &body,
         &ClientInfo::of(&request),
@@ -440,13 +445,16 @@ async fn list_service_accounts(
 async fn create_service_account(
     state: web::Data<AppState>,
     admin: AuthUser,
+    origin: ClientInfo,
     body: web::Json<NewServiceAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
     crate::services::policy::require_organisation_admin(&admin.user)?;
+    let actor =
+        services::audit::Actor::user(&admin.user, services::policy::ORGANISATION_ADMIN, &origin);
     let created = services::service_accounts::create(
         &state.db,
         admin.user.organisation_id,
-        Some(admin.user.id),
+        Some(&actor),
         &body,
     )
     .await?;
@@ -471,10 +479,108 @@ async fn create_service_account(
 async fn revoke_service_account(
     state: web::Data<AppState>,
     admin: AuthUser,
+    origin: ClientInfo,
     account_id: web::Path<Uuid>,
 ) -> Result<web::Json<ServiceAccountSummary>, ApiError> {
     Ok(web::Json(
-        services::service_accounts::revoke(&state.db, &admin.user, *account_id).await?,
+        services::service_accounts::revoke(&state.db, &admin.user, *account_id, &origin).await?,
+    ))
+}
+
+/// E-mail that has not gone out after a failed try (SMTP down, a refused address), newest
+/// first: what it was for, to whom, how often it was tried and why it failed. Kring keeps
+/// trying with a growing pause; after 8 tries it stops until "send again".
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The undelivered mail", body = [OutboxMailSummary]),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/mail-outbox")]
+async fn undelivered_mail(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+) -> Result<web::Json<Vec<OutboxMailSummary>>, ApiError> {
+    Ok(web::Json(
+        services::outbox::undelivered(&state.db, &admin.user).await?,
+    ))
+}
+
+/// "Send again": the message is tried at once, its count of tries starting over.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("mail_id" = Uuid, Path, description = "The message's id")),
+    responses(
+        (status = 204, description = "It will go out within a few seconds"),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such undelivered message in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/mail-outbox/{mail_id}/retry")]
+async fn retry_mail(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    mail_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    services::outbox::retry(&state.db, &admin.user, *mail_id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Filters and paging of the audit log.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditLogParams {
+    /// Only changes about this client.
+    pub client_id: Option<Uuid>,
+    /// Only changes made by or about this person.
+    pub user_id: Option<Uuid>,
+    /// Rows before this position (the previous page's `next_before`).
+    pub before: Option<i64>,
+}
+
+/// The organisation's audit log of administrative changes — contacts added and removed,
+/// ticks (before → after), invitations, primary contact, discharge dates, settings, service
+/// accounts, temporary passwords — with actor, on whose behalf, target, time (UTC) and client
+/// address; newest first, 100 per page. `chain_intact` says whether every row still links to
+/// the one before it by hash (no row changed or removed).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(AuditLogParams),
+    responses(
+        (status = 200, description = "A page of the log", body = AuditLogPage),
+        (status = 400, description = "A filter is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/audit-log")]
+async fn audit_log(
+    state: web::Data<AppState>,
+    admin: AuthUser,
+    params: web::Query<AuditLogParams>,
+) -> Result<web::Json<AuditLogPage>, ApiError> {
+    crate::services::policy::require_organisation_admin(&admin.user)?;
+    Ok(web::Json(
+        services::audit::page(
+            &state.db,
+            admin.user.organisation_id,
+            services::audit::Filter {
+                client_id: params.client_id,
+                user_id: params.user_id,
+                before: params.before,
+            },
+            true,
+        )
+        .await?,
     ))
 }
 

@@ -74,13 +74,14 @@ fn auth_cookie(
     cookie
 }
 
-fn refresh_cookie(state: &AppState, tokens: &IssuedTokens) -> Cookie<'static> {
-    auth_cookie(
+fn refresh_cookie(state: &AppState, tokens: &IssuedTokens) -> Option<Cookie<'static>> {
+    let token = tokens.refresh_token.clone()?;
+    Some(auth_cookie(
         state,
         REFRESH_COOKIE,
-        tokens.refresh_token.clone(),
+        token,
         Some(tokens.refresh_expires_at),
-    )
+    ))
 }
 
 fn removal_cookie(state: &AppState) -> Cookie<'static> {
@@ -111,9 +112,11 @@ fn outcome_response(state: &AppState, outcome: LoginOutcome) -> HttpResponse {
 }
 
 fn signed_in(state: &AppState, tokens: IssuedTokens) -> HttpResponse {
-    HttpResponse::Ok()
-        .cookie(refresh_cookie(state, &tokens))
-        .json(LoginResponse::Authenticated(tokens.access))
+    let mut response = HttpResponse::Ok();
+    if let Some(cookie) = refresh_cookie(state, &tokens) {
+        response.cookie(cookie);
+    }
+    response.json(LoginResponse::Authenticated(tokens.access))
 }
 
 /// Log in with username and password.
@@ -394,7 +397,6 @@ async fn forgot_password(
 ) -> Result<HttpResponse, ApiError> {
     auth::forgot_password(
         &state.db,
-        &state.mailer,
         &state.config.public_url(),
         &body.username,
         &body.email,

@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use kring_shared::{
     Problem,
+    audit::AuditLogPage,
     contacts::{
         ContactLookup, ContactLookupRequest, ContactRow, InvitationSent, NewContactRequest,
         Notifications, PermissionsRequest, PermissionsSaved,
@@ -20,6 +21,7 @@ use crate::{
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_contacts)
+        .service(network_changes)
         .service(lookup_contact)
         .service(add_contact)
         .service(set_permissions)
@@ -110,10 +112,19 @@ async fn lookup_contact(
 async fn add_contact(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: ClientInfo,
     client_id: web::Path<Uuid>,
     body: web::Json<NewContactRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = contacts::add(&state.db, &state.sealer, &auth.user, *client_id, &body).await?;
+    let row = contacts::add(
+        &state.db,
+        &state.sealer,
+        &auth.user,
+        *client_id,
+        &body,
+        &origin,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(row))
 }
 
@@ -139,6 +150,7 @@ async fn add_contact(
 async fn set_permissions(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: ClientInfo,
     path: web::Path<(Uuid, Uuid)>,
     body: web::Json<PermissionsRequest>,
 ) -> Result<web::Json<PermissionsSaved>, ApiError> {
@@ -150,6 +162,7 @@ async fn set_permissions(
             client_id,
             contact_id,
             &body.permissions,
+            &origin,
         )
         .await?,
     ))
@@ -185,7 +198,6 @@ async fn send_invitation(
     Ok(web::Json(
         contacts::invite(
             &state.db,
-            &state.mailer,
             &state.config.public_url(),
             &auth.user,
             client_id,
@@ -216,11 +228,47 @@ async fn send_invitation(
 async fn remove_contact(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: ClientInfo,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (client_id, contact_id) = path.into_inner();
-    contacts::remove(&state.db, &auth.user, client_id, contact_id).await?;
+    contacts::remove(&state.db, &auth.user, client_id, contact_id, &origin).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Paging of the network's changes.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ChangesParams {
+    /// Rows before this position (the previous page's `next_before`).
+    pub before: Option<i64>,
+}
+
+/// The changes to this client's network from the audit log — contacts added and removed, ticks
+/// before → after, invitations, the primary contact — for its portal administrators; newest
+/// first, 100 per page (no client addresses).
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(("client_id" = Uuid, Path, description = "The client's id"), ChangesParams),
+    responses(
+        (status = 200, description = "A page of changes", body = AuditLogPage),
+        (status = 400, description = "The id or `before` is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clients/{client_id}/contacts/changes")]
+async fn network_changes(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    client_id: web::Path<Uuid>,
+    params: web::Query<ChangesParams>,
+) -> Result<web::Json<AuditLogPage>, ApiError> {
+    Ok(web::Json(
+        contacts::network_changes(&state.db, &auth.user, *client_id, params.before).await?,
+    ))
 }
 
 /// *Meldingen*: the user's notifications, newest first, and the unread count.

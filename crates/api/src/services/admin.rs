@@ -8,6 +8,7 @@ use kring_shared::{
         DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
     },
     admin::{LockoutMode, ResetMode},
+    audit::AuditAction,
     contacts::{ContactRow, InvitationChannel, NewContactRequest},
     me::Relationship,
     password::PasswordPolicy,
@@ -25,9 +26,8 @@ use uuid::Uuid;
 use crate::{
     entities::{care_team_member, client, client_contact, organisation, user},
     error::ApiError,
-    mail::Mailer,
     services::{
-        contacts,
+        audit, contacts,
         me::{account_kind, organisation_of},
         policy,
         security_log::ClientInfo,
@@ -249,6 +249,7 @@ pub async fn update_settings(
     db: &DatabaseConnection,
     admin: &user::Model,
     settings: &OrganisationSettings,
+    origin: &ClientInfo,
 ) -> Result<OrganisationSettings, ApiError> {
     policy::require_organisation_admin(admin)?;
     let errors = check_settings(settings);
@@ -262,7 +263,9 @@ pub async fn update_settings(
             .filter(|value| !value.is_empty())
             .map(str::to_owned)
     };
-    let mut organisation = organisation_of(db, admin).await?.into_active_model();
+    let current = organisation_of(db, admin).await?;
+    let before = serde_json::to_value(settings_of(&current)).map_err(anyhow::Error::from)?;
+    let mut organisation = current.into_active_model();
     organisation.name = Set(settings.name.trim().to_owned());
     organisation.logo_url = Set(blank_to_none(&settings.logo_url));
     organisation.primary_colour = Set(settings.primary_colour.to_lowercase());
@@ -289,8 +292,40 @@ pub async fn update_settings(
         .map(|code| code.trim().to_ascii_uppercase())
         .collect::<Vec<_>>()
         .join(","));
-    let saved = organisation.update(db).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let saved = organisation.update(&txn).await?;
+    let after = serde_json::to_value(settings_of(&saved)).map_err(anyhow::Error::from)?;
+    let changed = changed_fields(&before, &after);
+    if !changed.is_empty() {
+        audit::record(
+            &txn,
+            &audit::Actor::user(admin, policy::ORGANISATION_ADMIN, origin),
+            audit::Change::new(AuditAction::OrganisationSettingsChanged, changed.into()),
+        )
+        .await?;
+    }
+    txn.commit().await?;
     Ok(settings_of(&saved))
+}
+
+/// The fields that differ, each as `{"before": …, "after": …}`.
+fn changed_fields(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+) -> serde_json::Map<String, serde_json::Value> {
+    let (Some(before), Some(after)) = (before.as_object(), after.as_object()) else {
+        return serde_json::Map::new();
+    };
+    after
+        .iter()
+        .filter(|(field, value)| before.get(*field) != Some(value))
+        .map(|(field, value)| {
+            (
+                field.clone(),
+                serde_json::json!({"before": before.get(field), "after": value}),
+            )
+        })
+        .collect()
 }
 
 /// The organisation's client portals, by last name.
@@ -359,7 +394,6 @@ async fn own_client(
 /// the client's own account, all invited at once; nothing is kept when any part is refused.
 pub async fn create_client(
     db: &DatabaseConnection,
-    mailer: &Mailer,
     public_url: &str,
     admin: &user::Model,
     request: &NewClientPortalRequest,
@@ -468,10 +502,10 @@ pub async fn create_client(
         .await?;
         mails.extend(mail);
     }
-    txn.commit().await?;
     for mail in &mails {
-        mailer.send(mail).await.map_err(ApiError::Internal)?;
+        crate::services::outbox::enqueue(&txn, Some(organisation.id), "invitation", mail).await?;
     }
+    txn.commit().await?;
     Ok((client_summary(db, &created).await?, channel))
 }
 
@@ -507,10 +541,11 @@ pub async fn set_primary_contact(
     admin: &user::Model,
     client_id: Uuid,
     contact_id: Uuid,
+    origin: &ClientInfo,
 ) -> Result<AdminClientSummary, ApiError> {
     let item = own_client(db, admin, client_id).await?;
     let txn = crate::db::begin_write(db).await?;
-    let (link, _) = contacts::link_of(&txn, client_id, contact_id).await?;
+    let (link, person) = contacts::link_of(&txn, client_id, contact_id).await?;
     client_contact::Entity::update_many()
         .col_expr(client_contact::Column::IsPrimaryContact, Expr::value(false))
         .filter(client_contact::Column::ClientId.eq(client_id))
@@ -522,6 +557,17 @@ pub async fn set_primary_contact(
         .filter(client_contact::Column::Id.eq(link.id))
         .exec(&txn)
         .await?;
+    audit::record(
+        &txn,
+        &audit::Actor::user(admin, policy::ORGANISATION_ADMIN, origin),
+        audit::Change::new(
+            AuditAction::PrimaryContactAppointed,
+            serde_json::json!({"relationship": link.relationship}),
+        )
+        .client(client_id)
+        .target(&person),
+    )
+    .await?;
     txn.commit().await?;
     client_summary(db, &item).await
 }
@@ -533,8 +579,10 @@ pub async fn discharge(
     admin: &user::Model,
     client_id: Uuid,
     request: &DischargeRequest,
+    origin: &ClientInfo,
 ) -> Result<AdminClientSummary, ApiError> {
     let item = own_client(db, admin, client_id).await?;
+    let before = item.discharged_on;
     let mut active = item.into_active_model();
     active.discharged_on = Set(request.discharged_on);
     active.status = Set(if request.discharged_on.is_some() {
@@ -542,7 +590,19 @@ pub async fn discharge(
     } else {
         "active".to_owned()
     });
-    let saved = active.update(db).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let saved = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        &audit::Actor::user(admin, policy::ORGANISATION_ADMIN, origin),
+        audit::Change::new(
+            AuditAction::DischargeDateSet,
+            serde_json::json!({"before": before, "after": request.discharged_on}),
+        )
+        .client(client_id),
+    )
+    .await?;
+    txn.commit().await?;
     client_summary(db, &saved).await
 }
 
@@ -590,7 +650,6 @@ pub async fn care_workers(
 /// A care worker account, invited with a temporary password by e-mail.
 pub async fn create_care_worker(
     db: &DatabaseConnection,
-    mailer: &Mailer,
     admin: &user::Model,
     request: &NewCareWorkerRequest,
     origin: &ClientInfo,
@@ -610,7 +669,7 @@ pub async fn create_care_worker(
     let txn = crate::db::begin_write(db).await?;
     let worker = contacts::new_person(&txn, &organisation, &as_contact, "care_worker").await?;
     txn.commit().await?;
-    crate::services::auth::issue_temporary_password(db, mailer, admin, worker.id, origin).await?;
+    crate::services::auth::issue_temporary_password(db, admin, worker.id, origin).await?;
     Ok(CareWorkerSummary {
         id: worker.id,
         first_name: worker.first_name,

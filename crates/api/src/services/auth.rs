@@ -23,11 +23,11 @@ use crate::{
     auth::{TokenService, password, secret},
     entities::{login_attempt, organisation, password_reset, user},
     error::ApiError,
-    mail::{Email, Mailer, Paragraph},
+    mail::{Email, Paragraph},
     services::{
-        lockout,
+        limits, lockout,
         me::organisation_of,
-        passwords,
+        outbox, passwords,
         security_log::{self, AuthEvent, ClientInfo},
         sessions::{self, IssuedTokens},
         verification,
@@ -124,31 +124,16 @@ pub async fn login(
     };
     let organisation = organisation_of(db, &account).await?;
     let account = lockout::lift_expired_block(db, account).await?;
-    if !matches {
-        // A wrong password gets the one generic answer, blocked account or not: the answer
-        // never confirms that an account exists.
-        if account.is_locked(Utc::now()) {
-            security_log::record(
-                db,
-                AuthEvent::LoginWhileLocked,
-                Some(account.id),
-                None,
-                origin,
-            )
-            .await?;
-        } else {
-            lockout::register_wrong_password(
-                db,
-                &account,
-                &organisation,
-                AuthEvent::LoginFailed,
-                origin,
-            )
-            .await?;
-        }
-        return Err(ApiError::InvalidCredentials);
-    }
+    let (account, matches) = if matches {
+        (account, true)
+    } else {
+        use_requested_temporary_password(db, account, password).await?
+    };
     if account.is_locked(Utc::now()) {
+        // A wrong password gets the one generic answer, blocked account or not: the answer
+        // never confirms that an account exists. Only the right password hears "blocked" —
+        // and only a few passwords per quarter hour are judged at all while the block lasts,
+        // so the block cannot be used to go on guessing.
         security_log::record(
             db,
             AuthEvent::LoginWhileLocked,
@@ -157,7 +142,32 @@ pub async fn login(
             origin,
         )
         .await?;
-        return Err(ApiError::AccountLocked);
+        let judged = limits::hit(
+            db,
+            &format!("judged-while-blocked:{}", account.id),
+            limits::Limit::new(
+                i32::from(Ord::max(organisation.lockout_threshold, 1)),
+                15 * 60,
+            ),
+        )
+        .await
+        .is_ok();
+        return Err(if matches && judged {
+            ApiError::AccountLocked
+        } else {
+            ApiError::InvalidCredentials
+        });
+    }
+    if !matches {
+        lockout::register_wrong_password(
+            db,
+            &account,
+            &organisation,
+            AuthEvent::LoginFailed,
+            origin,
+        )
+        .await?;
+        return Err(ApiError::InvalidCredentials);
     }
     if account.must_change_password
         && account
@@ -205,6 +215,55 @@ pub async fn login(
         )
         .await?,
     ))
+}
+
+/// A temporary password asked for with *Wachtwoord vergeten* (the Laurens variant) that is
+/// typed now becomes the account's password, to be replaced at once; the account as it is then.
+async fn use_requested_temporary_password(
+    db: &DatabaseConnection,
+    account: user::Model,
+    typed: &str,
+) -> Result<(user::Model, bool), ApiError> {
+    let Some(hash) = account.reset_password_hash.clone().filter(|_| {
+        account
+            .reset_password_expires_at
+            .is_some_and(|at| at > Utc::now())
+    }) else {
+        return Ok((account, false));
+    };
+    if !password::verify(typed.to_owned(), hash.clone()).await? {
+        return Ok((account, false));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let claimed = user::Entity::update_many()
+        .col_expr(
+            user::Column::ResetPasswordHash,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(user::Column::Id.eq(account.id))
+        .filter(user::Column::ResetPasswordHash.eq(hash.as_str()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok((account, false));
+    }
+    passwords::store(&txn, account.id, &hash).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::MustChangePassword, Expr::value(true))
+        .col_expr(
+            user::Column::TemporaryPasswordExpiresAt,
+            Expr::value(account.reset_password_expires_at),
+        )
+        .filter(user::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    sessions::revoke_all(&txn, account.id, None).await?;
+    txn.commit().await?;
+    let fresh = user::Entity::find_by_id(account.id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::InvalidCredentials)?;
+    Ok((fresh, true))
 }
 
 async fn password_change_step(
@@ -507,7 +566,6 @@ pub async fn change_contact_details(
 /// end, and the next login asks for a new password (after device verification).
 pub async fn issue_temporary_password(
     db: &DatabaseConnection,
-    mailer: &Mailer,
     admin: &user::Model,
     user_id: Uuid,
     origin: &ClientInfo,
@@ -530,16 +588,33 @@ pub async fn issue_temporary_password(
         origin,
     )
     .await?;
-    txn.commit().await?;
-    mailer
-        .send(&temporary_password_email(
+    crate::services::audit::record(
+        &txn,
+        &crate::services::audit::Actor::user(
+            admin,
+            crate::services::policy::ORGANISATION_ADMIN,
+            origin,
+        ),
+        crate::services::audit::Change::new(
+            kring_shared::audit::AuditAction::TemporaryPasswordSent,
+            serde_json::json!({"hours": organisation.temporary_password_hours}),
+        )
+        .target(&account),
+    )
+    .await?;
+    outbox::enqueue(
+        &txn,
+        Some(organisation.id),
+        "temporary_password",
+        &temporary_password_email(
             &account,
             &organisation,
             &temporary,
             TemporaryReason::Administrator,
-        ))
-        .await
-        .map_err(ApiError::Internal)?;
+        ),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -615,7 +690,7 @@ fn temporary_password_email(
                         "The administrator of {org} has given you a temporary password for the client portal."
                     ),
                     TemporaryReason::Forgotten => format!(
-                        "You asked for a new password for the client portal of {org}. Here is a temporary one; your old password no longer works."
+                        "You asked for a new password for the client portal of {org}. Here is a temporary one; your old password keeps working until you use this one."
                     ),
                 },
                 format!("Username: {username}\nTemporary password: {temporary}"),
@@ -633,7 +708,7 @@ fn temporary_password_email(
                         "De beheerder van {org} heeft u een tijdelijk wachtwoord gegeven voor het cliëntportaal."
                     ),
                     TemporaryReason::Forgotten => format!(
-                        "U heeft een nieuw wachtwoord gevraagd voor het cliëntportaal van {org}. Hier is een tijdelijk wachtwoord. Uw oude wachtwoord werkt niet meer."
+                        "U heeft een nieuw wachtwoord gevraagd voor het cliëntportaal van {org}. Hier is een tijdelijk wachtwoord. Uw oude wachtwoord blijft werken tot u dit wachtwoord gebruikt."
                     ),
                 },
                 format!("Gebruikersnaam: {username}\nTijdelijk wachtwoord: {temporary}"),
@@ -675,7 +750,6 @@ pub async fn logout(
 /// whether or not the account exists.
 pub async fn forgot_password(
     db: &DatabaseConnection,
-    mailer: &Mailer,
     public_url: &str,
     username: &str,
     email: &str,
@@ -704,6 +778,10 @@ pub async fn forgot_password(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    // Every branch hashes once, so the answer takes as long whether or not the account exists
+    // and whichever reset variant its organisation uses.
+    let temporary = temporary_password();
+    let temporary_hash = password::hash(temporary.clone()).await?;
     let account = user::Entity::find()
         .filter(user::Column::Username.eq(username.as_str()))
         .one(db)
@@ -713,11 +791,44 @@ pub async fn forgot_password(
         security_log::record(db, AuthEvent::ResetRequested, None, None, origin).await?;
         return Ok(());
     };
+    // A few requests per account and hour; more are answered alike and quietly dropped, so
+    // nobody can flood a person's mailbox.
+    if limits::hit(
+        db,
+        &format!("reset-requests:{}", account.id),
+        limits::RESET_REQUESTS,
+    )
+    .await
+    .is_err()
+    {
+        security_log::record(
+            db,
+            AuthEvent::ResetRequested,
+            Some(account.id),
+            None,
+            origin,
+        )
+        .await?;
+        return Ok(());
+    }
     let organisation = organisation_of(db, &account).await?;
     if ResetMode::from_name(&organisation.reset_mode) == ResetMode::TemporaryPassword {
+        // The temporary password works next to the current one until one of them is used:
+        // asking for it locks nobody out and ends no session.
+        let hours = i64::from(organisation.temporary_password_hours.max(1));
         let txn = crate::db::begin_write(db).await?;
-        let temporary = assign_temporary_password(&txn, account.id, &organisation).await?;
-        sessions::revoke_all(&txn, account.id, None).await?;
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::ResetPasswordHash,
+                Expr::value(temporary_hash.as_str()),
+            )
+            .col_expr(
+                user::Column::ResetPasswordExpiresAt,
+                Expr::value(Utc::now() + Duration::hours(hours)),
+            )
+            .filter(user::Column::Id.eq(account.id))
+            .exec(&txn)
+            .await?;
         security_log::record(
             &txn,
             AuthEvent::ResetRequested,
@@ -734,19 +845,21 @@ pub async fn forgot_password(
             origin,
         )
         .await?;
-        txn.commit().await?;
         let message = temporary_password_email(
             &account,
             &organisation,
             &temporary,
             TemporaryReason::Forgotten,
         );
-        send_in_background(mailer, message);
+        outbox::enqueue(&txn, Some(organisation.id), "temporary_password", &message).await?;
+        txn.commit().await?;
         return Ok(());
     }
     let token = secret::random_token();
     let minutes = i64::from(organisation.reset_link_minutes.max(1));
     let now = Utc::now();
+    let link = format!("{public_url}/wachtwoord-herstellen?token={token}");
+    let txn = crate::db::begin_write(db).await?;
     password_reset::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(account.id),
@@ -755,30 +868,25 @@ pub async fn forgot_password(
         expires_at: Set(now + Duration::minutes(minutes)),
         used_at: Set(None),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
     security_log::record(
-        db,
+        &txn,
         AuthEvent::ResetRequested,
         Some(account.id),
         None,
         origin,
     )
     .await?;
-    let link = format!("{public_url}/wachtwoord-herstellen?token={token}");
-    send_in_background(mailer, reset_email(&account, &organisation, &link, minutes));
+    outbox::enqueue(
+        &txn,
+        Some(organisation.id),
+        "password_reset",
+        &reset_email(&account, &organisation, &link, minutes),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
-}
-
-/// The answer to *Wachtwoord vergeten* does not wait for the mail, so its timing is the same
-/// whether or not the account exists.
-fn send_in_background(mailer: &Mailer, message: Email) {
-    let mailer = mailer.clone();
-    tokio::spawn(async move {
-        if let Err(error) = mailer.send(&message).await {
-            tracing::error!(error = %error, "the reset e-mail could not be sent");
-        }
-    });
 }
 
 /// The reset link behind `token`, if it can still be used.

@@ -6,6 +6,7 @@
 use chrono::Utc;
 use kring_shared::{
     FieldError, Permission,
+    audit::AuditAction,
     contacts::{
         ContactLookup, ContactRow, ContactSuggestion, InvitationChannel, InvitationSent,
         InvitationState, NewContactRequest, PermissionsSaved,
@@ -22,10 +23,11 @@ use crate::{
     auth::seal::Sealer,
     entities::{client, client_contact, organisation, user},
     error::ApiError,
-    mail::{Email, Mailer, Paragraph},
+    mail::{Email, Paragraph},
     services::{
+        audit,
         auth::{assign_temporary_password, normalise_email},
-        limits, notifications,
+        limits, notifications, outbox,
         phone::normalise_mobile,
         policy::{self, ClientAccess},
         security_log::ClientInfo,
@@ -166,6 +168,7 @@ pub async fn add(
     actor: &user::Model,
     client_id: Uuid,
     request: &NewContactRequest,
+    origin: &ClientInfo,
 ) -> Result<ContactRow, ApiError> {
     let access = administrator(db, actor, client_id).await?;
     if request.relationship == Relationship::Client {
@@ -174,6 +177,16 @@ pub async fn add(
     // A portal administrator names an existing account only through a suggestion's handle.
     if request.existing_user_id.is_some() {
         return Err(ApiError::invalid("existing_user_id", "not_allowed"));
+    }
+    if request.suggestion.is_none() {
+        // Adding a new person answers whether the e-mail address is in use: that is a look-up
+        // too, and counts as one.
+        limits::hit(
+            db,
+            &format!("contact-lookup:{}", actor.id),
+            limits::CONTACT_SUGGESTIONS,
+        )
+        .await?;
     }
     let resolved;
     let request = match &request.suggestion {
@@ -189,6 +202,17 @@ pub async fn add(
     let txn = crate::db::begin_write(db).await?;
     let (link, person) =
         create_link(&txn, &access.organisation, client_id, request, &[], false).await?;
+    audit::record(
+        &txn,
+        &audit::Actor::user(actor, &access.link.relationship, origin),
+        audit::Change::new(
+            AuditAction::ContactAdded,
+            serde_json::json!({"relationship": link.relationship}),
+        )
+        .client(client_id)
+        .target(&person),
+    )
+    .await?;
     txn.commit().await?;
     Ok(row(&link, &person, actor))
 }
@@ -361,6 +385,8 @@ pub async fn create_account(
         lockouts: Set(0),
         failed_codes: Set(0),
         temporary_password_expires_at: Set(None),
+        reset_password_hash: Set(None),
+        reset_password_expires_at: Set(None),
     }
     .insert(txn)
     .await?)
@@ -490,8 +516,9 @@ pub async fn set_permissions(
     client_id: Uuid,
     contact_id: Uuid,
     permissions: &[Permission],
+    origin: &ClientInfo,
 ) -> Result<PermissionsSaved, ApiError> {
-    administrator(db, actor, client_id).await?;
+    let access = administrator(db, actor, client_id).await?;
     let txn = crate::db::begin_write(db).await?;
     let (link, person) = link_of(&txn, client_id, contact_id).await?;
     let has = |permission| permissions.contains(&permission);
@@ -525,7 +552,22 @@ pub async fn set_permissions(
         .filter(client_contact::Column::Id.eq(link.id))
         .exec(&txn)
         .await?;
+    let before = ticks(&link);
     let (link, _) = link_of(&txn, client_id, contact_id).await?;
+    let after = ticks(&link);
+    if before != after {
+        audit::record(
+            &txn,
+            &audit::Actor::user(actor, &access.link.relationship, origin),
+            audit::Change::new(
+                AuditAction::PermissionsChanged,
+                serde_json::json!({"before": before, "after": after}),
+            )
+            .client(client_id)
+            .target(&person),
+        )
+        .await?;
+    }
     txn.commit().await?;
     let state = InvitationState::parse(&link.invitation_state);
     Ok(PermissionsSaved {
@@ -539,7 +581,6 @@ pub async fn set_permissions(
 /// *Meldingen* to accept or decline.
 pub async fn invite(
     db: &DatabaseConnection,
-    mailer: &Mailer,
     public_url: &str,
     actor: &user::Model,
     client_id: Uuid,
@@ -573,10 +614,21 @@ pub async fn invite(
     )
     .await?;
     let (link, person) = link_of(&txn, client_id, contact_id).await?;
-    txn.commit().await?;
-    if let Some(mail) = mail {
-        mailer.send(&mail).await.map_err(ApiError::Internal)?;
+    audit::record(
+        &txn,
+        &audit::Actor::user(actor, &access.link.relationship, origin),
+        audit::Change::new(
+            AuditAction::InvitationSent,
+            serde_json::json!({"channel": channel}),
+        )
+        .client(client_id)
+        .target(&person),
+    )
+    .await?;
+    if let Some(mail) = &mail {
+        outbox::enqueue(&txn, Some(access.organisation.id), "invitation", mail).await?;
     }
+    txn.commit().await?;
     Ok(InvitationSent {
         contact: row(&link, &person, actor),
         channel,
@@ -698,10 +750,11 @@ pub async fn remove(
     actor: &user::Model,
     client_id: Uuid,
     contact_id: Uuid,
+    origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    administrator(db, actor, client_id).await?;
+    let access = administrator(db, actor, client_id).await?;
     let txn = crate::db::begin_write(db).await?;
-    let (link, _) = link_of(&txn, client_id, contact_id).await?;
+    let (link, person) = link_of(&txn, client_id, contact_id).await?;
     if link.is_primary_contact {
         return Err(ApiError::Conflict(
             kring_shared::ErrorCode::PrimaryContactProtected,
@@ -715,8 +768,49 @@ pub async fn remove(
     client_contact::Entity::delete_by_id(link.id)
         .exec(&txn)
         .await?;
+    audit::record(
+        &txn,
+        &audit::Actor::user(actor, &access.link.relationship, origin),
+        audit::Change::new(
+            AuditAction::ContactRemoved,
+            serde_json::json!({"relationship": link.relationship, "permissions": ticks(&link)}),
+        )
+        .client(client_id)
+        .target(&person),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The audit log's changes to this client's network, for its portal administrators.
+pub async fn network_changes(
+    db: &DatabaseConnection,
+    actor: &user::Model,
+    client_id: Uuid,
+    before: Option<i64>,
+) -> Result<kring_shared::audit::AuditLogPage, ApiError> {
+    let access = administrator(db, actor, client_id).await?;
+    audit::page(
+        db,
+        access.client.organisation_id,
+        audit::Filter {
+            client_id: Some(client_id),
+            user_id: None,
+            before,
+        },
+        false,
+    )
+    .await
+}
+
+/// The ticks of a link by name, in the table's order.
+fn ticks(link: &client_contact::Model) -> Vec<&'static str> {
+    Permission::ALL
+        .into_iter()
+        .filter(|permission| link.has(*permission))
+        .map(Permission::as_str)
+        .collect()
 }
 
 #[cfg(test)]

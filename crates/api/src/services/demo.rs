@@ -371,6 +371,8 @@ async fn insert_user(
         lockouts: Set(0),
         failed_codes: Set(0),
         temporary_password_expires_at: Set(None),
+        reset_password_hash: Set(None),
+        reset_password_expires_at: Set(None),
     }
     .insert(txn)
     .await?;

@@ -16,6 +16,7 @@ use kring_shared::{
         CareTeamUpsert, CareWorkerUpsert, ClientUpsert, QuestionnaireUpsert, ReportUpsert,
         Resource, Scope, UpsertOutcome, UpsertResult,
     },
+    me::Language,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -31,6 +32,7 @@ use crate::{
     },
     error::ApiError,
     events::EventBus,
+    mail::{Email, Paragraph},
     services::{
         auth::normalise_email,
         contacts::{self, NewAccount},
@@ -661,6 +663,9 @@ async fn upsert_care_worker(
             if same {
                 return Ok(outcome(id, external_id, UpsertResult::Unchanged));
             }
+            if found.email != email || found.mobile != mobile {
+                tell_old_address(txn, organisation, &found, &email, mobile.as_deref()).await?;
+            }
             let mut active: user::ActiveModel = found.into();
             active.first_name = Set(first_name);
             active.last_name = Set(last_name);
@@ -687,6 +692,85 @@ async fn upsert_care_worker(
             Ok(outcome(worker.id, external_id, UpsertResult::Created))
         }
     }
+}
+
+/// A care worker's e-mail address or mobile number changed by the ECD: logged, and the old
+/// address is told (through the durable outbox, in this transaction), so a hijacked ECD
+/// feed cannot quietly move someone's second factor.
+async fn tell_old_address(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    worker: &user::Model,
+    new_email: &str,
+    new_mobile: Option<&str>,
+) -> Result<(), ApiError> {
+    crate::services::security_log::record(
+        txn,
+        crate::services::security_log::AuthEvent::ContactDetailsChangedByEcd,
+        Some(worker.id),
+        None,
+        &crate::services::security_log::ClientInfo::default(),
+    )
+    .await?;
+    let mut changed = Vec::new();
+    let english = Language::from_tag(&worker.language) == Language::En;
+    if worker.email != new_email {
+        changed.push(if english {
+            format!("e-mail address: now {new_email}")
+        } else {
+            format!("e-mailadres: nu {new_email}")
+        });
+    }
+    if worker.mobile.as_deref() != new_mobile {
+        let hint = new_mobile.map_or_else(String::new, crate::services::verification::phone_hint);
+        changed.push(if english {
+            format!("mobile number: now {hint}")
+        } else {
+            format!("mobiel nummer: nu {hint}")
+        });
+    }
+    let org = &organisation.name;
+    let (subject, lines) = if english {
+        (
+            format!("Your details in the client portal of {org} were changed"),
+            [
+                format!("Hello {},", worker.first_name),
+                format!(
+                    "The care record system of {org} changed your details in the client portal:"
+                ),
+                changed.join("\n"),
+                "Did you not expect this? Tell your organisation's administrator at once."
+                    .to_owned(),
+            ],
+        )
+    } else {
+        (
+            format!("Uw gegevens in het cliëntportaal van {org} zijn gewijzigd"),
+            [
+                format!("Beste {},", worker.first_name),
+                format!(
+                    "Het cliëntdossier van {org} heeft uw gegevens in het cliëntportaal gewijzigd:"
+                ),
+                changed.join("\n"),
+                "Had u dit niet verwacht? Meld het dan meteen bij de beheerder van uw organisatie."
+                    .to_owned(),
+            ],
+        )
+    };
+    let email = Email::compose(
+        format!("{} {}", worker.first_name, worker.last_name),
+        worker.email.clone(),
+        subject,
+        &lines.map(Paragraph::Text),
+        org,
+    );
+    crate::services::outbox::enqueue(
+        txn,
+        Some(organisation.id),
+        "contact_details_changed",
+        &email,
+    )
+    .await
 }
 
 /// The care worker leaves every care team. The account stays: the organisation

@@ -33,6 +33,8 @@ pub const TOTP_ENROLMENT_CODES: Limit = Limit::new(5, 15 * 60);
 pub const MOBILE_CHANGE_COOLDOWN: Limit = Limit::new(1, 60);
 /// … and five a day, per user, so nobody pumps SMS through Kring.
 pub const MOBILE_CHANGES_PER_DAY: Limit = Limit::new(5, 24 * 60 * 60);
+/// *Wachtwoord vergeten* mails per account (more are answered alike and dropped).
+pub const RESET_REQUESTS: Limit = Limit::new(5, 60 * 60);
 /// "Bedoelde u …" look-ups, per user.
 pub const CONTACT_SUGGESTIONS: Limit = Limit::new(30, 60 * 60);
 /// Invitations and first-access mails sent, per administrator.

@@ -2,6 +2,7 @@
 
 pub mod access_log;
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod lockout;
 pub mod me;
 pub mod mobile_change;
 pub mod notifications;
+pub mod outbox;
 pub mod passwords;
 pub mod phone;
 pub mod policy;

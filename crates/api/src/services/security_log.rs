@@ -59,6 +59,7 @@ pub enum AuthEvent {
     TemporaryPasswordIssued,
     ReauthenticationFailed,
     TemporaryPasswordExpired,
+    ContactDetailsChangedByEcd,
 }
 
 impl AuthEvent {
@@ -91,6 +92,7 @@ impl AuthEvent {
             AuthEvent::TemporaryPasswordIssued => "temporary_password_issued",
             AuthEvent::ReauthenticationFailed => "reauthentication_failed",
             AuthEvent::TemporaryPasswordExpired => "temporary_password_expired",
+            AuthEvent::ContactDetailsChangedByEcd => "contact_details_changed_by_ecd",
         }
     }
 }

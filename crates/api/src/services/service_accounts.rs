@@ -3,6 +3,7 @@
 //! organisation admin console or with `kring integrator create`.
 
 use chrono::Utc;
+use kring_shared::audit::AuditAction;
 use kring_shared::integration::{
     NewServiceAccountRequest, Scope, ServiceAccountCreated, ServiceAccountSummary,
 };
@@ -16,7 +17,7 @@ use crate::{
     auth::secret::{hash_token, random_token},
     entities::{organisation, service_account, user},
     error::ApiError,
-    services::policy,
+    services::{audit, policy, policy::ORGANISATION_ADMIN, security_log::ClientInfo},
 };
 
 /// Every key starts with this, so a leaked key is recognisable (secret scanners, logs).
@@ -48,9 +49,10 @@ pub fn summary(account: &service_account::Model) -> ServiceAccountSummary {
 pub async fn create(
     db: &DatabaseConnection,
     organisation_id: Uuid,
-    created_by: Option<Uuid>,
+    actor: Option<&audit::Actor>,
     request: &NewServiceAccountRequest,
 ) -> Result<ServiceAccountCreated, ApiError> {
+    let created_by = actor.and_then(|actor| actor.user_id);
     let name = request.name.trim();
     let mut errors = Vec::new();
     if name.is_empty() {
@@ -88,9 +90,21 @@ pub async fn create(
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
         revoked_at: Set(None),
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let account = account.insert(&txn).await?;
+    if let Some(actor) = actor {
+        audit::record(
+            &txn,
+            actor,
+            audit::Change::new(
+                AuditAction::ServiceAccountCreated,
+                serde_json::json!({"name": account.name, "scopes": account.scopes, "key_prefix": account.key_prefix}),
+            ),
+        )
+        .await?;
     }
-    .insert(db)
-    .await?;
+    txn.commit().await?;
     Ok(ServiceAccountCreated {
         account: summary(&account),
         api_key: key,
@@ -135,6 +149,7 @@ pub async fn revoke(
     db: &DatabaseConnection,
     admin: &user::Model,
     account_id: Uuid,
+    origin: &ClientInfo,
 ) -> Result<ServiceAccountSummary, ApiError> {
     policy::require_organisation_admin(admin)?;
     let account = service_account::Entity::find_by_id(account_id)
@@ -145,9 +160,19 @@ pub async fn revoke(
     if account.revoked_at.is_some() {
         return Ok(summary(&account));
     }
+    let details = serde_json::json!({"name": account.name, "key_prefix": account.key_prefix});
     let mut active: service_account::ActiveModel = account.into();
     active.revoked_at = Set(Some(Utc::now()));
-    Ok(summary(&active.update(db).await?))
+    let txn = crate::db::begin_write(db).await?;
+    let revoked = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        &audit::Actor::user(admin, ORGANISATION_ADMIN, origin),
+        audit::Change::new(AuditAction::ServiceAccountRevoked, details),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(summary(&revoked))
 }
 
 /// The live account a key belongs to, marking it used (at most once a minute).

@@ -25,7 +25,9 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct IssuedTokens {
     pub access: AccessToken,
-    pub refresh_token: String,
+    /// `None` for a renewal that lost a race: the browser already holds the winner's cookie,
+    /// and nobody replaying an old cookie gets the refresh chain.
+    pub refresh_token: Option<String>,
     pub session_id: Uuid,
     /// When the refresh cookie must expire (the session's absolute end).
     pub refresh_expires_at: DateTime<Utc>,
@@ -100,7 +102,7 @@ pub async fn open(
     txn.commit().await?;
     Ok(IssuedTokens {
         access: access_token(tokens, account.id, session_id)?,
-        refresh_token: refresh,
+        refresh_token: Some(refresh),
         session_id,
         refresh_expires_at: expires_at,
     })
@@ -177,7 +179,7 @@ pub async fn refresh(
     txn.commit().await?;
     Ok(IssuedTokens {
         access: access_token(tokens, account.id, session.id)?,
-        refresh_token: next,
+        refresh_token: Some(next),
         session_id: session.id,
         refresh_expires_at: session.expires_at,
     })
@@ -187,9 +189,9 @@ pub async fn refresh(
 /// was already under way (parallel requests, two tabs) without counting as theft.
 pub const RENEWAL_GRACE_SECONDS: i64 = 10;
 
-/// Answers a renewal that lost the race to another one with the same cookie: the winner's
-/// successor (derived, not stored in clear) and a new access token — as long as the session
-/// and the account are still good.
+/// Answers a renewal that lost the race to another one with the same cookie — as long as the
+/// winner's successor (derived, not stored in clear) exists and the session and the account
+/// are still good — with a new access token only: the cookie stays the winner's.
 async fn racing_renewal(
     db: &DatabaseConnection,
     tokens: &TokenService,
@@ -217,7 +219,7 @@ async fn racing_renewal(
     }
     Ok(IssuedTokens {
         access: access_token(tokens, account.id, session.id)?,
-        refresh_token: successor.to_owned(),
+        refresh_token: None,
         session_id: session.id,
         refresh_expires_at: session.expires_at,
     })

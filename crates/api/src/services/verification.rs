@@ -23,7 +23,7 @@ use crate::{
     entities::{login_attempt, organisation, trusted_device, user},
     error::ApiError,
     services::{
-        lockout,
+        limits, lockout,
         security_log::{self, AuthEvent, ClientInfo},
     },
     sms::SmsSender,
@@ -171,14 +171,12 @@ pub async fn choose_mobile(
     if attempt.code_sends >= MAX_SENDS {
         return Err(ApiError::LoginAttemptExpired);
     }
-    login_attempt::Entity::update_many()
-        .col_expr(
-            login_attempt::Column::PendingMobile,
-            Expr::value(mobile.as_str()),
-        )
-        .filter(login_attempt::Column::Id.eq(attempt.id))
-        .exec(db)
-        .await?;
+    limits::hit(
+        db,
+        &format!("second-factor-numbers:{}", account.id),
+        limits::MOBILE_CHANGES_PER_DAY,
+    )
+    .await?;
     send_code(db, sms, &account, &organisation, &attempt, &mobile, origin).await?;
     Ok(challenge(
         token.to_owned(),
@@ -272,7 +270,10 @@ async fn send_code(
     let code = secret::six_digit_code();
     let now = Utc::now();
     let lifetime = code_lifetime(organisation);
-    login_attempt::Entity::update_many()
+    // One conditional update takes the send: the cooldown and the count of sends are checked
+    // by the database, so parallel "send again" requests cannot all get through. The number
+    // chosen in the set-up step is stored with its code, never apart from it.
+    let mut update = login_attempt::Entity::update_many()
         .col_expr(
             login_attempt::Column::CodeHash,
             Expr::value(secret::hash_code(&attempt.id.to_string(), &code)),
@@ -285,11 +286,26 @@ async fn send_code(
         .col_expr(login_attempt::Column::CodeSentAt, Expr::value(now))
         .col_expr(
             login_attempt::Column::CodeSends,
-            Expr::value(attempt.code_sends + 1),
+            Expr::col(login_attempt::Column::CodeSends).add(1),
         )
         .filter(login_attempt::Column::Id.eq(attempt.id))
-        .exec(db)
-        .await?;
+        .filter(login_attempt::Column::CodeSends.lt(MAX_SENDS))
+        .filter(
+            sea_orm::Condition::any()
+                .add(login_attempt::Column::CodeSentAt.is_null())
+                .add(
+                    login_attempt::Column::CodeSentAt
+                        .lte(now - Duration::seconds(RESEND_COOLDOWN_SECONDS)),
+                ),
+        );
+    if attempt.pending_mobile.is_some() || account.mobile.is_none() {
+        update = update.col_expr(login_attempt::Column::PendingMobile, Expr::value(mobile));
+    }
+    if update.exec(db).await?.rows_affected != 1 {
+        return Err(ApiError::RateLimited {
+            retry_after: RESEND_COOLDOWN_SECONDS as u64,
+        });
+    }
     let message = code_message(&account.language, organisation, &code, CodePurpose::Login);
     sms.send(mobile, &message).await?;
     security_log::record(db, AuthEvent::CodeSent, Some(account.id), None, origin).await?;

@@ -235,7 +235,8 @@ async fn every_operation_allows_and_denies_exactly_as_the_matrix_says() {
                 .replace("{id}", &Uuid::new_v4().to_string())
                 .replace("{notification_id}", &Uuid::new_v4().to_string())
                 .replace("{entry_id}", &Uuid::new_v4().to_string())
-                .replace("{account_id}", &Uuid::new_v4().to_string());
+                .replace("{account_id}", &Uuid::new_v4().to_string())
+                .replace("{mail_id}", &Uuid::new_v4().to_string());
             let mut request = app.http.request(method.parse().unwrap(), app.url(&url));
             if method != "GET" && method != "DELETE" {
                 request = request.json(body);

@@ -302,12 +302,21 @@ impl SmtpServer {
     /// Starts aiosmtpd with the Python named by `KRING_TEST_SMTP_PYTHON` (set by
     /// `scripts/test`; `python3` otherwise).
     pub async fn start() -> SmtpServer {
-        let python =
-            std::env::var("KRING_TEST_SMTP_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
+        SmtpServer::start_on(SmtpServer::free_port()).await
+    }
+
+    /// A port nothing listens on (yet): mail sent there fails until `start_on` it.
+    pub fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("free port")
-            .port();
+            .port()
+    }
+
+    /// Starts aiosmtpd on `port`.
+    pub async fn start_on(port: u16) -> SmtpServer {
+        let python =
+            std::env::var("KRING_TEST_SMTP_PYTHON").unwrap_or_else(|_| "python3".to_owned());
         let maildir = tempfile::tempdir().expect("maildir");
         for folder in ["tmp", "new", "cur"] {
             std::fs::create_dir_all(maildir.path().join(folder)).expect("maildir folder");
@@ -397,7 +406,7 @@ pub struct ReceivedMail {
 }
 
 impl ReceivedMail {
-    fn parse(raw: &[u8]) -> ReceivedMail {
+    pub fn parse(raw: &[u8]) -> ReceivedMail {
         use mailparse::MailHeaderMap;
         let mail = mailparse::parse_mail(raw).expect("a MIME message");
         let header = |name: &str| mail.headers.get_first_value(name).unwrap_or_default();

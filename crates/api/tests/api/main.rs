@@ -4,6 +4,7 @@
 //! database — SQLite, or a fresh PostgreSQL database when `KRING_TEST_POSTGRES_URL` is set.
 
 mod accounts;
+mod audit;
 mod auth;
 mod authorization;
 mod contacts;
@@ -17,6 +18,7 @@ mod integration;
 mod me;
 mod openapi;
 mod organisation;
+mod outbox;
 mod schema;
 mod security;
 mod sms_provider;

@@ -1,5 +1,6 @@
 //! Small reusable pieces of the interface.
 
+pub mod audit;
 pub mod avatar;
 pub mod form;
 pub mod info_bar;

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::{
     components::{
+        audit::AuditList,
         form::{GenderSelect, TextField, gender_of},
         local_date_time,
         shell::Shell,
@@ -45,9 +46,122 @@ pub fn AdminPage() -> impl IntoView {
                     <OrganisationSettingsForm/>
                     <Integrations/>
                     <AdminUsers/>
+                    <UndeliveredMail/>
+                    <AuditLog/>
                 </Show>
             </div>
         </Shell>
+    }
+}
+
+/// Mail that did not go out after a try, with "send again".
+#[component]
+fn UndeliveredMail() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let list = LocalResource::new(move || {
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.undelivered_mail().await.ok(),
+                None => None,
+            }
+        }
+    });
+    let retry = Action::new_local(move |id: &Uuid| {
+        let (id, api) = (*id, session.api());
+        async move {
+            match api {
+                Some(api) => api.retry_mail(id).await,
+                None => Err(crate::api::ApiFailure::Network),
+            }
+        }
+    });
+    Effect::new(move || {
+        if retry.value().get().is_some() {
+            list.refetch();
+        }
+    });
+    view! {
+        <section class="profile-section" aria-labelledby="mail-outbox-title">
+            <h2 id="mail-outbox-title">{move || i18n.t("admin.mail_title")}</h2>
+            {move || match list.get() {
+                None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
+                Some(None) => view! { <p class="form-error">{i18n.t("error.generic")}</p> }.into_any(),
+                Some(Some(items)) if items.is_empty() => view! { <p>{i18n.t("admin.mail_none")}</p> }.into_any(),
+                Some(Some(items)) => view! {
+                    <ul class="audit-list">
+                        {items.into_iter().map(|item| {
+                            let id = item.id;
+                            let state = if item.given_up { "admin.mail_given_up" } else { "admin.mail_retrying" };
+                            view! {
+                                <li class="audit-entry">
+                                    <p><strong>{item.to_name}</strong>" <"{item.to_address}">"</p>
+                                    <p>{item.subject}</p>
+                                    <p class="audit-details">{local_date_time(item.created_at)}" · "{move || i18n.t(state)}</p>
+                                    {item.last_error.map(|error| view! { <p class="audit-details">{error}</p> })}
+                                    <button type="button" class="button-secondary"
+                                        disabled=move || retry.pending().get()
+                                        on:click=move |_| { retry.dispatch_local(id); }>
+                                        {move || i18n.t("admin.mail_retry")}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The audit log of the whole organisation, or of one client.
+#[component]
+fn AuditLog() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let client = RwSignal::new(None::<Uuid>);
+    let clients = LocalResource::new(move || {
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.admin_clients().await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+    });
+    let page = LocalResource::new(move || {
+        let chosen = client.get();
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.audit_log(chosen).await.ok(),
+                None => None,
+            }
+        }
+    });
+    view! {
+        <section class="profile-section" aria-labelledby="audit-title">
+            <h2 id="audit-title">{move || i18n.t("audit.title")}</h2>
+            <p>{move || i18n.t("audit.intro")}</p>
+            <div class="field">
+                <label for="audit-client">{move || i18n.t("audit.filter_client")}</label>
+                <select id="audit-client" on:change=move |event| {
+                    client.set(event_target_value(&event).parse::<Uuid>().ok());
+                }>
+                    <option value="">{move || i18n.t("audit.filter_all")}</option>
+                    {move || clients.get().unwrap_or_default().into_iter().map(|item| {
+                        let label = format!("{} {}", item.first_name, item.last_name);
+                        view! { <option value=item.id.to_string()>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || match page.get() {
+                None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
+                Some(None) => view! { <p class="form-error">{i18n.t("error.generic")}</p> }.into_any(),
+                Some(Some(page)) => view! { <AuditList page show_address=true/> }.into_any(),
+            }}
+        </section>
     }
 }
 

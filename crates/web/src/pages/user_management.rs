@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::{
     api::ApiFailure,
-    components::{local_date_time, shell::Shell},
+    components::{audit::AuditList, local_date_time, shell::Shell},
     i18n::use_i18n,
     session::use_session,
 };
@@ -62,6 +62,7 @@ pub fn UserManagementPage() -> impl IntoView {
                         view! {
                             <p>{i18n.t_with("users.intro", &name)}</p>
                             <ContactTable client_id/>
+                            <NetworkChanges client_id/>
                         }.into_any()
                     }
                     Some(_) => view! { <p>{i18n.t("users.not_allowed")}</p> }.into_any(),
@@ -71,6 +72,31 @@ pub fn UserManagementPage() -> impl IntoView {
                 }}
             </div>
         </Shell>
+    }
+}
+
+/// The changes to this client's network from the audit log, read again each time it opens.
+#[component]
+fn NetworkChanges(client_id: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let opened = RwSignal::new(0u32);
+    let page = LocalResource::new(move || {
+        let times = opened.get();
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) if times > 0 => api.network_changes(client_id).await.ok(),
+                _ => None,
+            }
+        }
+    });
+    view! {
+        <details class="profile-section network-changes"
+            on:toggle=move |_| opened.update(|times| *times += 1)>
+            <summary>{move || i18n.t("audit.network_title")}</summary>
+            {move || page.get().flatten().map(|page| view! { <AuditList page show_address=false/> })}
+        </details>
     }
 }
 
