@@ -30,8 +30,11 @@ test('the timeline shows the record per day and an ECD push appears without relo
   await expect(page.getByText(text)).toBeVisible({ timeout: 3000 });
   await expect(page.getByText('Er is iets nieuws in het dossier.')).toBeVisible();
 
-  // The start screen's Dossier panel follows too.
+  // The start screen's Dossier panel follows too, once it listens (an event sent before the
+  // page's stream is open is not replayed to it — see the closing note).
+  const listening = page.waitForResponse((response) => response.url().includes('/events?ticket='));
   await page.getByRole('link', { name: 'Terug naar Start' }).click();
+  await listening;
   await expect(panel).toBeVisible();
   const category = unique(testInfo, 'Live');
   await ecd('PUT', `/api/integration/clients/ECD-1001/reports/${unique(testInfo, 'S')}`, {
