@@ -407,7 +407,9 @@ test('an account without a second factor sets up a mobile number before anything
   const username = mail.match(/Gebruikersnaam: (\S+)/)[1];
   const temporary = mail.match(/\b[A-Z][a-z]{3}\d-[A-Z][a-z]{3}\d-[a-z]{4}\d\b/)[0];
 
-  const page = await context.newPage();
+  // The care worker on her own phone: a browser of her own, not the administrator's.
+  const own = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await own.newPage();
   await login(page, username, temporary);
   await expect(page.getByRole('heading', { name: 'Extra beveiliging instellen' })).toBeVisible();
   await expectAccessible(page);
@@ -425,5 +427,6 @@ test('an account without a second factor sets up a mobile number before anything
   await page.getByLabel('Herhaal nieuw wachtwoord').fill('Regenboog-Fiets-9');
   await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
   await expect(page).toHaveURL(/\/start$/);
+  await own.close();
   await context.close();
 });
