@@ -369,9 +369,9 @@ impl Authenticated {
         }
     }
 
-    /// `GET /api/clients/{id}/contacts/changes`.
+    /// `GET /api/clients/{id}/network-changes`.
     pub async fn network_changes(&self, client_id: Uuid) -> Result<AuditLogPage, ApiFailure> {
-        self.get(&format!("/api/clients/{client_id}/contacts/changes"))
+        self.get(&format!("/api/clients/{client_id}/network-changes"))
             .await
     }
 

@@ -259,7 +259,7 @@ pub struct ChangesParams {
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/clients/{client_id}/contacts/changes")]
+#[get("/clients/{client_id}/network-changes")]
 async fn network_changes(
     state: web::Data<AppState>,
     auth: AuthUser,

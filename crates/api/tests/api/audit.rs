@@ -91,10 +91,7 @@ async fn changes_to_a_network_are_logged_with_who_whom_before_and_after() {
     // The portal administrator sees the same changes to her own client's network, without
     // client addresses; someone without Instellingen does not.
     let own: Value = app
-        .get_as(
-            &marieke,
-            &format!("/api/clients/{johanna}/contacts/changes"),
-        )
+        .get_as(&marieke, &format!("/api/clients/{johanna}/network-changes"))
         .await
         .json()
         .await
@@ -104,7 +101,7 @@ async fn changes_to_a_network_are_logged_with_who_whom_before_and_after() {
     assert!(own["chain_intact"].is_null());
     let pieter = app.login_as("pieter").await;
     assert_problem(
-        app.get_as(&pieter, &format!("/api/clients/{johanna}/contacts/changes"))
+        app.get_as(&pieter, &format!("/api/clients/{johanna}/network-changes"))
             .await,
         403,
         "permission_denied",
@@ -114,7 +111,7 @@ async fn changes_to_a_network_are_logged_with_who_whom_before_and_after() {
     let sandra = app.login_as("sandra").await;
     let gerrit = app.client_id("Gerrit").await;
     let theirs: Value = app
-        .get_as(&sandra, &format!("/api/clients/{gerrit}/contacts/changes"))
+        .get_as(&sandra, &format!("/api/clients/{gerrit}/network-changes"))
         .await
         .json()
         .await

@@ -58,7 +58,10 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
             Client(Permission::Dossier)
         }
         (_, path) if path.starts_with("/api/integration/") => Integration,
-        (_, path) if path.starts_with("/api/clients/{client_id}/contacts") => {
+        (_, path)
+            if path.starts_with("/api/clients/{client_id}/contacts")
+                || path == "/api/clients/{client_id}/network-changes" =>
+        {
             Client(Permission::Settings)
         }
         (_, path) if path.starts_with("/api/admin/") => OrganisationAdmin,
