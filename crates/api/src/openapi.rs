@@ -5,7 +5,10 @@ use actix_web::App;
 use kring_shared::{ErrorCode, FieldError, Problem};
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        ContentBuilder, Ref, RefOr, Response, ResponseBuilder,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 use utoipa_actix_web::{AppExt, scope};
 
@@ -76,7 +79,129 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(routes::health::configure)
         .service(scope("/api").configure(routes::api))
         .split_for_parts();
+    let mut api = api;
+    CommonProblems.modify(&mut api);
     api
+}
+
+/// The answers every operation of a kind can give whatever its handler does, as shared
+/// responses: 400 when a path or query parameter or the JSON body cannot be read, 415 when a
+/// body is not `application/json`, and on every write 409 `already_exists` when a racing request
+/// broke the same unique rule first (`error.rs` maps that in one place). Added here rather than
+/// to each handler so that no operation can forget them (schemathesis checks that every answer
+/// is documented).
+struct CommonProblems;
+
+impl CommonProblems {
+    const MALFORMED: &'static str = "MalformedRequest";
+    const UNSUPPORTED_MEDIA_TYPE: &'static str = "UnsupportedMediaType";
+    const CONFLICT: &'static str = "AlreadyExists";
+    const CONFLICT_TEXT: &'static str = "Another request saved the same thing at the same moment \
+        (`already_exists`); reload and try again.";
+
+    fn problem_response(description: &str, example: serde_json::Value) -> Response {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::error::PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .example(Some(example))
+                    .build(),
+            )
+            .build()
+    }
+}
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.responses.insert(
+            Self::MALFORMED.to_owned(),
+            RefOr::T(Self::problem_response(
+                "The request cannot be read (`malformed_request`): a path or query parameter \
+                 of the wrong type (such as an id that is not a UUID), or a body that is not \
+                 JSON of the expected shape.",
+                serde_json::json!({
+                    "type": "https://kring.nl/problems/malformed_request",
+                    "title": "Malformed request",
+                    "status": 400,
+                    "detail": "A path parameter is invalid: UUID parsing failed",
+                    "code": "malformed_request"
+                }),
+            )),
+        );
+        components.responses.insert(
+            Self::UNSUPPORTED_MEDIA_TYPE.to_owned(),
+            RefOr::T(Self::problem_response(
+                "The body is not sent as `application/json` (`unsupported_media_type`).",
+                serde_json::json!({
+                    "type": "https://kring.nl/problems/unsupported_media_type",
+                    "title": "Unsupported media type",
+                    "status": 415,
+                    "code": "unsupported_media_type"
+                }),
+            )),
+        );
+        components.responses.insert(
+            Self::CONFLICT.to_owned(),
+            RefOr::T(Self::problem_response(
+                Self::CONFLICT_TEXT,
+                serde_json::json!({
+                    "type": "https://kring.nl/problems/already_exists",
+                    "title": "Already exists",
+                    "status": 409,
+                    "detail": "Another request saved the same thing at the same moment; reload and try again.",
+                    "code": "already_exists"
+                }),
+            )),
+        );
+        for item in openapi.paths.paths.values_mut() {
+            let shared_parameters = item.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            for (writes, operation) in [
+                (false, &mut item.get),
+                (true, &mut item.put),
+                (true, &mut item.post),
+                (true, &mut item.delete),
+                (true, &mut item.patch),
+            ]
+            .into_iter()
+            .filter_map(|(writes, operation)| operation.as_mut().map(|op| (writes, op)))
+            {
+                let has_parameters = shared_parameters
+                    || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let has_body = operation.request_body.is_some();
+                let responses = &mut operation.responses.responses;
+                if has_parameters || has_body {
+                    responses
+                        .entry("400".to_owned())
+                        .or_insert_with(|| RefOr::Ref(Ref::from_response_name(Self::MALFORMED)));
+                }
+                if has_body {
+                    responses.entry("415".to_owned()).or_insert_with(|| {
+                        RefOr::Ref(Ref::from_response_name(Self::UNSUPPORTED_MEDIA_TYPE))
+                    });
+                }
+                if writes {
+                    match responses.get_mut("409") {
+                        None => {
+                            responses.insert(
+                                "409".to_owned(),
+                                RefOr::Ref(Ref::from_response_name(Self::CONFLICT)),
+                            );
+                        }
+                        Some(RefOr::T(conflict))
+                            if !conflict.description.contains("already_exists") =>
+                        {
+                            conflict.description =
+                                format!("{} Or: {}", conflict.description, Self::CONFLICT_TEXT);
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The document as committed in `openapi/openapi.json`: pretty JSON with a final newline.

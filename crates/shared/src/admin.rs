@@ -1,7 +1,7 @@
 //! The organisation admin console (staff side).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
 use uuid::Uuid;
 
 use crate::me::AccountKind;
@@ -63,6 +63,10 @@ pub struct AdminUserSummary {
 })))]
 pub struct OrganisationSettings {
     /// Shown in the info bar and in e-mails (1–200 characters).
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: String,
     /// An https address of the logo, or none.
     pub logo_url: Option<String>,
@@ -77,27 +81,44 @@ pub struct OrganisationSettings {
     /// Whether contacts may send messages to the care team.
     pub messages_to_care_allowed: bool,
     /// Wrong passwords in a row before the account is blocked (2–10).
+    #[cfg_attr(feature = "server", schema(minimum = 2, maximum = 10))]
+    #[serde(deserialize_with = "whole_i16")]
     pub lockout_threshold: i16,
     /// Minutes a password-reset link works (5–60).
+    #[cfg_attr(feature = "server", schema(minimum = 5, maximum = 60))]
+    #[serde(deserialize_with = "whole_i16")]
     pub reset_link_minutes: i16,
     /// Minutes an SMS code works (1–10).
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 10))]
+    #[serde(deserialize_with = "whole_i16")]
     pub verification_code_minutes: i16,
     /// Days a verified device is remembered (0–90; 0 = never).
+    #[cfg_attr(feature = "server", schema(minimum = 0, maximum = 90))]
+    #[serde(deserialize_with = "whole_i16")]
     pub trusted_device_days: i16,
     /// Minutes without activity before logout (5–120).
+    #[cfg_attr(feature = "server", schema(minimum = 5, maximum = 120))]
+    #[serde(deserialize_with = "whole_i16")]
     pub idle_timeout_minutes: i16,
     /// Hours a session lasts at most (1–24).
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 24))]
+    #[serde(deserialize_with = "whole_i16")]
     pub session_lifetime_hours: i16,
     pub password_policy: crate::password::PasswordPolicy,
     /// Days the portal stays open after a client's discharge (0–365).
+    #[cfg_attr(feature = "server", schema(minimum = 0, maximum = 365))]
+    #[serde(deserialize_with = "whole_i16")]
     pub discharge_access_days: i16,
     /// What happens after `lockout_threshold` wrong passwords.
     pub lockout_mode: LockoutMode,
     /// What *Wachtwoord vergeten* sends.
     pub reset_mode: ResetMode,
     /// Hours a temporary password works (1–336).
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 336))]
+    #[serde(deserialize_with = "whole_i16")]
     pub temporary_password_hours: i16,
     /// ISO 3166 country codes whose mobile numbers may receive codes (at least one).
+    #[cfg_attr(feature = "server", schema(min_items = 1))]
     pub allowed_mobile_countries: Vec<String>,
 }
 
@@ -194,7 +215,15 @@ pub struct AdminClientSummary {
     "client_account": null
 })))]
 pub struct NewClientPortalRequest {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub first_name: String,
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub last_name: String,
     #[serde(default)]
     pub birth_date: Option<chrono::NaiveDate>,
@@ -212,8 +241,11 @@ pub struct NewClientPortalRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ClientAccountRequest {
+    #[cfg_attr(feature = "server", schema(format = Email, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "server", schema(value_type = crate::contacts::Gender))]
     pub gender: Option<crate::contacts::Gender>,
+    #[cfg_attr(feature = "server", schema(min_length = 1, pattern = "\\S"))]
     pub mobile: String,
 }
 
@@ -307,10 +339,21 @@ pub struct CareTeamPlace {
     "gender": "female", "mobile": "06-12345672"
 })))]
 pub struct NewCareWorkerRequest {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub first_name: String,
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub last_name: String,
+    #[cfg_attr(feature = "server", schema(format = Email, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "server", schema(value_type = crate::contacts::Gender))]
     pub gender: Option<crate::contacts::Gender>,
+    #[cfg_attr(feature = "server", schema(min_length = 1, pattern = "\\S"))]
     pub mobile: String,
 }
 
@@ -340,4 +383,49 @@ pub struct OutboxMailSummary {
     /// Why the last try failed.
     pub last_error: Option<String>,
     pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Reads a setting's whole number, also when a client writes it as `26.0`: JSON (and JSON
+/// Schema) call that an integer, serde's `i16` does not.
+fn whole_i16<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i16, D::Error> {
+    let value = f64::deserialize(deserializer)?;
+    if value.fract() == 0.0 && (f64::from(i16::MIN)..=f64::from(i16::MAX)).contains(&value) {
+        // Whole and in range, so the cast is exact.
+        Ok(value as i16)
+    } else {
+        Err(D::Error::custom(format!(
+            "expected a whole number between {} and {}, found {value}",
+            i16::MIN,
+            i16::MAX
+        )))
+    }
+}
+
+#[cfg(test)]
+mod whole_number_tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Days {
+        #[serde(deserialize_with = "whole_i16")]
+        days: i16,
+    }
+
+    fn days(json: &str) -> Result<i16, serde_json::Error> {
+        serde_json::from_str::<Days>(json).map(|parsed| parsed.days)
+    }
+
+    #[test]
+    fn whole_numbers_are_read_however_they_are_written() {
+        assert_eq!(days(r#"{"days": 26}"#).unwrap(), 26);
+        assert_eq!(days(r#"{"days": 26.0}"#).unwrap(), 26);
+        assert_eq!(days(r#"{"days": -3}"#).unwrap(), -3);
+    }
+
+    #[test]
+    fn fractions_and_numbers_out_of_range_are_refused() {
+        assert!(days(r#"{"days": 26.5}"#).is_err());
+        assert!(days(r#"{"days": 40000}"#).is_err());
+        assert!(days(r#"{"days": "26"}"#).is_err());
+    }
 }

@@ -15,8 +15,13 @@ use crate::password::PasswordPolicy;
 })))]
 pub struct LoginRequest {
     /// The username chosen at first login (not case sensitive).
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 64, pattern = "\\S")
+    )]
     pub username: String,
     /// The password; up to 128 characters, never truncated.
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 128))]
     pub password: String,
 }
 
@@ -189,8 +194,13 @@ pub struct ChangePasswordRequest {
 })))]
 pub struct ForgotPasswordRequest {
     /// The username.
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 64, pattern = "\\S")
+    )]
     pub username: String,
     /// The e-mail address of the account.
+    #[cfg_attr(feature = "server", schema(format = Email, max_length = 254))]
     pub email: String,
 }
 

@@ -109,11 +109,13 @@ pub struct ContactRow {
     pub is_you: bool,
 }
 
-/// `POST /api/clients/{id}/contacts/lookup`: is there an account with this e-mail address?
+/// `POST /api/clients/{id}/contact-lookup`: is there an account with this e-mail address?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", schema(example = json!({"email": "pieter@example.nl"})))]
 pub struct ContactLookupRequest {
+    /// The address as typed so far; anything that is not an e-mail address of a person in the
+    /// organisation simply gets no suggestion.
     pub email: String,
 }
 

@@ -52,7 +52,12 @@ impl DossierKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct QuestionAnswer {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 1000, pattern = "\\S")
+    )]
     pub question: String,
+    #[cfg_attr(feature = "server", schema(max_length = 4000))]
     pub answer: String,
 }
 
@@ -60,6 +65,10 @@ pub struct QuestionAnswer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CarePlanAction {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 1000, pattern = "\\S")
+    )]
     pub description: String,
     /// How often, e.g. "Elke ochtend".
     #[serde(default)]
@@ -73,6 +82,10 @@ pub struct CarePlanAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CarePlanGoal {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 300, pattern = "\\S")
+    )]
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -193,6 +206,10 @@ pub struct CarePlans {
 })))]
 pub struct NewNoteRequest {
     /// 1 to 4000 characters.
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 4000, pattern = "\\S")
+    )]
     pub text: String,
 }
 

@@ -69,8 +69,13 @@ pub struct ServiceAccountSummary {
 })))]
 pub struct NewServiceAccountRequest {
     /// 1 to 100 characters.
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: String,
     /// At least one scope.
+    #[cfg_attr(feature = "server", schema(min_items = 1))]
     pub scopes: Vec<Scope>,
 }
 
@@ -87,6 +92,10 @@ pub struct ServiceAccountCreated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CareContact {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub name: String,
     #[serde(default)]
     pub phone: Option<String>,
@@ -96,6 +105,10 @@ pub struct CareContact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Insurance {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub insurer: String,
     #[serde(default)]
     pub policy_number: Option<String>,
@@ -113,7 +126,15 @@ pub struct Insurance {
     "insurance": {"insurer": "Zilveren Kruis", "policy_number": "123456789"}
 })))]
 pub struct ClientUpsert {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub first_name: String,
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub last_name: String,
     #[serde(default)]
     pub birth_date: Option<NaiveDate>,
@@ -141,9 +162,18 @@ pub struct ClientUpsert {
     "mobile": "+31612345606"
 })))]
 pub struct CareWorkerUpsert {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub first_name: String,
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub last_name: String,
     /// Where the account's login details go when the organisation sends them.
+    #[cfg_attr(feature = "server", schema(format = Email, max_length = 254))]
     pub email: String,
     #[serde(default)]
     pub mobile: Option<String>,
@@ -168,10 +198,22 @@ pub struct CareTeamUpsert {
 })))]
 pub struct ReportUpsert {
     /// e.g. "Dagrapportage", "Medisch", "Welzijn".
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub category: String,
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub author: String,
     pub written_at: DateTime<Utc>,
     /// 1 to 20000 characters.
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 20000, pattern = "\\S")
+    )]
     pub text: String,
 }
 
@@ -188,11 +230,16 @@ pub struct ReportUpsert {
     ]
 })))]
 pub struct QuestionnaireUpsert {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub title: String,
     #[serde(default)]
     pub author: Option<String>,
     pub completed_at: DateTime<Utc>,
     /// At least one.
+    #[cfg_attr(feature = "server", schema(min_items = 1))]
     pub answers: Vec<QuestionAnswer>,
 }
 
@@ -214,6 +261,10 @@ pub struct QuestionnaireUpsert {
     }]
 })))]
 pub struct CarePlanUpsert {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub title: String,
     #[serde(default)]
     pub author: Option<String>,
@@ -225,6 +276,7 @@ pub struct CarePlanUpsert {
     /// An introduction, optional.
     #[serde(default)]
     pub summary: Option<String>,
+    #[cfg_attr(feature = "server", schema(min_items = 1))]
     pub goals: Vec<CarePlanGoal>,
 }
 
@@ -239,6 +291,10 @@ pub struct CarePlanUpsert {
     "care_worker_id": "MW-1001"
 })))]
 pub struct AppointmentUpsert {
+    #[cfg_attr(
+        feature = "server",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -317,7 +373,7 @@ pub struct BatchItem {
     pub id: String,
     /// For `upsert`: the body of the matching `PUT`.
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Value>))]
     pub data: Option<serde_json::Value>,
 }
 
@@ -335,6 +391,7 @@ pub struct BatchItem {
     ]
 })))]
 pub struct BatchRequest {
+    #[cfg_attr(feature = "server", schema(min_items = 1, max_items = 1000))]
     pub items: Vec<BatchItem>,
 }
 
@@ -437,6 +494,7 @@ pub struct FeedPage {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "server", schema(example = json!({"cursor": "17"})))]
 pub struct FeedAck {
+    #[cfg_attr(feature = "server", schema(pattern = "^[0-9]{1,9}$"))]
     pub cursor: String,
 }
 

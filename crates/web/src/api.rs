@@ -477,7 +477,7 @@ impl Authenticated {
             .await
     }
 
-    /// `POST /api/clients/{id}/contacts/lookup`.
+    /// `POST /api/clients/{id}/contact-lookup`.
     pub async fn lookup_contact(
         &self,
         client_id: Uuid,
@@ -486,7 +486,7 @@ impl Authenticated {
         let body = ContactLookupRequest {
             email: email.to_owned(),
         };
-        self.post_for(&format!("/api/clients/{client_id}/contacts/lookup"), &body)
+        self.post_for(&format!("/api/clients/{client_id}/contact-lookup"), &body)
             .await
     }
 

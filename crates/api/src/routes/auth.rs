@@ -383,7 +383,7 @@ async fn logout(
     responses(
         (status = 202, description = "Accepted; a mail is sent when the details match"),
         (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is empty or the e-mail address is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: username required or too_long (over 64 characters); email required or invalid", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )

@@ -72,7 +72,7 @@ async fn list_contacts(
         (status = 404, description = "No such client (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/clients/{client_id}/contacts/lookup")]
+#[post("/clients/{client_id}/contact-lookup")]
 async fn lookup_contact(
     state: web::Data<AppState>,
     auth: AuthUser,
@@ -104,6 +104,7 @@ async fn lookup_contact(
         (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client or suggested account (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a contact of this client (`already_contact`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many look-ups by this administrator: adding a new person counts as one, since the answer tells whether the e-mail address is in use (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid (`validation_failed`: first_name/last_name required, too_long or invalid_characters; email required, invalid or in_use; gender required; mobile required, invalid, not_mobile or country_not_allowed; suggestion invalid or expired; existing_user_id not_allowed)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
     )

@@ -15,7 +15,7 @@ use kring_shared::{
 };
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -50,11 +50,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct TimelineParams {
     /// Only this kind (a *Lezen* group).
     pub kind: Option<DossierKind>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page (opaque).
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
     /// Start with entries before this moment (the date bar: the end of the chosen day).
     pub before: Option<DateTime<Utc>>,
     /// Entries per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
 }
 
@@ -84,6 +86,14 @@ async fn timeline(
     params: web::Query<TimelineParams>,
 ) -> Result<web::Json<TimelinePage>, ApiError> {
     let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
+    if params
+        .limit
+        .is_some_and(|limit| !(1..=services::dossier::MAX_PAGE).contains(&limit))
+    {
+        return Err(ApiError::Malformed(
+            "`limit` must be between 1 and 100.".to_owned(),
+        ));
+    }
     let cursor = match params.cursor.as_deref() {
         Some(raw) => Some(
             Cursor::decode(raw)
@@ -270,6 +280,74 @@ async fn event_ticket(
     }))
 }
 
+/// One server-sent event of the stream: its `event` name, its `data` (JSON text: a
+/// `DossierEvent` for `dossier` events, `{}` for `ready`, `resync` and `end`) and, on the first
+/// event, the reconnection delay `retry` in milliseconds.
+struct StreamEvent;
+
+impl utoipa::PartialSchema for StreamEvent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{
+            ObjectBuilder, OneOfBuilder, Ref, Type,
+            schema::{Schema, SchemaType},
+        };
+        let data = OneOfBuilder::new()
+            .item(Ref::from_schema_name(DossierEvent::name()))
+            .item(
+                ObjectBuilder::new()
+                    .description(Some("`ready`, `resync` or `end`: no data."))
+                    .max_properties(Some(0)),
+            );
+        Schema::Object(
+            ObjectBuilder::new()
+                .description(Some(
+                    "One event: `ready` once the stream listens, `dossier` when an entry was \
+                     added, changed or retracted, `resync` when events were missed (reload), \
+                     `end` when the stream closes.",
+                ))
+                .property(
+                    "event",
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::Type(Type::String))
+                        .enum_values(Some(["ready", "dossier", "resync", "end"])),
+                )
+                .required("event")
+                .property(
+                    "data",
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::Type(Type::String))
+                        .description(Some(
+                            "JSON text: a `DossierEvent` for `dossier`, `{}` otherwise.",
+                        ))
+                        .content_media_type("application/json")
+                        .content_schema(Some(data)),
+                )
+                .required("data")
+                .property(
+                    "retry",
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::Type(Type::Integer))
+                        .minimum(Some(0))
+                        .description(Some("Milliseconds to wait before reconnecting.")),
+                )
+                .build(),
+        )
+        .into()
+    }
+}
+
+impl utoipa::ToSchema for StreamEvent {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((DossierEvent::name().into(), DossierEvent::schema()));
+        <DossierEvent as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
 /// The ticket of an event stream.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StreamParams {
@@ -277,16 +355,16 @@ pub struct StreamParams {
     pub ticket: String,
 }
 
-/// Server-sent events for an open page of this client: `dossier` events (data: a
-/// `DossierEvent`) when an entry is added, changed or retracted — only with the Dossier
-/// permission — and `resync` when events were missed. A comment every 15 seconds keeps the
+/// Server-sent events for an open page of this client: `ready` once the stream listens,
+/// `dossier` events (data: a `DossierEvent`) when an entry is added, changed or retracted — only
+/// with the Dossier permission — `resync` when events were missed, and `end`. A comment every 15 seconds keeps the
 /// connection open; the stream ends when the session or the access ends. Reconnect with a new
 /// ticket and reload what is shown.
 #[utoipa::path(
     tag = "dossier",
     params(("client_id" = Uuid, Path, description = "The client's id"), StreamParams),
     responses(
-        (status = 200, description = "An event stream", content_type = "text/event-stream", body = DossierEvent),
+        (status = 200, description = "An event stream", content_type = "text/event-stream", body = StreamEvent),
         (status = 400, description = "The client id is not a UUID or the ticket is missing", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The ticket is unknown, used, expired or for another client", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No access to this client any more", body = Problem, content_type = "application/problem+json"),

@@ -559,9 +559,12 @@ async fn batch(
 /// Where to read the feed from.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FeedParams {
-    /// Continue after this cursor; without it, after this key's last acknowledgement.
+    /// Continue after this cursor (an item's `cursor`); without it, after this key's last
+    /// acknowledgement.
+    #[param(pattern = "^[0-9]{1,9}$")]
     pub after: Option<String>,
     /// Items per page, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
 }
 
@@ -576,7 +579,7 @@ pub struct FeedParams {
         (status = 200, description = "A page of the feed", body = FeedPage),
         (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The key lacks the `feed:read` scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`after` is not a cursor (`invalid_cursor`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`after` is not a cursor (`invalid_cursor`), or `limit` is not between 1 and 500 (`out_of_range`)", body = Problem, content_type = "application/problem+json"),
         (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -756,25 +756,22 @@ pub async fn forgot_password(
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
     let username = normalise_username(username);
-    let email = email.trim().to_lowercase();
     let mut errors = Vec::new();
+    let mut refuse = |field: &str, code: &str| {
+        errors.push(kring_shared::FieldError {
+            field: field.into(),
+            code: code.into(),
+        });
+    };
     if username.is_empty() {
-        errors.push(kring_shared::FieldError {
-            field: "username".into(),
-            code: "required".into(),
-        });
+        refuse("username", "required");
+    } else if username.chars().count() > MAX_USERNAME_CHARS {
+        refuse("username", "too_long");
     }
-    if email.is_empty() {
-        errors.push(kring_shared::FieldError {
-            field: "email".into(),
-            code: "required".into(),
-        });
-    } else if !email.contains('@') || email.chars().count() > 254 {
-        errors.push(kring_shared::FieldError {
-            field: "email".into(),
-            code: "invalid".into(),
-        });
-    }
+    let email = normalise_email(email).unwrap_or_else(|code| {
+        refuse("email", code);
+        String::new()
+    });
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }

@@ -79,7 +79,10 @@ pub async fn pull(
         Some(raw) => parse_cursor("after", raw)?,
         None => integrator.account.feed_acked_seq,
     };
-    let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid("limit", "out_of_range"));
+    }
     let mut events = feed_event::Entity::find()
         .filter(feed_event::Column::OrganisationId.eq(integrator.organisation.id))
         .filter(feed_event::Column::Seq.gt(after))

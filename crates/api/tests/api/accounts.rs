@@ -1178,3 +1178,32 @@ async fn the_organisation_admin_lists_and_searches_the_organisations_accounts() 
         .unwrap();
     assert_problem(anonymous, 401, "authentication_required").await;
 }
+
+#[tokio::test]
+async fn a_reset_request_states_what_is_wrong_with_its_fields() {
+    let app = spawn_app().await;
+    let too_long = app
+        .post_json(
+            "/api/auth/forgot-password",
+            None,
+            json!({"username": "a".repeat(65), "email": "daan@demo.kring.nl"}),
+        )
+        .await;
+    let problem = assert_problem(too_long, 422, "validation_failed").await;
+    assert_eq!(
+        problem["errors"],
+        json!([{"field": "username", "code": "too_long"}])
+    );
+    let not_an_address = app
+        .post_json(
+            "/api/auth/forgot-password",
+            None,
+            json!({"username": "daan", "email": "daan@demo"}),
+        )
+        .await;
+    let problem = assert_problem(not_an_address, 422, "validation_failed").await;
+    assert_eq!(
+        problem["errors"],
+        json!([{"field": "email", "code": "invalid"}])
+    );
+}

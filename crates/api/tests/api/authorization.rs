@@ -60,6 +60,7 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
         (_, path) if path.starts_with("/api/integration/") => Integration,
         (_, path)
             if path.starts_with("/api/clients/{client_id}/contacts")
+                || path == "/api/clients/{client_id}/contact-lookup"
                 || path == "/api/clients/{client_id}/network-changes" =>
         {
             Client(Permission::Settings)

@@ -108,6 +108,15 @@ async fn the_timeline_pages_newest_first_across_days_without_gaps_or_repeats() {
         )
         .await;
     assert_problem(bad, 400, "malformed_request").await;
+    for limit in [0, 101] {
+        let refused = app
+            .get_as(
+                &marieke,
+                &format!("/api/clients/{johanna}/dossier/timeline?limit={limit}"),
+            )
+            .await;
+        assert_problem(refused, 400, "malformed_request").await;
+    }
 }
 
 fn urlencode(value: &str) -> String {

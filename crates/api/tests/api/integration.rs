@@ -642,6 +642,15 @@ async fn notes_reach_the_ecd_feed_which_resumes_after_the_acknowledgement() {
     assert_problem(beyond, 422, "validation_failed").await;
     let bad = app.get_as(&key, "/api/integration/feed?after=abc").await;
     assert_problem(bad, 422, "validation_failed").await;
+    // A page size outside 1..=500 is refused, not quietly changed.
+    for limit in ["0", "501"] {
+        let refused = app
+            .get_as(&key, &format!("/api/integration/feed?limit={limit}"))
+            .await;
+        let problem = assert_problem(refused, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], "limit");
+        assert_eq!(problem["errors"][0]["code"], "out_of_range");
+    }
 
     // Another key has its own position.
     let other = app.api_key(&[Scope::FeedRead]).await;

@@ -60,10 +60,46 @@ fn every_operation_is_described_with_its_errors_as_problem_json() {
                 assert!(!errors.is_empty(), "{name} documents no error response");
             }
             for (status, response) in errors {
+                // Answers every operation of a kind shares are references to `components/responses`.
+                let response = match response["$ref"].as_str() {
+                    Some(reference) => {
+                        let name = reference
+                            .strip_prefix("#/components/responses/")
+                            .unwrap_or_else(|| {
+                                panic!("{name} {status}: odd reference {reference}")
+                            });
+                        &spec["components"]["responses"][name]
+                    }
+                    None => response,
+                };
                 assert!(
                     response["content"]["application/problem+json"]["schema"]["$ref"]
                         == "#/components/schemas/Problem",
                     "{name} {status} is not documented as problem+json"
+                );
+            }
+            // Input that cannot be read answers before any handler runs: documented everywhere.
+            let has_body = operation.get("requestBody").is_some();
+            let has_parameters = operation["parameters"]
+                .as_array()
+                .is_some_and(|parameters| !parameters.is_empty());
+            if has_body || has_parameters {
+                assert!(
+                    responses.contains_key("400"),
+                    "{name} does not document 400"
+                );
+            }
+            if has_body {
+                assert!(
+                    responses.contains_key("415"),
+                    "{name} does not document 415"
+                );
+            }
+            // Any write can lose a race for a unique rule: 409 `already_exists` (error.rs).
+            if method != "get" {
+                assert!(
+                    responses.contains_key("409"),
+                    "{name} does not document 409"
                 );
             }
             let secured = operation.get("security").is_some();
