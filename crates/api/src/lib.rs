@@ -16,8 +16,11 @@ pub mod services;
 pub mod sms;
 pub mod spa;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod throttle;
+pub mod validation;
 
 pub use config::Config;
-pub use startup::{AppState, Application};
+pub use startup::Application;
+pub use state::AppState;

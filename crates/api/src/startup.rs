@@ -25,22 +25,9 @@ use crate::{
     security::{self, RouteTable, SecurityPolicy},
     sms::SmsSender,
     spa::Spa,
+    state::AppState,
     throttle::AuthThrottle,
 };
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub tokens: TokenService,
-    pub mailer: Mailer,
-    pub sms: SmsSender,
-    pub config: Arc<Config>,
-    /// Dossier changes for the open event streams.
-    pub events: EventBus,
-    /// Seals secrets at rest and opaque handles.
-    pub sealer: Sealer,
-}
 
 /// A bound, ready-to-run server.
 pub struct Application {

@@ -14,7 +14,7 @@ use crate::{
     entities::{organisation, session, user},
     error::ApiError,
     services::sessions,
-    startup::AppState,
+    state::AppState,
 };
 
 /// The signed-in user behind a request.

@@ -13,7 +13,7 @@ use crate::{
     entities::{organisation, service_account},
     error::ApiError,
     services::service_accounts,
-    startup::AppState,
+    state::AppState,
 };
 
 /// The service account behind a request, with its organisation.

@@ -1,6 +1,6 @@
 //! The organisation admin console: the organisation's accounts and temporary passwords.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use kring_shared::{
     Problem,
     admin::{
@@ -18,11 +18,14 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::openapi::responses::{
+    NoSuchContact, NotOrganisationAdmin, ServerError, Unauthenticated,
+};
 use crate::{
     auth::AuthUser,
     error::ApiError,
     services::{self, auth, security_log::ClientInfo},
-    startup::AppState,
+    state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -63,9 +66,9 @@ pub struct UserSearch {
     params(UserSearch),
     responses(
         (status = 200, description = "The accounts", body = [AdminUserSummary]),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
+        ServerError,
     )
 )]
 #[get("/admin/users")]
@@ -87,21 +90,20 @@ async fn list_users(
     params(("user_id" = Uuid, Path, description = "The user's id")),
     responses(
         (status = 204, description = "The e-mail has been sent"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "No such user in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/admin/users/{user_id}/temporary-password")]
 async fn temporary_password(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     admin: AuthUser,
     user_id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::issue_temporary_password(&state.db, &admin.user, *user_id, &ClientInfo::of(&request))
-        .await?;
+    auth::issue_temporary_password(&state.db, &admin.user, *user_id, &origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -111,8 +113,8 @@ async fn temporary_password(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The settings", body = OrganisationSettings),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
     )
 )]
 #[get("/admin/organisation")]
@@ -133,9 +135,8 @@ async fn get_settings(
     request_body = OrganisationSettings,
     responses(
         (status = 200, description = "Saved", body = OrganisationSettings),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 422, description = "A setting is out of bounds (`validation_failed`: name required/too_long; primary_colour invalid/low_contrast; logo_url, help_url invalid (https only); numbers out_of_range)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "primary_colour", "code": "low_contrast"}]})),
     )
@@ -158,8 +159,8 @@ async fn put_settings(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The client portals, by last name", body = [AdminClientSummary]),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
     )
 )]
 #[get("/admin/clients")]
@@ -181,19 +182,18 @@ async fn list_clients(
     request_body = NewClientPortalRequest,
     responses(
         (status = 201, description = "Created and invited", body = AdminClientSummary),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "The suggested existing account is not in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid (`validation_failed`; nested fields are named `primary_contact.email`, `client_account.mobile` …)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "primary_contact.mobile", "code": "not_mobile"}]})),
-        (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/admin/clients")]
 async fn create_client(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     admin: AuthUser,
     body: web::Json<NewClientPortalRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -202,7 +202,7 @@ async fn create_client(
         &state.config.public_url(),
         &admin.user,
         &body,
-        &ClientInfo::of(&request),
+        &origin,
     )
     .await?;
     Ok(HttpResponse::Created().json(created))
@@ -215,8 +215,8 @@ async fn create_client(
     params(("client_id" = Uuid, Path, description = "The client's id")),
     responses(
         (status = 200, description = "The contacts", body = [ContactRow]),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "No such client in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -239,9 +239,9 @@ async fn client_contacts(
     request_body = PrimaryContactRequest,
     responses(
         (status = 200, description = "Changed", body = AdminClientSummary),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
+        NoSuchContact,
     )
 )]
 #[put("/admin/clients/{client_id}/primary-contact")]
@@ -273,8 +273,8 @@ async fn set_primary_contact(
     request_body = DischargeRequest,
     responses(
         (status = 200, description = "Saved", body = AdminClientSummary),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "No such client in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -298,8 +298,8 @@ async fn discharge(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The care workers, by last name", body = [CareWorkerSummary]),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
     )
 )]
 #[get("/admin/care-workers")]
@@ -319,26 +319,21 @@ async fn list_care_workers(
     request_body = NewCareWorkerRequest,
     responses(
         (status = 201, description = "Created and mailed", body = CareWorkerSummary),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 422, description = "A field is invalid (`validation_failed`: first_name, last_name, email (in_use …), gender, mobile)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/admin/care-workers")]
 async fn create_care_worker(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     admin: AuthUser,
     body: web::Json<NewCareWorkerRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = services::admin::create_care_worker(
-        &state.db,
-        &admin.user,
-        &body,
-        &ClientInfo::of(&request),
-    )
-    .await?;
+    let created =
+        services::admin::create_care_worker(&state.db, &admin.user, &body, &origin).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -353,8 +348,8 @@ async fn create_care_worker(
     request_body = CareTeamRoleRequest,
     responses(
         (status = 204, description = "Saved"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "No such client or care worker in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -387,8 +382,8 @@ async fn set_care_team_member(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "Not in that care team (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -411,9 +406,9 @@ async fn remove_care_team_member(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The service accounts", body = [ServiceAccountSummary]),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
+        ServerError,
     )
 )]
 #[get("/admin/service-accounts")]
@@ -434,11 +429,10 @@ async fn list_service_accounts(
     request_body = NewServiceAccountRequest,
     responses(
         (status = 201, description = "The account and its key (shown once)", body = ServiceAccountCreated),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 422, description = "`name` `required`/`too_long`, `scopes` `required`", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/admin/service-accounts")]
@@ -468,11 +462,10 @@ async fn create_service_account(
     params(("account_id" = Uuid, Path, description = "The service account's id")),
     responses(
         (status = 200, description = "The revoked account", body = ServiceAccountSummary),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "No such service account in this organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/admin/service-accounts/{account_id}/revoke")]
@@ -495,9 +488,9 @@ async fn revoke_service_account(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The undelivered mail", body = [OutboxMailSummary]),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
+        ServerError,
     )
 )]
 #[get("/admin/mail-outbox")]
@@ -517,11 +510,10 @@ async fn undelivered_mail(
     params(("mail_id" = Uuid, Path, description = "The message's id")),
     responses(
         (status = 204, description = "It will go out within a few seconds"),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "No such undelivered message in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/admin/mail-outbox/{mail_id}/retry")]
@@ -557,9 +549,9 @@ pub struct AuditLogParams {
     responses(
         (status = 200, description = "A page of the log", body = AuditLogPage),
         (status = 400, description = "A filter is malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
+        ServerError,
     )
 )]
 #[get("/admin/audit-log")]
@@ -600,10 +592,10 @@ pub struct AccessLogParams {
     responses(
         (status = 200, description = "A page of the log", body = AccessLogPage),
         (status = 400, description = "The id or `before` is malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organisation administrator (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotOrganisationAdmin,
         (status = 404, description = "No such client in this organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[get("/admin/clients/{client_id}/access-log")]

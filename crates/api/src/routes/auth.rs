@@ -19,6 +19,7 @@ use kring_shared::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::openapi::responses::{ServerError, Unauthenticated};
 use crate::{
     auth::AuthUser,
     error::ApiError,
@@ -28,7 +29,7 @@ use crate::{
         sessions::{self, IssuedTokens},
         verification,
     },
-    startup::AppState,
+    state::AppState,
     throttle::SignInThrottle,
 };
 
@@ -133,7 +134,6 @@ fn signed_in(state: &AppState, tokens: IssuedTokens) -> HttpResponse {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in, or the next step", body = LoginResponse),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong username or password (`invalid_credentials`), or a temporary password past its lifetime (`temporary_password_expired`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/invalid_credentials", "title": "Invalid username or password", "status": 401, "detail": "The username or password is not correct. Too many wrong passwords block the account; 'forgot password' then gives access again.", "code": "invalid_credentials"})),
         (status = 415, description = "The body is not `application/json`", body = Problem, content_type = "application/problem+json"),
@@ -142,7 +142,7 @@ fn signed_in(state: &AppState, tokens: IssuedTokens) -> HttpResponse {
         (status = 423, description = "The password is right but the account is blocked (`account_locked`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/account_locked", "title": "Account blocked", "status": 423, "detail": "The account is blocked after too many wrong passwords or codes. Choose a new password with 'forgot password' to unblock it at once.", "code": "account_locked"})),
         (status = 429, description = "Too many attempts from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/auth/login")]
@@ -150,9 +150,9 @@ async fn login(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
     request: HttpRequest,
+    origin: ClientInfo,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let origin = ClientInfo::of(&request);
     let device = request.cookie(DEVICE_COOKIE);
     let outcome = auth::login(
         &state.db,
@@ -176,20 +176,19 @@ async fn login(
     request_body = VerifyCodeRequest,
     responses(
         (status = 200, description = "Signed in, or the password step", body = LoginResponse),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The attempt is unknown, expired or done (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong, expired or used-up code (`invalid_code`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/invalid_code", "title": "Invalid verification code", "status": 422, "detail": "The code is not correct; 4 tries left.", "code": "invalid_code"})),
         (status = 423, description = "The tenth wrong code in a row for this account blocked it (`account_locked`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/auth/verify")]
 async fn verify(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     body: web::Json<VerifyCodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (outcome, device) = auth::verify_code(
@@ -199,7 +198,7 @@ async fn verify(
         &body.attempt_token,
         &body.code,
         body.trust_device,
-        &ClientInfo::of(&request),
+        &origin,
     )
     .await?;
     let mut response = outcome_response(&state, outcome);
@@ -216,28 +215,21 @@ async fn verify(
     request_body = ResendCodeRequest,
     responses(
         (status = 200, description = "A new code was sent", body = VerificationChallenge),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The attempt is unknown, expired, done or out of codes (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The account uses the authenticator app; no SMS is sent (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too soon after the last code, or too many requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/auth/verify/resend")]
 async fn resend_code(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     body: web::Json<ResendCodeRequest>,
 ) -> Result<web::Json<VerificationChallenge>, ApiError> {
     Ok(web::Json(
-        verification::resend(
-            &state.db,
-            &state.sms,
-            &body.attempt_token,
-            &ClientInfo::of(&request),
-        )
-        .await?,
+        verification::resend(&state.db, &state.sms, &body.attempt_token, &origin).await?,
     ))
 }
 
@@ -250,19 +242,18 @@ async fn resend_code(
     request_body = SecondFactorMobileRequest,
     responses(
         (status = 200, description = "A code was sent to the number", body = VerificationChallenge),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The attempt is unknown, expired, done, or the account already has a second factor (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a mobile number of an allowed country (`validation_failed`: mobile required, invalid, not_mobile or country_not_allowed)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
         (status = 429, description = "Too soon after the last code, or too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/auth/second-factor/mobile")]
 async fn second_factor_mobile(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     body: web::Json<SecondFactorMobileRequest>,
 ) -> Result<web::Json<VerificationChallenge>, ApiError> {
     Ok(web::Json(
@@ -271,7 +262,7 @@ async fn second_factor_mobile(
             &state.sms,
             &body.attempt_token,
             &body.mobile,
-            &ClientInfo::of(&request),
+            &origin,
         )
         .await?,
     ))
@@ -283,22 +274,20 @@ async fn second_factor_mobile(
     request_body = FirstPasswordRequest,
     responses(
         (status = 200, description = "Signed in (`authenticated`); the refresh cookie is set", body = LoginResponse),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The attempt token is unknown, expired or used (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks a rule (`too_short`, `needs_uppercase`, `too_common`, `recently_used` …) or the username is taken", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "new_password", "code": "needs_digit"}]})),
         (status = 429, description = "Too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/auth/first-password")]
 async fn first_password(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     body: web::Json<FirstPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let origin = ClientInfo::of(&request);
     let tokens = auth::first_password(
         &state.db,
         &state.tokens,
@@ -320,12 +309,15 @@ async fn first_password(
     responses(
         (status = 200, description = "A new access token (`authenticated`); the cookie is replaced", body = LoginResponse),
         (status = 401, description = "No valid refresh token (`authentication_required`); the cookie is removed", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/auth/refresh")]
-async fn refresh(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
-    let origin = ClientInfo::of(&request);
+async fn refresh(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    origin: ClientInfo,
+) -> HttpResponse {
     let Some(cookie) = request
         .cookie(REFRESH_COOKIE)
         .filter(|c| !c.value().is_empty())
@@ -352,23 +344,17 @@ fn unauthenticated(state: &AppState) -> HttpResponse {
     security(("bearer" = [])),
     responses(
         (status = 204, description = "The session has ended"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        ServerError,
     )
 )]
 #[post("/auth/logout")]
 async fn logout(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    auth::logout(
-        &state.db,
-        auth.user.id,
-        auth.session_id,
-        &ClientInfo::of(&request),
-    )
-    .await?;
+    auth::logout(&state.db, auth.user.id, auth.session_id, &origin).await?;
     Ok(HttpResponse::NoContent()
         .cookie(removal_cookie(&state))
         .finish())
@@ -382,17 +368,16 @@ async fn logout(
     request_body = ForgotPasswordRequest,
     responses(
         (status = 202, description = "Accepted; a mail is sent when the details match"),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: username required or too_long (over 64 characters); email required or invalid", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/auth/forgot-password")]
 async fn forgot_password(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     body: web::Json<ForgotPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth::forgot_password(
@@ -400,7 +385,7 @@ async fn forgot_password(
         &state.config.public_url(),
         &body.username,
         &body.email,
-        &ClientInfo::of(&request),
+        &origin,
     )
     .await?;
     Ok(HttpResponse::Accepted().finish())
@@ -413,7 +398,7 @@ async fn forgot_password(
     responses(
         (status = 200, description = "The link can be used", body = ResetLinkInfo),
         (status = 410, description = "Unknown, expired or used (`reset_link_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[get("/auth/password-reset/{token}")]
@@ -437,26 +422,19 @@ async fn reset_link(
     request_body = ResetPasswordRequest,
     responses(
         (status = 204, description = "The password is changed; log in with it"),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "Unknown, expired or used link (`reset_link_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks a rule", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/auth/password-reset")]
 async fn reset_password(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     body: web::Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    auth::reset_password(
-        &state.db,
-        &body.token,
-        &body.new_password,
-        &ClientInfo::of(&request),
-    )
-    .await?;
+    auth::reset_password(&state.db, &body.token, &body.new_password, &origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }

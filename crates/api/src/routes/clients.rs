@@ -1,15 +1,16 @@
 //! `GET /api/clients/{client_id}/home`.
 
-use actix_web::{HttpRequest, get, web};
+use actix_web::{get, web};
 use kring_shared::{Problem, home::HomeView};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::openapi::responses::{NoSuchClient, ServerError, Unauthenticated};
 use crate::{
     auth::AuthUser,
     error::ApiError,
     services::{self, access_log::Reader, security_log::ClientInfo},
-    startup::AppState,
+    state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -25,23 +26,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("client_id" = Uuid, Path, description = "The client's id")),
     responses(
         (status = 200, description = "The start screen", body = HomeView),
-        (status = 400, description = "The client id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "The user is not in this client's network, or access ended (`permission_denied`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/permission_denied", "title": "Permission denied", "status": 403, "detail": "You have no access to this client's portal.", "code": "permission_denied"})),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        NoSuchClient,
+        ServerError,
     )
 )]
 #[get("/clients/{client_id}/home")]
 async fn home(
     state: web::Data<AppState>,
     auth: AuthUser,
-    request: HttpRequest,
+    origin: ClientInfo,
     client_id: web::Path<Uuid>,
 ) -> Result<web::Json<HomeView>, ApiError> {
     let access = services::policy::client_access(&state.db, &auth.user, *client_id).await?;
-    let origin = ClientInfo::of(&request);
     let reader = Reader {
         user: &auth.user,
         session_id: auth.session_id,

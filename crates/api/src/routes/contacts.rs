@@ -1,6 +1,6 @@
 //! *Gebruikersbeheer* (a client's portal administrators) and *Meldingen* (every user).
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use kring_shared::{
     Problem,
     audit::AuditLogPage,
@@ -12,11 +12,14 @@ use kring_shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::openapi::responses::{
+    NoSuchClient, NoSuchContact, NotPortalAdministrator, ServerError, Unauthenticated,
+};
 use crate::{
     auth::AuthUser,
     error::ApiError,
     services::{contacts, notifications, security_log::ClientInfo},
-    startup::AppState,
+    state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -41,9 +44,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(("client_id" = Uuid, Path, description = "The client's id")),
     responses(
         (status = 200, description = "The contacts, by last name", body = [ContactRow]),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotPortalAdministrator,
+        NoSuchClient,
     )
 )]
 #[get("/clients/{client_id}/contacts")]
@@ -67,9 +70,9 @@ async fn list_contacts(
     responses(
         (status = 200, description = "The suggestion, if any", body = ContactLookup),
         (status = 429, description = "Too many look-ups by this administrator (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotPortalAdministrator,
+        NoSuchClient,
     )
 )]
 #[post("/clients/{client_id}/contact-lookup")]
@@ -100,8 +103,8 @@ async fn lookup_contact(
     request_body = NewContactRequest,
     responses(
         (status = 201, description = "Added", body = ContactRow),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotPortalAdministrator,
         (status = 404, description = "No such client or suggested account (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a contact of this client (`already_contact`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many look-ups by this administrator: adding a new person counts as one, since the answer tells whether the e-mail address is in use (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
@@ -141,9 +144,9 @@ async fn add_contact(
     request_body = PermissionsRequest,
     responses(
         (status = 200, description = "Saved", body = PermissionsSaved),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotPortalAdministrator,
+        NoSuchContact,
         (status = 409, description = "This would leave no portal administrator (`last_administrator`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -180,18 +183,18 @@ async fn set_permissions(
     ),
     responses(
         (status = 200, description = "Sent", body = InvitationSent),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotPortalAdministrator,
+        NoSuchContact,
         (status = 422, description = "The contact already has access or an open invitation (`validation_failed`: contact already_accepted or already_invited)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many invitations by this administrator this hour (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error (e.g. the mail could not be sent)", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/clients/{client_id}/contacts/{contact_id}/invitation")]
 async fn send_invitation(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<web::Json<InvitationSent>, ApiError> {
@@ -203,7 +206,7 @@ async fn send_invitation(
             &auth.user,
             client_id,
             contact_id,
-            &ClientInfo::of(&request),
+            &origin,
         )
         .await?,
     ))
@@ -219,9 +222,9 @@ async fn send_invitation(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client or contact (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotPortalAdministrator,
+        NoSuchContact,
         (status = 409, description = "The primary contact (`primary_contact_protected`) or the last portal administrator (`last_administrator`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -254,10 +257,10 @@ pub struct ChangesParams {
     responses(
         (status = 200, description = "A page of changes", body = AuditLogPage),
         (status = 400, description = "The id or `before` is malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a portal administrator of this client (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotPortalAdministrator,
+        NoSuchClient,
+        ServerError,
     )
 )]
 #[get("/clients/{client_id}/network-changes")]
@@ -278,7 +281,7 @@ async fn network_changes(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The notifications", body = Notifications),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     )
 )]
 #[get("/me/notifications")]
@@ -296,7 +299,7 @@ async fn list_notifications(
     params(("notification_id" = Uuid, Path, description = "The notification's id")),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "Not one of the user's notifications (`not_found`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -318,7 +321,7 @@ async fn mark_read(
     params(("contact_id" = Uuid, Path, description = "The invitation's contact id")),
     responses(
         (status = 204, description = "Accepted"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "Not an invitation of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Already answered (`validation_failed`: invitation not_pending)", body = Problem, content_type = "application/problem+json"),
     )
@@ -340,7 +343,7 @@ async fn accept_invitation(
     params(("contact_id" = Uuid, Path, description = "The invitation's contact id")),
     responses(
         (status = 204, description = "Declined"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "Not an invitation of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Already answered (`validation_failed`: invitation not_pending)", body = Problem, content_type = "application/problem+json"),
     )

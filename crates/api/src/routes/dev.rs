@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, web};
 
-use crate::{mail::escape_html, startup::AppState};
+use crate::{mail::escape_html, state::AppState};
 
 /// The page.
 pub async fn outbox(state: web::Data<AppState>) -> HttpResponse {

@@ -1,11 +1,8 @@
 //! The dossier of a client (*Tijdlijn*, *Lezen*, *Schrijven*, *Plannen*) and the real-time event
 //! stream of an open page. Every read is written to the access log.
 
-use std::time::Duration;
-
-use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
+use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::{DateTime, Utc};
-use futures_util::stream;
 use kring_shared::{
     Problem,
     dossier::{
@@ -14,17 +11,18 @@ use kring_shared::{
     },
 };
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::openapi::responses::{NoDossierAccess, NoSuchClient, ServerError, Unauthenticated};
 use crate::{
     auth::{
         AuthUser,
         extractor::{Activity, live_user},
     },
     error::ApiError,
+    events::DossierStream,
     events::TICKET_SECONDS,
     services::{
         self,
@@ -32,7 +30,7 @@ use crate::{
         dossier::{Cursor, TimelineQuery},
         security_log::ClientInfo,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -60,8 +58,6 @@ pub struct TimelineParams {
     pub limit: Option<u64>,
 }
 
-const DOSSIER_403: &str = "The user has no access to this client, or no Dossier permission, or the organisation switched the dossier off (`permission_denied`)";
-
 /// The timeline: dossier entries newest first, keyset-paged. Pass `next_cursor` back as
 /// `cursor` for older entries; `before` jumps to a day. Requires the Dossier permission.
 #[utoipa::path(
@@ -71,17 +67,17 @@ const DOSSIER_403: &str = "The user has no access to this client, or no Dossier 
     responses(
         (status = 200, description = "A page of entries", body = TimelinePage),
         (status = 400, description = "A malformed id, cursor or query (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NoDossierAccess,
+        NoSuchClient,
+        ServerError,
     )
 )]
 #[get("/clients/{client_id}/dossier/timeline")]
 async fn timeline(
     state: web::Data<AppState>,
     auth: AuthUser,
-    request: HttpRequest,
+    origin: ClientInfo,
     client_id: web::Path<Uuid>,
     params: web::Query<TimelineParams>,
 ) -> Result<web::Json<TimelinePage>, ApiError> {
@@ -101,7 +97,6 @@ async fn timeline(
         ),
         None => None,
     };
-    let origin = ClientInfo::of(&request);
     let reader = reader(&auth, &origin);
     let query = TimelineQuery {
         kind: params.kind,
@@ -134,22 +129,21 @@ fn reader<'a>(auth: &'a AuthUser, origin: &'a ClientInfo) -> Reader<'a> {
     responses(
         (status = 200, description = "The entry", body = DossierEntry),
         (status = 400, description = "An id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NoDossierAccess,
         (status = 404, description = "No such client or entry (or it was retracted)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[get("/clients/{client_id}/dossier/entries/{entry_id}")]
 async fn entry(
     state: web::Data<AppState>,
     auth: AuthUser,
-    request: HttpRequest,
+    origin: ClientInfo,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<web::Json<DossierEntry>, ApiError> {
     let (client_id, entry_id) = path.into_inner();
     let access = services::dossier::dossier_access(&state.db, &auth.user, client_id).await?;
-    let origin = ClientInfo::of(&request);
     Ok(web::Json(
         services::dossier::entry(&state.db, &access, &reader(&auth, &origin), entry_id).await?,
     ))
@@ -162,22 +156,20 @@ async fn entry(
     params(("client_id" = Uuid, Path, description = "The client's id")),
     responses(
         (status = 200, description = "The groups", body = DossierGroups),
-        (status = 400, description = "The client id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NoDossierAccess,
+        NoSuchClient,
+        ServerError,
     )
 )]
 #[get("/clients/{client_id}/dossier/groups")]
 async fn groups(
     state: web::Data<AppState>,
     auth: AuthUser,
-    request: HttpRequest,
+    origin: ClientInfo,
     client_id: web::Path<Uuid>,
 ) -> Result<web::Json<DossierGroups>, ApiError> {
     let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
-    let origin = ClientInfo::of(&request);
     Ok(web::Json(
         services::dossier::groups(&state.db, &access, &reader(&auth, &origin)).await?,
     ))
@@ -190,22 +182,20 @@ async fn groups(
     params(("client_id" = Uuid, Path, description = "The client's id")),
     responses(
         (status = 200, description = "The care plans", body = CarePlans),
-        (status = 400, description = "The client id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NoDossierAccess,
+        NoSuchClient,
+        ServerError,
     )
 )]
 #[get("/clients/{client_id}/dossier/care-plans")]
 async fn care_plans(
     state: web::Data<AppState>,
     auth: AuthUser,
-    request: HttpRequest,
+    origin: ClientInfo,
     client_id: web::Path<Uuid>,
 ) -> Result<web::Json<CarePlans>, ApiError> {
     let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
-    let origin = ClientInfo::of(&request);
     Ok(web::Json(
         services::dossier::care_plans(&state.db, &access, &reader(&auth, &origin)).await?,
     ))
@@ -220,25 +210,23 @@ async fn care_plans(
     request_body = NewNoteRequest,
     responses(
         (status = 201, description = "The note as stored", body = DossierEntry),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = DOSSIER_403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        NoDossierAccess,
+        NoSuchClient,
         (status = 422, description = "`text` is empty (`required`) or longer than 4000 characters (`too_long`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "text", "code": "required"}]})),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/clients/{client_id}/dossier/notes")]
 async fn write_note(
     state: web::Data<AppState>,
     auth: AuthUser,
-    request: HttpRequest,
+    origin: ClientInfo,
     client_id: web::Path<Uuid>,
     body: web::Json<NewNoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
-    let origin = ClientInfo::of(&request);
     let note = services::dossier::write_note(
         &state.db,
         &state.events,
@@ -258,11 +246,10 @@ async fn write_note(
     params(("client_id" = Uuid, Path, description = "The client's id")),
     responses(
         (status = 200, description = "The ticket", body = EventTicket),
-        (status = 400, description = "The client id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "Not in this client's network (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        NoSuchClient,
+        ServerError,
     )
 )]
 #[post("/clients/{client_id}/events/ticket")]
@@ -368,7 +355,7 @@ pub struct StreamParams {
         (status = 400, description = "The client id is not a UUID or the ticket is missing", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "The ticket is unknown, used, expired or for another client", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No access to this client any more", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[get("/clients/{client_id}/events")]
@@ -391,114 +378,17 @@ async fn events(
     )
     .await?;
     services::policy::client_access(&state.db, &account, client_id).await?;
-    let watch = Watch {
-        state: state.clone(),
-        receiver: state.events.subscribe(),
+    let body = DossierStream::new(
+        state.db.clone(),
+        state.events.subscribe(),
         client_id,
-        user_id: ticket.user_id,
-        session_id: ticket.session_id,
-        keepalive: tokio::time::interval(Duration::from_secs(15)),
-        started: false,
-        ended: false,
-        checked: None,
-    };
-    let body = stream::unfold(watch, |mut watch| async move {
-        let chunk = watch.next_chunk().await?;
-        Some((Ok::<_, actix_web::Error>(web::Bytes::from(chunk)), watch))
-    });
+        ticket.user_id,
+        ticket.session_id,
+    )
+    .into_body();
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/event-stream"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(body))
-}
-
-/// One open stream.
-struct Watch {
-    state: web::Data<AppState>,
-    receiver: tokio::sync::broadcast::Receiver<DossierEvent>,
-    client_id: Uuid,
-    user_id: Uuid,
-    session_id: Uuid,
-    keepalive: tokio::time::Interval,
-    started: bool,
-    ended: bool,
-    /// The last answer of `may_see_dossier` and when it was given: a bulk load sends many
-    /// events at once, and access is checked again at most every 5 seconds.
-    checked: Option<(std::time::Instant, bool)>,
-}
-
-impl Watch {
-    /// `may_see_dossier`, remembered for 5 seconds.
-    async fn may_see_dossier_now(&mut self) -> Option<bool> {
-        if let Some((at, allowed)) = self.checked
-            && at.elapsed() < Duration::from_secs(5)
-        {
-            return Some(allowed);
-        }
-        let allowed = self.may_see_dossier().await?;
-        self.checked = Some((std::time::Instant::now(), allowed));
-        Some(allowed)
-    }
-
-    /// Whether the user may still see this client's dossier events (`None`: the stream ends).
-    async fn may_see_dossier(&self) -> Option<bool> {
-        let account = live_user(
-            &self.state.db,
-            self.user_id,
-            self.session_id,
-            Activity::Background,
-        )
-        .await
-        .ok()?;
-        let access = services::policy::client_access(&self.state.db, &account, self.client_id)
-            .await
-            .ok()?;
-        Some(services::dossier::reads_dossier(&access))
-    }
-
-    /// The next bytes to send; `None` ends the stream.
-    async fn next_chunk(&mut self) -> Option<String> {
-        if self.ended {
-            return None;
-        }
-        if !self.started {
-            self.started = true;
-            // The first tick of an interval is immediate; spend it here.
-            self.keepalive.tick().await;
-            return Some("retry: 3000\nevent: ready\ndata: {}\n\n".to_owned());
-        }
-        loop {
-            tokio::select! {
-                received = self.receiver.recv() => match received {
-                    Ok(event) if event.client_id == self.client_id => {
-                        match self.may_see_dossier_now().await {
-                            None => {
-                                self.ended = true;
-                                return Some("event: end\ndata: {}\n\n".to_owned());
-                            }
-                            Some(false) => continue,
-                            Some(true) => {
-                                let data = serde_json::to_string(&event).ok()?;
-                                return Some(format!("event: dossier\ndata: {data}\n\n"));
-                            }
-                        }
-                    }
-                    Ok(_) => continue,
-                    Err(RecvError::Lagged(_)) => {
-                        return Some("event: resync\ndata: {}\n\n".to_owned());
-                    }
-                    Err(RecvError::Closed) => return None,
-                },
-                _ = self.keepalive.tick() => {
-                    self.checked = None;
-                    if self.may_see_dossier_now().await.is_none() {
-                        self.ended = true;
-                        return Some("event: end\ndata: {}\n\n".to_owned());
-                    }
-                    return Some(": keepalive\n\n".to_owned());
-                }
-            }
-        }
-    }
 }

@@ -18,6 +18,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::openapi::responses::{
+    NeedsClientsWrite, NeedsDossierWrite, NeedsFeedRead, NoApiKey, ServerError,
+};
 use crate::{
     auth::Integrator,
     error::ApiError,
@@ -26,7 +29,7 @@ use crate::{
         integration::{self, Operation},
         service_accounts::scopes_of,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -87,11 +90,11 @@ fn respond(outcome: UpsertOutcome) -> HttpResponse {
         (status = 200, description = "Updated, or `unchanged` when nothing differed", body = UpsertOutcome),
         (status = 201, description = "Created", body = UpsertOutcome),
         (status = 400, description = "Malformed JSON; `detail` names the field", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `clients:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsClientsWrite,
         (status = 422, description = "Invalid fields, e.g. `first_name` `required`, `photo` `too_large` or `unsupported_format`", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "first_name", "code": "required"}]})),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[put("/integration/clients/{client_id}")]
@@ -119,11 +122,10 @@ async fn put_client(
     responses(
         (status = 200, description = "Updated or unchanged", body = UpsertOutcome),
         (status = 201, description = "Created", body = UpsertOutcome),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `clients:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsClientsWrite,
         (status = 422, description = "Invalid fields, e.g. `email` `invalid`, `mobile` `invalid`", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[put("/integration/care-workers/{care_worker_id}")]
@@ -148,10 +150,10 @@ async fn put_care_worker(
     params(("care_worker_id" = String, Path, description = "The care worker's id in the ECD")),
     responses(
         (status = 200, description = "Removed", body = UpsertOutcome),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `clients:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsClientsWrite,
         (status = 404, description = "No care worker with this id", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[delete("/integration/care-workers/{care_worker_id}")]
@@ -179,11 +181,10 @@ async fn delete_care_worker(
     responses(
         (status = 200, description = "Updated or unchanged", body = UpsertOutcome),
         (status = 201, description = "Created", body = UpsertOutcome),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `clients:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsClientsWrite,
         (status = 422, description = "`client_id` `unknown_client` or `care_worker_id` `unknown_care_worker`", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[put("/integration/clients/{client_id}/care-team/{care_worker_id}")]
@@ -212,11 +213,11 @@ async fn put_care_team_member(
     ),
     responses(
         (status = 200, description = "Removed", body = UpsertOutcome),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `clients:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsClientsWrite,
         (status = 404, description = "Not in this care team", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`client_id` `unknown_client` or `care_worker_id` `unknown_care_worker`", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[delete("/integration/clients/{client_id}/care-team/{care_worker_id}")]
@@ -246,12 +247,11 @@ async fn delete_care_team_member(
     responses(
         (status = 200, description = "Updated or unchanged", body = UpsertOutcome),
         (status = 201, description = "Created", body = UpsertOutcome),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `dossier:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsDossierWrite,
         (status = 422, description = "Invalid fields (`text` `required` …), `client_id` `unknown_client`, or `id` `belongs_to_another_client`", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "text", "code": "required"}]})),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[put("/integration/clients/{client_id}/reports/{report_id}")]
@@ -281,10 +281,10 @@ async fn put_report(
     ),
     responses(
         (status = 200, description = "Retracted (also when it already was)", body = UpsertOutcome),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `dossier:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsDossierWrite,
         (status = 404, description = "No such client or report", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[delete("/integration/clients/{client_id}/reports/{report_id}")]
@@ -323,11 +323,10 @@ async fn retract(
     responses(
         (status = 200, description = "Updated or unchanged", body = UpsertOutcome),
         (status = 201, description = "Created", body = UpsertOutcome),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `dossier:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsDossierWrite,
         (status = 422, description = "Invalid fields, e.g. `answers` `required`, `answers[2].question` `required`", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[put("/integration/clients/{client_id}/questionnaires/{response_id}")]
@@ -356,10 +355,10 @@ async fn put_questionnaire(
     ),
     responses(
         (status = 200, description = "Retracted", body = UpsertOutcome),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `dossier:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsDossierWrite,
         (status = 404, description = "No such client or response", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[delete("/integration/clients/{client_id}/questionnaires/{response_id}")]
@@ -391,11 +390,10 @@ async fn delete_questionnaire(
     responses(
         (status = 200, description = "Updated or unchanged", body = UpsertOutcome),
         (status = 201, description = "Created", body = UpsertOutcome),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `dossier:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsDossierWrite,
         (status = 422, description = "Invalid fields, e.g. `valid_until` `before_valid_from`, `goals[0].title` `required`", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[put("/integration/clients/{client_id}/care-plans/{version_id}")]
@@ -424,10 +422,10 @@ async fn put_care_plan(
     ),
     responses(
         (status = 200, description = "Retracted", body = UpsertOutcome),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `dossier:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsDossierWrite,
         (status = 404, description = "No such client or version", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[delete("/integration/clients/{client_id}/care-plans/{version_id}")]
@@ -457,11 +455,10 @@ async fn delete_care_plan(
     responses(
         (status = 200, description = "Updated or unchanged", body = UpsertOutcome),
         (status = 201, description = "Created", body = UpsertOutcome),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `dossier:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsDossierWrite,
         (status = 422, description = "Invalid fields, e.g. `ends_at` `not_after_starts_at`, `care_worker_id` `unknown_care_worker`", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[put("/integration/clients/{client_id}/appointments/{appointment_id}")]
@@ -490,10 +487,10 @@ async fn put_appointment(
     ),
     responses(
         (status = 200, description = "Cancelled", body = UpsertOutcome),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `dossier:write` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsDossierWrite,
         (status = 404, description = "No such client or appointment", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[delete("/integration/clients/{client_id}/appointments/{appointment_id}")]
@@ -522,9 +519,9 @@ async fn delete_appointment(
                 {"index": 1, "status": 422, "outcome": null, "problem": {"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "data.text", "code": "invalid"}]}}
             ]})),
         (status = 400, description = "The body is not a batch (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
         (status = 422, description = "`items` empty (`required`) or more than 1000 (`too_many`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error; nothing was stored", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/integration/batch")]
@@ -577,10 +574,10 @@ pub struct FeedParams {
     params(FeedParams),
     responses(
         (status = 200, description = "A page of the feed", body = FeedPage),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `feed:read` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsFeedRead,
         (status = 422, description = "`after` is not a cursor (`invalid_cursor`), or `limit` is not between 1 and 500 (`out_of_range`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[get("/integration/feed")]
@@ -608,11 +605,10 @@ async fn get_feed(
     request_body = FeedAck,
     responses(
         (status = 200, description = "The acknowledged position", body = FeedPosition),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the `feed:read` scope", body = Problem, content_type = "application/problem+json"),
+        NoApiKey,
+        NeedsFeedRead,
         (status = 422, description = "`cursor` is not a cursor (`invalid_cursor`) or lies beyond the feed (`beyond_feed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/integration/feed/ack")]

@@ -1,6 +1,6 @@
 //! `GET /api/me`, changing the password, and the user's sessions.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use kring_shared::{
     Problem,
     auth::{
@@ -13,11 +13,12 @@ use kring_shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::openapi::responses::{ServerError, SignInThrottled, Unauthenticated};
 use crate::{
     auth::AuthUser,
     error::ApiError,
     services::{self, security_log::ClientInfo, sessions, totp, verification},
-    startup::AppState,
+    state::AppState,
     throttle::SignInThrottle,
 };
 
@@ -43,8 +44,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in user", body = Me),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        ServerError,
     )
 )]
 #[get("/me")]
@@ -60,19 +61,18 @@ async fn me(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<Me>,
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "The password is changed"),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "The current password is wrong (`reauthentication_failed`) or the new one breaks a rule (`validation_failed`)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "new_password", "code": "recently_used"}]})),
-        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        SignInThrottled,
+        ServerError,
     )
 )]
 #[post("/me/password")]
 async fn change_password(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -82,7 +82,7 @@ async fn change_password(
         auth.session_id,
         &body.current_password,
         &body.new_password,
-        &ClientInfo::of(&request),
+        &origin,
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -94,8 +94,8 @@ async fn change_password(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Active sessions", body = Vec<SessionSummary>),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        ServerError,
     )
 )]
 #[get("/me/sessions")]
@@ -115,19 +115,19 @@ async fn list_sessions(
     params(("id" = Uuid, Path, description = "The session id")),
     responses(
         (status = 204, description = "The session has ended"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "No such active session of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[delete("/me/sessions/{id}")]
 async fn end_session(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    sessions::end_own(&state.db, &auth.user, *id, &ClientInfo::of(&request)).await?;
+    sessions::end_own(&state.db, &auth.user, *id, &origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -137,8 +137,8 @@ async fn end_session(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Remembered devices", body = Vec<TrustedDeviceSummary>),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        ServerError,
     )
 )]
 #[get("/me/devices")]
@@ -158,19 +158,19 @@ async fn list_devices(
     params(("id" = Uuid, Path, description = "The device id")),
     responses(
         (status = 204, description = "The device is forgotten"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "No such remembered device of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[delete("/me/devices/{id}")]
 async fn forget_device(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    verification::forget_device(&state.db, &auth.user, *id, &ClientInfo::of(&request)).await?;
+    verification::forget_device(&state.db, &auth.user, *id, &origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -182,18 +182,17 @@ async fn forget_device(
     request_body = ReauthenticateRequest,
     responses(
         (status = 200, description = "Scan this in the app", body = TotpSetup),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "Wrong password (`reauthentication_failed`) or the app is already on (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        SignInThrottled,
+        ServerError,
     )
 )]
 #[post("/me/totp/setup")]
 async fn totp_setup(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     body: web::Json<ReauthenticateRequest>,
 ) -> Result<web::Json<TotpSetup>, ApiError> {
@@ -203,7 +202,7 @@ async fn totp_setup(
             &state.sealer,
             &auth.user,
             &body.current_password,
-            &ClientInfo::of(&request),
+            &origin,
         )
         .await?,
     ))
@@ -218,30 +217,22 @@ async fn totp_setup(
     request_body = TotpConfirmRequest,
     responses(
         (status = 200, description = "The app is on", body = TotpEnabled),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "Wrong code (`invalid_code`) or no setup started (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        SignInThrottled,
+        ServerError,
     )
 )]
 #[post("/me/totp/confirm")]
 async fn totp_confirm(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     body: web::Json<TotpConfirmRequest>,
 ) -> Result<web::Json<TotpEnabled>, ApiError> {
     Ok(web::Json(
-        totp::confirm(
-            &state.db,
-            &state.sealer,
-            &auth.user,
-            &body.code,
-            &ClientInfo::of(&request),
-        )
-        .await?,
+        totp::confirm(&state.db, &state.sealer, &auth.user, &body.code, &origin).await?,
     ))
 }
 
@@ -253,28 +244,21 @@ async fn totp_confirm(
     request_body = ReauthenticateRequest,
     responses(
         (status = 204, description = "The app is off"),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "Wrong password (`reauthentication_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        SignInThrottled,
+        ServerError,
     )
 )]
 #[post("/me/totp/disable")]
 async fn totp_disable(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     body: web::Json<ReauthenticateRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    totp::disable(
-        &state.db,
-        &auth.user,
-        &body.current_password,
-        &ClientInfo::of(&request),
-    )
-    .await?;
+    totp::disable(&state.db, &auth.user, &body.current_password, &origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -289,19 +273,18 @@ async fn totp_disable(
     request_body = ContactDetailsRequest,
     responses(
         (status = 200, description = "Saved; `mobile_verification` is set when a code went to a new mobile number", body = ContactDetailsSaved),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "Wrong password (`reauthentication_failed`) or an invalid field (`validation_failed`: `email` invalid, `mobile` invalid or not_mobile)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
-        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error (e.g. the SMS could not be sent)", body = Problem, content_type = "application/problem+json"),
+        SignInThrottled,
+        ServerError,
     )
 )]
 #[put("/me/contact")]
 async fn change_contact_details(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     body: web::Json<ContactDetailsRequest>,
 ) -> Result<web::Json<ContactDetailsSaved>, ApiError> {
@@ -312,7 +295,7 @@ async fn change_contact_details(
         &body.current_password,
         &body.email,
         &body.mobile,
-        &ClientInfo::of(&request),
+        &origin,
     )
     .await?;
     Ok(web::Json(saved))
@@ -325,23 +308,21 @@ async fn change_contact_details(
     request_body = MobileCodeRequest,
     responses(
         (status = 204, description = "The new mobile number is saved"),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "Wrong, expired or overused code, or no number waiting (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many sign-in attempts from this address or for this user (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        SignInThrottled,
+        ServerError,
     )
 )]
 #[post("/me/contact/mobile/confirm")]
 async fn confirm_mobile(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
     body: web::Json<MobileCodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    services::mobile_change::confirm(&state.db, &auth.user, &body.code, &ClientInfo::of(&request))
-        .await?;
+    services::mobile_change::confirm(&state.db, &auth.user, &body.code, &origin).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -351,25 +332,20 @@ async fn confirm_mobile(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A new code was sent", body = MobileVerification),
-        (status = 401, description = "No valid access token (`authentication_required`)", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "No number waiting, or too many codes sent (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too soon after the last code (`rate_limited`, with Retry-After)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error", body = Problem, content_type = "application/problem+json"),
+        ServerError,
     )
 )]
 #[post("/me/contact/mobile/resend")]
 async fn resend_mobile_code(
     _throttle: SignInThrottle,
     state: web::Data<AppState>,
-    request: HttpRequest,
+    origin: ClientInfo,
     auth: AuthUser,
 ) -> Result<web::Json<MobileVerification>, ApiError> {
-    let verification = services::mobile_change::resend(
-        &state.db,
-        &state.sms,
-        &auth.user,
-        &ClientInfo::of(&request),
-    )
-    .await?;
+    let verification =
+        services::mobile_change::resend(&state.db, &state.sms, &auth.user, &origin).await?;
     Ok(web::Json(verification))
 }

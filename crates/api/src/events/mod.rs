@@ -14,6 +14,10 @@ use uuid::Uuid;
 
 use crate::auth::secret::random_token;
 
+mod stream;
+
+pub use stream::DossierStream;
+
 /// How long a ticket can be redeemed.
 pub const TICKET_SECONDS: u32 = 30;
 

@@ -14,6 +14,8 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::routes;
 
+pub mod responses;
+
 #[derive(OpenApi)]
 #[openapi(
     info(

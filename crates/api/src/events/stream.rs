@@ -1,0 +1,136 @@
+//! The event stream of one open page, as a state machine that yields the next chunk of
+//! server-sent events.
+
+use std::time::Duration;
+
+use kring_shared::dossier::DossierEvent;
+use sea_orm::DatabaseConnection;
+use tokio::sync::broadcast::{self, error::RecvError};
+use uuid::Uuid;
+
+use crate::{
+    auth::extractor::{Activity, live_user},
+    services,
+};
+
+/// One open stream: `ready`, then the client's `dossier` events the user may see, `resync`
+/// when the bus dropped events for it, a keep-alive comment every 15 seconds (which also
+/// checks the session and the access again), and `end` when either is gone.
+pub struct DossierStream {
+    db: DatabaseConnection,
+    receiver: broadcast::Receiver<DossierEvent>,
+    client_id: Uuid,
+    user_id: Uuid,
+    session_id: Uuid,
+    keepalive: tokio::time::Interval,
+    started: bool,
+    ended: bool,
+    /// The last answer of `may_see_dossier` and when it was given: a bulk load sends many
+    /// events at once, and access is checked again at most every 5 seconds.
+    checked: Option<(std::time::Instant, bool)>,
+}
+
+impl DossierStream {
+    pub fn new(
+        db: DatabaseConnection,
+        receiver: broadcast::Receiver<DossierEvent>,
+        client_id: Uuid,
+        user_id: Uuid,
+        session_id: Uuid,
+    ) -> DossierStream {
+        DossierStream {
+            db,
+            receiver,
+            client_id,
+            user_id,
+            session_id,
+            keepalive: tokio::time::interval(Duration::from_secs(15)),
+            started: false,
+            ended: false,
+            checked: None,
+        }
+    }
+
+    /// The stream as a response body.
+    pub fn into_body(
+        self,
+    ) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> {
+        futures_util::stream::unfold(self, |mut stream| async move {
+            let chunk = stream.next_chunk().await?;
+            Some((Ok(actix_web::web::Bytes::from(chunk)), stream))
+        })
+    }
+
+    /// `may_see_dossier`, remembered for 5 seconds.
+    async fn may_see_dossier_now(&mut self) -> Option<bool> {
+        if let Some((at, allowed)) = self.checked
+            && at.elapsed() < Duration::from_secs(5)
+        {
+            return Some(allowed);
+        }
+        let allowed = self.may_see_dossier().await?;
+        self.checked = Some((std::time::Instant::now(), allowed));
+        Some(allowed)
+    }
+
+    /// Whether the user may still see this client's dossier events (`None`: the stream ends).
+    async fn may_see_dossier(&self) -> Option<bool> {
+        let account = live_user(
+            &self.db,
+            self.user_id,
+            self.session_id,
+            Activity::Background,
+        )
+        .await
+        .ok()?;
+        let access = services::policy::client_access(&self.db, &account, self.client_id)
+            .await
+            .ok()?;
+        Some(services::dossier::reads_dossier(&access))
+    }
+
+    /// The next bytes to send; `None` ends the stream.
+    async fn next_chunk(&mut self) -> Option<String> {
+        if self.ended {
+            return None;
+        }
+        if !self.started {
+            self.started = true;
+            // The first tick of an interval is immediate; spend it here.
+            self.keepalive.tick().await;
+            return Some("retry: 3000\nevent: ready\ndata: {}\n\n".to_owned());
+        }
+        loop {
+            tokio::select! {
+                received = self.receiver.recv() => match received {
+                    Ok(event) if event.client_id == self.client_id => {
+                        match self.may_see_dossier_now().await {
+                            None => {
+                                self.ended = true;
+                                return Some("event: end\ndata: {}\n\n".to_owned());
+                            }
+                            Some(false) => continue,
+                            Some(true) => {
+                                let data = serde_json::to_string(&event).ok()?;
+                                return Some(format!("event: dossier\ndata: {data}\n\n"));
+                            }
+                        }
+                    }
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => {
+                        return Some("event: resync\ndata: {}\n\n".to_owned());
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = self.keepalive.tick() => {
+                    self.checked = None;
+                    if self.may_see_dossier_now().await.is_none() {
+                        self.ended = true;
+                        return Some("event: end\ndata: {}\n\n".to_owned());
+                    }
+                    return Some(": keepalive\n\n".to_owned());
+                }
+            }
+        }
+    }
+}

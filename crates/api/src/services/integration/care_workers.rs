@@ -1,0 +1,241 @@
+//! Care workers and the care teams they are in.
+
+use super::*;
+
+pub(super) async fn upsert_care_worker(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    external_id: &str,
+    data: &CareWorkerUpsert,
+) -> Result<UpsertOutcome, ApiError> {
+    let mut checks = Checks::default();
+    checks.id("id", external_id);
+    let first_name = checks.text("first_name", &data.first_name, 100);
+    let last_name = checks.text("last_name", &data.last_name, 100);
+    let email = normalise_email(&data.email).unwrap_or_else(|code| {
+        checks.fail("email", code);
+        String::new()
+    });
+    let mobile = match data.mobile.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => normalise_mobile(raw)
+            .map_err(|code| checks.fail("mobile", code))
+            .ok(),
+    };
+    checks.done()?;
+    let existing = user::Entity::find()
+        .filter(user::Column::OrganisationId.eq(organisation.id))
+        .filter(user::Column::ExternalId.eq(external_id))
+        .one(txn)
+        .await?;
+    match existing {
+        Some(found) => {
+            if found.kind != "care_worker" {
+                return Err(ApiError::invalid("id", "not_a_care_worker"));
+            }
+            let same = found.first_name == first_name
+                && found.last_name == last_name
+                && found.email == email
+                && found.mobile == mobile;
+            let id = found.id;
+            if same {
+                return Ok(outcome(id, external_id, UpsertResult::Unchanged));
+            }
+            if found.email != email || found.mobile != mobile {
+                tell_old_address(txn, organisation, &found, &email, mobile.as_deref()).await?;
+            }
+            let mut active: user::ActiveModel = found.into();
+            active.first_name = Set(first_name);
+            active.last_name = Set(last_name);
+            active.email = Set(email);
+            active.mobile = Set(mobile);
+            active.update(txn).await?;
+            Ok(outcome(id, external_id, UpsertResult::Updated))
+        }
+        None => {
+            let worker = contacts::create_account(
+                txn,
+                organisation,
+                NewAccount {
+                    first_name,
+                    last_name,
+                    email,
+                    mobile,
+                    gender: None,
+                    kind: "care_worker",
+                    external_id: Some(external_id.to_owned()),
+                },
+            )
+            .await?;
+            Ok(outcome(worker.id, external_id, UpsertResult::Created))
+        }
+    }
+}
+
+/// A care worker's e-mail address or mobile number changed by the ECD: logged, and the old
+/// address is told (through the durable outbox, in this transaction), so a hijacked ECD
+/// feed cannot quietly move someone's second factor.
+pub(super) async fn tell_old_address(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    worker: &user::Model,
+    new_email: &str,
+    new_mobile: Option<&str>,
+) -> Result<(), ApiError> {
+    crate::services::security_log::record(
+        txn,
+        crate::services::security_log::AuthEvent::ContactDetailsChangedByEcd,
+        Some(worker.id),
+        None,
+        &crate::services::security_log::ClientInfo::default(),
+    )
+    .await?;
+    let mut changed = Vec::new();
+    let english = Language::from_tag(&worker.language) == Language::En;
+    if worker.email != new_email {
+        changed.push(if english {
+            format!("e-mail address: now {new_email}")
+        } else {
+            format!("e-mailadres: nu {new_email}")
+        });
+    }
+    if worker.mobile.as_deref() != new_mobile {
+        let hint = new_mobile.map_or_else(String::new, crate::services::verification::phone_hint);
+        changed.push(if english {
+            format!("mobile number: now {hint}")
+        } else {
+            format!("mobiel nummer: nu {hint}")
+        });
+    }
+    let org = &organisation.name;
+    let (subject, lines) = if english {
+        (
+            format!("Your details in the client portal of {org} were changed"),
+            [
+                format!("Hello {},", worker.first_name),
+                format!(
+                    "The care record system of {org} changed your details in the client portal:"
+                ),
+                changed.join("\n"),
+                "Did you not expect this? Tell your organisation's administrator at once."
+                    .to_owned(),
+            ],
+        )
+    } else {
+        (
+            format!("Uw gegevens in het cliëntportaal van {org} zijn gewijzigd"),
+            [
+                format!("Beste {},", worker.first_name),
+                format!(
+                    "Het cliëntdossier van {org} heeft uw gegevens in het cliëntportaal gewijzigd:"
+                ),
+                changed.join("\n"),
+                "Had u dit niet verwacht? Meld het dan meteen bij de beheerder van uw organisatie."
+                    .to_owned(),
+            ],
+        )
+    };
+    let email = Email::compose(
+        format!("{} {}", worker.first_name, worker.last_name),
+        worker.email.clone(),
+        subject,
+        &lines.map(Paragraph::Text),
+        org,
+    );
+    crate::services::outbox::enqueue(
+        txn,
+        Some(organisation.id),
+        "contact_details_changed",
+        &email,
+    )
+    .await
+}
+
+/// The care worker leaves every care team. The account stays: the organisation
+/// administrator decides about it in *Beheer*.
+pub(super) async fn remove_care_worker(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    external_id: &str,
+) -> Result<UpsertOutcome, ApiError> {
+    let worker = care_worker_by_external_id(txn, organisation, "id", external_id)
+        .await
+        .map_err(|_| ApiError::NotFound)?;
+    care_team_member::Entity::delete_many()
+        .filter(care_team_member::Column::CareWorkerId.eq(worker.id))
+        .exec(txn)
+        .await?;
+    let mut active: user::ActiveModel = worker.clone().into();
+    active.external_id = Set(None);
+    active.update(txn).await?;
+    Ok(outcome(worker.id, external_id, UpsertResult::Removed))
+}
+
+pub(super) async fn upsert_care_team(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    client_external_id: &str,
+    care_worker_external_id: &str,
+    data: &CareTeamUpsert,
+) -> Result<UpsertOutcome, ApiError> {
+    let client = client_by_external_id(txn, organisation, client_external_id).await?;
+    let worker =
+        care_worker_by_external_id(txn, organisation, "care_worker_id", care_worker_external_id)
+            .await?;
+    let existing = care_team_member::Entity::find()
+        .filter(care_team_member::Column::ClientId.eq(client.id))
+        .filter(care_team_member::Column::CareWorkerId.eq(worker.id))
+        .one(txn)
+        .await?;
+    match existing {
+        Some(member) if member.care_role == data.role.as_str() => Ok(outcome(
+            member.id,
+            care_worker_external_id,
+            UpsertResult::Unchanged,
+        )),
+        Some(member) => {
+            let id = member.id;
+            let mut active: care_team_member::ActiveModel = member.into();
+            active.care_role = Set(data.role.as_str().to_owned());
+            active.update(txn).await?;
+            Ok(outcome(id, care_worker_external_id, UpsertResult::Updated))
+        }
+        None => {
+            let member = care_team_member::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                client_id: Set(client.id),
+                care_worker_id: Set(worker.id),
+                care_role: Set(data.role.as_str().to_owned()),
+                created_at: Set(Utc::now()),
+            }
+            .insert(txn)
+            .await?;
+            Ok(outcome(
+                member.id,
+                care_worker_external_id,
+                UpsertResult::Created,
+            ))
+        }
+    }
+}
+
+pub(super) async fn remove_care_team(
+    txn: &impl ConnectionTrait,
+    organisation: &organisation::Model,
+    client_external_id: &str,
+    care_worker_external_id: &str,
+) -> Result<UpsertOutcome, ApiError> {
+    let client = client_by_external_id(txn, organisation, client_external_id).await?;
+    let worker =
+        care_worker_by_external_id(txn, organisation, "care_worker_id", care_worker_external_id)
+            .await?;
+    let member = care_team_member::Entity::find()
+        .filter(care_team_member::Column::ClientId.eq(client.id))
+        .filter(care_team_member::Column::CareWorkerId.eq(worker.id))
+        .one(txn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let id = member.id;
+    care_team_member::Entity::delete_by_id(id).exec(txn).await?;
+    Ok(outcome(id, care_worker_external_id, UpsertResult::Removed))
+}

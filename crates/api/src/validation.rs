@@ -1,0 +1,60 @@
+//! Field checks shared by the services: each collects every problem with its field name and
+//! fails with all of them at once, as one `validation_failed` problem.
+
+use kring_shared::FieldError;
+
+use crate::error::ApiError;
+
+/// Collects field errors and fails with all of them at once.
+#[derive(Default)]
+pub struct Checks(pub Vec<FieldError>);
+
+impl Checks {
+    pub fn fail(&mut self, field: impl Into<String>, code: &str) {
+        self.0.push(FieldError {
+            field: field.into(),
+            code: code.to_owned(),
+        });
+    }
+
+    /// A required text of at most `max` characters; returns it trimmed.
+    pub fn text(&mut self, field: impl Into<String>, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.fail(field, "required");
+        } else if value.chars().count() > max {
+            self.fail(field, "too_long");
+        }
+        value.to_owned()
+    }
+
+    /// An optional text: blank becomes `None`.
+    pub fn optional(
+        &mut self,
+        field: impl Into<String>,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        let value = value.map(str::trim).filter(|value| !value.is_empty())?;
+        if value.chars().count() > max {
+            self.fail(field, "too_long");
+        }
+        Some(value.to_owned())
+    }
+
+    pub fn id(&mut self, field: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.fail(field, "required");
+        } else if value.chars().count() > 100 || value.chars().any(char::is_control) {
+            self.fail(field, "invalid");
+        }
+    }
+
+    pub fn done(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
