@@ -124,9 +124,26 @@ pub struct OrganisationSettings {
 
 /// What a lockout lasts (ASVS 6.3.1): the seeds block until a password reset; *temporary*
 /// blocks for 15 minutes, doubling with each lockout in a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum LockoutMode {
     #[default]
     UntilReset,
@@ -136,26 +153,37 @@ pub enum LockoutMode {
 impl LockoutMode {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LockoutMode::UntilReset => "until_reset",
-            LockoutMode::Temporary => "temporary",
-        }
+        self.into()
     }
 
     /// The mode stored as `name`; unknown names fall back to the default.
     pub fn from_name(name: &str) -> LockoutMode {
-        match name {
-            "temporary" => LockoutMode::Temporary,
-            _ => LockoutMode::UntilReset,
-        }
+        name.parse().unwrap_or_default()
     }
 }
 
 /// What *Wachtwoord vergeten* sends: a single-use link (most seeds) or a new temporary
 /// password by e-mail (the Laurens seed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum ResetMode {
     #[default]
     Link,
@@ -165,18 +193,12 @@ pub enum ResetMode {
 impl ResetMode {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ResetMode::Link => "link",
-            ResetMode::TemporaryPassword => "temporary_password",
-        }
+        self.into()
     }
 
     /// The mode stored as `name`; unknown names fall back to the default.
     pub fn from_name(name: &str) -> ResetMode {
-        match name {
-            "temporary_password" => ResetMode::TemporaryPassword,
-            _ => ResetMode::Link,
-        }
+        name.parse().unwrap_or_default()
     }
 }
 
@@ -268,9 +290,24 @@ pub struct DischargeRequest {
 }
 
 /// A care worker's role in a client's care team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum CareRole {
     /// *Eerst verantwoordelijk verzorgende* (EVV).
     Evv,
@@ -283,30 +320,14 @@ pub enum CareRole {
 }
 
 impl CareRole {
-    /// Every role, for forms.
-    pub const ALL: [CareRole; 4] = [
-        CareRole::Evv,
-        CareRole::PersonalSupervisor,
-        CareRole::CareAssistant,
-        CareRole::Other,
-    ];
-
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CareRole::Evv => "evv",
-            CareRole::PersonalSupervisor => "personal_supervisor",
-            CareRole::CareAssistant => "care_assistant",
-            CareRole::Other => "other",
-        }
+        self.into()
     }
 
     /// Parses the stored name; unknown names are `Other`.
     pub fn parse(name: &str) -> CareRole {
-        CareRole::ALL
-            .into_iter()
-            .find(|role| role.as_str() == name)
-            .unwrap_or(CareRole::Other)
+        name.parse().unwrap_or(CareRole::Other)
     }
 }
 

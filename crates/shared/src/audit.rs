@@ -6,9 +6,25 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum AuditAction {
     ContactAdded,
     ContactRemoved,
@@ -23,41 +39,14 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    /// Every action, in the order the screens list them.
-    pub const ALL: [AuditAction; 10] = [
-        AuditAction::ContactAdded,
-        AuditAction::ContactRemoved,
-        AuditAction::PermissionsChanged,
-        AuditAction::InvitationSent,
-        AuditAction::PrimaryContactAppointed,
-        AuditAction::DischargeDateSet,
-        AuditAction::OrganisationSettingsChanged,
-        AuditAction::ServiceAccountCreated,
-        AuditAction::ServiceAccountRevoked,
-        AuditAction::TemporaryPasswordSent,
-    ];
-
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::ContactAdded => "contact_added",
-            AuditAction::ContactRemoved => "contact_removed",
-            AuditAction::PermissionsChanged => "permissions_changed",
-            AuditAction::InvitationSent => "invitation_sent",
-            AuditAction::PrimaryContactAppointed => "primary_contact_appointed",
-            AuditAction::DischargeDateSet => "discharge_date_set",
-            AuditAction::OrganisationSettingsChanged => "organisation_settings_changed",
-            AuditAction::ServiceAccountCreated => "service_account_created",
-            AuditAction::ServiceAccountRevoked => "service_account_revoked",
-            AuditAction::TemporaryPasswordSent => "temporary_password_sent",
-        }
+        self.into()
     }
 
     /// The action stored as `name`.
     pub fn parse(name: &str) -> Option<AuditAction> {
-        AuditAction::ALL
-            .into_iter()
-            .find(|action| action.as_str() == name)
+        name.parse().ok()
     }
 }
 
@@ -97,11 +86,13 @@ pub struct AuditLogPage {
 
 #[cfg(test)]
 mod tests {
+    use strum::IntoEnumIterator;
+
     use super::*;
 
     #[test]
     fn actions_round_trip_through_their_stored_names() {
-        for action in AuditAction::ALL {
+        for action in AuditAction::iter() {
             assert_eq!(AuditAction::parse(action.as_str()), Some(action));
             assert_eq!(
                 serde_json::to_string(&action).unwrap(),

@@ -8,9 +8,24 @@ use uuid::Uuid;
 use crate::{Permission, me::Relationship};
 
 /// Where a contact's invitation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum InvitationState {
     /// Added, but no login details or invitation sent yet.
     NotInvited,
@@ -25,12 +40,7 @@ pub enum InvitationState {
 impl InvitationState {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            InvitationState::NotInvited => "not_invited",
-            InvitationState::Pending => "pending",
-            InvitationState::Accepted => "accepted",
-            InvitationState::Declined => "declined",
-        }
+        self.into()
     }
 
     /// Whether an invitation can be sent now: never sent, or declined (asked again).
@@ -43,21 +53,29 @@ impl InvitationState {
 
     /// Parses the stored name; anything unknown counts as not invited.
     pub fn parse(name: &str) -> InvitationState {
-        [
-            InvitationState::Pending,
-            InvitationState::Accepted,
-            InvitationState::Declined,
-        ]
-        .into_iter()
-        .find(|state| state.as_str() == name)
-        .unwrap_or(InvitationState::NotInvited)
+        name.parse().unwrap_or(InvitationState::NotInvited)
     }
 }
 
 /// A person's gender, as the seeds' form asks it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum Gender {
     Female,
     Male,
@@ -68,11 +86,7 @@ pub enum Gender {
 impl Gender {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Gender::Female => "female",
-            Gender::Male => "male",
-            Gender::Unknown => "unknown",
-        }
+        self.into()
     }
 }
 
@@ -213,9 +227,24 @@ pub enum InvitationChannel {
 }
 
 /// What a notification is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum NotificationKind {
     /// An invitation to a client's portal; accept or decline it.
     Invitation,
@@ -227,19 +256,12 @@ pub enum NotificationKind {
 impl NotificationKind {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::Invitation => "invitation",
-            NotificationKind::CarePlan => "care_plan",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(name: &str) -> Option<NotificationKind> {
-        match name {
-            "invitation" => Some(NotificationKind::Invitation),
-            "care_plan" => Some(NotificationKind::CarePlan),
-            _ => None,
-        }
+        name.parse().ok()
     }
 }
 

@@ -7,9 +7,25 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The kinds of dossier entry, in the order *Lezen* shows its groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum DossierKind {
     /// A care plan version with goals and actions (*Doelen*).
     CarePlan,
@@ -22,29 +38,14 @@ pub enum DossierKind {
 }
 
 impl DossierKind {
-    /// Every kind, in *Lezen* order.
-    pub const ALL: [DossierKind; 4] = [
-        DossierKind::CarePlan,
-        DossierKind::Note,
-        DossierKind::Questionnaire,
-        DossierKind::Report,
-    ];
-
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DossierKind::CarePlan => "care_plan",
-            DossierKind::Note => "note",
-            DossierKind::Questionnaire => "questionnaire",
-            DossierKind::Report => "report",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(name: &str) -> Option<DossierKind> {
-        DossierKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
+        name.parse().ok()
     }
 }
 
@@ -242,6 +243,29 @@ pub struct EventTicket {
     pub expires_in: u32,
 }
 
+/// What an access-log row records.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[serde(rename_all = "snake_case")]
+pub enum AccessAction {
+    Read,
+    Write,
+}
+
 /// One row of the access log (NEN 7513).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -251,8 +275,7 @@ pub struct AccessLogEntry {
     pub user_name: String,
     /// On whose behalf: `self` (the client) or the relationship, e.g. `child`.
     pub acting_as: String,
-    /// `read` or `write`.
-    pub action: String,
+    pub action: AccessAction,
     /// What, e.g. `dossier.timeline`, `dossier.entry`, `dossier.care_plans`.
     pub object: String,
     pub object_id: Option<Uuid>,
@@ -271,11 +294,13 @@ pub struct AccessLogPage {
 
 #[cfg(test)]
 mod tests {
+    use strum::IntoEnumIterator;
+
     use super::*;
 
     #[test]
     fn kinds_round_trip_through_their_stored_names() {
-        for kind in DossierKind::ALL {
+        for kind in DossierKind::iter() {
             assert_eq!(DossierKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(DossierKind::parse("letter"), None);

@@ -13,17 +13,34 @@ use crate::{
 };
 
 /// What an API key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[strum(serialize_all = "snake_case")]
 pub enum Scope {
     /// Upsert clients, care workers and care teams.
     #[serde(rename = "clients:write")]
+    #[strum(serialize = "clients:write")]
     ClientsWrite,
     /// Upsert and retract reports, questionnaires, care plans and appointments.
     #[serde(rename = "dossier:write")]
+    #[strum(serialize = "dossier:write")]
     DossierWrite,
     /// Read and acknowledge the feed of what was written in the portal.
     #[serde(rename = "feed:read")]
+    #[strum(serialize = "feed:read")]
     FeedRead,
 }
 
@@ -33,16 +50,12 @@ impl Scope {
 
     /// The stored and documented name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::ClientsWrite => "clients:write",
-            Scope::DossierWrite => "dossier:write",
-            Scope::FeedRead => "feed:read",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(name: &str) -> Option<Scope> {
-        Scope::ALL.into_iter().find(|scope| scope.as_str() == name)
+        name.parse().ok()
     }
 }
 
@@ -426,9 +439,24 @@ pub struct FeedAuthor {
 }
 
 /// What a feed item is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum FeedKind {
     /// A note by the client or a contact (*Aantekening cliënt/verwant*).
     ClientNote,
@@ -437,14 +465,12 @@ pub enum FeedKind {
 impl FeedKind {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            FeedKind::ClientNote => "client_note",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(name: &str) -> Option<FeedKind> {
-        (name == "client_note").then_some(FeedKind::ClientNote)
+        name.parse().ok()
     }
 }
 

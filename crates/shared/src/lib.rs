@@ -16,3 +16,63 @@ pub mod permission;
 
 pub use error::{ErrorCode, FieldError, Problem};
 pub use permission::{PanelKind, Permission};
+
+#[cfg(test)]
+mod stored_names {
+    //! The kinds stored as text are named by strum (database) and by serde (API); both must say
+    //! the same, or a value would read differently in the database than in the API.
+
+    use serde::Serialize;
+    use strum::IntoEnumIterator;
+
+    use crate::{
+        admin::{CareRole, LockoutMode, ResetMode},
+        audit::AuditAction,
+        contacts::{Gender, InvitationState, NotificationKind},
+        dossier::{AccessAction, DossierKind},
+        integration::{FeedKind, Scope},
+        me::{Language, Relationship},
+        password::PasswordPolicy,
+    };
+
+    fn same_names<E>()
+    where
+        E: IntoEnumIterator + Serialize + Into<&'static str> + std::str::FromStr + PartialEq + Copy,
+        <E as std::str::FromStr>::Err: std::fmt::Debug,
+    {
+        for value in E::iter() {
+            let stored: &'static str = value.into();
+            let sent = serde_json::to_value(value).unwrap();
+            assert_eq!(sent.as_str(), Some(stored));
+            assert!(stored.parse::<E>().unwrap() == value, "{stored} reads back");
+        }
+    }
+
+    #[test]
+    fn every_stored_kind_has_one_name() {
+        same_names::<CareRole>();
+        same_names::<LockoutMode>();
+        same_names::<ResetMode>();
+        same_names::<AuditAction>();
+        same_names::<Gender>();
+        same_names::<InvitationState>();
+        same_names::<NotificationKind>();
+        same_names::<DossierKind>();
+        same_names::<AccessAction>();
+        same_names::<FeedKind>();
+        same_names::<Scope>();
+        same_names::<Language>();
+        same_names::<Relationship>();
+        same_names::<PasswordPolicy>();
+    }
+
+    #[test]
+    fn the_client_is_stored_as_self_and_scopes_with_their_colon() {
+        assert_eq!(Relationship::Client.as_str(), "self");
+        assert_eq!(Scope::FeedRead.as_str(), "feed:read");
+        assert_eq!(
+            "clients:write".parse::<Scope>().unwrap(),
+            Scope::ClientsWrite
+        );
+    }
+}

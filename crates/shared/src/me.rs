@@ -6,9 +6,23 @@ use uuid::Uuid;
 
 use crate::Permission;
 
-/// What kind of account this is; decides which side of the portal the user sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+/// What kind of account this is; decides which side of the portal the user sees. Stored as
+/// its snake_case name (`users.kind`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     /// A client or a contact (family, friend, mentor, legal representative).
@@ -20,9 +34,26 @@ pub enum AccountKind {
 }
 
 /// A user interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum Language {
     /// Dutch, the default.
     #[default]
@@ -34,10 +65,7 @@ pub enum Language {
 impl Language {
     /// The BCP 47 tag.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Language::Nl => "nl",
-            Language::En => "en",
-        }
+        self.into()
     }
 
     /// Parses a BCP 47 tag; anything but English is Dutch.
@@ -116,12 +144,28 @@ pub struct ClientSummary {
 }
 
 /// How the user is related to a client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum Relationship {
     /// The user is the client.
     #[serde(rename = "self")]
+    #[strum(serialize = "self")]
     Client,
     /// Son or daughter.
     Child,
@@ -148,45 +192,14 @@ pub enum Relationship {
 }
 
 impl Relationship {
-    /// Every relationship, for forms and parsing.
-    pub const ALL: [Relationship; 12] = [
-        Relationship::Client,
-        Relationship::Child,
-        Relationship::Grandchild,
-        Relationship::Partner,
-        Relationship::Sibling,
-        Relationship::Parent,
-        Relationship::Family,
-        Relationship::Friend,
-        Relationship::Mentor,
-        Relationship::Curator,
-        Relationship::LegalRepresentative,
-        Relationship::Other,
-    ];
-
     /// The stable name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Relationship::Client => "self",
-            Relationship::Child => "child",
-            Relationship::Grandchild => "grandchild",
-            Relationship::Partner => "partner",
-            Relationship::Sibling => "sibling",
-            Relationship::Parent => "parent",
-            Relationship::Family => "family",
-            Relationship::Friend => "friend",
-            Relationship::Mentor => "mentor",
-            Relationship::Curator => "curator",
-            Relationship::LegalRepresentative => "legal_representative",
-            Relationship::Other => "other",
-        }
+        self.into()
     }
 
     /// Parses the stable name.
     pub fn parse(name: &str) -> Option<Relationship> {
-        Relationship::ALL
-            .into_iter()
-            .find(|relationship| relationship.as_str() == name)
+        name.parse().ok()
     }
 }
 
@@ -218,11 +231,13 @@ pub struct Me {
 
 #[cfg(test)]
 mod tests {
+    use strum::IntoEnumIterator;
+
     use super::*;
 
     #[test]
     fn relationship_names_round_trip_through_serde_and_parse() {
-        for relationship in Relationship::ALL {
+        for relationship in Relationship::iter() {
             let json = serde_json::to_string(&relationship).unwrap();
             assert_eq!(json, format!("\"{}\"", relationship.as_str()));
             assert_eq!(

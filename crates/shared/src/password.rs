@@ -10,9 +10,26 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 pub const PASSWORD_HISTORY: usize = 12;
 
 /// An organisation's password policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
 pub enum PasswordPolicy {
     /// The seeds' rules: at least 8 characters with a lower-case letter, an upper-case letter
     /// and a digit.
@@ -25,18 +42,12 @@ pub enum PasswordPolicy {
 impl PasswordPolicy {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            PasswordPolicy::Composition => "composition",
-            PasswordPolicy::LengthOnly => "length_only",
-        }
+        self.into()
     }
 
     /// The policy stored as `name`; unknown names fall back to the default.
     pub fn from_name(name: &str) -> PasswordPolicy {
-        match name {
-            "length_only" => PasswordPolicy::LengthOnly,
-            _ => PasswordPolicy::Composition,
-        }
+        name.parse().unwrap_or_default()
     }
 
     /// The minimum number of characters.

@@ -17,7 +17,7 @@ pub struct Model {
     /// On whose behalf: `client` or the relationship to the client, e.g. `daughter`.
     pub acting_as: String,
     /// `read` or `write`.
-    pub action: String,
+    pub action: kring_shared::dossier::AccessAction,
     /// What was accessed, e.g. `dossier.timeline` or `dossier.entry`.
     pub object: String,
     pub object_id: Option<Uuid>,

@@ -13,7 +13,7 @@ pub struct Model {
     pub actor_name: String,
     pub on_behalf_of: Option<String>,
     /// An `AuditAction` name.
-    pub action: String,
+    pub action: kring_shared::audit::AuditAction,
     pub client_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
     pub target_name: Option<String>,

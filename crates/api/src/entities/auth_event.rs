@@ -10,7 +10,7 @@ pub struct Model {
     pub occurred_at: DateTimeUtc,
     pub user_id: Option<Uuid>,
     pub session_id: Option<Uuid>,
-    pub event: String,
+    pub event: crate::services::security_log::AuthEvent,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
 }

@@ -10,7 +10,7 @@ pub struct Model {
     pub client_id: Uuid,
     pub care_worker_id: Uuid,
     /// e.g. `evv`, `personal_supervisor`, `care_assistant`.
-    pub care_role: String,
+    pub care_role: kring_shared::admin::CareRole,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,6 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+/// Whether the client is in care; `discharged_on` says until when the portal stays open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, DeriveValueType)]
+#[strum(serialize_all = "snake_case")]
+#[sea_orm(value_type = "String")]
+pub enum ClientStatus {
+    Active,
+    Discharged,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "clients")]
 pub struct Model {
@@ -14,8 +23,7 @@ pub struct Model {
     pub last_name: String,
     pub birth_date: Option<Date>,
     pub photo_url: Option<String>,
-    /// `active` or `discharged`.
-    pub status: String,
+    pub status: ClientStatus,
     pub discharged_on: Option<Date>,
     pub created_at: DateTimeUtc,
 }

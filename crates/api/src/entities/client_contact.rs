@@ -12,7 +12,7 @@ pub struct Model {
     pub client_id: Uuid,
     pub user_id: Uuid,
     /// A `kring_shared::me::Relationship` name; `self` for the client's own account.
-    pub relationship: String,
+    pub relationship: kring_shared::me::Relationship,
     pub is_primary_contact: bool,
     pub perm_messages: bool,
     pub perm_agenda: bool,
@@ -20,7 +20,7 @@ pub struct Model {
     pub perm_details: bool,
     pub perm_settings: bool,
     /// `not_invited`, `pending`, `accepted` or `declined`.
-    pub invitation_state: String,
+    pub invitation_state: kring_shared::contacts::InvitationState,
     pub invited_at: Option<DateTimeUtc>,
     pub responded_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,

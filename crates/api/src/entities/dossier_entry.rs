@@ -12,7 +12,7 @@ pub struct Model {
     pub organisation_id: Uuid,
     pub client_id: Uuid,
     /// `report`, `questionnaire`, `care_plan` or `note`.
-    pub kind: String,
+    pub kind: kring_shared::dossier::DossierKind,
     pub external_id: Option<String>,
     pub occurred_at: DateTimeUtc,
     pub title: String,

@@ -9,6 +9,8 @@ pub struct Model {
     pub seq: i32,
     pub organisation_id: Uuid,
     /// `client_note` now; messages to care later.
+    /// Text, not `FeedKind`, on purpose: an item of a kind written by a newer version (during
+    /// a rolling deploy) is skipped, where the enum would fail the whole page.
     pub kind: String,
     pub entry_id: Uuid,
     pub client_id: Uuid,

@@ -8,7 +8,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    /// A `kring_shared::contacts::NotificationKind` name.
+    /// A `kring_shared::contacts::NotificationKind` name. Text, not the enum, on purpose: a
+    /// kind written by a newer version (during a rolling deploy) is skipped when listed, where
+    /// the enum would fail the whole list.
     pub kind: String,
     pub client_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,

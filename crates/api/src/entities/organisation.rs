@@ -24,16 +24,16 @@ pub struct Model {
     pub trusted_device_days: i16,
     pub idle_timeout_minutes: i16,
     pub session_lifetime_hours: i16,
-    pub password_policy: String,
+    pub password_policy: kring_shared::password::PasswordPolicy,
     pub discharge_access_days: i16,
     pub languages: String,
     pub created_at: DateTimeUtc,
     /// `until_reset` (the seeds) or `temporary` (15 minutes, doubling).
-    pub lockout_mode: String,
+    pub lockout_mode: kring_shared::admin::LockoutMode,
     /// Hours a temporary password works.
     pub temporary_password_hours: i16,
     /// `link` or `temporary_password` (what *Wachtwoord vergeten* sends).
-    pub reset_mode: String,
+    pub reset_mode: kring_shared::admin::ResetMode,
     /// Comma-separated ISO 3166 codes of the countries whose mobile numbers are accepted.
     pub allowed_mobile_countries: String,
 }

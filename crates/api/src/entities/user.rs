@@ -18,10 +18,9 @@ pub struct Model {
     pub mobile: Option<String>,
     pub first_name: String,
     pub last_name: String,
-    pub gender: Option<String>,
-    pub language: String,
-    /// `person`, `care_worker` or `organisation_admin`.
-    pub kind: String,
+    pub gender: Option<kring_shared::contacts::Gender>,
+    pub language: kring_shared::me::Language,
+    pub kind: kring_shared::me::AccountKind,
     pub must_change_password: bool,
     pub username_chosen: bool,
     pub failed_logins: i32,

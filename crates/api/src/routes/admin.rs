@@ -12,6 +12,7 @@ use kring_shared::{
     contacts::ContactRow,
     dossier::AccessLogPage,
     integration::{NewServiceAccountRequest, ServiceAccountCreated, ServiceAccountSummary},
+    me::AccountKind,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -444,7 +445,7 @@ async fn create_service_account(
 ) -> Result<HttpResponse, ApiError> {
     crate::services::policy::require_organisation_admin(&admin.user)?;
     let actor =
-        services::audit::Actor::user(&admin.user, services::policy::ORGANISATION_ADMIN, &origin);
+        services::audit::Actor::user(&admin.user, AccountKind::OrganisationAdmin.into(), &origin);
     let created = services::service_accounts::create(
         &state.db,
         admin.user.organisation_id,

@@ -15,7 +15,6 @@ use kring_shared::{
         ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SecondFactorMobileRequest,
         VerificationChallenge, VerifyCodeRequest,
     },
-    password::PasswordPolicy,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -410,7 +409,7 @@ async fn reset_link(
     let (reset, _, organisation) = auth::reset_link(&state.db, &token).await?;
     let left = (reset.expires_at - chrono::Utc::now()).num_seconds().max(0);
     Ok(web::Json(ResetLinkInfo {
-        password_policy: PasswordPolicy::from_name(&organisation.password_policy),
+        password_policy: organisation.password_policy,
         expires_in: u32::try_from(left).unwrap_or(0),
     }))
 }

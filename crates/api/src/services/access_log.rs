@@ -4,7 +4,7 @@
 //! that shows them to the client comes later).
 
 use chrono::{DateTime, Utc};
-use kring_shared::dossier::{AccessLogEntry, AccessLogPage};
+use kring_shared::dossier::{AccessAction, AccessLogEntry, AccessLogPage};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -31,7 +31,7 @@ pub async fn record(
     reader: &Reader<'_>,
     client: &client::Model,
     acting_as: &str,
-    action: &str,
+    action: AccessAction,
     object: &str,
     object_id: Option<Uuid>,
 ) -> Result<(), ApiError> {
@@ -46,7 +46,7 @@ pub async fn record(
             reader.user.first_name, reader.user.last_name
         )),
         acting_as: Set(acting_as.to_owned()),
-        action: Set(action.to_owned()),
+        action: Set(action),
         object: Set(object.to_owned()),
         object_id: Set(object_id),
         session_id: Set(Some(reader.session_id)),

@@ -7,11 +7,9 @@ use kring_shared::{
         AdminClientSummary, AdminUserSummary, CareRole, CareTeamPlace, CareWorkerSummary,
         DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
     },
-    admin::{LockoutMode, ResetMode},
     audit::AuditAction,
     contacts::{ContactRow, InvitationChannel, NewContactRequest},
-    me::Relationship,
-    password::PasswordPolicy,
+    me::{AccountKind, Relationship},
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -26,12 +24,7 @@ use uuid::Uuid;
 use crate::{
     entities::{care_team_member, client, client_contact, organisation, user},
     error::ApiError,
-    services::{
-        audit, contacts,
-        me::{account_kind, organisation_of},
-        policy,
-        security_log::ClientInfo,
-    },
+    services::{audit, contacts, me::organisation_of, policy, security_log::ClientInfo},
 };
 
 /// At most this many accounts per answer; a search narrows it down.
@@ -77,7 +70,7 @@ pub async fn users(
         .into_iter()
         .map(|account| AdminUserSummary {
             id: account.id,
-            kind: account_kind(&account.kind),
+            kind: account.kind,
             blocked: account.is_locked(chrono::Utc::now()),
             must_change_password: account.must_change_password,
             last_login_at: account.last_login_at,
@@ -107,10 +100,10 @@ pub fn settings_of(organisation: &organisation::Model) -> OrganisationSettings {
         trusted_device_days: organisation.trusted_device_days,
         idle_timeout_minutes: organisation.idle_timeout_minutes,
         session_lifetime_hours: organisation.session_lifetime_hours,
-        password_policy: PasswordPolicy::from_name(&organisation.password_policy),
+        password_policy: organisation.password_policy,
         discharge_access_days: organisation.discharge_access_days,
-        lockout_mode: LockoutMode::from_name(&organisation.lockout_mode),
-        reset_mode: ResetMode::from_name(&organisation.reset_mode),
+        lockout_mode: organisation.lockout_mode,
+        reset_mode: organisation.reset_mode,
         temporary_password_hours: organisation.temporary_password_hours,
         allowed_mobile_countries: organisation
             .allowed_mobile_countries
@@ -281,10 +274,10 @@ pub async fn update_settings(
     organisation.trusted_device_days = Set(settings.trusted_device_days);
     organisation.idle_timeout_minutes = Set(settings.idle_timeout_minutes);
     organisation.session_lifetime_hours = Set(settings.session_lifetime_hours);
-    organisation.password_policy = Set(settings.password_policy.as_str().to_owned());
+    organisation.password_policy = Set(settings.password_policy);
     organisation.discharge_access_days = Set(settings.discharge_access_days);
-    organisation.lockout_mode = Set(settings.lockout_mode.as_str().to_owned());
-    organisation.reset_mode = Set(settings.reset_mode.as_str().to_owned());
+    organisation.lockout_mode = Set(settings.lockout_mode);
+    organisation.reset_mode = Set(settings.reset_mode);
     organisation.temporary_password_hours = Set(settings.temporary_password_hours);
     organisation.allowed_mobile_countries = Set(settings
         .allowed_mobile_countries
@@ -299,7 +292,7 @@ pub async fn update_settings(
     if !changed.is_empty() {
         audit::record(
             &txn,
-            &audit::Actor::user(admin, policy::ORGANISATION_ADMIN, origin),
+            &audit::Actor::user(admin, AccountKind::OrganisationAdmin.into(), origin),
             audit::Change::new(AuditAction::OrganisationSettingsChanged, changed.into()),
         )
         .await?;
@@ -435,7 +428,7 @@ pub async fn create_client(
         last_name: Set(last_name.clone()),
         birth_date: Set(request.birth_date),
         photo_url: Set(None),
-        status: Set("active".to_owned()),
+        status: Set(client::ClientStatus::Active),
         discharged_on: Set(None),
         created_at: Set(Utc::now()),
     }
@@ -559,7 +552,7 @@ pub async fn set_primary_contact(
         .await?;
     audit::record(
         &txn,
-        &audit::Actor::user(admin, policy::ORGANISATION_ADMIN, origin),
+        &audit::Actor::user(admin, AccountKind::OrganisationAdmin.into(), origin),
         audit::Change::new(
             AuditAction::PrimaryContactAppointed,
             serde_json::json!({"relationship": link.relationship}),
@@ -586,15 +579,15 @@ pub async fn discharge(
     let mut active = item.into_active_model();
     active.discharged_on = Set(request.discharged_on);
     active.status = Set(if request.discharged_on.is_some() {
-        "discharged".to_owned()
+        client::ClientStatus::Discharged
     } else {
-        "active".to_owned()
+        client::ClientStatus::Active
     });
     let txn = crate::db::begin_write(db).await?;
     let saved = active.update(&txn).await?;
     audit::record(
         &txn,
-        &audit::Actor::user(admin, policy::ORGANISATION_ADMIN, origin),
+        &audit::Actor::user(admin, AccountKind::OrganisationAdmin.into(), origin),
         audit::Change::new(
             AuditAction::DischargeDateSet,
             serde_json::json!({"before": before, "after": request.discharged_on}),
@@ -614,7 +607,7 @@ pub async fn care_workers(
     policy::require_organisation_admin(admin)?;
     let workers = user::Entity::find()
         .filter(user::Column::OrganisationId.eq(admin.organisation_id))
-        .filter(user::Column::Kind.eq("care_worker"))
+        .filter(user::Column::Kind.eq(AccountKind::CareWorker))
         .order_by_asc(user::Column::LastName)
         .order_by_asc(user::Column::FirstName)
         .all(db)
@@ -631,7 +624,7 @@ pub async fn care_workers(
                 teams.push(CareTeamPlace {
                     client_id: item.id,
                     client_name: format!("{} {}", item.first_name, item.last_name),
-                    care_role: CareRole::parse(&place.care_role),
+                    care_role: place.care_role,
                 });
             }
         }
@@ -667,7 +660,8 @@ pub async fn create_care_worker(
         mobile: request.mobile.clone(),
     };
     let txn = crate::db::begin_write(db).await?;
-    let worker = contacts::new_person(&txn, &organisation, &as_contact, "care_worker").await?;
+    let worker =
+        contacts::new_person(&txn, &organisation, &as_contact, AccountKind::CareWorker).await?;
     txn.commit().await?;
     crate::services::auth::issue_temporary_password(db, admin, worker.id, origin).await?;
     Ok(CareWorkerSummary {
@@ -689,7 +683,8 @@ async fn own_care_worker(
         .one(db)
         .await?
         .filter(|worker| {
-            worker.organisation_id == admin.organisation_id && worker.kind == "care_worker"
+            worker.organisation_id == admin.organisation_id
+                && worker.kind == AccountKind::CareWorker
         })
         .ok_or(ApiError::NotFound)
 }
@@ -714,7 +709,7 @@ pub async fn set_care_team_member(
         id: Set(Uuid::new_v4()),
         client_id: Set(client_id),
         care_worker_id: Set(care_worker_id),
-        care_role: Set(role.as_str().to_owned()),
+        care_role: Set(role),
         created_at: Set(Utc::now()),
     }
     .insert(&txn)

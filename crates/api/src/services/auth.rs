@@ -10,8 +10,8 @@ use kring_shared::{
     auth::{
         ContactDetailsSaved, PasswordChangeChallenge, SecondFactorChallenge, VerificationChallenge,
     },
-    me::Language,
-    password::{MAX_PASSWORD_CHARS, PasswordPolicy},
+    me::{AccountKind, Language},
+    password::MAX_PASSWORD_CHARS,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
@@ -286,7 +286,7 @@ async fn password_change_step(
             attempt_token,
             may_choose_username: !account.username_chosen,
             username: account.username.clone(),
-            password_policy: PasswordPolicy::from_name(&organisation.password_policy),
+            password_policy: organisation.password_policy,
             expires_in: (verification::ATTEMPT_MINUTES * 60) as u32,
         },
     ))
@@ -590,11 +590,7 @@ pub async fn issue_temporary_password(
     .await?;
     crate::services::audit::record(
         &txn,
-        &crate::services::audit::Actor::user(
-            admin,
-            crate::services::policy::ORGANISATION_ADMIN,
-            origin,
-        ),
+        &crate::services::audit::Actor::user(admin, AccountKind::OrganisationAdmin.into(), origin),
         crate::services::audit::Change::new(
             kring_shared::audit::AuditAction::TemporaryPasswordSent,
             serde_json::json!({"hours": organisation.temporary_password_hours}),
@@ -680,7 +676,7 @@ fn temporary_password_email(
     let org = &organisation.name;
     let username = &account.username;
     let hours = organisation.temporary_password_hours.max(1);
-    let (subject, paragraphs) = match Language::from_tag(&account.language) {
+    let (subject, paragraphs) = match account.language {
         Language::En => (
             format!("Your temporary password for {org}"),
             [
@@ -809,7 +805,7 @@ pub async fn forgot_password(
         return Ok(());
     }
     let organisation = organisation_of(db, &account).await?;
-    if ResetMode::from_name(&organisation.reset_mode) == ResetMode::TemporaryPassword {
+    if organisation.reset_mode == ResetMode::TemporaryPassword {
         // The temporary password works next to the current one until one of them is used:
         // asking for it locks nobody out and ends no session.
         let hours = i64::from(organisation.temporary_password_hours.max(1));
@@ -942,7 +938,7 @@ fn reset_email(
 ) -> Email {
     let name = &account.first_name;
     let org = &organisation.name;
-    let (subject, lines) = match Language::from_tag(&account.language) {
+    let (subject, lines) = match account.language {
         Language::En => (
             format!("Reset your password for {org}"),
             [
@@ -987,7 +983,7 @@ async fn new_password_hash(
 ) -> Result<String, ApiError> {
     passwords::check_and_hash(
         db,
-        PasswordPolicy::from_name(&organisation.password_policy),
+        organisation.password_policy,
         Some(account),
         "new_password",
         candidate,

@@ -8,10 +8,10 @@ use kring_shared::{
     FieldError, Permission,
     audit::AuditAction,
     contacts::{
-        ContactLookup, ContactRow, ContactSuggestion, InvitationChannel, InvitationSent,
+        ContactLookup, ContactRow, ContactSuggestion, Gender, InvitationChannel, InvitationSent,
         InvitationState, NewContactRequest, PermissionsSaved,
     },
-    me::{Language, Relationship},
+    me::{AccountKind, Language, Relationship},
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -51,10 +51,10 @@ pub fn row(link: &client_contact::Model, person: &user::Model, actor: &user::Mod
         user_id: person.id,
         first_name: person.first_name.clone(),
         last_name: person.last_name.clone(),
-        relationship: Relationship::parse(&link.relationship).unwrap_or(Relationship::Other),
+        relationship: link.relationship,
         is_primary_contact: link.is_primary_contact,
         permissions: link.permissions(),
-        invitation_state: InvitationState::parse(&link.invitation_state),
+        invitation_state: link.invitation_state,
         last_login_at: person.last_login_at,
         is_you: person.id == actor.id,
     }
@@ -119,7 +119,7 @@ pub async fn lookup(
     let person = user::Entity::find()
         .filter(user::Column::OrganisationId.eq(access.client.organisation_id))
         .filter(user::Column::Email.eq(email))
-        .filter(user::Column::Kind.eq("person"))
+        .filter(user::Column::Kind.eq(AccountKind::Person))
         .order_by_asc(user::Column::CreatedAt)
         .one(db)
         .await?;
@@ -204,7 +204,7 @@ pub async fn add(
         create_link(&txn, &access.organisation, client_id, request, &[], false).await?;
     audit::record(
         &txn,
-        &audit::Actor::user(actor, &access.link.relationship, origin),
+        &audit::Actor::user(actor, access.link.relationship.as_str(), origin),
         audit::Change::new(
             AuditAction::ContactAdded,
             serde_json::json!({"relationship": link.relationship}),
@@ -231,9 +231,11 @@ pub async fn create_link(
         Some(user_id) => user::Entity::find_by_id(user_id)
             .one(txn)
             .await?
-            .filter(|person| person.organisation_id == organisation.id && person.kind == "person")
+            .filter(|person| {
+                person.organisation_id == organisation.id && person.kind == AccountKind::Person
+            })
             .ok_or(ApiError::NotFound)?,
-        None => new_person(txn, organisation, request, "person").await?,
+        None => new_person(txn, organisation, request, AccountKind::Person).await?,
     };
     let already = client_contact::Entity::find()
         .filter(client_contact::Column::ClientId.eq(client_id))
@@ -251,14 +253,14 @@ pub async fn create_link(
         id: Set(Uuid::new_v4()),
         client_id: Set(client_id),
         user_id: Set(person.id),
-        relationship: Set(request.relationship.as_str().to_owned()),
+        relationship: Set(request.relationship),
         is_primary_contact: Set(primary),
         perm_messages: Set(has(Permission::Messages)),
         perm_agenda: Set(has(Permission::Agenda)),
         perm_dossier: Set(has(Permission::Dossier)),
         perm_details: Set(has(Permission::Details)),
         perm_settings: Set(has(Permission::Settings)),
-        invitation_state: Set(InvitationState::NotInvited.as_str().to_owned()),
+        invitation_state: Set(InvitationState::NotInvited),
         invited_at: Set(None),
         responded_at: Set(None),
         last_login_at: Set(None),
@@ -275,7 +277,7 @@ pub async fn new_person(
     txn: &impl ConnectionTrait,
     organisation: &organisation::Model,
     request: &NewContactRequest,
-    kind: &str,
+    kind: AccountKind,
 ) -> Result<user::Model, ApiError> {
     let mut errors = Vec::new();
     let mut field = |name: &str, code: &str| {
@@ -329,7 +331,7 @@ pub async fn new_person(
             last_name,
             email,
             mobile: Some(mobile),
-            gender: request.gender.map(|gender| gender.as_str().to_owned()),
+            gender: request.gender,
             kind,
             external_id: None,
         },
@@ -338,13 +340,13 @@ pub async fn new_person(
 }
 
 /// A validated new account's details.
-pub struct NewAccount<'a> {
+pub struct NewAccount {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
     pub mobile: Option<String>,
-    pub gender: Option<String>,
-    pub kind: &'a str,
+    pub gender: Option<Gender>,
+    pub kind: AccountKind,
     pub external_id: Option<String>,
 }
 
@@ -353,7 +355,7 @@ pub struct NewAccount<'a> {
 pub async fn create_account(
     txn: &impl ConnectionTrait,
     organisation: &organisation::Model,
-    account: NewAccount<'_>,
+    account: NewAccount,
 ) -> Result<user::Model, ApiError> {
     let username = free_username(txn, &account.first_name, &account.last_name).await?;
     let unusable = crate::auth::password::hash(crate::auth::secret::random_token()).await?;
@@ -368,8 +370,8 @@ pub async fn create_account(
         first_name: Set(account.first_name),
         last_name: Set(account.last_name),
         gender: Set(account.gender),
-        language: Set(Language::Nl.as_str().to_owned()),
-        kind: Set(account.kind.to_owned()),
+        language: Set(Language::Nl),
+        kind: Set(account.kind),
         must_change_password: Set(true),
         username_chosen: Set(false),
         failed_logins: Set(0),
@@ -495,7 +497,7 @@ async fn another_administrator(
         .filter(client_contact::Column::ClientId.eq(client_id))
         .filter(client_contact::Column::Id.ne(except))
         .filter(client_contact::Column::PermSettings.eq(true))
-        .filter(client_contact::Column::InvitationState.eq(policy::ACCEPTED))
+        .filter(client_contact::Column::InvitationState.eq(InvitationState::Accepted))
         .count(db)
         .await?
         > 0)
@@ -558,7 +560,7 @@ pub async fn set_permissions(
     if before != after {
         audit::record(
             &txn,
-            &audit::Actor::user(actor, &access.link.relationship, origin),
+            &audit::Actor::user(actor, access.link.relationship.as_str(), origin),
             audit::Change::new(
                 AuditAction::PermissionsChanged,
                 serde_json::json!({"before": before, "after": after}),
@@ -569,7 +571,7 @@ pub async fn set_permissions(
         .await?;
     }
     txn.commit().await?;
-    let state = InvitationState::parse(&link.invitation_state);
+    let state = link.invitation_state;
     Ok(PermissionsSaved {
         invitation_needed: !permissions.is_empty() && state.invitable(),
         contact: row(&link, &person, actor),
@@ -596,7 +598,7 @@ pub async fn invite(
     .await?;
     let txn = crate::db::begin_write(db).await?;
     let (link, person) = link_of(&txn, client_id, contact_id).await?;
-    match InvitationState::parse(&link.invitation_state) {
+    match link.invitation_state {
         InvitationState::Accepted => return Err(ApiError::invalid("contact", "already_accepted")),
         // One open invitation at a time: no second notification for the same link.
         InvitationState::Pending => return Err(ApiError::invalid("contact", "already_invited")),
@@ -616,7 +618,7 @@ pub async fn invite(
     let (link, person) = link_of(&txn, client_id, contact_id).await?;
     audit::record(
         &txn,
-        &audit::Actor::user(actor, &access.link.relationship, origin),
+        &audit::Actor::user(actor, access.link.relationship.as_str(), origin),
         audit::Change::new(
             AuditAction::InvitationSent,
             serde_json::json!({"channel": channel}),
@@ -704,7 +706,7 @@ fn invitation_email(
     let client_name = format!("{} {}", client.first_name, client.last_name);
     let org = &organisation.name;
     let username = &person.username;
-    let (subject, intro, details, next) = match Language::from_tag(&person.language) {
+    let (subject, intro, details, next) = match person.language {
         Language::En => (
             format!("Your access to the client portal of {client_name}"),
             format!(
@@ -724,7 +726,7 @@ fn invitation_email(
                 .to_owned(),
         ),
     };
-    let greeting = match Language::from_tag(&person.language) {
+    let greeting = match person.language {
         Language::En => format!("Hello {name},"),
         Language::Nl => format!("Beste {name},"),
     };
@@ -770,7 +772,7 @@ pub async fn remove(
         .await?;
     audit::record(
         &txn,
-        &audit::Actor::user(actor, &access.link.relationship, origin),
+        &audit::Actor::user(actor, access.link.relationship.as_str(), origin),
         audit::Change::new(
             AuditAction::ContactRemoved,
             serde_json::json!({"relationship": link.relationship, "permissions": ticks(&link)}),

@@ -8,9 +8,9 @@ use chrono::{DateTime, SubsecRound, Utc};
 use kring_shared::{
     PanelKind, Permission,
     dossier::{
-        CarePlanDetail, CarePlanGoal, CarePlanVersion, CarePlans, DossierEntry, DossierEvent,
-        DossierGroups, DossierKind, EntryChange, EntrySummary, KindCount, NewNoteRequest,
-        QuestionAnswer, TimelinePage,
+        AccessAction, CarePlanDetail, CarePlanGoal, CarePlanVersion, CarePlans, DossierEntry,
+        DossierEvent, DossierGroups, DossierKind, EntryChange, EntrySummary, KindCount,
+        NewNoteRequest, QuestionAnswer, TimelinePage,
     },
     home::PanelItem,
 };
@@ -18,6 +18,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
+use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use crate::{
@@ -100,7 +101,7 @@ pub fn reads_dossier(access: &ClientAccess) -> bool {
 
 /// How the reader is related to the client, for the access log and the feed.
 pub fn acting_as(access: &ClientAccess) -> String {
-    access.link.relationship.clone()
+    access.link.relationship.as_str().to_owned()
 }
 
 /// Dossier times are kept to whole seconds, so keyset comparisons behave the same on every
@@ -196,7 +197,7 @@ pub async fn page(
         .order_by_desc(dossier_entry::Column::Id)
         .limit(limit + 1);
     if let Some(kind) = query.kind {
-        select = select.filter(dossier_entry::Column::Kind.eq(kind.as_str()));
+        select = select.filter(dossier_entry::Column::Kind.eq(kind));
     }
     if let Some(cursor) = query.cursor {
         select = select.filter(older_than(cursor.occurred_at, cursor.id));
@@ -241,7 +242,7 @@ pub async fn timeline(
         reader,
         &access.client,
         &acting_as(access),
-        "read",
+        AccessAction::Read,
         &object,
         None,
     )
@@ -254,8 +255,7 @@ fn detail_of(
     previous_id: Option<Uuid>,
     next_id: Option<Uuid>,
 ) -> Result<DossierEntry, ApiError> {
-    let kind = DossierKind::parse(&entry.kind)
-        .ok_or_else(|| anyhow::anyhow!("unknown dossier kind {}", entry.kind))?;
+    let kind = entry.kind;
     let mut answers = Vec::new();
     let mut care_plan = None;
     match kind {
@@ -313,7 +313,7 @@ async fn neighbour(
     older: bool,
 ) -> Result<Option<Uuid>, ApiError> {
     let select = live_entries(entry.client_id)
-        .filter(dossier_entry::Column::Kind.eq(entry.kind.clone()))
+        .filter(dossier_entry::Column::Kind.eq(entry.kind))
         .select_only()
         .column(dossier_entry::Column::Id);
     let select = if older {
@@ -354,7 +354,7 @@ pub async fn entry(
         reader,
         &access.client,
         &acting_as(access),
-        "read",
+        AccessAction::Read,
         "dossier.entry",
         Some(entry_id),
     )
@@ -377,8 +377,7 @@ pub async fn groups(
         .into_tuple()
         .all(db)
         .await?;
-    let groups = DossierKind::ALL
-        .into_iter()
+    let groups = DossierKind::iter()
         .map(|kind| KindCount {
             kind,
             count: counts
@@ -392,7 +391,7 @@ pub async fn groups(
         reader,
         &access.client,
         &acting_as(access),
-        "read",
+        AccessAction::Read,
         "dossier.groups",
         None,
     )
@@ -414,7 +413,7 @@ pub async fn care_plans(
 ) -> Result<CarePlans, ApiError> {
     access.require(Permission::Dossier)?;
     let versions = live_entries(access.client.id)
-        .filter(dossier_entry::Column::Kind.eq(DossierKind::CarePlan.as_str()))
+        .filter(dossier_entry::Column::Kind.eq(DossierKind::CarePlan))
         .order_by_desc(dossier_entry::Column::ValidFrom)
         .order_by_desc(dossier_entry::Column::OccurredAt)
         .all(db)
@@ -449,7 +448,7 @@ pub async fn care_plans(
         reader,
         &access.client,
         &acting_as(access),
-        "read",
+        AccessAction::Read,
         "dossier.care_plans",
         None,
     )
@@ -490,7 +489,7 @@ pub async fn write_note(
         id: Set(Uuid::new_v4()),
         organisation_id: Set(access.client.organisation_id),
         client_id: Set(access.client.id),
-        kind: Set(DossierKind::Note.as_str().to_owned()),
+        kind: Set(DossierKind::Note),
         external_id: Set(None),
         occurred_at: Set(now),
         title: Set(title),
@@ -521,7 +520,7 @@ pub async fn write_note(
         reader,
         &access.client,
         &acting_as(access),
-        "write",
+        AccessAction::Write,
         "dossier.note",
         Some(entry.id),
     )

@@ -4,8 +4,9 @@
 //! nothing and an acknowledged item is not sent twice.
 
 use chrono::{DateTime, Utc};
-use kring_shared::integration::{
-    FeedAck, FeedAuthor, FeedItem, FeedKind, FeedPage, FeedPosition, Scope,
+use kring_shared::{
+    integration::{FeedAck, FeedAuthor, FeedItem, FeedKind, FeedPage, FeedPosition, Scope},
+    me::Relationship,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -138,7 +139,9 @@ async fn item_of(
         written_at: entry.occurred_at,
         author: FeedAuthor {
             name: entry.author_name.unwrap_or_default(),
-            relationship: relationship.unwrap_or_else(|| "other".to_owned()),
+            relationship: relationship
+                .map_or("other", Relationship::as_str)
+                .to_owned(),
         },
         text: entry.body,
     }))

@@ -5,6 +5,7 @@
 
 use kring_shared::{
     PanelKind,
+    dossier::AccessAction,
     home::{HomeView, Panel, PanelStatus},
 };
 
@@ -52,7 +53,7 @@ pub async fn home(
                     reader,
                     &access.client,
                     &dossier::acting_as(access),
-                    "read",
+                    AccessAction::Read,
                     "dossier.home",
                     None,
                 )

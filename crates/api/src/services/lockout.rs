@@ -118,7 +118,7 @@ async fn block(
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
     let now = Utc::now();
-    let until = match LockoutMode::from_name(&organisation.lockout_mode) {
+    let until = match organisation.lockout_mode {
         LockoutMode::UntilReset => None,
         LockoutMode::Temporary => Some(temporary_block_end(now, account.lockouts)),
     };

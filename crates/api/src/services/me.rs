@@ -1,11 +1,10 @@
 //! `GET /api/me`: the signed-in user, their organisation and the clients they may open.
 
 use chrono::Utc;
+use kring_shared::contacts::InvitationState;
 use kring_shared::me::{
-    AccountKind, ClientMembership, ClientSummary, Language, Me, OrganisationInfo, Relationship,
-    UserProfile,
+    ClientMembership, ClientSummary, Language, Me, OrganisationInfo, UserProfile,
 };
-use kring_shared::password::PasswordPolicy;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::{
@@ -13,15 +12,6 @@ use crate::{
     error::ApiError,
     services::policy,
 };
-
-/// Maps a stored account kind.
-pub fn account_kind(kind: &str) -> AccountKind {
-    match kind {
-        "care_worker" => AccountKind::CareWorker,
-        "organisation_admin" => AccountKind::OrganisationAdmin,
-        _ => AccountKind::Person,
-    }
-}
 
 /// The API view of a client.
 pub fn client_summary(client: &client::Model) -> ClientSummary {
@@ -47,7 +37,7 @@ pub fn organisation_info(organisation: &organisation::Model) -> OrganisationInfo
             .split(',')
             .map(|tag| Language::from_tag(tag.trim()))
             .collect(),
-        password_policy: PasswordPolicy::from_name(&organisation.password_policy),
+        password_policy: organisation.password_policy,
         idle_timeout_minutes: u32::try_from(organisation.idle_timeout_minutes.max(1)).unwrap_or(30),
     }
 }
@@ -69,7 +59,7 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
     let organisation = organisation_of(db, account).await?;
     let links = client_contact::Entity::find()
         .filter(client_contact::Column::UserId.eq(account.id))
-        .filter(client_contact::Column::InvitationState.eq(policy::ACCEPTED))
+        .filter(client_contact::Column::InvitationState.eq(InvitationState::Accepted))
         .find_also_related(client::Entity)
         .all(db)
         .await?;
@@ -86,7 +76,7 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
         })
         .map(|(link, client)| ClientMembership {
             client: client_summary(&client),
-            relationship: Relationship::parse(&link.relationship).unwrap_or(Relationship::Other),
+            relationship: link.relationship,
             is_primary_contact: link.is_primary_contact,
             permissions: link.permissions(),
         })
@@ -103,8 +93,8 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
             last_name: account.last_name.clone(),
             email: account.email.clone(),
             mobile: account.mobile.clone(),
-            language: Language::from_tag(&account.language),
-            kind: account_kind(&account.kind),
+            language: account.language,
+            kind: account.kind,
             last_login_at: account.last_login_at,
             totp_enabled: account.totp_enabled_at.is_some(),
         },

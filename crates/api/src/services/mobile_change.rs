@@ -94,12 +94,7 @@ async fn send(
     code: &str,
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
-    let message = code_message(
-        &account.language,
-        organisation,
-        code,
-        CodePurpose::NewMobile,
-    );
+    let message = code_message(account.language, organisation, code, CodePurpose::NewMobile);
     sms.send(mobile, &message).await?;
     security_log::record(
         db,

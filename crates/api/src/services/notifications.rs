@@ -112,7 +112,7 @@ pub async fn list(
                 .await?
                 .map(|link| InvitationInfo {
                     contact_id: link.id,
-                    state: InvitationState::parse(&link.invitation_state),
+                    state: link.invitation_state,
                 }),
             None => None,
         };
@@ -171,7 +171,7 @@ pub async fn respond(
         .await?
         .filter(|link| link.user_id == account.id)
         .ok_or(ApiError::NotFound)?;
-    if InvitationState::parse(&link.invitation_state) != InvitationState::Pending {
+    if link.invitation_state != InvitationState::Pending {
         return Err(ApiError::invalid("invitation", "not_pending"));
     }
     let state = if accept {

@@ -2,7 +2,7 @@
 //! Handlers ask here; they never decide access themselves.
 
 use chrono::{Duration, NaiveDate, Utc};
-use kring_shared::Permission;
+use kring_shared::{Permission, contacts::InvitationState, me::AccountKind};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -10,9 +10,6 @@ use crate::{
     entities::{client, client_contact, organisation, user},
     error::ApiError,
 };
-
-/// The invitation state that gives access.
-pub const ACCEPTED: &str = "accepted";
 
 /// A user's live access to one client.
 #[derive(Debug, Clone)]
@@ -36,12 +33,9 @@ impl ClientAccess {
     }
 }
 
-/// The account kind of the organisation's functional administrator.
-pub const ORGANISATION_ADMIN: &str = "organisation_admin";
-
 /// Fails with 403 unless `account` is an organisation administrator.
 pub fn require_organisation_admin(account: &user::Model) -> Result<(), ApiError> {
-    if account.kind == ORGANISATION_ADMIN {
+    if account.kind == AccountKind::OrganisationAdmin {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
@@ -77,7 +71,7 @@ pub async fn client_access(
     let link = client_contact::Entity::find()
         .filter(client_contact::Column::ClientId.eq(client_id))
         .filter(client_contact::Column::UserId.eq(account.id))
-        .filter(client_contact::Column::InvitationState.eq(ACCEPTED))
+        .filter(client_contact::Column::InvitationState.eq(InvitationState::Accepted))
         .one(db)
         .await?
         .ok_or_else(denied)?;

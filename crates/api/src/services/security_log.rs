@@ -31,7 +31,19 @@ impl ClientInfo {
 }
 
 /// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    sea_orm::DeriveValueType,
+)]
+#[strum(serialize_all = "snake_case")]
+#[sea_orm(value_type = "String")]
 pub enum AuthEvent {
     LoginSucceeded,
     LoginFailed,
@@ -65,35 +77,7 @@ pub enum AuthEvent {
 impl AuthEvent {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AuthEvent::LoginSucceeded => "login_succeeded",
-            AuthEvent::LoginFailed => "login_failed",
-            AuthEvent::AccountLocked => "account_locked",
-            AuthEvent::LoginWhileLocked => "login_while_locked",
-            AuthEvent::PasswordChangeRequired => "password_change_required",
-            AuthEvent::PasswordChanged => "password_changed",
-            AuthEvent::UsernameChosen => "username_chosen",
-            AuthEvent::ResetRequested => "reset_requested",
-            AuthEvent::ResetUsed => "reset_used",
-            AuthEvent::Logout => "logout",
-            AuthEvent::SessionEnded => "session_ended",
-            AuthEvent::OtherSessionsEnded => "other_sessions_ended",
-            AuthEvent::RefreshReuseDetected => "refresh_reuse_detected",
-            AuthEvent::CodeSent => "code_sent",
-            AuthEvent::CodeFailed => "code_failed",
-            AuthEvent::CodeVerified => "code_verified",
-            AuthEvent::DeviceForgotten => "device_forgotten",
-            AuthEvent::TotpEnabled => "totp_enabled",
-            AuthEvent::TotpDisabled => "totp_disabled",
-            AuthEvent::ContactDetailsChanged => "contact_details_changed",
-            AuthEvent::MobileCodeSent => "mobile_code_sent",
-            AuthEvent::MobileCodeFailed => "mobile_code_failed",
-            AuthEvent::MobileChanged => "mobile_changed",
-            AuthEvent::TemporaryPasswordIssued => "temporary_password_issued",
-            AuthEvent::ReauthenticationFailed => "reauthentication_failed",
-            AuthEvent::TemporaryPasswordExpired => "temporary_password_expired",
-            AuthEvent::ContactDetailsChangedByEcd => "contact_details_changed_by_ecd",
-        }
+        self.into()
     }
 }
 
@@ -117,7 +101,7 @@ pub async fn record(
         occurred_at: Set(Utc::now()),
         user_id: Set(user_id),
         session_id: Set(session_id),
-        event: Set(event.as_str().to_owned()),
+        event: Set(event),
         ip_address: Set(origin.ip_address.as_ref().map(|ip| truncate(ip, 64))),
         user_agent: Set(origin.user_agent.as_ref().map(|agent| truncate(agent, 512))),
     }

@@ -3,10 +3,10 @@
 //! organisation admin console or with `kring integrator create`.
 
 use chrono::Utc;
-use kring_shared::audit::AuditAction;
 use kring_shared::integration::{
     NewServiceAccountRequest, Scope, ServiceAccountCreated, ServiceAccountSummary,
 };
+use kring_shared::{audit::AuditAction, me::AccountKind};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, sea_query::Expr,
@@ -17,7 +17,7 @@ use crate::{
     auth::secret::{hash_token, random_token},
     entities::{organisation, service_account, user},
     error::ApiError,
-    services::{audit, policy, policy::ORGANISATION_ADMIN, security_log::ClientInfo},
+    services::{audit, policy, security_log::ClientInfo},
 };
 
 /// Every key starts with this, so a leaked key is recognisable (secret scanners, logs).
@@ -167,7 +167,7 @@ pub async fn revoke(
     let revoked = active.update(&txn).await?;
     audit::record(
         &txn,
-        &audit::Actor::user(admin, ORGANISATION_ADMIN, origin),
+        &audit::Actor::user(admin, AccountKind::OrganisationAdmin.into(), origin),
         audit::Change::new(AuditAction::ServiceAccountRevoked, details),
     )
     .await?;

@@ -201,14 +201,14 @@ pub fn phone_hint(number: &str) -> String {
 
 /// A code's lifetime and the organisation's name, for the text of an SMS.
 pub fn code_message(
-    language: &str,
+    language: Language,
     organisation: &organisation::Model,
     code: &str,
     purpose: CodePurpose,
 ) -> String {
     let minutes = code_lifetime(organisation).num_minutes();
     let name = &organisation.name;
-    match (Language::from_tag(language), purpose) {
+    match (language, purpose) {
         (Language::En, CodePurpose::Login) => format!(
             "Your {name} verification code is {code}. It works for {minutes} minutes. Never share this code."
         ),
@@ -306,7 +306,7 @@ async fn send_code(
             retry_after: RESEND_COOLDOWN_SECONDS as u64,
         });
     }
-    let message = code_message(&account.language, organisation, &code, CodePurpose::Login);
+    let message = code_message(account.language, organisation, &code, CodePurpose::Login);
     sms.send(mobile, &message).await?;
     security_log::record(db, AuthEvent::CodeSent, Some(account.id), None, origin).await?;
     Ok(())

@@ -328,7 +328,7 @@ async fn none_of_the_last_twelve_passwords_may_come_back() {
 async fn the_length_only_policy_wants_fifteen_characters_without_composition_rules() {
     let app = spawn_app().await;
     set_org(&app, |org| {
-        org.password_policy = Set("length_only".to_owned())
+        org.password_policy = Set(kring_shared::password::PasswordPolicy::LengthOnly)
     })
     .await;
     let token = app.login_as("daan").await;
@@ -560,7 +560,7 @@ async fn an_english_speaking_user_gets_the_reset_mail_in_english() {
     let smtp = SmtpServer::start().await;
     let app = spawn_app_with(|config| smtp.configure(config)).await;
     let mut active: user::ActiveModel = app.user("sandra").await.into();
-    active.language = Set("en".to_owned());
+    active.language = Set(kring_shared::me::Language::En);
     active.update(&app.db).await.unwrap();
     app.post_json(
         "/api/auth/forgot-password",

@@ -380,7 +380,7 @@ async fn every_read_of_dossier_data_is_in_the_access_log() {
         assert_eq!(row.user_id, Some(sandra_id));
         assert_eq!(row.user_name, "Sandra Visser");
         assert_eq!(row.acting_as, "mentor");
-        assert_eq!(row.action, "read");
+        assert_eq!(row.action, kring_shared::dossier::AccessAction::Read);
         assert_eq!(row.ip_address.as_deref(), Some("127.0.0.1"));
         assert!(row.session_id.is_some());
     }

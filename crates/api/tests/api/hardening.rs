@@ -293,7 +293,7 @@ async fn a_temporary_lockout_ends_by_itself_and_doubles_when_it_comes_back() {
     let app = spawn_app().await;
     set_org(&app, |org| {
         org.lockout_threshold = Set(2);
-        org.lockout_mode = Set("temporary".to_owned());
+        org.lockout_mode = Set(kring_shared::admin::LockoutMode::Temporary);
     })
     .await;
     for _ in 0..2 {
@@ -617,7 +617,7 @@ async fn the_laurens_variant_mails_a_temporary_password_instead_of_a_link() {
     let smtp = SmtpServer::start().await;
     let app = spawn_app_with(|config| smtp.configure(config)).await;
     set_org(&app, |org| {
-        org.reset_mode = Set("temporary_password".to_owned())
+        org.reset_mode = Set(kring_shared::admin::ResetMode::TemporaryPassword)
     })
     .await;
     let known = app

@@ -263,7 +263,7 @@ impl TestApp {
             .expect("query")
             .expect("client")
             .into();
-        active.status = Set("discharged".to_owned());
+        active.status = Set(client::ClientStatus::Discharged);
         active.discharged_on = Set(Some(on));
         active.update(&self.db).await.expect("update");
     }
@@ -538,7 +538,7 @@ impl TestApp {
             .await
             .expect("query")
             .into_iter()
-            .map(|event| event.event)
+            .map(|event| event.event.to_string())
             .collect()
     }
 }

@@ -114,7 +114,7 @@ async fn a_pending_invitation_gives_no_access_yet() {
     let token = app.login_as("pieter").await;
     let johanna = app.client_id("Johanna").await;
     let mut link: client_contact::ActiveModel = app.link("pieter", "Johanna").await.into();
-    link.invitation_state = Set("pending".to_owned());
+    link.invitation_state = Set(kring_shared::contacts::InvitationState::Pending);
     link.update(&app.db).await.unwrap();
     assert_problem(
         app.get_home(&token, johanna).await,

@@ -487,7 +487,7 @@ async fn clients_care_workers_and_care_teams_are_upserted_by_ecd_id() {
         .await
         .unwrap();
     assert_eq!(members.len(), 1);
-    assert_eq!(members[0].care_role, "evv");
+    assert_eq!(members[0].care_role, kring_shared::admin::CareRole::Evv);
     let unknown = app
         .put_json(
             "/api/integration/clients/ECD-2001/care-team/MW-0000",

@@ -88,7 +88,7 @@ async fn a_pending_invitation_does_not_list_the_client() {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let app = spawn_app().await;
     let mut link: client_contact::ActiveModel = app.link("pieter", "Johanna").await.into();
-    link.invitation_state = Set("pending".to_owned());
+    link.invitation_state = Set(kring_shared::contacts::InvitationState::Pending);
     link.update(&app.db).await.unwrap();
     let token = app.login_as("pieter").await;
     let me: Value = app.get_me(&token).await.json().await.unwrap();

@@ -365,7 +365,10 @@ async fn the_organisation_admin_adds_a_care_worker_and_manages_care_teams() {
     let mail = smtp.wait_for_message(1).await;
     assert!(mail.to.contains("noor.bakker@delinde.example"));
     assert!(mail.text.contains("Gebruikersnaam: noor.bakker"));
-    assert_eq!(app.user("noor.bakker").await.kind, "care_worker");
+    assert_eq!(
+        app.user("noor.bakker").await.kind,
+        kring_shared::me::AccountKind::CareWorker
+    );
 
     let gerrit = app.client_id("Gerrit").await;
     let member = format!(

@@ -13,6 +13,7 @@ use kring_shared::{
     password::PasswordPolicy,
 };
 use leptos::{html, prelude::*};
+use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use crate::{
@@ -872,7 +873,7 @@ fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
                     <div class="field">
                         <label for="primary-relationship">{move || i18n.t("users.relationship")}</label>
                         <select id="primary-relationship" on:change=move |event| relationship.set(event_target_value(&event))>
-                            {Relationship::ALL.into_iter().filter(|r| *r != Relationship::Client).map(|r| view! {
+                            {Relationship::iter().filter(|r| *r != Relationship::Client).map(|r| view! {
                                 <option value=r.as_str() selected=move || relationship.get() == r.as_str()>
                                     {move || i18n.t(crate::pages::user_management::relationship_label(r))}
                                 </option>
@@ -1028,7 +1029,7 @@ fn CareWorkerCard(
                     <div class="field">
                         <label for=role_for>{move || i18n.t("careworkers.role")}</label>
                         <select id=role_select on:change=move |event| chosen_role.set(event_target_value(&event))>
-                            {CareRole::ALL.into_iter().map(|role| view! {
+                            {CareRole::iter().map(|role| view! {
                                 <option value=role.as_str()>{move || i18n.t(care_role_label(role))}</option>
                             }).collect_view()}
                         </select>

@@ -9,6 +9,7 @@ use kring_shared::{
     me::Relationship,
 };
 use leptos::{html, prelude::*};
+use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use crate::{
@@ -441,7 +442,7 @@ fn AddContact(client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
                 <label for="new-relationship">{move || i18n.t("users.relationship")}</label>
                 <select id="new-relationship" prop:value=move || relationship.get()
                     on:change=move |event| relationship.set(event_target_value(&event))>
-                    {Relationship::ALL.into_iter().filter(|r| *r != Relationship::Client).map(|r| view! {
+                    {Relationship::iter().filter(|r| *r != Relationship::Client).map(|r| view! {
                         <option value=r.as_str() selected=move || relationship.get() == r.as_str()>
                             {move || i18n.t(relationship_label(r))}
                         </option>

@@ -30,7 +30,7 @@ pub(super) async fn upsert_care_worker(
         .await?;
     match existing {
         Some(found) => {
-            if found.kind != "care_worker" {
+            if found.kind != AccountKind::CareWorker {
                 return Err(ApiError::invalid("id", "not_a_care_worker"));
             }
             let same = found.first_name == first_name
@@ -62,7 +62,7 @@ pub(super) async fn upsert_care_worker(
                     email,
                     mobile,
                     gender: None,
-                    kind: "care_worker",
+                    kind: AccountKind::CareWorker,
                     external_id: Some(external_id.to_owned()),
                 },
             )
@@ -91,7 +91,7 @@ pub(super) async fn tell_old_address(
     )
     .await?;
     let mut changed = Vec::new();
-    let english = Language::from_tag(&worker.language) == Language::En;
+    let english = worker.language == Language::En;
     if worker.email != new_email {
         changed.push(if english {
             format!("e-mail address: now {new_email}")
@@ -188,7 +188,7 @@ pub(super) async fn upsert_care_team(
         .one(txn)
         .await?;
     match existing {
-        Some(member) if member.care_role == data.role.as_str() => Ok(outcome(
+        Some(member) if member.care_role == data.role => Ok(outcome(
             member.id,
             care_worker_external_id,
             UpsertResult::Unchanged,
@@ -196,7 +196,7 @@ pub(super) async fn upsert_care_team(
         Some(member) => {
             let id = member.id;
             let mut active: care_team_member::ActiveModel = member.into();
-            active.care_role = Set(data.role.as_str().to_owned());
+            active.care_role = Set(data.role);
             active.update(txn).await?;
             Ok(outcome(id, care_worker_external_id, UpsertResult::Updated))
         }
@@ -205,7 +205,7 @@ pub(super) async fn upsert_care_team(
                 id: Set(Uuid::new_v4()),
                 client_id: Set(client.id),
                 care_worker_id: Set(worker.id),
-                care_role: Set(data.role.as_str().to_owned()),
+                care_role: Set(data.role),
                 created_at: Set(Utc::now()),
             }
             .insert(txn)

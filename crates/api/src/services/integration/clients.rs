@@ -117,7 +117,7 @@ pub(super) async fn upsert_client(
                 last_name: Set(last_name),
                 birth_date: Set(data.birth_date),
                 photo_url: Set(photo.flatten()),
-                status: Set("active".to_owned()),
+                status: Set(client::ClientStatus::Active),
                 discharged_on: Set(data.discharged_on),
                 created_at: Set(now),
             }

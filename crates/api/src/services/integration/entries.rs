@@ -167,7 +167,7 @@ pub async fn upsert_entry(
     let client = client_by_external_id(txn, organisation, client_external_id).await?;
     let existing = dossier_entry::Entity::find()
         .filter(dossier_entry::Column::OrganisationId.eq(organisation.id))
-        .filter(dossier_entry::Column::Kind.eq(values.kind.as_str()))
+        .filter(dossier_entry::Column::Kind.eq(values.kind))
         .filter(dossier_entry::Column::ExternalId.eq(external_id))
         .one(txn)
         .await?;
@@ -212,7 +212,7 @@ pub async fn upsert_entry(
                 id: Set(Uuid::new_v4()),
                 organisation_id: Set(organisation.id),
                 client_id: Set(client.id),
-                kind: Set(kind.as_str().to_owned()),
+                kind: Set(kind),
                 external_id: Set(Some(external_id.to_owned())),
                 occurred_at: Set(values.occurred_at),
                 title: Set(values.title),
@@ -256,7 +256,7 @@ pub(super) async fn notify_care_plan(
     let readers = client_contact::Entity::find()
         .filter(client_contact::Column::ClientId.eq(client.id))
         .filter(client_contact::Column::PermDossier.eq(true))
-        .filter(client_contact::Column::InvitationState.eq(ACCEPTED))
+        .filter(client_contact::Column::InvitationState.eq(InvitationState::Accepted))
         .all(txn)
         .await?;
     for reader in readers {
@@ -289,7 +289,7 @@ pub(super) async fn retract_entry(
         .map_err(|_| ApiError::NotFound)?;
     let entry = dossier_entry::Entity::find()
         .filter(dossier_entry::Column::ClientId.eq(client.id))
-        .filter(dossier_entry::Column::Kind.eq(kind.as_str()))
+        .filter(dossier_entry::Column::Kind.eq(kind))
         .filter(dossier_entry::Column::ExternalId.eq(external_id))
         .one(txn)
         .await?

@@ -10,13 +10,14 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::Utc;
 use kring_shared::{
     FieldError,
+    contacts::InvitationState,
     dossier::{DossierEvent, DossierKind, EntryChange},
     integration::{
         AppointmentUpsert, BatchAction, BatchItem, BatchResponse, BatchResult, CarePlanUpsert,
         CareTeamUpsert, CareWorkerUpsert, ClientUpsert, QuestionnaireUpsert, ReportUpsert,
         Resource, Scope, UpsertOutcome, UpsertResult,
     },
-    me::Language,
+    me::{AccountKind, Language},
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -40,7 +41,6 @@ use crate::{
         home::panel_enabled,
         notifications::{self, NewNotification},
         phone::normalise_mobile,
-        policy::ACCEPTED,
     },
     validation::Checks,
 };
@@ -418,7 +418,7 @@ pub(super) async fn care_worker_by_external_id(
     user::Entity::find()
         .filter(user::Column::OrganisationId.eq(organisation.id))
         .filter(user::Column::ExternalId.eq(external_id))
-        .filter(user::Column::Kind.eq("care_worker"))
+        .filter(user::Column::Kind.eq(AccountKind::CareWorker))
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::invalid(field, "unknown_care_worker"))
