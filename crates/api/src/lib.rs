@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod mail;
+pub mod messages;
 pub mod openapi;
 pub mod proxy;
 pub mod routes;

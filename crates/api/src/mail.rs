@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use askama::Template;
 use chrono::Utc;
+use kring_shared::me::Language;
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, MultiPart},
@@ -33,47 +35,72 @@ pub enum Paragraph {
     Link(String),
 }
 
+impl Paragraph {
+    /// What the paragraph says; a link says its address.
+    pub fn text(&self) -> &str {
+        match self {
+            Paragraph::Text(text) | Paragraph::Link(text) => text,
+        }
+    }
+
+    /// The address, when the paragraph is a link.
+    pub fn link(&self) -> Option<&str> {
+        match self {
+            Paragraph::Link(url) => Some(url),
+            Paragraph::Text(_) => None,
+        }
+    }
+}
+
+/// The HTML part (`templates/mail.html`); askama escapes every value.
+#[derive(Template)]
+#[template(path = "mail.html")]
+struct MailHtml<'a> {
+    language: &'a str,
+    paragraphs: &'a [Paragraph],
+    signature: &'a str,
+}
+
+/// The plain-text part (`templates/mail.txt`).
+#[derive(Template)]
+#[template(path = "mail.txt")]
+struct MailText<'a> {
+    paragraphs: &'a [Paragraph],
+    signature: &'a str,
+}
+
 impl Email {
-    /// An e-mail to `account` in plain text and simple, readable HTML from the same paragraphs,
-    /// signed with the organisation's name.
+    /// An e-mail in plain text and simple, readable HTML from the same paragraphs, signed
+    /// with the organisation's name.
     pub fn compose(
         to_name: String,
         to_address: String,
         subject: String,
+        language: Language,
         paragraphs: &[Paragraph],
         signature: &str,
-    ) -> Email {
-        let mut text = String::new();
-        let mut html = String::from(
-            "<!DOCTYPE html><html><body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">",
-        );
-        for paragraph in paragraphs {
-            match paragraph {
-                Paragraph::Text(content) => {
-                    text.push_str(content);
-                    html.push_str(&format!(
-                        "<p>{}</p>",
-                        escape_html(content).replace('\n', "<br>")
-                    ));
-                }
-                Paragraph::Link(url) => {
-                    text.push_str(url);
-                    let url = escape_html(url);
-                    html.push_str(&format!("<p><a href=\"{url}\">{url}</a></p>"));
-                }
-            }
-            text.push_str("\n\n");
+    ) -> anyhow::Result<Email> {
+        let mut text = MailText {
+            paragraphs,
+            signature,
         }
-        text.push_str(signature);
-        text.push('\n');
-        html.push_str(&format!("<p>{}</p></body></html>", escape_html(signature)));
-        Email {
+        .render()?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let html = MailHtml {
+            language: language.as_str(),
+            paragraphs,
+            signature,
+        }
+        .render()?;
+        Ok(Email {
             to_name,
             to_address,
             subject,
             text,
             html,
-        }
+        })
     }
 }
 
@@ -184,15 +211,6 @@ pub async fn prune_outbox(folder: &Path, days: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Escapes text for HTML.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,12 +221,14 @@ mod tests {
             "Jan <Jansen>".to_owned(),
             "jan@example.nl".to_owned(),
             "Onderwerp".to_owned(),
+            Language::Nl,
             &[
                 Paragraph::Text("Beste Jan,\nregel twee & meer".to_owned()),
                 Paragraph::Link("https://kring.example/x?token=a&b=c".to_owned()),
             ],
             "Zorggroep <De Linde>",
-        );
+        )
+        .unwrap();
         assert_eq!(
             email.text,
             "Beste Jan,\nregel twee & meer\n\nhttps://kring.example/x?token=a&b=c\n\nZorggroep <De Linde>\n"
@@ -216,11 +236,13 @@ mod tests {
         assert!(
             email
                 .html
-                .contains("<p>Beste Jan,<br>regel twee &amp; meer</p>")
+                .contains("<p>Beste Jan,<br>regel twee &#38; meer</p>"),
+            "{}",
+            email.html
         );
         assert!(email.html.contains(
-            "<a href=\"https://kring.example/x?token=a&amp;b=c\">https://kring.example/x?token=a&amp;b=c</a>"
+            "<a href=\"https://kring.example/x?token=a&#38;b=c\">https://kring.example/x?token=a&#38;b=c</a>"
         ));
-        assert!(email.html.contains("<p>Zorggroep &lt;De Linde&gt;</p>"));
+        assert!(email.html.contains("<p>Zorggroep &#60;De Linde&#62;</p>"));
     }
 }

@@ -3,9 +3,10 @@
 //! reset link without a phone or a mail server. Not part of the API and not registered when
 //! the setting is off.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, ResponseError, web};
+use askama::Template;
 
-use crate::{mail::escape_html, state::AppState};
+use crate::{error::ApiError, state::AppState};
 
 /// The page.
 pub async fn outbox(state: web::Data<AppState>) -> HttpResponse {
@@ -20,7 +21,7 @@ pub async fn outbox(state: web::Data<AppState>) -> HttpResponse {
         .unwrap_or_default();
     files.sort();
     files.reverse();
-    let items: String = files
+    let messages = files
         .iter()
         .take(50)
         .map(|path| {
@@ -28,25 +29,20 @@ pub async fn outbox(state: web::Data<AppState>) -> HttpResponse {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let content = std::fs::read_to_string(path).unwrap_or_default();
-            format!(
-                "<article><h2>{}</h2><pre>{}</pre></article>",
-                escape_html(&name),
-                escape_html(&content)
-            )
+            (name, std::fs::read_to_string(path).unwrap_or_default())
         })
         .collect();
-    let body = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Kring outbox (development)</title>\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
-         <body><main><h1>Outbox (development only)</h1><p>Newest first. Reload for new messages.</p>{}</main></body></html>",
-        if items.is_empty() {
-            "<p>No messages yet.</p>".to_owned()
-        } else {
-            items
-        }
-    );
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body)
+    match (OutboxPage { messages }).render() {
+        Ok(body) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(error) => ApiError::Internal(error.into()).error_response(),
+    }
+}
+
+/// `templates/dev_outbox.html`; askama escapes the names and contents.
+#[derive(Template)]
+#[template(path = "dev_outbox.html")]
+struct OutboxPage {
+    messages: Vec<(String, String)>,
 }

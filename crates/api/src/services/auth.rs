@@ -10,7 +10,7 @@ use kring_shared::{
     auth::{
         ContactDetailsSaved, PasswordChangeChallenge, SecondFactorChallenge, VerificationChallenge,
     },
-    me::{AccountKind, Language},
+    me::AccountKind,
     password::MAX_PASSWORD_CHARS,
 };
 use sea_orm::{
@@ -24,6 +24,7 @@ use crate::{
     entities::{login_attempt, organisation, password_reset, user},
     error::ApiError,
     mail::{Email, Paragraph},
+    messages,
     services::{
         limits, lockout,
         me::organisation_of,
@@ -607,7 +608,7 @@ pub async fn issue_temporary_password(
             &organisation,
             &temporary,
             TemporaryReason::Administrator,
-        ),
+        )?,
     )
     .await?;
     txn.commit().await?;
@@ -671,52 +672,29 @@ fn temporary_password_email(
     organisation: &organisation::Model,
     temporary: &str,
     reason: TemporaryReason,
-) -> Email {
-    let name = &account.first_name;
-    let org = &organisation.name;
-    let username = &account.username;
-    let hours = organisation.temporary_password_hours.max(1);
-    let (subject, paragraphs) = match account.language {
-        Language::En => (
-            format!("Your temporary password for {org}"),
-            [
-                format!("Hello {name},"),
-                match reason {
-                    TemporaryReason::Administrator => format!(
-                        "The administrator of {org} has given you a temporary password for the client portal."
-                    ),
-                    TemporaryReason::Forgotten => format!(
-                        "You asked for a new password for the client portal of {org}. Here is a temporary one; your old password keeps working until you use this one."
-                    ),
-                },
-                format!("Username: {username}\nTemporary password: {temporary}"),
-                format!(
-                    "It works for {hours} hours. When you log in you choose your own password."
-                ),
-            ],
-        ),
-        Language::Nl => (
-            format!("Tijdelijk wachtwoord voor {org}"),
-            [
-                format!("Beste {name},"),
-                match reason {
-                    TemporaryReason::Administrator => format!(
-                        "De beheerder van {org} heeft u een tijdelijk wachtwoord gegeven voor het cliëntportaal."
-                    ),
-                    TemporaryReason::Forgotten => format!(
-                        "U heeft een nieuw wachtwoord gevraagd voor het cliëntportaal van {org}. Hier is een tijdelijk wachtwoord. Uw oude wachtwoord blijft werken tot u dit wachtwoord gebruikt."
-                    ),
-                },
-                format!("Gebruikersnaam: {username}\nTijdelijk wachtwoord: {temporary}"),
-                format!("Het werkt {hours} uur. Als u inlogt, kiest u uw eigen wachtwoord."),
-            ],
-        ),
+) -> anyhow::Result<Email> {
+    let language = account.language;
+    let org = organisation.name.as_str();
+    let hours = organisation.temporary_password_hours.max(1).to_string();
+    let say = |key: &str, values: &[(&str, &str)]| messages::text(language, key, values);
+    let why = match reason {
+        TemporaryReason::Administrator => "mail.temporary.by_administrator",
+        TemporaryReason::Forgotten => "mail.temporary.forgotten",
     };
     Email::compose(
         format!("{} {}", account.first_name, account.last_name),
         account.email.clone(),
-        subject,
-        &paragraphs.map(Paragraph::Text),
+        say("mail.temporary.subject", &[("organisation", org)]),
+        language,
+        &[
+            Paragraph::Text(say("mail.greeting", &[("name", &account.first_name)])),
+            Paragraph::Text(say(why, &[("organisation", org)])),
+            Paragraph::Text(say(
+                "mail.temporary.details",
+                &[("username", &account.username), ("password", temporary)],
+            )),
+            Paragraph::Text(say("mail.temporary.lifetime", &[("hours", &hours)])),
+        ],
         org,
     )
 }
@@ -843,7 +821,7 @@ pub async fn forgot_password(
             &organisation,
             &temporary,
             TemporaryReason::Forgotten,
-        );
+        )?;
         outbox::enqueue(&txn, Some(organisation.id), "temporary_password", &message).await?;
         txn.commit().await?;
         return Ok(());
@@ -875,7 +853,7 @@ pub async fn forgot_password(
         &txn,
         Some(organisation.id),
         "password_reset",
-        &reset_email(&account, &organisation, &link, minutes),
+        &reset_email(&account, &organisation, &link, minutes)?,
     )
     .await?;
     txn.commit().await?;
@@ -935,40 +913,22 @@ fn reset_email(
     organisation: &organisation::Model,
     link: &str,
     minutes: i64,
-) -> Email {
-    let name = &account.first_name;
-    let org = &organisation.name;
-    let (subject, lines) = match account.language {
-        Language::En => (
-            format!("Reset your password for {org}"),
-            [
-                format!("Hello {name},"),
-                format!("You asked to set a new password for the client portal of {org}."),
-                format!("Open this link within {minutes} minutes to choose a new password. The link works once."),
-                "Did you not ask for this? Then you can ignore this e-mail; your password stays the same.".to_owned(),
-            ],
-        ),
-        Language::Nl => (
-            format!("Nieuw wachtwoord voor {org}"),
-            [
-                format!("Beste {name},"),
-                format!("U heeft gevraagd om een nieuw wachtwoord voor het cliëntportaal van {org}."),
-                format!("Open deze link binnen {minutes} minuten om een nieuw wachtwoord te kiezen. De link werkt één keer."),
-                "Heeft u dit niet gevraagd? Dan kunt u deze e-mail negeren. Uw wachtwoord blijft hetzelfde.".to_owned(),
-            ],
-        ),
-    };
-    let [greeting, why, how, ignore] = lines;
+) -> anyhow::Result<Email> {
+    let language = account.language;
+    let org = organisation.name.as_str();
+    let minutes = minutes.to_string();
+    let say = |key: &str, values: &[(&str, &str)]| messages::text(language, key, values);
     Email::compose(
         format!("{} {}", account.first_name, account.last_name),
         account.email.clone(),
-        subject,
+        say("mail.reset.subject", &[("organisation", org)]),
+        language,
         &[
-            Paragraph::Text(greeting),
-            Paragraph::Text(why),
-            Paragraph::Text(how),
+            Paragraph::Text(say("mail.greeting", &[("name", &account.first_name)])),
+            Paragraph::Text(say("mail.reset.why", &[("organisation", org)])),
+            Paragraph::Text(say("mail.reset.how", &[("minutes", &minutes)])),
             Paragraph::Link(link.to_owned()),
-            Paragraph::Text(ignore),
+            Paragraph::Text(say("mail.reset.ignore", &[])),
         ],
         org,
     )

@@ -24,6 +24,7 @@ use crate::{
     entities::{client, client_contact, organisation, user},
     error::ApiError,
     mail::{Email, Paragraph},
+    messages,
     services::{
         audit,
         auth::{assign_temporary_password, normalise_email},
@@ -685,7 +686,7 @@ pub async fn invite_link(
             organisation,
             &temporary,
             public_url,
-        );
+        )?;
         Ok((InvitationChannel::Email, Some(mail)))
     } else {
         notifications::create_invitation(txn, person, inviter, link.client_id, link.id).await?;
@@ -700,45 +701,32 @@ fn invitation_email(
     organisation: &organisation::Model,
     temporary: &str,
     public_url: &str,
-) -> Email {
-    let name = &person.first_name;
+) -> anyhow::Result<Email> {
+    let language = person.language;
     let inviter_name = format!("{} {}", inviter.first_name, inviter.last_name);
     let client_name = format!("{} {}", client.first_name, client.last_name);
-    let org = &organisation.name;
-    let username = &person.username;
-    let (subject, intro, details, next) = match person.language {
-        Language::En => (
-            format!("Your access to the client portal of {client_name}"),
-            format!(
-                "{inviter_name} has given you access to the client portal of {client_name} at {org}."
-            ),
-            format!("Username: {username}\nTemporary password: {temporary}"),
-            "Log in with these details. You then choose your own password (and, once, your username)."
-                .to_owned(),
-        ),
-        Language::Nl => (
-            format!("Uw toegang tot het cliëntportaal van {client_name}"),
-            format!(
-                "{inviter_name} heeft u toegang gegeven tot het cliëntportaal van {client_name} bij {org}."
-            ),
-            format!("Gebruikersnaam: {username}\nTijdelijk wachtwoord: {temporary}"),
-            "Log in met deze gegevens. Daarna kiest u uw eigen wachtwoord (en één keer uw gebruikersnaam)."
-                .to_owned(),
-        ),
-    };
-    let greeting = match person.language {
-        Language::En => format!("Hello {name},"),
-        Language::Nl => format!("Beste {name},"),
-    };
+    let org = organisation.name.as_str();
+    let say = |key: &str, values: &[(&str, &str)]| messages::text(language, key, values);
     Email::compose(
         format!("{} {}", person.first_name, person.last_name),
         person.email.clone(),
-        subject,
+        say("mail.invitation.subject", &[("client", &client_name)]),
+        language,
         &[
-            Paragraph::Text(greeting),
-            Paragraph::Text(intro),
-            Paragraph::Text(details),
-            Paragraph::Text(next),
+            Paragraph::Text(say("mail.greeting", &[("name", &person.first_name)])),
+            Paragraph::Text(say(
+                "mail.invitation.intro",
+                &[
+                    ("inviter", &inviter_name),
+                    ("client", &client_name),
+                    ("organisation", org),
+                ],
+            )),
+            Paragraph::Text(say(
+                "mail.invitation.details",
+                &[("username", &person.username), ("password", temporary)],
+            )),
+            Paragraph::Text(say("mail.invitation.next", &[])),
             Paragraph::Link(format!("{public_url}/inloggen")),
         ],
         org,

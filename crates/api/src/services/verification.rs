@@ -22,6 +22,7 @@ use crate::{
     auth::secret,
     entities::{login_attempt, organisation, trusted_device, user},
     error::ApiError,
+    messages,
     services::{
         limits, lockout,
         security_log::{self, AuthEvent, ClientInfo},
@@ -206,22 +207,20 @@ pub fn code_message(
     code: &str,
     purpose: CodePurpose,
 ) -> String {
-    let minutes = code_lifetime(organisation).num_minutes();
-    let name = &organisation.name;
-    match (language, purpose) {
-        (Language::En, CodePurpose::Login) => format!(
-            "Your {name} verification code is {code}. It works for {minutes} minutes. Never share this code."
-        ),
-        (Language::Nl, CodePurpose::Login) => format!(
-            "Uw verificatiecode voor {name} is {code}. De code werkt {minutes} minuten. Deel deze code met niemand."
-        ),
-        (Language::En, CodePurpose::NewMobile) => format!(
-            "Your code to confirm this mobile number for {name} is {code}. It works for {minutes} minutes. Never share this code."
-        ),
-        (Language::Nl, CodePurpose::NewMobile) => format!(
-            "Uw code om dit mobiele nummer te bevestigen bij {name} is {code}. De code werkt {minutes} minuten. Deel deze code met niemand."
-        ),
-    }
+    let minutes = code_lifetime(organisation).num_minutes().to_string();
+    let key = match purpose {
+        CodePurpose::Login => "sms.code.login",
+        CodePurpose::NewMobile => "sms.code.new_mobile",
+    };
+    messages::text(
+        language,
+        key,
+        &[
+            ("organisation", &organisation.name),
+            ("code", code),
+            ("minutes", &minutes),
+        ],
+    )
 }
 
 /// What an SMS code is for.

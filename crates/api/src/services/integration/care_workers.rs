@@ -90,58 +90,30 @@ pub(super) async fn tell_old_address(
         &crate::services::security_log::ClientInfo::default(),
     )
     .await?;
+    let language = worker.language;
+    let org = organisation.name.as_str();
+    let say = |key: &str, values: &[(&str, &str)]| messages::text(language, key, values);
     let mut changed = Vec::new();
-    let english = worker.language == Language::En;
     if worker.email != new_email {
-        changed.push(if english {
-            format!("e-mail address: now {new_email}")
-        } else {
-            format!("e-mailadres: nu {new_email}")
-        });
+        changed.push(say("mail.details_changed.email", &[("email", new_email)]));
     }
     if worker.mobile.as_deref() != new_mobile {
         let hint = new_mobile.map_or_else(String::new, crate::services::verification::phone_hint);
-        changed.push(if english {
-            format!("mobile number: now {hint}")
-        } else {
-            format!("mobiel nummer: nu {hint}")
-        });
+        changed.push(say("mail.details_changed.mobile", &[("mobile", &hint)]));
     }
-    let org = &organisation.name;
-    let (subject, lines) = if english {
-        (
-            format!("Your details in the client portal of {org} were changed"),
-            [
-                format!("Hello {},", worker.first_name),
-                format!(
-                    "The care record system of {org} changed your details in the client portal:"
-                ),
-                changed.join("\n"),
-                "Did you not expect this? Tell your organisation's administrator at once."
-                    .to_owned(),
-            ],
-        )
-    } else {
-        (
-            format!("Uw gegevens in het cliëntportaal van {org} zijn gewijzigd"),
-            [
-                format!("Beste {},", worker.first_name),
-                format!(
-                    "Het cliëntdossier van {org} heeft uw gegevens in het cliëntportaal gewijzigd:"
-                ),
-                changed.join("\n"),
-                "Had u dit niet verwacht? Meld het dan meteen bij de beheerder van uw organisatie."
-                    .to_owned(),
-            ],
-        )
-    };
     let email = Email::compose(
         format!("{} {}", worker.first_name, worker.last_name),
         worker.email.clone(),
-        subject,
-        &lines.map(Paragraph::Text),
+        say("mail.details_changed.subject", &[("organisation", org)]),
+        language,
+        &[
+            Paragraph::Text(say("mail.greeting", &[("name", &worker.first_name)])),
+            Paragraph::Text(say("mail.details_changed.intro", &[("organisation", org)])),
+            Paragraph::Text(changed.join("\n")),
+            Paragraph::Text(say("mail.details_changed.unexpected", &[])),
+        ],
         org,
-    );
+    )?;
     crate::services::outbox::enqueue(
         txn,
         Some(organisation.id),

@@ -17,7 +17,7 @@ use kring_shared::{
         CareTeamUpsert, CareWorkerUpsert, ClientUpsert, QuestionnaireUpsert, ReportUpsert,
         Resource, Scope, UpsertOutcome, UpsertResult,
     },
-    me::{AccountKind, Language},
+    me::AccountKind,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -34,6 +34,7 @@ use crate::{
     error::ApiError,
     events::EventBus,
     mail::{Email, Paragraph},
+    messages,
     services::{
         auth::normalise_email,
         contacts::{self, NewAccount},
