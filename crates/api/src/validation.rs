@@ -10,6 +10,16 @@ use crate::error::ApiError;
 pub struct Checks(pub Vec<FieldError>);
 
 impl Checks {
+    /// The value `parsed` made (a domain type such as `EmailAddress`), or its refusal noted
+    /// under `field`.
+    pub fn parse<T>(
+        &mut self,
+        field: impl Into<String>,
+        parsed: Result<T, &'static str>,
+    ) -> Option<T> {
+        parsed.map_err(|code| self.fail(field, code)).ok()
+    }
+
     pub fn fail(&mut self, field: impl Into<String>, code: &str) {
         self.0.push(FieldError {
             field: field.into(),

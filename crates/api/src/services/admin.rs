@@ -22,6 +22,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
+    domain::PersonName,
     entities::{care_team_member, client, client_contact, organisation, user},
     error::ApiError,
     services::{audit, contacts, me::organisation_of, policy, security_log::ClientInfo},
@@ -398,7 +399,7 @@ pub async fn create_client(
     let last_name = request.last_name.trim().to_owned();
     let mut errors = Vec::new();
     for (field, value) in [("first_name", &first_name), ("last_name", &last_name)] {
-        if let Err(code) = contacts::check_name(value) {
+        if let Err(code) = PersonName::parse(value) {
             errors.push(FieldError {
                 field: field.to_owned(),
                 code: code.to_owned(),

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{TokenService, password, secret},
+    domain::{EmailAddress, MobileNumber},
     entities::{login_attempt, organisation, password_reset, user},
     error::ApiError,
     mail::{Email, Paragraph},
@@ -34,6 +35,7 @@ use crate::{
         verification,
     },
     sms::SmsSender,
+    validation::Checks,
 };
 
 /// The longest username.
@@ -42,24 +44,6 @@ pub const MAX_USERNAME_CHARS: usize = 64;
 /// Normalises a username as typed: trimmed, lower case.
 pub fn normalise_username(raw: &str) -> String {
     raw.trim().to_lowercase()
-}
-
-/// An e-mail address as typed, trimmed and in lower case; the field-error code when it is
-/// missing (`required`) or not an address (`invalid`).
-pub fn normalise_email(raw: &str) -> Result<String, &'static str> {
-    let email = raw.trim().to_lowercase();
-    if email.is_empty() {
-        return Err("required");
-    }
-    let plausible = email.chars().count() <= 254
-        && !email.chars().any(char::is_whitespace)
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        });
-    if plausible { Ok(email) } else { Err("invalid") }
 }
 
 /// What a correct password leads to.
@@ -506,34 +490,16 @@ pub async fn change_contact_details(
     origin: &ClientInfo,
 ) -> Result<ContactDetailsSaved, ApiError> {
     passwords::reauthenticate(db, account, current_password, origin).await?;
-    let mut errors = Vec::new();
-    let email = match normalise_email(email) {
-        Ok(email) => email,
-        Err(code) => {
-            errors.push(kring_shared::FieldError {
-                field: "email".into(),
-                code: code.into(),
-            });
-            String::new()
-        }
-    };
     let organisation = organisation_of(db, account).await?;
-    let mobile = match crate::services::phone::normalise_mobile(mobile).and_then(|number| {
-        crate::services::phone::check_country(&number, &organisation.allowed_mobile_countries)
-            .map(|()| number)
-    }) {
-        Ok(number) => Some(number),
-        Err(code) => {
-            errors.push(kring_shared::FieldError {
-                field: "mobile".into(),
-                code: code.into(),
-            });
-            None
-        }
-    };
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let mut checks = Checks::default();
+    let email = checks.parse("email", EmailAddress::parse(email));
+    let mobile = checks.parse(
+        "mobile",
+        MobileNumber::parse(mobile, &organisation.allowed_mobile_countries),
+    );
+    checks.done()?;
+    let email = email.map(EmailAddress::into_string).unwrap_or_default();
+    let mobile = mobile.map(MobileNumber::into_string);
     // The code goes out first: when it may not be sent yet (cooldown, daily cap), nothing of
     // the form is saved.
     let mobile_verification = match mobile {
@@ -730,25 +696,15 @@ pub async fn forgot_password(
     origin: &ClientInfo,
 ) -> Result<(), ApiError> {
     let username = normalise_username(username);
-    let mut errors = Vec::new();
-    let mut refuse = |field: &str, code: &str| {
-        errors.push(kring_shared::FieldError {
-            field: field.into(),
-            code: code.into(),
-        });
-    };
+    let mut checks = Checks::default();
     if username.is_empty() {
-        refuse("username", "required");
+        checks.fail("username", "required");
     } else if username.chars().count() > MAX_USERNAME_CHARS {
-        refuse("username", "too_long");
+        checks.fail("username", "too_long");
     }
-    let email = normalise_email(email).unwrap_or_else(|code| {
-        refuse("email", code);
-        String::new()
-    });
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let email = checks.parse("email", EmailAddress::parse(email));
+    checks.done()?;
+    let email = email.map(EmailAddress::into_string).unwrap_or_default();
     // Every branch hashes once, so the answer takes as long whether or not the account exists
     // and whichever reset variant its organisation uses.
     let temporary = temporary_password();

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::secret,
+    domain::MobileNumber,
     entities::{login_attempt, organisation, trusted_device, user},
     error::ApiError,
     messages,
@@ -155,12 +156,9 @@ pub async fn choose_mobile(
     if account.mobile.is_some() || account.totp_enabled_at.is_some() {
         return Err(ApiError::LoginAttemptExpired);
     }
-    let mobile = crate::services::phone::normalise_mobile(mobile)
-        .and_then(|number| {
-            crate::services::phone::check_country(&number, &organisation.allowed_mobile_countries)
-                .map(|()| number)
-        })
-        .map_err(|code| ApiError::invalid("mobile", code))?;
+    let mobile = MobileNumber::parse(mobile, &organisation.allowed_mobile_countries)
+        .map_err(|code| ApiError::invalid("mobile", code))?
+        .into_string();
     if let Some(sent) = attempt.code_sent_at {
         let wait = RESEND_COOLDOWN_SECONDS - (Utc::now() - sent).num_seconds();
         if wait > 0 {

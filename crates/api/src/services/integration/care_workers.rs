@@ -12,17 +12,15 @@ pub(super) async fn upsert_care_worker(
     checks.id("id", external_id);
     let first_name = checks.text("first_name", &data.first_name, 100);
     let last_name = checks.text("last_name", &data.last_name, 100);
-    let email = normalise_email(&data.email).unwrap_or_else(|code| {
-        checks.fail("email", code);
-        String::new()
-    });
+    let email = checks.parse("email", EmailAddress::parse(&data.email));
     let mobile = match data.mobile.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(raw) => normalise_mobile(raw)
-            .map_err(|code| checks.fail("mobile", code))
-            .ok(),
+        Some(raw) => checks.parse("mobile", MobileNumber::parse_any_country(raw)),
     };
     checks.done()?;
+    let Some(email) = email else {
+        return Err(anyhow::anyhow!("a checked e-mail address has no value").into());
+    };
     let existing = user::Entity::find()
         .filter(user::Column::OrganisationId.eq(organisation.id))
         .filter(user::Column::ExternalId.eq(external_id))
@@ -35,20 +33,29 @@ pub(super) async fn upsert_care_worker(
             }
             let same = found.first_name == first_name
                 && found.last_name == last_name
-                && found.email == email
-                && found.mobile == mobile;
+                && found.email == email.as_str()
+                && found.mobile.as_deref() == mobile.as_ref().map(MobileNumber::as_str);
             let id = found.id;
             if same {
                 return Ok(outcome(id, external_id, UpsertResult::Unchanged));
             }
-            if found.email != email || found.mobile != mobile {
-                tell_old_address(txn, organisation, &found, &email, mobile.as_deref()).await?;
+            if found.email != email.as_str()
+                || found.mobile.as_deref() != mobile.as_ref().map(MobileNumber::as_str)
+            {
+                tell_old_address(
+                    txn,
+                    organisation,
+                    &found,
+                    email.as_str(),
+                    mobile.as_ref().map(MobileNumber::as_str),
+                )
+                .await?;
             }
             let mut active: user::ActiveModel = found.into();
             active.first_name = Set(first_name);
             active.last_name = Set(last_name);
-            active.email = Set(email);
-            active.mobile = Set(mobile);
+            active.email = Set(email.into_string());
+            active.mobile = Set(mobile.map(MobileNumber::into_string));
             active.update(txn).await?;
             Ok(outcome(id, external_id, UpsertResult::Updated))
         }

@@ -27,6 +27,7 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::{
+    domain::{EmailAddress, MobileNumber},
     entities::{
         care_appointment, care_team_member, client, client_contact, client_detail, dossier_entry,
         organisation, user,
@@ -36,12 +37,10 @@ use crate::{
     mail::{Email, Paragraph},
     messages,
     services::{
-        auth::normalise_email,
         contacts::{self, NewAccount},
         dossier::whole_seconds,
         home::panel_enabled,
         notifications::{self, NewNotification},
-        phone::normalise_mobile,
     },
     validation::Checks,
 };
