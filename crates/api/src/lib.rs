@@ -2,6 +2,7 @@
 //! build an `Application` from a `Config`.
 
 pub mod auth;
+pub mod client_info;
 pub mod config;
 pub mod db;
 pub mod domain;
