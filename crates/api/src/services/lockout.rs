@@ -7,7 +7,8 @@
 use chrono::{DateTime, Duration, Utc};
 use kring_shared::admin::LockoutMode;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -35,6 +36,21 @@ pub fn temporary_block_end(now: DateTime<Utc>, lockouts: i32) -> DateTime<Utc> {
     now + Duration::minutes(FIRST_TEMPORARY_BLOCK_MINUTES << doublings)
 }
 
+/// Adds one to the account's `counter` in the database (one statement, so parallel failures
+/// all count) and reads the account back; `None` when it is gone.
+async fn count_failure(
+    txn: &DatabaseTransaction,
+    account: &user::Model,
+    counter: user::Column,
+) -> Result<Option<user::Model>, ApiError> {
+    user::Entity::update_many()
+        .col_expr(counter, Expr::col(counter).add(1))
+        .filter(user::Column::Id.eq(account.id))
+        .exec(txn)
+        .await?;
+    Ok(user::Entity::find_by_id(account.id).one(txn).await?)
+}
+
 /// Counts a wrong password for `account`; the organisation's Nth in a row blocks it.
 /// Returns whether this failure blocked the account.
 pub async fn register_wrong_password(
@@ -45,16 +61,7 @@ pub async fn register_wrong_password(
     origin: &ClientInfo,
 ) -> Result<bool, ApiError> {
     let txn = crate::db::begin_write(db).await?;
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::FailedLogins,
-            Expr::col(user::Column::FailedLogins).add(1),
-        )
-        .filter(user::Column::Id.eq(account.id))
-        .exec(&txn)
-        .await?;
-    let fresh = user::Entity::find_by_id(account.id)
-        .one(&txn)
+    let fresh = count_failure(&txn, account, user::Column::FailedLogins)
         .await?
         .ok_or(ApiError::InvalidCredentials)?;
     security_log::record(&txn, event, Some(account.id), None, origin).await?;
@@ -76,16 +83,7 @@ pub async fn register_wrong_code(
     origin: &ClientInfo,
 ) -> Result<bool, ApiError> {
     let txn = crate::db::begin_write(db).await?;
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::FailedCodes,
-            Expr::col(user::Column::FailedCodes).add(1),
-        )
-        .filter(user::Column::Id.eq(account.id))
-        .exec(&txn)
-        .await?;
-    let fresh = user::Entity::find_by_id(account.id)
-        .one(&txn)
+    let fresh = count_failure(&txn, account, user::Column::FailedCodes)
         .await?
         .ok_or(ApiError::LoginAttemptExpired)?;
     security_log::record(&txn, AuthEvent::CodeFailed, Some(account.id), None, origin).await?;
