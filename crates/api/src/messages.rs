@@ -31,10 +31,30 @@ pub fn text(language: Language, key: &str, values: &[(&str, &str)]) -> String {
         Language::Nl => &*DUTCH,
         Language::En => &*ENGLISH,
     };
-    let mut text = catalog.get(key).cloned().unwrap_or_else(|| key.to_owned());
-    for (name, value) in values {
-        text = text.replace(&format!("{{{name}}}"), value);
+    let template = catalog.get(key).map_or(key, String::as_str);
+    // One pass over the text: a value that itself contains `{name}` stays as it is.
+    let mut text = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| {
+            Some((
+                close,
+                values.iter().find(|(name, _)| *name == &after[..close])?,
+            ))
+        }) {
+            Some((close, (_, value))) => {
+                text.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
     }
+    text.push_str(rest);
     text
 }
 
@@ -122,5 +142,15 @@ mod tests {
             &[("username", "anouk"), ("password", "x")],
         );
         assert_eq!(details, "Gebruikersnaam: anouk\nTijdelijk wachtwoord: x");
+        // A value is put in as it is, even when it looks like a placeholder.
+        let subject = text(
+            Language::Nl,
+            "mail.invitation.subject",
+            &[("client", "{organisation} de Vries")],
+        );
+        assert_eq!(
+            subject,
+            "Uw toegang tot het cliëntportaal van {organisation} de Vries"
+        );
     }
 }

@@ -143,7 +143,10 @@ pub struct OrganisationSettings {
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "LockoutMode::from_stored")
+)]
 pub enum LockoutMode {
     #[default]
     UntilReset,
@@ -151,6 +154,13 @@ pub enum LockoutMode {
 }
 
 impl LockoutMode {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<LockoutMode, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or_default())
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         self.into()
@@ -183,7 +193,10 @@ impl LockoutMode {
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "ResetMode::from_stored")
+)]
 pub enum ResetMode {
     #[default]
     Link,
@@ -191,6 +204,13 @@ pub enum ResetMode {
 }
 
 impl ResetMode {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<ResetMode, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or_default())
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         self.into()
@@ -307,7 +327,10 @@ pub struct DischargeRequest {
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "CareRole::from_stored")
+)]
 pub enum CareRole {
     /// *Eerst verantwoordelijk verzorgende* (EVV).
     Evv,
@@ -320,6 +343,13 @@ pub enum CareRole {
 }
 
 impl CareRole {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<CareRole, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or(CareRole::Other))
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         self.into()

@@ -25,7 +25,10 @@ use crate::{Permission, me::Relationship};
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "InvitationState::from_stored")
+)]
 pub enum InvitationState {
     /// Added, but no login details or invitation sent yet.
     NotInvited,
@@ -38,6 +41,13 @@ pub enum InvitationState {
 }
 
 impl InvitationState {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<InvitationState, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or(InvitationState::NotInvited))
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         self.into()
@@ -75,7 +85,10 @@ impl InvitationState {
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "Gender::from_stored")
+)]
 pub enum Gender {
     Female,
     Male,
@@ -84,6 +97,13 @@ pub enum Gender {
 }
 
 impl Gender {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<Gender, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or(Gender::Unknown))
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         self.into()

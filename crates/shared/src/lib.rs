@@ -67,6 +67,19 @@ mod stored_names {
     }
 
     #[test]
+    fn a_stored_name_this_version_does_not_know_reads_as_the_safe_default() {
+        use crate::{contacts::InvitationState, me::AccountKind};
+        assert_eq!(Relationship::from_stored("cousin"), Ok(Relationship::Other));
+        assert_eq!(
+            InvitationState::from_stored("expired"),
+            Ok(InvitationState::NotInvited)
+        );
+        assert_eq!(AccountKind::from_stored("auditor"), Ok(AccountKind::Person));
+        assert_eq!(Language::from_stored("de"), Ok(Language::Nl));
+        assert_eq!(Relationship::from_stored("self"), Ok(Relationship::Client));
+    }
+
+    #[test]
     fn the_client_is_stored_as_self_and_scopes_with_their_colon() {
         assert_eq!(Relationship::Client.as_str(), "self");
         assert_eq!(Scope::FeedRead.as_str(), "feed:read");

@@ -22,7 +22,10 @@ use crate::Permission;
 )]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "AccountKind::from_stored")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     /// A client or a contact (family, friend, mentor, legal representative).
@@ -31,6 +34,15 @@ pub enum AccountKind {
     CareWorker,
     /// The care organisation's functional administrator.
     OrganisationAdmin,
+}
+
+impl AccountKind {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<AccountKind, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or(AccountKind::Person))
+    }
 }
 
 /// A user interface language.
@@ -53,7 +65,10 @@ pub enum AccountKind {
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "Language::from_stored")
+)]
 pub enum Language {
     /// Dutch, the default.
     #[default]
@@ -63,6 +78,13 @@ pub enum Language {
 }
 
 impl Language {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<Language, std::convert::Infallible> {
+        Ok(Language::from_tag(name))
+    }
+
     /// The BCP 47 tag.
     pub fn as_str(self) -> &'static str {
         self.into()
@@ -161,7 +183,10 @@ pub struct ClientSummary {
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "Relationship::from_stored")
+)]
 pub enum Relationship {
     /// The user is the client.
     #[serde(rename = "self")]
@@ -192,6 +217,13 @@ pub enum Relationship {
 }
 
 impl Relationship {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<Relationship, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or(Relationship::Other))
+    }
+
     /// The stable name used in the API and the database.
     pub fn as_str(self) -> &'static str {
         self.into()

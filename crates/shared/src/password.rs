@@ -29,7 +29,10 @@ pub const PASSWORD_HISTORY: usize = 12;
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "server", derive(sea_orm::DeriveValueType))]
-#[cfg_attr(feature = "server", sea_orm(value_type = "String"))]
+#[cfg_attr(
+    feature = "server",
+    sea_orm(value_type = "String", from_str = "PasswordPolicy::from_stored")
+)]
 pub enum PasswordPolicy {
     /// The seeds' rules: at least 8 characters with a lower-case letter, an upper-case letter
     /// and a digit.
@@ -40,6 +43,13 @@ pub enum PasswordPolicy {
 }
 
 impl PasswordPolicy {
+    /// Reads a stored name. A name this version does not know (a newer version wrote it, or it
+    /// was changed by hand) reads as the safe default instead of failing every query that
+    /// loads the row.
+    pub fn from_stored(name: &str) -> Result<PasswordPolicy, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or_default())
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         self.into()

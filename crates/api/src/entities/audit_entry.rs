@@ -12,8 +12,10 @@ pub struct Model {
     pub actor_user_id: Option<Uuid>,
     pub actor_name: String,
     pub on_behalf_of: Option<String>,
-    /// An `AuditAction` name.
-    pub action: kring_shared::audit::AuditAction,
+    /// An `AuditAction` name. Text, not the enum, on purpose: the log is append-only and
+    /// chained by hashes over exactly what is stored, so a row this version cannot name (a newer
+    /// version wrote it, or someone edited it) must still load, be hashed and be reported.
+    pub action: String,
     pub client_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
     pub target_name: Option<String>,

@@ -5,10 +5,18 @@ use sea_orm::entity::prelude::*;
 /// Whether the client is in care; `discharged_on` says until when the portal stays open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, DeriveValueType)]
 #[strum(serialize_all = "snake_case")]
-#[sea_orm(value_type = "String")]
+#[sea_orm(value_type = "String", from_str = "ClientStatus::from_stored")]
 pub enum ClientStatus {
     Active,
     Discharged,
+}
+
+impl ClientStatus {
+    /// Reads a stored status; an unknown one reads as `Active` (`discharged_on` is what ends
+    /// access) instead of failing every query that loads the client.
+    pub fn from_stored(name: &str) -> Result<ClientStatus, std::convert::Infallible> {
+        Ok(name.parse().unwrap_or(ClientStatus::Active))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

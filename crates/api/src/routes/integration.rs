@@ -521,7 +521,7 @@ async fn delete_appointment(
         (status = 400, description = "The body is not a batch (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         NoApiKey,
         (status = 422, description = "`items` empty (`required`) or more than 1000 (`too_many`)", body = Problem, content_type = "application/problem+json"),
-        ServerError,
+        (status = 500, description = "Server error (`internal_error`); nothing of the batch was stored", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/integration/batch")]

@@ -103,7 +103,7 @@ fn row_hash(row: &audit_entry::Model) -> String {
         optional(row.actor_user_id.map(|id| id.to_string())),
         row.actor_name.clone(),
         optional(row.on_behalf_of.clone()),
-        row.action.as_str().to_owned(),
+        row.action.clone(),
         optional(row.client_id.map(|id| id.to_string())),
         optional(row.target_user_id.map(|id| id.to_string())),
         optional(row.target_name.clone()),
@@ -148,7 +148,7 @@ pub async fn record(
         actor_user_id: actor.user_id,
         actor_name: actor.name.clone(),
         on_behalf_of: actor.on_behalf_of.clone(),
-        action: change.action,
+        action: change.action.as_str().to_owned(),
         client_id: change.client_id,
         target_user_id: change.target.as_ref().map(|(id, _)| *id),
         target_name: change.target.map(|(_, name)| name),
@@ -252,16 +252,19 @@ pub async fn page(
     let next_before = more.then(|| rows.last().map(|row| row.seq)).flatten();
     let entries = rows
         .into_iter()
-        .map(|row| AuditEntry {
-            seq: row.seq,
-            occurred_at: row.occurred_at,
-            action: row.action,
-            actor_name: row.actor_name,
-            on_behalf_of: row.on_behalf_of,
-            client_id: row.client_id,
-            target_name: row.target_name,
-            details: serde_json::from_str(&row.details).unwrap_or_default(),
-            ip_address: if for_admin { row.ip_address } else { None },
+        // An action this version does not know (written by a newer one) is left out.
+        .filter_map(|row| {
+            Some(AuditEntry {
+                seq: row.seq,
+                occurred_at: row.occurred_at,
+                action: AuditAction::parse(&row.action)?,
+                actor_name: row.actor_name,
+                on_behalf_of: row.on_behalf_of,
+                client_id: row.client_id,
+                target_name: row.target_name,
+                details: serde_json::from_str(&row.details).unwrap_or_default(),
+                ip_address: if for_admin { row.ip_address } else { None },
+            })
         })
         .collect();
     let chain_intact = if for_admin {
