@@ -82,14 +82,6 @@ async fn timeline(
     params: web::Query<TimelineParams>,
 ) -> Result<web::Json<TimelinePage>, ApiError> {
     let access = services::dossier::dossier_access(&state.db, &auth.user, *client_id).await?;
-    if params
-        .limit
-        .is_some_and(|limit| !(1..=services::dossier::MAX_PAGE).contains(&limit))
-    {
-        return Err(ApiError::Malformed(
-            "`limit` must be between 1 and 100.".to_owned(),
-        ));
-    }
     let cursor = match params.cursor.as_deref() {
         Some(raw) => Some(
             Cursor::decode(raw)

@@ -181,7 +181,12 @@ pub async fn page(
     client_id: Uuid,
     query: TimelineQuery,
 ) -> Result<TimelinePage, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::Malformed(format!(
+            "`limit` must be between 1 and {MAX_PAGE}."
+        )));
+    }
     let mut select = live_entries(client_id)
         .select_only()
         .columns([
