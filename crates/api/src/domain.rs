@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use crate::services::phone;
+use kring_shared::password::{MAX_PASSWORD_CHARS, PasswordPolicy, PasswordRule};
+
+use crate::{auth::common_passwords, services::phone};
 
 /// An e-mail address, trimmed and in lower case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +109,55 @@ impl MobileNumber {
     }
 }
 
+/// A new password that meets the organisation's rules, as typed. `Debug` masks it, so it cannot
+/// reach a log. The account's last passwords are checked where the history is, in
+/// `services::passwords::check_and_hash`, which is the only way to a storable hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl NewPassword {
+    /// Every rule `raw` breaks: the policy's length and character classes, the common-password
+    /// list, and being just one of `personal` (the username or the person's names).
+    pub fn parse(
+        raw: &str,
+        policy: PasswordPolicy,
+        personal: &[&str],
+    ) -> Result<NewPassword, Vec<PasswordRule>> {
+        let mut broken = policy.unmet_local_rules(raw);
+        if raw.chars().count() <= MAX_PASSWORD_CHARS
+            && (common_passwords::is_common(raw) || is_personal(raw, personal))
+        {
+            broken.push(PasswordRule::NotCommon);
+        }
+        if broken.is_empty() {
+            Ok(NewPassword(raw.to_owned()))
+        } else {
+            Err(broken)
+        }
+    }
+
+    /// The password itself, for hashing and the history check.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+/// A password that is just the username or the person's name is as weak as a common one.
+fn is_personal(candidate: &str, personal: &[&str]) -> bool {
+    let lower = candidate.to_lowercase();
+    let stripped: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    personal
+        .iter()
+        .map(|name| name.to_lowercase().replace(' ', ""))
+        .any(|name| name.chars().count() >= 3 && (stripped == name || lower == name))
+}
+
 impl fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -116,6 +167,18 @@ impl fmt::Display for EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_password_names_every_rule_it_breaks_and_never_shows_itself() {
+        let policy = PasswordPolicy::default();
+        assert!(NewPassword::parse("Zonnebloem-2026-Kring", policy, &["marieke"]).is_ok());
+        let short = NewPassword::parse("kort", policy, &[]).unwrap_err();
+        assert!(short.contains(&PasswordRule::MinLength), "{short:?}");
+        let own_name = NewPassword::parse("Marieke", policy, &["marieke"]).unwrap_err();
+        assert!(own_name.contains(&PasswordRule::NotCommon), "{own_name:?}");
+        let typed = NewPassword::parse("Zonnebloem-2026-Kring", policy, &[]).unwrap();
+        assert_eq!(format!("{typed:?}"), "NewPassword(***)");
+    }
 
     #[test]
     fn addresses_are_trimmed_lower_case_and_plausible() {

@@ -266,6 +266,59 @@ pub enum AccessAction {
     Write,
 }
 
+/// What part of a dossier an access-log row is about; stored by these names.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+pub enum AccessObject {
+    /// The dossier panel of the start page.
+    #[strum(serialize = "dossier.home")]
+    Home,
+    /// The timeline of every kind.
+    #[strum(serialize = "dossier.timeline")]
+    Timeline,
+    #[strum(serialize = "dossier.list.care_plan")]
+    CarePlanList,
+    #[strum(serialize = "dossier.list.note")]
+    NoteList,
+    #[strum(serialize = "dossier.list.questionnaire")]
+    QuestionnaireList,
+    #[strum(serialize = "dossier.list.report")]
+    ReportList,
+    /// One entry.
+    #[strum(serialize = "dossier.entry")]
+    Entry,
+    /// The groups of a questionnaire or care plan.
+    #[strum(serialize = "dossier.groups")]
+    Groups,
+    /// The care plan overview.
+    #[strum(serialize = "dossier.care_plans")]
+    CarePlans,
+    /// A note written.
+    #[strum(serialize = "dossier.note")]
+    Note,
+}
+
+impl AccessObject {
+    /// The list of one kind of entry.
+    pub fn list(kind: DossierKind) -> AccessObject {
+        match kind {
+            DossierKind::CarePlan => AccessObject::CarePlanList,
+            DossierKind::Note => AccessObject::NoteList,
+            DossierKind::Questionnaire => AccessObject::QuestionnaireList,
+            DossierKind::Report => AccessObject::ReportList,
+        }
+    }
+}
+
 /// One row of the access log (NEN 7513).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -1,6 +1,9 @@
 //! One row of the append-only audit log, chained to the row before by `prev_hash`.
 
+use kring_shared::audit::AuditAction;
 use sea_orm::entity::prelude::*;
+
+use super::stored::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
@@ -12,10 +15,10 @@ pub struct Model {
     pub actor_user_id: Option<Uuid>,
     pub actor_name: String,
     pub on_behalf_of: Option<String>,
-    /// An `AuditAction` name. Text, not the enum, on purpose: the log is append-only and
-    /// chained by hashes over exactly what is stored, so a row this version cannot name (a newer
-    /// version wrote it, or someone edited it) must still load, be hashed and be reported.
-    pub action: String,
+    /// The log is append-only and chained by hashes over exactly what is stored, so a row this
+    /// version cannot name (a newer version wrote it, or someone edited it) still loads, is
+    /// hashed by its stored name and is reported.
+    pub action: Stored<AuditAction>,
     pub client_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
     pub target_name: Option<String>,

@@ -21,5 +21,6 @@ pub mod recovery_code;
 pub mod refresh_token;
 pub mod service_account;
 pub mod session;
+pub mod stored;
 pub mod trusted_device;
 pub mod user;

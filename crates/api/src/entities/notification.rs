@@ -1,6 +1,9 @@
 //! One item in a user's *Meldingen*.
 
+use kring_shared::contacts::NotificationKind;
 use sea_orm::entity::prelude::*;
+
+use super::stored::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
@@ -8,10 +11,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    /// A `kring_shared::contacts::NotificationKind` name. Text, not the enum, on purpose: a
-    /// kind written by a newer version (during a rolling deploy) is skipped when listed, where
-    /// the enum would fail the whole list.
-    pub kind: String,
+    /// A kind written by a newer version (during a rolling deploy) is skipped when listed.
+    pub kind: Stored<NotificationKind>,
     pub client_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
     pub from_user_id: Option<Uuid>,

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kring_shared::{
-    Problem,
     admin::{
         AdminClientSummary, AdminUserSummary, CareTeamRoleRequest, CareWorkerSummary,
         DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
@@ -20,7 +19,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::openapi::responses::{
-    NoSuchContact, NotOrganisationAdmin, ServerError, Unauthenticated,
+    NoSuchClient, NoSuchContact, NotFound, NotOrganisationAdmin, ServerError, Unauthenticated,
+    ValidationFailed,
 };
 use crate::{
     auth::AuthUser,
@@ -93,7 +93,7 @@ async fn list_users(
         (status = 204, description = "The e-mail has been sent"),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "No such user in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -130,6 +130,8 @@ async fn get_settings(
 
 /// Change the organisation settings, all at once. They take effect at each user's next
 /// request (panels, colours, name) or next login (lockout, lifetimes, password policy).
+///
+/// Refused with 422: A setting is out of bounds (`validation_failed`: name required/too_long; primary_colour invalid/low_contrast; logo_url, help_url invalid (https only); numbers out_of_range).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -138,8 +140,7 @@ async fn get_settings(
         (status = 200, description = "Saved", body = OrganisationSettings),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 422, description = "A setting is out of bounds (`validation_failed`: name required/too_long; primary_colour invalid/low_contrast; logo_url, help_url invalid (https only); numbers out_of_range)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "primary_colour", "code": "low_contrast"}]})),
+        ValidationFailed,
     )
 )]
 #[put("/admin/organisation")]
@@ -177,6 +178,8 @@ async fn list_clients(
 /// Create a client portal: the client and the primary contact (portal administrator), and
 /// optionally the client's own account. A new person gets login details by e-mail; an existing
 /// account an invitation under Meldingen. Nothing is kept when any part is refused.
+///
+/// Refused with 422: A field is invalid (`validation_failed`; nested fields are named `primary_contact.email`, `client_account.mobile` …).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -185,9 +188,8 @@ async fn list_clients(
         (status = 201, description = "Created and invited", body = AdminClientSummary),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "The suggested existing account is not in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid (`validation_failed`; nested fields are named `primary_contact.email`, `client_account.mobile` …)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "primary_contact.mobile", "code": "not_mobile"}]})),
+        NotFound,
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -218,7 +220,7 @@ async fn create_client(
         (status = 200, description = "The contacts", body = [ContactRow]),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "No such client in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NoSuchClient,
     )
 )]
 #[get("/admin/clients/{client_id}/contacts")]
@@ -276,7 +278,7 @@ async fn set_primary_contact(
         (status = 200, description = "Saved", body = AdminClientSummary),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "No such client in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NoSuchClient,
     )
 )]
 #[put("/admin/clients/{client_id}/discharge")]
@@ -314,6 +316,8 @@ async fn list_care_workers(
 }
 
 /// Create a care worker account; a temporary password goes out by e-mail.
+///
+/// Refused with 422: A field is invalid (`validation_failed`: first_name, last_name, email (in_use …), gender, mobile).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -322,7 +326,7 @@ async fn list_care_workers(
         (status = 201, description = "Created and mailed", body = CareWorkerSummary),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 422, description = "A field is invalid (`validation_failed`: first_name, last_name, email (in_use …), gender, mobile)", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -351,7 +355,7 @@ async fn create_care_worker(
         (status = 204, description = "Saved"),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "No such client or care worker in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 #[put("/admin/clients/{client_id}/care-team/{care_worker_id}")]
@@ -385,7 +389,7 @@ async fn set_care_team_member(
         (status = 204, description = "Removed"),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "Not in that care team (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 #[delete("/admin/clients/{client_id}/care-team/{care_worker_id}")]
@@ -424,6 +428,8 @@ async fn list_service_accounts(
 
 /// A new service account with an API key for an integration. The key is in this answer only;
 /// Kring keeps a hash.
+///
+/// Refused with 422: `name` `required`/`too_long`, `scopes` `required`.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -432,7 +438,7 @@ async fn list_service_accounts(
         (status = 201, description = "The account and its key (shown once)", body = ServiceAccountCreated),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 422, description = "`name` `required`/`too_long`, `scopes` `required`", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -465,7 +471,7 @@ async fn create_service_account(
         (status = 200, description = "The revoked account", body = ServiceAccountSummary),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "No such service account in this organisation", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -513,7 +519,7 @@ async fn undelivered_mail(
         (status = 204, description = "It will go out within a few seconds"),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "No such undelivered message in this organisation (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -549,7 +555,6 @@ pub struct AuditLogParams {
     params(AuditLogParams),
     responses(
         (status = 200, description = "A page of the log", body = AuditLogPage),
-        (status = 400, description = "A filter is malformed", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         NotOrganisationAdmin,
         ServerError,
@@ -592,10 +597,9 @@ pub struct AccessLogParams {
     params(("client_id" = Uuid, Path, description = "The client's id"), AccessLogParams),
     responses(
         (status = 200, description = "A page of the log", body = AccessLogPage),
-        (status = 400, description = "The id or `before` is malformed", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         NotOrganisationAdmin,
-        (status = 404, description = "No such client in this organisation", body = Problem, content_type = "application/problem+json"),
+        NoSuchClient,
         ServerError,
     )
 )]

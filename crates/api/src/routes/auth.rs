@@ -8,17 +8,18 @@ use actix_web::{
     cookie::{Cookie, SameSite, time::OffsetDateTime},
     get, post, web,
 };
-use kring_shared::{
-    Problem,
-    auth::{
-        FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
-        ResendCodeRequest, ResetLinkInfo, ResetPasswordRequest, SecondFactorMobileRequest,
-        VerificationChallenge, VerifyCodeRequest,
-    },
+use kring_shared::auth::{
+    FirstPasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse, ResendCodeRequest,
+    ResetLinkInfo, ResetPasswordRequest, SecondFactorMobileRequest, VerificationChallenge,
+    VerifyCodeRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::openapi::responses::{ServerError, Unauthenticated};
+use crate::openapi::responses::{
+    AccountLocked, AttemptExpired, CodeTooSoon, InvalidCode, InvalidCredentials, NoRefreshToken,
+    PasswordRefused, ResetLinkInvalid, ServerError, SignInThrottled, Unauthenticated,
+    ValidationFailed,
+};
 use crate::{
     auth::AuthUser,
     error::ApiError,
@@ -128,19 +129,17 @@ fn signed_in(state: &AppState, tokens: IssuedTokens) -> HttpResponse {
 /// wrong passwords in a row the account is blocked; only the right password then hears
 /// `account_locked` (until a reset, or for 15 minutes doubling, as the organisation chose).
 /// A temporary password past its lifetime answers `temporary_password_expired`.
+///
+/// Refused with 422: A field is empty or too long.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in, or the next step", body = LoginResponse),
-        (status = 401, description = "Wrong username or password (`invalid_credentials`), or a temporary password past its lifetime (`temporary_password_expired`)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/invalid_credentials", "title": "Invalid username or password", "status": 401, "detail": "The username or password is not correct. Too many wrong passwords block the account; 'forgot password' then gives access again.", "code": "invalid_credentials"})),
-        (status = 415, description = "The body is not `application/json`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is empty or too long", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "username", "code": "required"}]})),
-        (status = 423, description = "The password is right but the account is blocked (`account_locked`)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/account_locked", "title": "Account blocked", "status": 423, "detail": "The account is blocked after too many wrong passwords or codes. Choose a new password with 'forgot password' to unblock it at once.", "code": "account_locked"})),
-        (status = 429, description = "Too many attempts from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        InvalidCredentials,
+        ValidationFailed,
+        AccountLocked,
+        SignInThrottled,
         ServerError,
     )
 )]
@@ -175,11 +174,10 @@ async fn login(
     request_body = VerifyCodeRequest,
     responses(
         (status = 200, description = "Signed in, or the password step", body = LoginResponse),
-        (status = 401, description = "The attempt is unknown, expired or done (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong, expired or used-up code (`invalid_code`)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/invalid_code", "title": "Invalid verification code", "status": 422, "detail": "The code is not correct; 4 tries left.", "code": "invalid_code"})),
-        (status = 423, description = "The tenth wrong code in a row for this account blocked it (`account_locked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        AttemptExpired,
+        InvalidCode,
+        AccountLocked,
+        SignInThrottled,
         ServerError,
     )
 )]
@@ -214,9 +212,9 @@ async fn verify(
     request_body = ResendCodeRequest,
     responses(
         (status = 200, description = "A new code was sent", body = VerificationChallenge),
-        (status = 401, description = "The attempt is unknown, expired, done or out of codes (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The account uses the authenticator app; no SMS is sent (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too soon after the last code, or too many requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        AttemptExpired,
+        InvalidCode,
+        CodeTooSoon,
         ServerError,
     )
 )]
@@ -236,15 +234,16 @@ async fn resend_code(
 /// that will receive the codes. A code goes to it at once; `POST /api/auth/verify` with that
 /// code saves the number on the account and continues the login. A new number can be sent
 /// after the resend cooldown.
+///
+/// Refused with 422: Not a mobile number of an allowed country (`validation_failed`: mobile required, invalid, not_mobile or country_not_allowed).
 #[utoipa::path(
     tag = "auth",
     request_body = SecondFactorMobileRequest,
     responses(
         (status = 200, description = "A code was sent to the number", body = VerificationChallenge),
-        (status = 401, description = "The attempt is unknown, expired, done, or the account already has a second factor (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a mobile number of an allowed country (`validation_failed`: mobile required, invalid, not_mobile or country_not_allowed)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
-        (status = 429, description = "Too soon after the last code, or too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        AttemptExpired,
+        ValidationFailed,
+        CodeTooSoon,
         ServerError,
     )
 )]
@@ -273,10 +272,9 @@ async fn second_factor_mobile(
     request_body = FirstPasswordRequest,
     responses(
         (status = 200, description = "Signed in (`authenticated`); the refresh cookie is set", body = LoginResponse),
-        (status = 401, description = "The attempt token is unknown, expired or used (`login_attempt_expired`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The password breaks a rule (`too_short`, `needs_uppercase`, `too_common`, `recently_used` …) or the username is taken", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "new_password", "code": "needs_digit"}]})),
-        (status = 429, description = "Too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        AttemptExpired,
+        PasswordRefused,
+        SignInThrottled,
         ServerError,
     )
 )]
@@ -307,7 +305,7 @@ async fn first_password(
     params(("kring_refresh" = String, Cookie, description = "The refresh token, set by login")),
     responses(
         (status = 200, description = "A new access token (`authenticated`); the cookie is replaced", body = LoginResponse),
-        (status = 401, description = "No valid refresh token (`authentication_required`); the cookie is removed", body = Problem, content_type = "application/problem+json"),
+        NoRefreshToken,
         ServerError,
     )
 )]
@@ -362,13 +360,15 @@ async fn logout(
 /// *Wachtwoord vergeten*: ask for a reset link by username and e-mail address. When both
 /// belong to one account an e-mail with a single-use link is sent, valid for the
 /// organisation's number of minutes. The answer is the same either way.
+///
+/// Refused with 422 (`validation_failed`): username required or too_long (over 64 characters); email required or invalid.
 #[utoipa::path(
     tag = "auth",
     request_body = ForgotPasswordRequest,
     responses(
         (status = 202, description = "Accepted; a mail is sent when the details match"),
-        (status = 422, description = "`validation_failed`: username required or too_long (over 64 characters); email required or invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
+        SignInThrottled,
         ServerError,
     )
 )]
@@ -396,7 +396,7 @@ async fn forgot_password(
     params(("token" = String, Path, description = "The token from the e-mail's link")),
     responses(
         (status = 200, description = "The link can be used", body = ResetLinkInfo),
-        (status = 410, description = "Unknown, expired or used (`reset_link_invalid`)", body = Problem, content_type = "application/problem+json"),
+        ResetLinkInvalid,
         ServerError,
     )
 )]
@@ -421,9 +421,9 @@ async fn reset_link(
     request_body = ResetPasswordRequest,
     responses(
         (status = 204, description = "The password is changed; log in with it"),
-        (status = 410, description = "Unknown, expired or used link (`reset_link_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The password breaks a rule", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many sign-in requests from this address (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        ResetLinkInvalid,
+        PasswordRefused,
+        SignInThrottled,
         ServerError,
     )
 )]

@@ -1,11 +1,11 @@
 //! `GET /api/clients/{client_id}/home`.
 
 use actix_web::{get, web};
-use kring_shared::{Problem, home::HomeView};
+use kring_shared::home::HomeView;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::openapi::responses::{NoSuchClient, ServerError, Unauthenticated};
+use crate::openapi::responses::{NoSuchClient, NotInNetwork, ServerError, Unauthenticated};
 use crate::{
     auth::AuthUser,
     error::ApiError,
@@ -27,8 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "The start screen", body = HomeView),
         Unauthenticated,
-        (status = 403, description = "The user is not in this client's network, or access ended (`permission_denied`)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/permission_denied", "title": "Permission denied", "status": 403, "detail": "You have no access to this client's portal.", "code": "permission_denied"})),
+        NotInNetwork,
         NoSuchClient,
         ServerError,
     )

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kring_shared::{
-    Problem,
     audit::AuditLogPage,
     contacts::{
         ContactLookup, ContactLookupRequest, ContactRow, InvitationSent, NewContactRequest,
@@ -13,7 +12,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::openapi::responses::{
-    NoSuchClient, NoSuchContact, NotPortalAdministrator, ServerError, Unauthenticated,
+    AdministratorLimit, AlreadyContact, ContactProtected, NoSuchClient, NoSuchContact, NotFound,
+    NotPortalAdministrator, ServerError, Unauthenticated, ValidationFailed,
 };
 use crate::{
     auth::AuthUser,
@@ -69,7 +69,7 @@ async fn list_contacts(
     request_body = ContactLookupRequest,
     responses(
         (status = 200, description = "The suggestion, if any", body = ContactLookup),
-        (status = 429, description = "Too many look-ups by this administrator (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        AdministratorLimit,
         Unauthenticated,
         NotPortalAdministrator,
         NoSuchClient,
@@ -96,6 +96,8 @@ async fn lookup_contact(
 
 /// Add a contact: an existing account (from the lookup) or a new person. The contact starts
 /// without permissions and without an invitation.
+///
+/// Refused with 422: A field is invalid (`validation_failed`: first_name/last_name required, too_long or invalid_characters; email required, invalid or in_use; gender required; mobile required, invalid, not_mobile or country_not_allowed; suggestion invalid or expired; existing_user_id not_allowed).
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
@@ -105,11 +107,10 @@ async fn lookup_contact(
         (status = 201, description = "Added", body = ContactRow),
         Unauthenticated,
         NotPortalAdministrator,
-        (status = 404, description = "No such client or suggested account (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already a contact of this client (`already_contact`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many look-ups by this administrator: adding a new person counts as one, since the answer tells whether the e-mail address is in use (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid (`validation_failed`: first_name/last_name required, too_long or invalid_characters; email required, invalid or in_use; gender required; mobile required, invalid, not_mobile or country_not_allowed; suggestion invalid or expired; existing_user_id not_allowed)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
+        NotFound,
+        AlreadyContact,
+        AdministratorLimit,
+        ValidationFailed,
     )
 )]
 #[post("/clients/{client_id}/contacts")]
@@ -147,7 +148,7 @@ async fn add_contact(
         Unauthenticated,
         NotPortalAdministrator,
         NoSuchContact,
-        (status = 409, description = "This would leave no portal administrator (`last_administrator`)", body = Problem, content_type = "application/problem+json"),
+        ContactProtected,
     )
 )]
 #[put("/clients/{client_id}/contacts/{contact_id}/permissions")]
@@ -174,6 +175,8 @@ async fn set_permissions(
 
 /// *Gegevens versturen*: a person who never logged in gets login details by e-mail; someone
 /// with an account gets an invitation under *Meldingen*.
+///
+/// Refused with 422: The contact already has access or an open invitation (`validation_failed`: contact already_accepted or already_invited).
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
@@ -186,8 +189,8 @@ async fn set_permissions(
         Unauthenticated,
         NotPortalAdministrator,
         NoSuchContact,
-        (status = 422, description = "The contact already has access or an open invitation (`validation_failed`: contact already_accepted or already_invited)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many invitations by this administrator this hour (`rate_limited`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
+        AdministratorLimit,
         ServerError,
     )
 )]
@@ -225,7 +228,7 @@ async fn send_invitation(
         Unauthenticated,
         NotPortalAdministrator,
         NoSuchContact,
-        (status = 409, description = "The primary contact (`primary_contact_protected`) or the last portal administrator (`last_administrator`)", body = Problem, content_type = "application/problem+json"),
+        ContactProtected,
     )
 )]
 #[delete("/clients/{client_id}/contacts/{contact_id}")]
@@ -256,7 +259,6 @@ pub struct ChangesParams {
     params(("client_id" = Uuid, Path, description = "The client's id"), ChangesParams),
     responses(
         (status = 200, description = "A page of changes", body = AuditLogPage),
-        (status = 400, description = "The id or `before` is malformed", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         NotPortalAdministrator,
         NoSuchClient,
@@ -300,7 +302,7 @@ async fn list_notifications(
     responses(
         (status = 204, description = "Marked read"),
         Unauthenticated,
-        (status = 404, description = "Not one of the user's notifications (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 #[post("/me/notifications/{notification_id}/read")]
@@ -315,6 +317,8 @@ async fn mark_read(
 
 /// *Accepteren*: accept an invitation to a client's portal; the client then appears in
 /// `GET /api/me`.
+///
+/// Refused with 422: Already answered (`validation_failed`: invitation not_pending).
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
@@ -322,8 +326,8 @@ async fn mark_read(
     responses(
         (status = 204, description = "Accepted"),
         Unauthenticated,
-        (status = 404, description = "Not an invitation of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Already answered (`validation_failed`: invitation not_pending)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
+        ValidationFailed,
     )
 )]
 #[post("/me/invitations/{contact_id}/accept")]
@@ -337,6 +341,8 @@ async fn accept_invitation(
 }
 
 /// *Weigeren*: decline an invitation to a client's portal.
+///
+/// Refused with 422: Already answered (`validation_failed`: invitation not_pending).
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
@@ -344,8 +350,8 @@ async fn accept_invitation(
     responses(
         (status = 204, description = "Declined"),
         Unauthenticated,
-        (status = 404, description = "Not an invitation of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Already answered (`validation_failed`: invitation not_pending)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
+        ValidationFailed,
     )
 )]
 #[post("/me/invitations/{contact_id}/decline")]

@@ -3,19 +3,19 @@
 
 use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::{DateTime, Utc};
-use kring_shared::{
-    Problem,
-    dossier::{
-        CarePlans, DossierEntry, DossierEvent, DossierGroups, DossierKind, EventTicket,
-        NewNoteRequest, TimelinePage,
-    },
+use kring_shared::dossier::{
+    CarePlans, DossierEntry, DossierEvent, DossierGroups, DossierKind, EventTicket, NewNoteRequest,
+    TimelinePage,
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::openapi::responses::{NoDossierAccess, NoSuchClient, ServerError, Unauthenticated};
+use crate::openapi::responses::{
+    NoDossierAccess, NoSuchClient, NotFound, NotInNetwork, ServerError, StreamTicketInvalid,
+    Unauthenticated, ValidationFailed,
+};
 use crate::{
     auth::{
         AuthUser,
@@ -66,7 +66,6 @@ pub struct TimelineParams {
     params(("client_id" = Uuid, Path, description = "The client's id"), TimelineParams),
     responses(
         (status = 200, description = "A page of entries", body = TimelinePage),
-        (status = 400, description = "A malformed id, cursor or query (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         NoDossierAccess,
         NoSuchClient,
@@ -120,10 +119,9 @@ fn reader<'a>(auth: &'a AuthUser, origin: &'a ClientInfo) -> Reader<'a> {
     ),
     responses(
         (status = 200, description = "The entry", body = DossierEntry),
-        (status = 400, description = "An id is not a UUID", body = Problem, content_type = "application/problem+json"),
         Unauthenticated,
         NoDossierAccess,
-        (status = 404, description = "No such client or entry (or it was retracted)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -195,6 +193,8 @@ async fn care_plans(
 
 /// *Schrijven*: write a note (*Aantekening cliënt/verwant*). It shows in the timeline at once
 /// and goes to the ECD through the feed. Questions for the care team belong in messages.
+///
+/// Refused with 422: `text` is empty (`required`) or longer than 4000 characters (`too_long`).
 #[utoipa::path(
     tag = "dossier",
     security(("bearer" = [])),
@@ -205,8 +205,7 @@ async fn care_plans(
         Unauthenticated,
         NoDossierAccess,
         NoSuchClient,
-        (status = 422, description = "`text` is empty (`required`) or longer than 4000 characters (`too_long`)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "text", "code": "required"}]})),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -239,7 +238,7 @@ async fn write_note(
     responses(
         (status = 200, description = "The ticket", body = EventTicket),
         Unauthenticated,
-        (status = 403, description = "Not in this client's network (`permission_denied`)", body = Problem, content_type = "application/problem+json"),
+        NotInNetwork,
         NoSuchClient,
         ServerError,
     )
@@ -344,9 +343,8 @@ pub struct StreamParams {
     params(("client_id" = Uuid, Path, description = "The client's id"), StreamParams),
     responses(
         (status = 200, description = "An event stream", content_type = "text/event-stream", body = StreamEvent),
-        (status = 400, description = "The client id is not a UUID or the ticket is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "The ticket is unknown, used, expired or for another client", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "No access to this client any more", body = Problem, content_type = "application/problem+json"),
+        StreamTicketInvalid,
+        NotInNetwork,
         ServerError,
     )
 )]

@@ -1,11 +1,11 @@
 //! Liveness and readiness probes for orchestrators and load balancers.
 
 use actix_web::{HttpResponse, get, web};
-use kring_shared::Problem;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::openapi::responses::ServiceUnavailable;
 use crate::{db, error::ApiError, state::AppState};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -35,7 +35,7 @@ async fn healthz() -> HttpResponse {
     tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 503, description = "The database does not answer (`service_unavailable`)", body = Problem, content_type = "application/problem+json"),
+        ServiceUnavailable,
     ),
 )]
 #[get("/readyz")]

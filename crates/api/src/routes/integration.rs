@@ -6,7 +6,6 @@
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use futures_util::StreamExt;
 use kring_shared::{
-    Problem,
     dossier::DossierKind,
     integration::{
         AppointmentUpsert, BatchRequest, BatchResponse, CarePlanUpsert, CareTeamUpsert,
@@ -19,7 +18,8 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::openapi::responses::{
-    NeedsClientsWrite, NeedsDossierWrite, NeedsFeedRead, NoApiKey, ServerError,
+    InvalidCursor, NeedsClientsWrite, NeedsDossierWrite, NeedsFeedRead, NoApiKey, NotFound,
+    ServerError, ValidationFailed,
 };
 use crate::{
     auth::Integrator,
@@ -81,6 +81,8 @@ fn respond(outcome: UpsertOutcome) -> HttpResponse {
 /// Creates or updates a client by the ECD's id: name, date of birth, photo, GP, pharmacy,
 /// insurance, discharge date. A photo left out keeps the current one; `""` removes it.
 /// Scope `clients:write`.
+///
+/// Refused with 422: Invalid fields, e.g. `first_name` `required`, `photo` `too_large` or `unsupported_format`.
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -89,11 +91,9 @@ fn respond(outcome: UpsertOutcome) -> HttpResponse {
     responses(
         (status = 200, description = "Updated, or `unchanged` when nothing differed", body = UpsertOutcome),
         (status = 201, description = "Created", body = UpsertOutcome),
-        (status = 400, description = "Malformed JSON; `detail` names the field", body = Problem, content_type = "application/problem+json"),
         NoApiKey,
         NeedsClientsWrite,
-        (status = 422, description = "Invalid fields, e.g. `first_name` `required`, `photo` `too_large` or `unsupported_format`", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "first_name", "code": "required"}]})),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -114,6 +114,8 @@ async fn put_client(
 /// Creates or updates a care worker's account by the ECD's id. A new account has no usable
 /// password until the organisation administrator sends one from *Beheer*. Scope
 /// `clients:write`.
+///
+/// Refused with 422: Invalid fields, e.g. `email` `invalid`, `mobile` `invalid`.
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -124,7 +126,7 @@ async fn put_client(
         (status = 201, description = "Created", body = UpsertOutcome),
         NoApiKey,
         NeedsClientsWrite,
-        (status = 422, description = "Invalid fields, e.g. `email` `invalid`, `mobile` `invalid`", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -152,7 +154,7 @@ async fn put_care_worker(
         (status = 200, description = "Removed", body = UpsertOutcome),
         NoApiKey,
         NeedsClientsWrite,
-        (status = 404, description = "No care worker with this id", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -170,6 +172,8 @@ async fn delete_care_worker(
 
 /// Puts a care worker in a client's care team with a role, or changes the role. Both must
 /// have been sent before (`unknown_client`, `unknown_care_worker`). Scope `clients:write`.
+///
+/// Refused with 422: `client_id` `unknown_client` or `care_worker_id` `unknown_care_worker`.
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -183,7 +187,7 @@ async fn delete_care_worker(
         (status = 201, description = "Created", body = UpsertOutcome),
         NoApiKey,
         NeedsClientsWrite,
-        (status = 422, description = "`client_id` `unknown_client` or `care_worker_id` `unknown_care_worker`", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -204,6 +208,8 @@ async fn put_care_team_member(
 }
 
 /// Takes a care worker out of a client's care team. Scope `clients:write`.
+///
+/// Refused with 422: `client_id` `unknown_client` or `care_worker_id` `unknown_care_worker`.
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -215,8 +221,8 @@ async fn put_care_team_member(
         (status = 200, description = "Removed", body = UpsertOutcome),
         NoApiKey,
         NeedsClientsWrite,
-        (status = 404, description = "Not in this care team", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`client_id` `unknown_client` or `care_worker_id` `unknown_care_worker`", body = Problem, content_type = "application/problem+json"),
+        NotFound,
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -236,6 +242,8 @@ async fn delete_care_team_member(
 
 /// Creates or updates a report (*rapportage*) in the client's dossier; open pages show it
 /// within seconds. Scope `dossier:write`.
+///
+/// Refused with 422: Invalid fields (`text` `required` …), `client_id` `unknown_client`, or `id` `belongs_to_another_client`.
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -249,8 +257,7 @@ async fn delete_care_team_member(
         (status = 201, description = "Created", body = UpsertOutcome),
         NoApiKey,
         NeedsDossierWrite,
-        (status = 422, description = "Invalid fields (`text` `required` …), `client_id` `unknown_client`, or `id` `belongs_to_another_client`", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "text", "code": "required"}]})),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -283,7 +290,7 @@ async fn put_report(
         (status = 200, description = "Retracted (also when it already was)", body = UpsertOutcome),
         NoApiKey,
         NeedsDossierWrite,
-        (status = 404, description = "No such client or report", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -312,6 +319,8 @@ async fn retract(
 
 /// Creates or updates a questionnaire response with its questions and answers. Scope
 /// `dossier:write`.
+///
+/// Refused with 422: Invalid fields, e.g. `answers` `required`, `answers[2].question` `required`.
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -325,7 +334,7 @@ async fn retract(
         (status = 201, description = "Created", body = UpsertOutcome),
         NoApiKey,
         NeedsDossierWrite,
-        (status = 422, description = "Invalid fields, e.g. `answers` `required`, `answers[2].question` `required`", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -357,7 +366,7 @@ async fn put_questionnaire(
         (status = 200, description = "Retracted", body = UpsertOutcome),
         NoApiKey,
         NeedsDossierWrite,
-        (status = 404, description = "No such client or response", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -379,6 +388,8 @@ async fn delete_questionnaire(
 /// Creates or updates one care plan version with its goals and actions. A version not seen
 /// before notifies everyone with the Dossier permission under *Meldingen*. The version in force
 /// is the one whose `valid_from`..`valid_until` holds today. Scope `dossier:write`.
+///
+/// Refused with 422: Invalid fields, e.g. `valid_until` `before_valid_from`, `goals[0].title` `required`.
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -392,7 +403,7 @@ async fn delete_questionnaire(
         (status = 201, description = "Created", body = UpsertOutcome),
         NoApiKey,
         NeedsDossierWrite,
-        (status = 422, description = "Invalid fields, e.g. `valid_until` `before_valid_from`, `goals[0].title` `required`", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -424,7 +435,7 @@ async fn put_care_plan(
         (status = 200, description = "Retracted", body = UpsertOutcome),
         NoApiKey,
         NeedsDossierWrite,
-        (status = 404, description = "No such client or version", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -444,6 +455,8 @@ async fn delete_care_plan(
 }
 
 /// Creates or updates a care appointment (for the Agenda). Scope `dossier:write`.
+///
+/// Refused with 422: Invalid fields, e.g. `ends_at` `not_after_starts_at`, `care_worker_id` `unknown_care_worker`.
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -457,7 +470,7 @@ async fn delete_care_plan(
         (status = 201, description = "Created", body = UpsertOutcome),
         NoApiKey,
         NeedsDossierWrite,
-        (status = 422, description = "Invalid fields, e.g. `ends_at` `not_after_starts_at`, `care_worker_id` `unknown_care_worker`", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -489,7 +502,7 @@ async fn put_appointment(
         (status = 200, description = "Cancelled", body = UpsertOutcome),
         NoApiKey,
         NeedsDossierWrite,
-        (status = 404, description = "No such client or appointment", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -508,6 +521,8 @@ async fn delete_appointment(
 /// its own: a bad item gets its own problem (with the field named, e.g. `data.written_at`)
 /// and loses nothing else. The answer is 200 with one result per item; check `failed`.
 /// Body up to 16 MB. Each item needs the scope of its single endpoint.
+///
+/// Refused with 422: `items` empty (`required`) or more than 1000 (`too_many`).
 #[utoipa::path(
     tag = "integration",
     security(("api_key" = [])),
@@ -518,10 +533,9 @@ async fn delete_appointment(
                 {"index": 0, "status": 201, "outcome": {"id": "0b9f7a52-3c1e-4a57-9d0e-2f4c8a6b1e3d", "external_id": "R-2026-0001", "result": "created"}, "problem": null},
                 {"index": 1, "status": 422, "outcome": null, "problem": {"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "data.text", "code": "invalid"}]}}
             ]})),
-        (status = 400, description = "The body is not a batch (`malformed_request`)", body = Problem, content_type = "application/problem+json"),
         NoApiKey,
-        (status = 422, description = "`items` empty (`required`) or more than 1000 (`too_many`)", body = Problem, content_type = "application/problem+json"),
-        (status = 500, description = "Server error (`internal_error`); nothing of the batch was stored", body = Problem, content_type = "application/problem+json"),
+        ValidationFailed,
+        ServerError,
     )
 )]
 #[post("/integration/batch")]
@@ -576,7 +590,7 @@ pub struct FeedParams {
         (status = 200, description = "A page of the feed", body = FeedPage),
         NoApiKey,
         NeedsFeedRead,
-        (status = 422, description = "`after` is not a cursor (`invalid_cursor`), or `limit` is not between 1 and 500 (`out_of_range`)", body = Problem, content_type = "application/problem+json"),
+        InvalidCursor,
         ServerError,
     )
 )]
@@ -607,7 +621,7 @@ async fn get_feed(
         (status = 200, description = "The acknowledged position", body = FeedPosition),
         NoApiKey,
         NeedsFeedRead,
-        (status = 422, description = "`cursor` is not a cursor (`invalid_cursor`) or lies beyond the feed (`beyond_feed`)", body = Problem, content_type = "application/problem+json"),
+        InvalidCursor,
         ServerError,
     )
 )]

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use kring_shared::{
-    Problem,
     auth::{
         ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved, MobileCodeRequest,
         MobileVerification, ReauthenticateRequest, SessionSummary, TotpConfirmRequest, TotpEnabled,
@@ -13,7 +12,10 @@ use kring_shared::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::openapi::responses::{ServerError, SignInThrottled, Unauthenticated};
+use crate::openapi::responses::{
+    CodeTooSoon, InvalidCode, NotFound, ReauthenticationFailed, ServerError, SignInThrottled,
+    Unauthenticated,
+};
 use crate::{
     auth::AuthUser,
     error::ApiError,
@@ -55,6 +57,8 @@ async fn me(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<Me>,
 
 /// *Wachtwoord wijzigen*: change the password. Needs the current password; ends every other
 /// session of the user (this one stays signed in).
+///
+/// Refused with 422: The current password is wrong (`reauthentication_failed`) or the new one breaks a rule (`validation_failed`).
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
@@ -62,8 +66,7 @@ async fn me(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<Me>,
     responses(
         (status = 204, description = "The password is changed"),
         Unauthenticated,
-        (status = 422, description = "The current password is wrong (`reauthentication_failed`) or the new one breaks a rule (`validation_failed`)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "new_password", "code": "recently_used"}]})),
+        ReauthenticationFailed,
         SignInThrottled,
         ServerError,
     )
@@ -116,7 +119,7 @@ async fn list_sessions(
     responses(
         (status = 204, description = "The session has ended"),
         Unauthenticated,
-        (status = 404, description = "No such active session of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -159,7 +162,7 @@ async fn list_devices(
     responses(
         (status = 204, description = "The device is forgotten"),
         Unauthenticated,
-        (status = 404, description = "No such remembered device of this user (`not_found`)", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         ServerError,
     )
 )]
@@ -176,6 +179,8 @@ async fn forget_device(
 
 /// Start setting up the authenticator app: asks for the password again, returns a new secret
 /// with its otpauth URI and QR code. Nothing changes for logins until it is confirmed.
+///
+/// Refused with 422: Wrong password (`reauthentication_failed`) or the app is already on (`validation_failed`).
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
@@ -183,7 +188,7 @@ async fn forget_device(
     responses(
         (status = 200, description = "Scan this in the app", body = TotpSetup),
         Unauthenticated,
-        (status = 422, description = "Wrong password (`reauthentication_failed`) or the app is already on (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        ReauthenticationFailed,
         SignInThrottled,
         ServerError,
     )
@@ -211,6 +216,8 @@ async fn totp_setup(
 /// Confirm the authenticator app with its current code. From now on logins on new devices ask
 /// for the app's code instead of sending an SMS. Returns ten one-time recovery codes, shown
 /// only this once.
+///
+/// Refused with 422: Wrong code (`invalid_code`) or no setup started (`validation_failed`).
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
@@ -218,7 +225,7 @@ async fn totp_setup(
     responses(
         (status = 200, description = "The app is on", body = TotpEnabled),
         Unauthenticated,
-        (status = 422, description = "Wrong code (`invalid_code`) or no setup started (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        InvalidCode,
         SignInThrottled,
         ServerError,
     )
@@ -245,7 +252,7 @@ async fn totp_confirm(
     responses(
         (status = 204, description = "The app is off"),
         Unauthenticated,
-        (status = 422, description = "Wrong password (`reauthentication_failed`)", body = Problem, content_type = "application/problem+json"),
+        ReauthenticationFailed,
         SignInThrottled,
         ServerError,
     )
@@ -267,6 +274,8 @@ async fn totp_disable(
 /// a fixed-line number is refused (`not_mobile`), since codes go by SMS. The e-mail address is
 /// saved at once; a new mobile number is saved only after the code sent to it is confirmed
 /// (`POST /api/me/contact/mobile/confirm`); until then login codes go to the old number.
+///
+/// Refused with 422: Wrong password (`reauthentication_failed`) or an invalid field (`validation_failed`: `email` invalid, `mobile` invalid or not_mobile).
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
@@ -274,8 +283,7 @@ async fn totp_disable(
     responses(
         (status = 200, description = "Saved; `mobile_verification` is set when a code went to a new mobile number", body = ContactDetailsSaved),
         Unauthenticated,
-        (status = 422, description = "Wrong password (`reauthentication_failed`) or an invalid field (`validation_failed`: `email` invalid, `mobile` invalid or not_mobile)", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "https://kring.nl/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "One or more fields are invalid.", "code": "validation_failed", "errors": [{"field": "mobile", "code": "not_mobile"}]})),
+        ReauthenticationFailed,
         SignInThrottled,
         ServerError,
     )
@@ -309,7 +317,7 @@ async fn change_contact_details(
     responses(
         (status = 204, description = "The new mobile number is saved"),
         Unauthenticated,
-        (status = 422, description = "Wrong, expired or overused code, or no number waiting (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
+        InvalidCode,
         SignInThrottled,
         ServerError,
     )
@@ -333,8 +341,8 @@ async fn confirm_mobile(
     responses(
         (status = 200, description = "A new code was sent", body = MobileVerification),
         Unauthenticated,
-        (status = 422, description = "No number waiting, or too many codes sent (`invalid_code`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too soon after the last code (`rate_limited`, with Retry-After)", body = Problem, content_type = "application/problem+json"),
+        InvalidCode,
+        CodeTooSoon,
         ServerError,
     )
 )]

@@ -4,7 +4,10 @@
 //! that shows them to the client comes later).
 
 use chrono::{DateTime, Utc};
-use kring_shared::dossier::{AccessAction, AccessLogEntry, AccessLogPage};
+use kring_shared::{
+    dossier::{AccessAction, AccessLogEntry, AccessLogPage, AccessObject},
+    me::Relationship,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -30,9 +33,9 @@ pub async fn record(
     db: &impl ConnectionTrait,
     reader: &Reader<'_>,
     client: &client::Model,
-    acting_as: &str,
+    acting_as: Relationship,
     action: AccessAction,
-    object: &str,
+    object: AccessObject,
     object_id: Option<Uuid>,
 ) -> Result<(), ApiError> {
     access_log::ActiveModel {
@@ -45,9 +48,9 @@ pub async fn record(
             "{} {}",
             reader.user.first_name, reader.user.last_name
         )),
-        acting_as: Set(acting_as.to_owned()),
+        acting_as: Set(acting_as.into()),
         action: Set(action),
-        object: Set(object.to_owned()),
+        object: Set(object.into()),
         object_id: Set(object_id),
         session_id: Set(Some(reader.session_id)),
         ip_address: Set(reader.origin.ip_address.clone()),
@@ -92,9 +95,9 @@ pub async fn for_client(
                 occurred_at: row.occurred_at,
                 user_id: row.user_id,
                 user_name: row.user_name,
-                acting_as: row.acting_as,
+                acting_as: row.acting_as.name().to_owned(),
                 action: row.action,
-                object: row.object,
+                object: row.object.name().to_owned(),
                 object_id: row.object_id,
                 ip_address: row.ip_address,
                 user_agent: row.user_agent,

@@ -2,7 +2,7 @@
 //! teams, and a few weeks of reports, a questionnaire and care plan versions. Also the
 //! generator behind `kring demo --scale N`, which sends N reports through the batch.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use kring_shared::{
     admin::CareRole,
     dossier::{CarePlanAction, CarePlanGoal, QuestionAnswer},
@@ -95,7 +95,13 @@ fn goal(title: &str, description: &str, actions: Vec<CarePlanAction>) -> CarePla
 
 /// The demo's ECD data, with times relative to `now` so the timeline always looks recent.
 pub fn operations(now: DateTime<Utc>) -> anyhow::Result<Vec<Operation>> {
-    let today = now.date_naive();
+    // Today's reports are written in the morning (no later than 10:00). Before then — a run at
+    // night — the whole history moves a day back, in order, so that nothing lies in the future.
+    let today = if now.time().hour() < 10 {
+        now.date_naive() - Duration::days(1)
+    } else {
+        now.date_naive()
+    };
     let day = |days_ago: i64, hour: i64| {
         (today - Duration::days(days_ago))
             .and_hms_opt(0, 0, 0)

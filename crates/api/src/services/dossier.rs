@@ -8,11 +8,12 @@ use chrono::{DateTime, SubsecRound, Utc};
 use kring_shared::{
     PanelKind, Permission,
     dossier::{
-        AccessAction, CarePlanDetail, CarePlanGoal, CarePlanVersion, CarePlans, DossierEntry,
-        DossierEvent, DossierGroups, DossierKind, EntryChange, EntrySummary, KindCount,
-        NewNoteRequest, QuestionAnswer, TimelinePage,
+        AccessAction, AccessObject, CarePlanDetail, CarePlanGoal, CarePlanVersion, CarePlans,
+        DossierEntry, DossierEvent, DossierGroups, DossierKind, EntryChange, EntrySummary,
+        KindCount, NewNoteRequest, QuestionAnswer, TimelinePage,
     },
     home::PanelItem,
+    me::Relationship,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -100,8 +101,8 @@ pub fn reads_dossier(access: &ClientAccess) -> bool {
 }
 
 /// How the reader is related to the client, for the access log and the feed.
-pub fn acting_as(access: &ClientAccess) -> String {
-    access.link.relationship.as_str().to_owned()
+pub fn acting_as(access: &ClientAccess) -> Relationship {
+    access.link.relationship
 }
 
 /// Dossier times are kept to whole seconds, so keyset comparisons behave the same on every
@@ -238,17 +239,16 @@ pub async fn timeline(
 ) -> Result<TimelinePage, ApiError> {
     access.require(Permission::Dossier)?;
     let page = page(db, access.client.id, query).await?;
-    let object = match query.kind {
-        Some(kind) => format!("dossier.list.{}", kind.as_str()),
-        None => "dossier.timeline".to_owned(),
-    };
+    let object = query
+        .kind
+        .map_or(AccessObject::Timeline, AccessObject::list);
     access_log::record(
         db,
         reader,
         &access.client,
-        &acting_as(access),
+        acting_as(access),
         AccessAction::Read,
-        &object,
+        object,
         None,
     )
     .await?;
@@ -358,9 +358,9 @@ pub async fn entry(
         db,
         reader,
         &access.client,
-        &acting_as(access),
+        acting_as(access),
         AccessAction::Read,
-        "dossier.entry",
+        AccessObject::Entry,
         Some(entry_id),
     )
     .await?;
@@ -395,9 +395,9 @@ pub async fn groups(
         db,
         reader,
         &access.client,
-        &acting_as(access),
+        acting_as(access),
         AccessAction::Read,
-        "dossier.groups",
+        AccessObject::Groups,
         None,
     )
     .await?;
@@ -452,9 +452,9 @@ pub async fn care_plans(
         db,
         reader,
         &access.client,
-        &acting_as(access),
+        acting_as(access),
         AccessAction::Read,
-        "dossier.care_plans",
+        AccessObject::CarePlans,
         None,
     )
     .await?;
@@ -524,9 +524,9 @@ pub async fn write_note(
         &txn,
         reader,
         &access.client,
-        &acting_as(access),
+        acting_as(access),
         AccessAction::Write,
-        "dossier.note",
+        AccessObject::Note,
         Some(entry.id),
     )
     .await?;

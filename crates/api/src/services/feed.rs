@@ -47,7 +47,7 @@ pub async fn append(
     }
     Ok(feed_event::ActiveModel {
         organisation_id: Set(organisation_id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind.into()),
         entry_id: Set(entry_id),
         client_id: Set(client_id),
         created_at: Set(at),
@@ -111,7 +111,7 @@ async fn item_of(
     db: &DatabaseConnection,
     event: &feed_event::Model,
 ) -> Result<Option<FeedItem>, ApiError> {
-    let Some(kind) = FeedKind::parse(&event.kind) else {
+    let Some(kind) = event.kind.known() else {
         return Ok(None);
     };
     let Some(entry) = dossier_entry::Entity::find_by_id(event.entry_id)

@@ -5,7 +5,7 @@
 
 use kring_shared::{
     PanelKind,
-    dossier::AccessAction,
+    dossier::{AccessAction, AccessObject},
     home::{HomeView, Panel, PanelStatus},
 };
 
@@ -52,9 +52,9 @@ pub async fn home(
                     db,
                     reader,
                     &access.client,
-                    &dossier::acting_as(access),
+                    dossier::acting_as(access),
                     AccessAction::Read,
-                    "dossier.home",
+                    AccessObject::Home,
                     None,
                 )
                 .await?;

@@ -35,7 +35,7 @@ pub async fn notify(
     notification::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user_id),
-        kind: Set(notification.kind.as_str().to_owned()),
+        kind: Set(notification.kind.into()),
         client_id: Set(notification.client_id),
         contact_id: Set(notification.contact_id),
         from_user_id: Set(notification.from_user_id),
@@ -89,7 +89,7 @@ pub async fn list(
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         // A kind this version does not know (written by a newer one) is left out.
-        let Some(kind) = NotificationKind::parse(&row.kind) else {
+        let Some(kind) = row.kind.known() else {
             continue;
         };
         let client_name = match row.client_id {

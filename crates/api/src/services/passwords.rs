@@ -13,7 +13,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::{common_passwords, password},
+    auth::password,
+    domain::NewPassword,
     entities::{password_history, password_reset, trusted_device, user},
     error::ApiError,
     services::{
@@ -23,6 +24,40 @@ use crate::{
     },
 };
 
+/// A hash fit to become an account's password. Only two ways make one: a typed password that
+/// passed every rule ([`check_and_hash`]) or a password Kring generated itself
+/// ([`StorableHash::of_generated`]); [`store`] takes nothing else, so no path can store a
+/// password that skipped the rules.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StorableHash(String);
+
+impl StorableHash {
+    /// The hash of a random password Kring made (a temporary password, an unusable one).
+    pub async fn of_generated(secret: String) -> Result<StorableHash, ApiError> {
+        Ok(StorableHash(password::hash(secret).await?))
+    }
+
+    /// A temporary password's hash that an earlier [`StorableHash::of_generated`] made and that
+    /// waited in `user.reset_password_hash` until its first use.
+    pub fn of_issued_temporary(hash: String) -> StorableHash {
+        StorableHash(hash)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for StorableHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StorableHash(***)")
+    }
+}
+
 /// Checks `candidate` for `account` (or for a new account) and returns its argon2id hash.
 /// Every broken rule is reported, as a `validation_failed` error on `field`.
 pub async fn check_and_hash(
@@ -31,46 +66,34 @@ pub async fn check_and_hash(
     account: Option<&user::Model>,
     field: &str,
     candidate: &str,
-) -> Result<String, ApiError> {
-    let mut broken: Vec<PasswordRule> = policy.unmet_local_rules(candidate);
-    if candidate.chars().count() <= MAX_PASSWORD_CHARS {
-        if common_passwords::is_common(candidate)
-            || account.is_some_and(|account| is_personal(candidate, account))
-        {
-            broken.push(PasswordRule::NotCommon);
-        }
-        if let Some(account) = account
-            && broken.is_empty()
-            && was_used_recently(db, account, candidate).await?
-        {
-            broken.push(PasswordRule::NotRecent);
-        }
-    }
-    if !broken.is_empty() {
-        return Err(ApiError::Validation(
-            broken
+) -> Result<StorableHash, ApiError> {
+    let personal = account.map_or_else(Vec::new, |account| {
+        vec![
+            account.username.as_str(),
+            account.first_name.as_str(),
+            account.last_name.as_str(),
+        ]
+    });
+    let refused = |rules: Vec<PasswordRule>| {
+        ApiError::Validation(
+            rules
                 .into_iter()
                 .map(|rule| FieldError {
                     field: field.to_owned(),
                     code: rule.error_code().to_owned(),
                 })
                 .collect(),
-        ));
+        )
+    };
+    let password = NewPassword::parse(candidate, policy, &personal).map_err(refused)?;
+    if let Some(account) = account
+        && was_used_recently(db, account, password.expose()).await?
+    {
+        return Err(refused(vec![PasswordRule::NotRecent]));
     }
-    Ok(password::hash(candidate.to_owned()).await?)
-}
-
-/// A password that is just the username or the person's name is as weak as a common one.
-fn is_personal(candidate: &str, account: &user::Model) -> bool {
-    let lower = candidate.to_lowercase();
-    let stripped: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
-    [
-        account.username.to_lowercase(),
-        account.first_name.to_lowercase(),
-        account.last_name.to_lowercase().replace(' ', ""),
-    ]
-    .iter()
-    .any(|name| name.chars().count() >= 3 && (stripped == *name || lower == *name))
+    Ok(StorableHash(
+        password::hash(password.expose().to_owned()).await?,
+    ))
 }
 
 async fn was_used_recently(
@@ -136,8 +159,9 @@ pub async fn reauthenticate(
 pub async fn store(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-    new_hash: &str,
+    new_hash: &StorableHash,
 ) -> Result<(), ApiError> {
+    let new_hash = new_hash.as_str();
     let now = Utc::now();
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(new_hash))

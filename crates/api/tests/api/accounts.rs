@@ -7,11 +7,18 @@ use kring_api::{
     entities::{password_reset, refresh_token, session, user},
     services::demo::DEMO_PASSWORD,
 };
+use kring_shared::{
+    admin::AdminUserSummary,
+    auth::{ContactDetailsSaved, LoginResponse, ResetLinkInfo, SessionSummary},
+    me::Me,
+    password::PasswordPolicy,
+};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    SmtpServer, TestApp, assert_problem, refresh_cookie, set_org, spawn_app, spawn_app_with,
+    SmtpServer, TestApp, access_token_of, assert_problem, assert_problem_dto, field_errors,
+    json_as, refresh_cookie, set_org, spawn_app, spawn_app_with,
 };
 
 const NEW_PASSWORD: &str = "Zonnebloem-2026";
@@ -36,8 +43,8 @@ async fn the_fifth_wrong_password_blocks_the_account_and_then_even_the_right_one
     }
     assert!(app.user("pieter").await.locked_at.is_some());
     let blocked = app.post_login("pieter", DEMO_PASSWORD).await;
-    let body = assert_problem(blocked, 423, "account_locked").await;
-    assert!(body["detail"].as_str().unwrap().contains("forgot password"));
+    let body = assert_problem_dto(blocked, 423, "account_locked").await;
+    assert!(body.detail.unwrap().contains("forgot password"));
     let events = app.events_of("pieter").await;
     assert_eq!(events.iter().filter(|e| *e == "login_failed").count(), 5);
     assert!(events.contains(&"account_locked".to_owned()));
@@ -105,12 +112,16 @@ async fn a_temporary_password_leads_to_a_forced_change_with_a_one_time_username_
         refresh_cookie(&response).is_none(),
         "no session before the new password"
     );
-    let challenge: Value = response.json().await.unwrap();
-    assert_eq!(challenge["status"], "password_change_required");
-    assert_eq!(challenge["may_choose_username"], true);
-    assert_eq!(challenge["password_policy"], "composition");
-    let attempt = challenge["attempt_token"].as_str().unwrap().to_owned();
-    assert!(challenge.get("access_token").is_none());
+    // Raw JSON on purpose: no access token may be on the wire at all.
+    let raw: Value = response.json().await.unwrap();
+    assert!(raw.get("access_token").is_none());
+    let challenge = serde_json::from_value(raw).unwrap();
+    let LoginResponse::PasswordChangeRequired(challenge) = challenge else {
+        panic!("no password change asked: {challenge:?}");
+    };
+    assert!(challenge.may_choose_username);
+    assert_eq!(challenge.password_policy, PasswordPolicy::Composition);
+    let attempt = challenge.attempt_token;
 
     // A weak password and a taken username are refused; the attempt stays usable.
     let weak = app
@@ -120,13 +131,8 @@ async fn a_temporary_password_leads_to_a_forced_change_with_a_one_time_username_
             json!({"attempt_token": attempt, "new_password": "kort"}),
         )
         .await;
-    let body = assert_problem(weak, 422, "validation_failed").await;
-    let codes: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["code"].as_str().unwrap())
-        .collect();
+    let body = assert_problem_dto(weak, 422, "validation_failed").await;
+    let codes: Vec<&str> = body.errors.iter().map(|e| e.code.as_str()).collect();
     assert_eq!(codes, ["too_short", "needs_uppercase", "needs_digit"]);
     let taken = app
         .post_json(
@@ -135,11 +141,8 @@ async fn a_temporary_password_leads_to_a_forced_change_with_a_one_time_username_
             json!({"attempt_token": attempt, "new_password": NEW_PASSWORD, "username": "Marieke"}),
         )
         .await;
-    let body = assert_problem(taken, 422, "validation_failed").await;
-    assert_eq!(
-        body["errors"][0],
-        json!({"field": "username", "code": "taken"})
-    );
+    let body = assert_problem_dto(taken, 422, "validation_failed").await;
+    assert_eq!(field_errors(&body)[0], ("username", "taken"));
     let same = app
         .post_json(
             "/api/auth/first-password",
@@ -147,8 +150,8 @@ async fn a_temporary_password_leads_to_a_forced_change_with_a_one_time_username_
             json!({"attempt_token": attempt, "new_password": DEMO_PASSWORD}),
         )
         .await;
-    let body = assert_problem(same, 422, "validation_failed").await;
-    assert_eq!(body["errors"][0]["code"], "recently_used");
+    let body = assert_problem_dto(same, 422, "validation_failed").await;
+    assert_eq!(body.errors[0].code, "recently_used");
 
     let done = app
         .post_json(
@@ -159,15 +162,9 @@ async fn a_temporary_password_leads_to_a_forced_change_with_a_one_time_username_
         .await;
     assert_eq!(done.status(), 200);
     assert!(refresh_cookie(&done).is_some());
-    let signed_in: Value = done.json().await.unwrap();
-    assert_eq!(signed_in["status"], "authenticated");
-    let me: Value = app
-        .get_me(signed_in["access_token"].as_str().unwrap())
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(me["user"]["username"], "k.de.vries");
+    let signed_in = access_token_of(json_as(done).await);
+    let me: Me = json_as(app.get_me(&signed_in).await).await;
+    assert_eq!(me.user.username, "k.de.vries");
 
     // The attempt cannot be replayed; the new name and password work; the old ones do not.
     let replay = app
@@ -192,25 +189,20 @@ async fn a_temporary_password_leads_to_a_forced_change_with_a_one_time_username_
 async fn a_username_can_only_be_chosen_once() {
     let app = spawn_app().await;
     make_temporary(&app, "kees", true).await;
-    let challenge: Value = app
-        .post_login("kees", DEMO_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(challenge["may_choose_username"], false);
+    let challenge = json_as(app.post_login("kees", DEMO_PASSWORD).await).await;
+    let LoginResponse::PasswordChangeRequired(challenge) = challenge else {
+        panic!("no password change asked: {challenge:?}");
+    };
+    assert!(!challenge.may_choose_username);
     let response = app
         .post_json(
             "/api/auth/first-password",
             None,
-            json!({"attempt_token": challenge["attempt_token"], "new_password": NEW_PASSWORD, "username": "kees2"}),
+            json!({"attempt_token": challenge.attempt_token, "new_password": NEW_PASSWORD, "username": "kees2"}),
         )
         .await;
-    let body = assert_problem(response, 422, "validation_failed").await;
-    assert_eq!(
-        body["errors"][0],
-        json!({"field": "username", "code": "already_chosen"})
-    );
+    let body = assert_problem_dto(response, 422, "validation_failed").await;
+    assert_eq!(field_errors(&body)[0], ("username", "already_chosen"));
 }
 
 #[tokio::test]
@@ -256,8 +248,8 @@ async fn changing_the_password_checks_the_current_one_the_policy_and_ends_other_
                 json!({"current_password": DEMO_PASSWORD, "new_password": candidate}),
             )
             .await;
-        let body = assert_problem(response, 422, "validation_failed").await;
-        assert_eq!(body["errors"][0]["code"], code, "{candidate}");
+        let body = assert_problem_dto(response, 422, "validation_failed").await;
+        assert_eq!(body.errors[0].code, code, "{candidate}");
     }
     assert_eq!(
         app.get_me(&other).await.status(),
@@ -312,8 +304,8 @@ async fn none_of_the_last_twelve_passwords_may_come_back() {
             json!({"current_password": current, "new_password": "Herfstblad-01x"}),
         )
         .await;
-    let body = assert_problem(recent, 422, "validation_failed").await;
-    assert_eq!(body["errors"][0]["code"], "recently_used");
+    let body = assert_problem_dto(recent, 422, "validation_failed").await;
+    assert_eq!(body.errors[0].code, "recently_used");
     let old = app
         .post_json(
             "/api/me/password",
@@ -339,11 +331,8 @@ async fn the_length_only_policy_wants_fifteen_characters_without_composition_rul
             json!({"current_password": DEMO_PASSWORD, "new_password": "Zomeravond7"}),
         )
         .await;
-    let body = assert_problem(short, 422, "validation_failed").await;
-    assert_eq!(
-        body["errors"],
-        json!([{"field": "new_password", "code": "too_short"}])
-    );
+    let body = assert_problem_dto(short, 422, "validation_failed").await;
+    assert_eq!(field_errors(&body), [("new_password", "too_short")]);
     let long = app
         .post_json(
             "/api/me/password",
@@ -352,8 +341,8 @@ async fn the_length_only_policy_wants_fifteen_characters_without_composition_rul
         )
         .await;
     assert_eq!(long.status(), 204);
-    let me: Value = app.get_me(&token).await.json().await.unwrap();
-    assert_eq!(me["organisation"]["password_policy"], "length_only");
+    let me: Me = json_as(app.get_me(&token).await).await;
+    assert_eq!(me.organisation.password_policy, PasswordPolicy::LengthOnly);
 }
 
 #[tokio::test]
@@ -368,8 +357,8 @@ async fn a_129_character_password_is_refused_and_128_is_accepted() {
             json!({"current_password": DEMO_PASSWORD, "new_password": long}),
         )
         .await;
-    let body = assert_problem(response, 422, "validation_failed").await;
-    assert_eq!(body["errors"][0]["code"], "too_long");
+    let body = assert_problem_dto(response, 422, "validation_failed").await;
+    assert_eq!(body.errors[0].code, "too_long");
     let exact = &long[..128];
     let response = app
         .post_json(
@@ -430,17 +419,16 @@ async fn forgot_password_mails_a_link_that_resets_unblocks_and_ends_sessions() {
     let link = mail.link("https://portaal.delinde.example/wachtwoord-herstellen?token=");
     let token = link.split("token=").nth(1).unwrap().to_owned();
 
-    let info: Value = app
-        .http
-        .get(app.url(&format!("/api/auth/password-reset/{token}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(info["password_policy"], "composition");
-    assert!(info["expires_in"].as_u64().unwrap() > 500);
+    let info: ResetLinkInfo = json_as(
+        app.http
+            .get(app.url(&format!("/api/auth/password-reset/{token}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(info.password_policy, PasswordPolicy::Composition);
+    assert!(info.expires_in > 500);
 
     let weak = app
         .post_json(
@@ -633,8 +621,7 @@ async fn refreshing_rotates_the_token_and_reusing_an_old_one_ends_the_session() 
     assert_eq!(response.status(), 200);
     let (second, _) = refresh_cookie(&response).expect("a new cookie");
     assert_ne!(first, second);
-    let body: Value = response.json().await.unwrap();
-    let access = body["access_token"].as_str().unwrap().to_owned();
+    let access = access_token_of(json_as(response).await);
     assert_eq!(app.get_me(&access).await.status(), 200);
 
     // The first token again, after the few seconds in which a racing renewal may bring it
@@ -756,16 +743,10 @@ async fn a_user_sees_their_sessions_and_can_end_one_but_not_someone_elses() {
     let app = spawn_app().await;
     let (phone, _) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
     let (desk, _) = app.login_with_refresh("marieke", DEMO_PASSWORD).await;
-    let list: Value = app
-        .get_as(&desk, "/api/me/sessions")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let list = list.as_array().unwrap();
+    let list: Vec<SessionSummary> = json_as(app.get_as(&desk, "/api/me/sessions").await).await;
     assert_eq!(list.len(), 2);
-    assert_eq!(list[0]["current"], true);
-    let other_id = list[1]["id"].as_str().unwrap().to_owned();
+    assert!(list[0].current);
+    let other_id = list[1].id;
 
     let sandra = app.login_as("sandra").await;
     let foreign = app
@@ -787,13 +768,8 @@ async fn a_user_sees_their_sessions_and_can_end_one_but_not_someone_elses() {
         .unwrap();
     assert_eq!(ended.status(), 204);
     assert_problem(app.get_me(&phone).await, 401, "authentication_required").await;
-    let list: Value = app
-        .get_as(&desk, "/api/me/sessions")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    let list: Vec<SessionSummary> = json_as(app.get_as(&desk, "/api/me/sessions").await).await;
+    assert_eq!(list.len(), 1);
 }
 
 // ---------------------------------------------------------------- the security log
@@ -912,10 +888,10 @@ async fn contact_details_change_only_with_the_password_and_the_mobile_is_stored_
     )
     .await
     .unwrap();
-    let body = assert_problem(invalid, 422, "validation_failed").await;
+    let body = assert_problem_dto(invalid, 422, "validation_failed").await;
     assert_eq!(
-        body["errors"],
-        json!([{"field": "email", "code": "invalid"}, {"field": "mobile", "code": "not_mobile"}])
+        field_errors(&body),
+        [("email", "invalid"), ("mobile", "not_mobile")]
     );
     assert_eq!(
         app.user("marieke").await.email,
@@ -927,12 +903,16 @@ async fn contact_details_change_only_with_the_password_and_the_mobile_is_stored_
         .await
         .unwrap();
     assert_eq!(saved.status(), 200);
-    let saved: Value = saved.json().await.unwrap();
-    assert_eq!(saved["mobile_verification"]["phone_hint"], "•• ••• •• 99");
-    let me: Value = app.get_me(&token).await.json().await.unwrap();
-    assert_eq!(me["user"]["email"], "marieke.devries@example.nl");
+    let saved: ContactDetailsSaved = json_as(saved).await;
     assert_eq!(
-        me["user"]["mobile"], "+31612345601",
+        saved.mobile_verification.unwrap().phone_hint,
+        "•• ••• •• 99"
+    );
+    let me: Me = json_as(app.get_me(&token).await).await;
+    assert_eq!(me.user.email, "marieke.devries@example.nl");
+    assert_eq!(
+        me.user.mobile.as_deref(),
+        Some("+31612345601"),
         "the new number waits for its code"
     );
     assert!(
@@ -992,19 +972,17 @@ async fn a_new_mobile_number_is_saved_only_with_the_code_sent_to_it() {
         assert!(events.contains(&event.to_owned()), "{event}");
     }
     // The next login code goes to the new number.
-    let attempt: Value = app
-        .post_password("pieter", DEMO_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(attempt["phone_hint"], "•• ••• •• 98");
+    let attempt = json_as(app.post_password("pieter", DEMO_PASSWORD).await).await;
+    let LoginResponse::VerificationRequired(attempt) = attempt else {
+        panic!("no code asked: {attempt:?}");
+    };
+    assert_eq!(attempt.phone_hint, "•• ••• •• 98");
     let login_code = app.latest_code_to("+31612345698");
     let verified = app
         .post_json(
             "/api/auth/verify",
             None,
-            json!({"attempt_token": attempt["attempt_token"], "code": login_code}),
+            json!({"attempt_token": attempt.attempt_token, "code": login_code}),
         )
         .await;
     assert_eq!(verified.status(), 200);
@@ -1102,18 +1080,15 @@ async fn an_organisation_admin_mails_a_temporary_password_that_must_be_replaced_
         "invalid_credentials",
     )
     .await;
-    let step: Value = app
-        .post_login("pieter", &temporary)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(step["status"], "password_change_required");
+    let step = json_as(app.post_login("pieter", &temporary).await).await;
+    let LoginResponse::PasswordChangeRequired(step) = step else {
+        panic!("no password change asked: {step:?}");
+    };
     let done = app
         .post_json(
             "/api/auth/first-password",
             None,
-            json!({"attempt_token": step["attempt_token"], "new_password": NEW_PASSWORD}),
+            json!({"attempt_token": step.attempt_token, "new_password": NEW_PASSWORD}),
         )
         .await;
     assert_eq!(done.status(), 200);
@@ -1128,40 +1103,28 @@ async fn an_organisation_admin_mails_a_temporary_password_that_must_be_replaced_
 async fn the_organisation_admin_lists_and_searches_the_organisations_accounts() {
     let app = spawn_app().await;
     let admin = app.login_as("beheer").await;
-    let all: Value = app
-        .get_as(&admin, "/api/admin/users")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let names: Vec<&str> = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|user| user["username"].as_str().unwrap())
-        .collect();
+    let all: Vec<AdminUserSummary> = json_as(app.get_as(&admin, "/api/admin/users").await).await;
+    let names: Vec<&str> = all.iter().map(|user| user.username.as_str()).collect();
     assert!(names.contains(&"marieke") && names.contains(&"beheer"));
-    let found: Value = app
+    // Raw JSON on purpose: no password hash may be on the wire at all.
+    let raw: Value = app
         .get_as(&admin, "/api/admin/users?q=DE%20VRIES")
         .await
         .json()
         .await
         .unwrap();
-    let found = found.as_array().unwrap();
-    assert!(!found.is_empty());
     assert!(
-        found
+        raw.as_array()
+            .unwrap()
             .iter()
-            .all(|user| user["last_name"].as_str().unwrap().contains("de Vries"))
+            .all(|user| user.get("password_hash").is_none())
     );
-    assert!(found.iter().all(|user| user.get("password_hash").is_none()));
-    let none: Value = app
-        .get_as(&admin, "/api/admin/users?q=%25")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(none, json!([]), "a % is searched for, not a wildcard");
+    let found: Vec<AdminUserSummary> = serde_json::from_value(raw).unwrap();
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|user| user.last_name.contains("de Vries")));
+    let none: Vec<AdminUserSummary> =
+        json_as(app.get_as(&admin, "/api/admin/users?q=%25").await).await;
+    assert!(none.is_empty(), "a % is searched for, not a wildcard");
 
     let marieke = app.login_as("marieke").await;
     assert_problem(
@@ -1189,11 +1152,8 @@ async fn a_reset_request_states_what_is_wrong_with_its_fields() {
             json!({"username": "a".repeat(65), "email": "daan@demo.kring.nl"}),
         )
         .await;
-    let problem = assert_problem(too_long, 422, "validation_failed").await;
-    assert_eq!(
-        problem["errors"],
-        json!([{"field": "username", "code": "too_long"}])
-    );
+    let problem = assert_problem_dto(too_long, 422, "validation_failed").await;
+    assert_eq!(field_errors(&problem), [("username", "too_long")]);
     let not_an_address = app
         .post_json(
             "/api/auth/forgot-password",
@@ -1201,9 +1161,6 @@ async fn a_reset_request_states_what_is_wrong_with_its_fields() {
             json!({"username": "daan", "email": "daan@demo"}),
         )
         .await;
-    let problem = assert_problem(not_an_address, 422, "validation_failed").await;
-    assert_eq!(
-        problem["errors"],
-        json!([{"field": "email", "code": "invalid"}])
-    );
+    let problem = assert_problem_dto(not_an_address, 422, "validation_failed").await;
+    assert_eq!(field_errors(&problem), [("email", "invalid")]);
 }

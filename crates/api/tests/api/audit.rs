@@ -4,43 +4,43 @@
 //! to the one before by a hash, so tampering shows.
 
 use kring_api::services::audit;
+use kring_shared::{
+    admin::OrganisationSettings,
+    audit::{AuditAction, AuditLogPage},
+    contacts::ContactRow,
+    integration::ServiceAccountCreated,
+};
 use sea_orm::ConnectionTrait;
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{SmtpServer, TestApp, assert_problem, spawn_app, spawn_app_with};
+use crate::helpers::{SmtpServer, TestApp, assert_problem, json_as, spawn_app, spawn_app_with};
 
-async fn log(app: &TestApp, token: &str, query: &str) -> Value {
+async fn log(app: &TestApp, token: &str, query: &str) -> AuditLogPage {
     let response = app
         .get_as(token, &format!("/api/admin/audit-log{query}"))
         .await;
     assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    json_as(response).await
 }
 
-fn actions(page: &Value) -> Vec<String> {
-    page["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["action"].as_str().unwrap().to_owned())
-        .collect()
+fn actions(page: &AuditLogPage) -> Vec<AuditAction> {
+    page.entries.iter().map(|entry| entry.action).collect()
 }
 
 /// Marieke adds Sanne, ticks Agenda and Dossier, sends her login details, removes her.
 async fn network_changes(app: &TestApp, marieke: &str, johanna: Uuid) {
     let path = format!("/api/clients/{johanna}/contacts");
-    let row: Value = app
-        .post_json(
+    let row: ContactRow = json_as(
+        app.post_json(
             &path,
             Some(marieke),
             json!({"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl", "gender": "female", "relationship": "grandchild", "mobile": "06 1234 5677"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = row["id"].as_str().unwrap().to_owned();
+        .await,
+    )
+    .await;
+    let id = row.id;
     let ticked = app
         .put_json(
             &format!("{path}/{id}/permissions"),
@@ -70,35 +70,34 @@ async fn changes_to_a_network_are_logged_with_who_whom_before_and_after() {
     assert_eq!(
         actions(&page),
         [
-            "contact_removed",
-            "invitation_sent",
-            "permissions_changed",
-            "contact_added"
+            AuditAction::ContactRemoved,
+            AuditAction::InvitationSent,
+            AuditAction::PermissionsChanged,
+            AuditAction::ContactAdded
         ]
     );
-    let ticks = &page["entries"][2];
-    assert_eq!(ticks["actor_name"], "Marieke de Vries");
-    assert_eq!(ticks["on_behalf_of"], "child");
-    assert_eq!(ticks["target_name"], "Sanne de Vries");
-    assert_eq!(ticks["client_id"], johanna.to_string());
-    assert_eq!(ticks["ip_address"], "127.0.0.1");
+    let ticks = &page.entries[2];
+    assert_eq!(ticks.actor_name, "Marieke de Vries");
+    assert_eq!(ticks.on_behalf_of.as_deref(), Some("child"));
+    assert_eq!(ticks.target_name.as_deref(), Some("Sanne de Vries"));
+    assert_eq!(ticks.client_id, Some(johanna));
+    assert_eq!(ticks.ip_address.as_deref(), Some("127.0.0.1"));
     assert_eq!(
-        ticks["details"],
+        ticks.details,
         json!({"before": [], "after": ["agenda", "dossier"]})
     );
-    assert_eq!(page["chain_intact"], true);
+    assert_eq!(page.chain_intact, Some(true));
 
     // The portal administrator sees the same changes to her own client's network, without
     // client addresses; someone without Instellingen does not.
-    let own: Value = app
-        .get_as(&marieke, &format!("/api/clients/{johanna}/network-changes"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let own: AuditLogPage = json_as(
+        app.get_as(&marieke, &format!("/api/clients/{johanna}/network-changes"))
+            .await,
+    )
+    .await;
     assert_eq!(actions(&own), actions(&page));
-    assert!(own["entries"][0]["ip_address"].is_null());
-    assert!(own["chain_intact"].is_null());
+    assert!(own.entries[0].ip_address.is_none());
+    assert!(own.chain_intact.is_none());
     let pieter = app.login_as("pieter").await;
     assert_problem(
         app.get_as(&pieter, &format!("/api/clients/{johanna}/network-changes"))
@@ -110,12 +109,11 @@ async fn changes_to_a_network_are_logged_with_who_whom_before_and_after() {
     // A portal administrator of another client cannot read this one's.
     let sandra = app.login_as("sandra").await;
     let gerrit = app.client_id("Gerrit").await;
-    let theirs: Value = app
-        .get_as(&sandra, &format!("/api/clients/{gerrit}/network-changes"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let theirs: AuditLogPage = json_as(
+        app.get_as(&sandra, &format!("/api/clients/{gerrit}/network-changes"))
+            .await,
+    )
+    .await;
     assert!(actions(&theirs).is_empty());
 }
 
@@ -124,30 +122,25 @@ async fn settings_keys_primary_contact_discharge_and_temporary_passwords_are_log
     let smtp = SmtpServer::start().await;
     let app = spawn_app_with(|config| smtp.configure(config)).await;
     let admin = app.login_as("beheer").await;
-    let mut settings: Value = app
-        .get_as(&admin, "/api/admin/organisation")
-        .await
-        .json()
-        .await
-        .unwrap();
-    settings["lockout_threshold"] = json!(3);
+    let mut settings: OrganisationSettings =
+        json_as(app.get_as(&admin, "/api/admin/organisation").await).await;
+    settings.lockout_threshold = 3;
     assert_eq!(
-        app.put_json("/api/admin/organisation", &admin, settings)
+        app.put_json("/api/admin/organisation", &admin, json!(settings))
             .await
             .status(),
         200
     );
-    let created: Value = app
-        .post_json(
+    let created: ServiceAccountCreated = json_as(
+        app.post_json(
             "/api/admin/service-accounts",
             Some(&admin),
             json!({"name": "ECD Nedap", "scopes": ["feed:read"]}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let account = created["account"]["id"].as_str().unwrap().to_owned();
+        .await,
+    )
+    .await;
+    let account = created.account.id;
     app.post_json(
         &format!("/api/admin/service-accounts/{account}/revoke"),
         Some(&admin),
@@ -182,25 +175,29 @@ async fn settings_keys_primary_contact_discharge_and_temporary_passwords_are_log
     assert_eq!(
         actions(&page),
         [
-            "primary_contact_appointed",
-            "discharge_date_set",
-            "temporary_password_sent",
-            "service_account_revoked",
-            "service_account_created",
-            "organisation_settings_changed"
+            AuditAction::PrimaryContactAppointed,
+            AuditAction::DischargeDateSet,
+            AuditAction::TemporaryPasswordSent,
+            AuditAction::ServiceAccountRevoked,
+            AuditAction::ServiceAccountCreated,
+            AuditAction::OrganisationSettingsChanged
         ]
     );
-    let settings_change = &page["entries"][5];
+    let settings_change = &page.entries[5];
     assert_eq!(
-        settings_change["details"],
+        settings_change.details,
         json!({"lockout_threshold": {"before": 5, "after": 3}})
     );
-    assert_eq!(page["entries"][1]["details"]["after"], "2026-12-31");
+    // `details` is free-form JSON in the DTO itself.
+    assert_eq!(page.entries[1].details["after"], "2026-12-31");
     // Filtered by person: what was done to Pieter.
     let about_pieter = log(&app, &admin, &format!("?user_id={}", pieter.id)).await;
     assert_eq!(
         actions(&about_pieter),
-        ["primary_contact_appointed", "temporary_password_sent"]
+        [
+            AuditAction::PrimaryContactAppointed,
+            AuditAction::TemporaryPasswordSent
+        ]
     );
     // Only the organisation admin reads the whole log.
     let marieke = app.login_as("marieke").await;
@@ -230,7 +227,7 @@ async fn a_changed_or_removed_row_breaks_the_chain() {
         .unwrap();
     assert_eq!(audit::verify_chain(&app.db).await.unwrap(), Some(2));
     let admin = app.login_as("beheer").await;
-    assert_eq!(log(&app, &admin, "").await["chain_intact"], false);
+    assert_eq!(log(&app, &admin, "").await.chain_intact, Some(false));
 
     // … or removes a row: the chain breaks at the gap too.
     let fresh = spawn_app().await;

@@ -2,10 +2,23 @@
 //! gets login details by real e-mail, an existing user an invitation under *Meldingen*; the
 //! client keeps a portal administrator; removing a contact or a tick takes effect at once.
 
+use kring_shared::{
+    PanelKind, Permission,
+    auth::LoginResponse,
+    contacts::{
+        ContactLookup, ContactRow, InvitationChannel, InvitationSent, InvitationState,
+        NotificationKind, Notifications, PermissionsSaved,
+    },
+    home::HomeView,
+    me::Me,
+};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{SmtpServer, TestApp, assert_problem, spawn_app, spawn_app_with};
+use crate::helpers::{
+    SmtpServer, TestApp, access_token_of, assert_problem, assert_problem_dto, json_as, spawn_app,
+    spawn_app_with,
+};
 
 fn contacts_path(client: Uuid) -> String {
     format!("/api/clients/{client}/contacts")
@@ -21,14 +34,13 @@ async fn only_the_clients_portal_administrators_see_and_manage_its_contacts() {
     let johanna = app.client_id("Johanna").await;
     let path = contacts_path(johanna);
     let marieke = app.login_as("marieke").await;
-    let rows: Value = app.get_as(&marieke, &path).await.json().await.unwrap();
-    let rows = rows.as_array().unwrap();
+    let rows: Vec<ContactRow> = json_as(app.get_as(&marieke, &path).await).await;
     assert_eq!(rows.len(), 4);
-    let me = rows.iter().find(|row| row["is_you"] == true).unwrap();
-    assert_eq!(me["first_name"], "Marieke");
-    assert_eq!(me["is_primary_contact"], true);
-    let kees = rows.iter().find(|row| row["first_name"] == "Kees").unwrap();
-    assert_eq!(kees["permissions"], json!([]));
+    let me = rows.iter().find(|row| row.is_you).unwrap();
+    assert_eq!(me.first_name, "Marieke");
+    assert!(me.is_primary_contact);
+    let kees = rows.iter().find(|row| row.first_name == "Kees").unwrap();
+    assert!(kees.permissions.is_empty());
 
     let pieter_link = contact_id(&app, "pieter", "Johanna").await;
     // Pieter (no Instellingen) and Sandra (administrator of another client) are refused.
@@ -99,17 +111,16 @@ async fn a_new_person_is_added_ticked_and_gets_login_details_by_real_email() {
     let path = contacts_path(johanna);
     let marieke = app.login_as("marieke").await;
 
-    let lookup: Value = app
-        .post_json(
+    let lookup: ContactLookup = json_as(
+        app.post_json(
             &path.replace("/contacts", "/contact-lookup"),
             Some(&marieke),
             json!({"email": "sanne@example.nl"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(lookup["suggestion"], Value::Null);
+        .await,
+    )
+    .await;
+    assert_eq!(lookup.suggestion, None);
     let invalid = app
         .post_json(
             &path,
@@ -117,15 +128,14 @@ async fn a_new_person_is_added_ticked_and_gets_login_details_by_real_email() {
             json!({"first_name": "Sanne", "last_name": "", "email": "sanne@", "relationship": "grandchild", "mobile": "020-5551234"}),
         )
         .await;
-    let body = assert_problem(invalid, 422, "validation_failed").await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
+    let body = assert_problem_dto(invalid, 422, "validation_failed").await;
+    let fields: Vec<&str> = body
+        .errors
         .iter()
-        .map(|error| error["field"].as_str().unwrap())
+        .map(|error| error.field.as_str())
         .collect();
     assert_eq!(fields, ["last_name", "email", "mobile", "gender"]);
-    assert_eq!(body["errors"][2]["code"], "not_mobile");
+    assert_eq!(body.errors[2].code, "not_mobile");
 
     let added = app
         .post_json(
@@ -135,10 +145,10 @@ async fn a_new_person_is_added_ticked_and_gets_login_details_by_real_email() {
         )
         .await;
     assert_eq!(added.status(), 201);
-    let row: Value = added.json().await.unwrap();
-    assert_eq!(row["invitation_state"], "not_invited");
-    assert_eq!(row["permissions"], json!([]));
-    let id = row["id"].as_str().unwrap().to_owned();
+    let row: ContactRow = json_as(added).await;
+    assert_eq!(row.invitation_state, InvitationState::NotInvited);
+    assert!(row.permissions.is_empty());
+    let id = row.id;
     let sanne = app.user("sanne.devriesotztal").await;
     assert_eq!(sanne.mobile.as_deref(), Some("+31612345677"));
     assert_eq!(sanne.email, "sanne@example.nl");
@@ -152,33 +162,31 @@ async fn a_new_person_is_added_ticked_and_gets_login_details_by_real_email() {
         .await;
     assert_problem(again, 409, "already_contact").await;
 
-    let saved: Value = app
-        .put_json(
+    let saved: PermissionsSaved = json_as(
+        app.put_json(
             &format!("{path}/{id}/permissions"),
             &marieke,
             json!({"permissions": ["messages", "dossier"]}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(saved["invitation_needed"], true);
+        .await,
+    )
+    .await;
+    assert!(saved.invitation_needed);
     assert_eq!(
-        saved["contact"]["permissions"],
-        json!(["messages", "dossier"])
+        saved.contact.permissions,
+        [Permission::Messages, Permission::Dossier]
     );
-    let sent: Value = app
-        .post_json(
+    let sent: InvitationSent = json_as(
+        app.post_json(
             &format!("{path}/{id}/invitation"),
             Some(&marieke),
             json!({}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(sent["channel"], "email");
-    assert_eq!(sent["contact"]["invitation_state"], "accepted");
+        .await,
+    )
+    .await;
+    assert_eq!(sent.channel, InvitationChannel::Email);
+    assert_eq!(sent.contact.invitation_state, InvitationState::Accepted);
 
     let mail = smtp.wait_for_message(1).await;
     assert!(mail.to.contains("<sanne@example.nl>"));
@@ -196,34 +204,25 @@ async fn a_new_person_is_added_ticked_and_gets_login_details_by_real_email() {
         .to_owned();
     assert!(mail.link("http").ends_with("/inloggen"));
 
-    let step: Value = app
-        .post_login("sanne.devriesotztal", &temporary)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(step["status"], "password_change_required");
-    let done: Value = app
-        .post_json(
+    let step = json_as(app.post_login("sanne.devriesotztal", &temporary).await).await;
+    let LoginResponse::PasswordChangeRequired(step) = step else {
+        panic!("no password change asked: {step:?}");
+    };
+    let done = json_as(
+        app.post_json(
             "/api/auth/first-password",
             None,
-            json!({"attempt_token": step["attempt_token"], "new_password": "Kastanje-Boom-31"}),
+            json!({"attempt_token": step.attempt_token, "new_password": "Kastanje-Boom-31"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = done["access_token"].as_str().unwrap();
-    let me: Value = app.get_me(token).await.json().await.unwrap();
-    assert_eq!(me["clients"][0]["client"]["first_name"], "Johanna");
-    let home: Value = app.get_home(token, johanna).await.json().await.unwrap();
-    let panels: Vec<&str> = home["panels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|panel| panel["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(panels, ["messages", "dossier"]);
+        .await,
+    )
+    .await;
+    let token = &access_token_of(done);
+    let me: Me = json_as(app.get_me(token).await).await;
+    assert_eq!(me.clients[0].client.first_name, "Johanna");
+    let home: HomeView = json_as(app.get_home(token, johanna).await).await;
+    let panels: Vec<PanelKind> = home.panels.iter().map(|panel| panel.kind).collect();
+    assert_eq!(panels, [PanelKind::Messages, PanelKind::Dossier]);
 }
 
 #[tokio::test]
@@ -234,7 +233,8 @@ async fn an_existing_user_is_invited_under_meldingen_and_sees_nothing_until_acce
     let marieke = app.login_as("marieke").await;
     let daan = app.login_as("daan").await;
 
-    let lookup: Value = app
+    // Raw JSON on purpose: what the wire carries besides the name and handle matters here.
+    let raw: Value = app
         .post_json(
             &path.replace("/contacts", "/contact-lookup"),
             Some(&marieke),
@@ -244,43 +244,43 @@ async fn an_existing_user_is_invited_under_meldingen_and_sees_nothing_until_acce
         .json()
         .await
         .unwrap();
-    assert_eq!(lookup["suggestion"]["name"], "Daan Smit");
     assert_eq!(
-        lookup["suggestion"].as_object().unwrap().len(),
+        raw["suggestion"].as_object().unwrap().len(),
         2,
         "name and an opaque handle only"
     );
     let daan_id = app.user("daan").await.id.to_string();
-    assert!(!lookup.to_string().contains(&daan_id), "no user id");
-    let row: Value = app
-        .post_json(
+    assert!(!raw.to_string().contains(&daan_id), "no user id");
+    let lookup: ContactLookup = serde_json::from_value(raw).unwrap();
+    let suggestion = lookup.suggestion.unwrap();
+    assert_eq!(suggestion.name, "Daan Smit");
+    let row: ContactRow = json_as(
+        app.post_json(
             &path,
             Some(&marieke),
-            json!({"suggestion": lookup["suggestion"]["handle"], "relationship": "friend"}),
+            json!({"suggestion": suggestion.handle, "relationship": "friend"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = row["id"].as_str().unwrap().to_owned();
+        .await,
+    )
+    .await;
+    let id = row.id;
     app.put_json(
         &format!("{path}/{id}/permissions"),
         &marieke,
         json!({"permissions": ["agenda"]}),
     )
     .await;
-    let sent: Value = app
-        .post_json(
+    let sent: InvitationSent = json_as(
+        app.post_json(
             &format!("{path}/{id}/invitation"),
             Some(&marieke),
             json!({}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(sent["channel"], "notification");
-    assert_eq!(sent["contact"]["invitation_state"], "pending");
+        .await,
+    )
+    .await;
+    assert_eq!(sent.channel, InvitationChannel::Notification);
+    assert_eq!(sent.contact.invitation_state, InvitationState::Pending);
     let again = app
         .post_json(
             &format!("{path}/{id}/invitation"),
@@ -288,25 +288,23 @@ async fn an_existing_user_is_invited_under_meldingen_and_sees_nothing_until_acce
             json!({}),
         )
         .await;
-    let problem = assert_problem(again, 422, "validation_failed").await;
-    assert_eq!(problem["errors"][0]["code"], "already_invited");
+    let problem = assert_problem_dto(again, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].code, "already_invited");
 
     // Before answering, nothing of Johanna is visible.
     assert_problem(app.get_home(&daan, johanna).await, 403, "permission_denied").await;
-    let me: Value = app.get_me(&daan).await.json().await.unwrap();
-    assert_eq!(me["clients"].as_array().unwrap().len(), 1);
-    let notes: Value = app
-        .get_as(&daan, "/api/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(notes["unread"], 1);
-    let invitation = &notes["items"][0];
-    assert_eq!(invitation["kind"], "invitation");
-    assert_eq!(invitation["client_name"], "Johanna de Vries");
-    assert_eq!(invitation["from_name"], "Marieke de Vries");
-    assert_eq!(invitation["invitation"]["state"], "pending");
+    let me: Me = json_as(app.get_me(&daan).await).await;
+    assert_eq!(me.clients.len(), 1);
+    let notes: Notifications = json_as(app.get_as(&daan, "/api/me/notifications").await).await;
+    assert_eq!(notes.unread, 1);
+    let invitation = &notes.items[0];
+    assert_eq!(invitation.kind, NotificationKind::Invitation);
+    assert_eq!(invitation.client_name.as_deref(), Some("Johanna de Vries"));
+    assert_eq!(invitation.from_name.as_deref(), Some("Marieke de Vries"));
+    assert_eq!(
+        invitation.invitation.as_ref().unwrap().state,
+        InvitationState::Pending
+    );
 
     // Someone else cannot answer it.
     let pieter = app.login_as("pieter").await;
@@ -329,16 +327,14 @@ async fn an_existing_user_is_invited_under_meldingen_and_sees_nothing_until_acce
         )
         .await;
     assert_eq!(accepted.status(), 204);
-    let home: Value = app.get_home(&daan, johanna).await.json().await.unwrap();
-    assert_eq!(home["panels"][0]["kind"], "agenda");
-    let notes: Value = app
-        .get_as(&daan, "/api/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(notes["unread"], 0);
-    assert_eq!(notes["items"][0]["invitation"]["state"], "accepted");
+    let home: HomeView = json_as(app.get_home(&daan, johanna).await).await;
+    assert_eq!(home.panels[0].kind, PanelKind::Agenda);
+    let notes: Notifications = json_as(app.get_as(&daan, "/api/me/notifications").await).await;
+    assert_eq!(notes.unread, 0);
+    assert_eq!(
+        notes.items[0].invitation.as_ref().unwrap().state,
+        InvitationState::Accepted
+    );
     assert_problem(
         app.post_json(
             &format!("/api/me/invitations/{id}/decline"),
@@ -358,17 +354,16 @@ async fn a_declined_invitation_gives_no_access() {
     let johanna = app.client_id("Johanna").await;
     let path = contacts_path(johanna);
     let marieke = app.login_as("marieke").await;
-    let row: Value = app
-        .post_json(
+    let row: ContactRow = json_as(
+        app.post_json(
             &path,
             Some(&marieke),
             json!({"suggestion": suggest(&app, &marieke, &path, "daan@demo.kring.nl").await, "relationship": "friend"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = row["id"].as_str().unwrap().to_owned();
+        .await,
+    )
+    .await;
+    let id = row.id;
     app.put_json(
         &format!("{path}/{id}/permissions"),
         &marieke,
@@ -391,14 +386,9 @@ async fn a_declined_invitation_gives_no_access() {
         .await;
     assert_eq!(declined.status(), 204);
     assert_problem(app.get_home(&daan, johanna).await, 403, "permission_denied").await;
-    let rows: Value = app.get_as(&marieke, &path).await.json().await.unwrap();
-    let daan_row = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|row| row["first_name"] == "Daan")
-        .unwrap();
-    assert_eq!(daan_row["invitation_state"], "declined");
+    let rows: Vec<ContactRow> = json_as(app.get_as(&marieke, &path).await).await;
+    let daan_row = rows.iter().find(|row| row.first_name == "Daan").unwrap();
+    assert_eq!(daan_row.invitation_state, InvitationState::Declined);
 }
 
 #[tokio::test]
@@ -455,24 +445,22 @@ async fn a_removed_tick_or_contact_takes_effect_at_the_next_request() {
     let marieke = app.login_as("marieke").await;
     let pieter = app.login_as("pieter").await;
     let pieter_link = contact_id(&app, "pieter", "Johanna").await;
-    let panels = |home: Value| -> Vec<String> {
-        home["panels"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|panel| panel["kind"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    let before: Value = app.get_home(&pieter, johanna).await.json().await.unwrap();
-    assert_eq!(panels(before), ["agenda", "messages"]);
+    let panels =
+        |home: HomeView| -> Vec<PanelKind> { home.panels.iter().map(|panel| panel.kind).collect() };
+    let before: HomeView = json_as(app.get_home(&pieter, johanna).await).await;
+    assert_eq!(panels(before), [PanelKind::Agenda, PanelKind::Messages]);
     app.put_json(
         &format!("{path}/{pieter_link}/permissions"),
         &marieke,
         json!({"permissions": ["agenda"]}),
     )
     .await;
-    let after: Value = app.get_home(&pieter, johanna).await.json().await.unwrap();
-    assert_eq!(panels(after), ["agenda"], "the same token, one panel fewer");
+    let after: HomeView = json_as(app.get_home(&pieter, johanna).await).await;
+    assert_eq!(
+        panels(after),
+        [PanelKind::Agenda],
+        "the same token, one panel fewer"
+    );
 
     let removed = app
         .delete_as(&marieke, &format!("{path}/{pieter_link}"))
@@ -484,8 +472,8 @@ async fn a_removed_tick_or_contact_takes_effect_at_the_next_request() {
         "permission_denied",
     )
     .await;
-    let me: Value = app.get_me(&pieter).await.json().await.unwrap();
-    assert_eq!(me["clients"], json!([]));
+    let me: Me = json_as(app.get_me(&pieter).await).await;
+    assert!(me.clients.is_empty());
 }
 
 #[tokio::test]
@@ -521,18 +509,17 @@ async fn many_ticks_at_the_same_moment_all_save() {
 }
 
 /// The handle of the "Bedoelde u" suggestion for `email`.
-async fn suggest(app: &TestApp, token: &str, path: &str, email: &str) -> Value {
-    let lookup: Value = app
-        .post_json(
+async fn suggest(app: &TestApp, token: &str, path: &str, email: &str) -> Option<String> {
+    let lookup: ContactLookup = json_as(
+        app.post_json(
             &path.replace("/contacts", "/contact-lookup"),
             Some(token),
             json!({"email": email}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    lookup["suggestion"]["handle"].clone()
+        .await,
+    )
+    .await;
+    lookup.suggestion.map(|suggestion| suggestion.handle)
 }
 
 #[tokio::test]
@@ -548,17 +535,16 @@ async fn bedoelde_u_is_no_search_engine_over_the_organisation() {
         "daan@demo",
         "daan",
     ] {
-        let lookup: Value = app
-            .post_json(
+        let lookup: ContactLookup = json_as(
+            app.post_json(
                 &path.replace("/contacts", "/contact-lookup"),
                 Some(&marieke),
                 json!({"email": email}),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert!(lookup["suggestion"].is_null(), "{email}: {lookup}");
+            .await,
+        )
+        .await;
+        assert!(lookup.suggestion.is_none(), "{email}: {lookup:?}");
     }
     // An account id is not accepted from a portal administrator …
     let by_id = app
@@ -568,8 +554,8 @@ async fn bedoelde_u_is_no_search_engine_over_the_organisation() {
             json!({"existing_user_id": app.user("daan").await.id, "relationship": "friend"}),
         )
         .await;
-    let body = assert_problem(by_id, 422, "validation_failed").await;
-    assert_eq!(body["errors"][0]["field"], "existing_user_id");
+    let body = assert_problem_dto(by_id, 422, "validation_failed").await;
+    assert_eq!(body.errors[0].field, "existing_user_id");
     // … and a handle works only for the administrator and client it was made for.
     let handle = suggest(&app, &marieke, &path, "daan@demo.kring.nl").await;
     let sandra = app.login_as("sandra").await;
@@ -581,8 +567,8 @@ async fn bedoelde_u_is_no_search_engine_over_the_organisation() {
             json!({"suggestion": handle, "relationship": "friend"}),
         )
         .await;
-    let body = assert_problem(stolen, 422, "validation_failed").await;
-    assert_eq!(body["errors"][0]["field"], "suggestion");
+    let body = assert_problem_dto(stolen, 422, "validation_failed").await;
+    assert_eq!(body.errors[0].field, "suggestion");
 }
 
 #[tokio::test]
@@ -629,7 +615,7 @@ async fn a_name_cannot_carry_a_link_or_a_line_break_into_the_invitation_mail() {
             }),
         )
         .await;
-    let body = assert_problem(response, 422, "validation_failed").await;
-    assert_eq!(body["errors"][0]["field"], "first_name");
-    assert_eq!(body["errors"][0]["code"], "invalid_characters");
+    let body = assert_problem_dto(response, 422, "validation_failed").await;
+    assert_eq!(body.errors[0].field, "first_name");
+    assert_eq!(body.errors[0].code, "invalid_characters");
 }

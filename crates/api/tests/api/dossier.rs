@@ -6,20 +6,24 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use kring_api::entities::access_log;
+use kring_shared::{
+    dossier::{
+        AccessLogPage, CarePlans, DossierEntry, DossierGroups, DossierKind, EventTicket,
+        TimelinePage,
+    },
+    integration::{BatchResponse, UpsertOutcome},
+};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, assert_problem, report_body, spawn_app};
+use crate::helpers::{
+    TestApp, assert_problem, assert_problem_dto, json_as, report_body, spawn_app,
+};
 
-fn ids(page: &Value) -> Vec<String> {
-    page["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["id"].as_str().unwrap().to_owned())
-        .collect()
+fn ids(page: &TimelinePage) -> Vec<Uuid> {
+    page.entries.iter().map(|entry| entry.id).collect()
 }
 
 /// Sends `count` reports, one every `spacing_hours`, starting `start_hours` ago, in one batch.
@@ -31,13 +35,12 @@ async fn push_reports(app: &TestApp, key: &str, prefix: &str, count: i64, start_
                    "data": report_body(&format!("{prefix} {n}"), start_hours + n)})
         })
         .collect();
-    let response: Value = app
-        .post_json("/api/integration/batch", Some(key), json!({"items": items}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(response["failed"], 0, "{response}");
+    let response: BatchResponse = json_as(
+        app.post_json("/api/integration/batch", Some(key), json!({"items": items}))
+            .await,
+    )
+    .await;
+    assert_eq!(response.failed, 0, "{response:?}");
 }
 
 #[tokio::test]
@@ -63,11 +66,11 @@ async fn the_timeline_pages_newest_first_across_days_without_gaps_or_repeats() {
     let mut times = Vec::new();
     loop {
         let page = app.timeline(&marieke, johanna, &query).await;
-        for entry in page["entries"].as_array().unwrap() {
-            times.push(entry["occurred_at"].as_str().unwrap().to_owned());
+        for entry in &page.entries {
+            times.push(entry.occurred_at);
         }
         paged.extend(ids(&page));
-        match page["next_cursor"].as_str() {
+        match &page.next_cursor {
             Some(cursor) => query = format!("?limit=7&cursor={cursor}"),
             None => break,
         }
@@ -76,11 +79,8 @@ async fn the_timeline_pages_newest_first_across_days_without_gaps_or_repeats() {
     let unique: std::collections::HashSet<_> = paged.iter().collect();
     assert_eq!(unique.len(), paged.len(), "no entry twice");
     assert!(paged.len() >= 62 + 10);
-    let mut sorted = times.clone();
-    sorted.sort_by(|a, b| b.cmp(a));
-    let parsed: Vec<chrono::DateTime<Utc>> = times.iter().map(|t| t.parse().unwrap()).collect();
     assert!(
-        parsed.windows(2).all(|pair| pair[0] >= pair[1]),
+        times.windows(2).all(|pair| pair[0] >= pair[1]),
         "newest first"
     );
 
@@ -93,11 +93,7 @@ async fn the_timeline_pages_newest_first_across_days_without_gaps_or_repeats() {
             &format!("?limit=5&before={}", urlencode(&before)),
         )
         .await;
-    let first: chrono::DateTime<Utc> = jumped["entries"][0]["occurred_at"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let first = jumped.entries[0].occurred_at;
     assert!(first < before.parse::<chrono::DateTime<Utc>>().unwrap());
     assert!(first > Utc::now() - chrono::Duration::hours(50));
 
@@ -128,30 +124,19 @@ async fn lezen_counts_each_kind_and_an_entry_knows_its_neighbours_in_its_kind() 
     let app = spawn_app().await;
     let marieke = app.login_as("marieke").await;
     let johanna = app.client_id("Johanna").await;
-    let groups: Value = app
-        .get_as(&marieke, &format!("/api/clients/{johanna}/dossier/groups"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let counts: Vec<(String, u64)> = groups["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| {
-            (
-                g["kind"].as_str().unwrap().to_owned(),
-                g["count"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let groups: DossierGroups = json_as(
+        app.get_as(&marieke, &format!("/api/clients/{johanna}/dossier/groups"))
+            .await,
+    )
+    .await;
+    let counts: Vec<(DossierKind, u64)> = groups.groups.iter().map(|g| (g.kind, g.count)).collect();
     assert_eq!(
         counts,
         [
-            ("care_plan".to_owned(), 2),
-            ("note".to_owned(), 0),
-            ("questionnaire".to_owned(), 1),
-            ("report".to_owned(), 8)
+            (DossierKind::CarePlan, 2),
+            (DossierKind::Note, 0),
+            (DossierKind::Questionnaire, 1),
+            (DossierKind::Report, 8)
         ]
     );
     let reports = app
@@ -159,49 +144,41 @@ async fn lezen_counts_each_kind_and_an_entry_knows_its_neighbours_in_its_kind() 
         .await;
     let reports = ids(&reports);
     assert_eq!(reports.len(), 8);
-    let middle: Value = app
-        .get_as(
+    let middle: DossierEntry = json_as(
+        app.get_as(
             &marieke,
             &format!("/api/clients/{johanna}/dossier/entries/{}", reports[3]),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(middle["kind"], "report");
-    assert_eq!(middle["next_id"], json!(reports[2]));
-    assert_eq!(middle["previous_id"], json!(reports[4]));
-    let newest: Value = app
-        .get_as(
+        .await,
+    )
+    .await;
+    assert_eq!(middle.kind, DossierKind::Report);
+    assert_eq!(middle.next_id, Some(reports[2]));
+    assert_eq!(middle.previous_id, Some(reports[4]));
+    let newest: DossierEntry = json_as(
+        app.get_as(
             &marieke,
             &format!("/api/clients/{johanna}/dossier/entries/{}", reports[0]),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(newest["next_id"], Value::Null);
-    assert!(
-        newest["text"]
-            .as_str()
-            .unwrap()
-            .starts_with("Mevrouw heeft goed geslapen")
-    );
+        .await,
+    )
+    .await;
+    assert_eq!(newest.next_id, None);
+    assert!(newest.text.starts_with("Mevrouw heeft goed geslapen"));
 
     let questionnaire = app.timeline(&marieke, johanna, "?kind=questionnaire").await;
-    let id = questionnaire["entries"][0]["id"].as_str().unwrap();
-    let full: Value = app
-        .get_as(
+    let id = questionnaire.entries[0].id;
+    let full: DossierEntry = json_as(
+        app.get_as(
             &marieke,
             &format!("/api/clients/{johanna}/dossier/entries/{id}"),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(full["answers"].as_array().unwrap().len(), 3);
+        .await,
+    )
+    .await;
+    assert_eq!(full.answers.len(), 3);
     assert_eq!(
-        full["answers"][0]["question"],
+        full.answers[0].question,
         "Voelt u zich thuis op de afdeling?"
     );
 
@@ -209,7 +186,7 @@ async fn lezen_counts_each_kind_and_an_entry_knows_its_neighbours_in_its_kind() 
     let gerrit = app.client_id("Gerrit").await;
     let sandra = app.login_as("sandra").await;
     let gerrit_reports = app.timeline(&sandra, gerrit, "").await;
-    let foreign = gerrit_reports["entries"][0]["id"].as_str().unwrap();
+    let foreign = gerrit_reports.entries[0].id;
     let crossed = app
         .get_as(
             &sandra,
@@ -224,27 +201,27 @@ async fn plannen_shows_the_plan_in_force_with_goals_and_every_version() {
     let app = spawn_app().await;
     let marieke = app.login_as("marieke").await;
     let johanna = app.client_id("Johanna").await;
-    let plans: Value = app
-        .get_as(
+    let plans: CarePlans = json_as(
+        app.get_as(
             &marieke,
             &format!("/api/clients/{johanna}/dossier/care-plans"),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(plans["current"]["title"], "Zorgplan najaar 2026");
-    let goals = plans["current"]["care_plan"]["goals"].as_array().unwrap();
-    assert_eq!(goals[0]["title"], "Veilig blijven lopen");
+        .await,
+    )
+    .await;
+    let current = plans.current.unwrap();
+    assert_eq!(current.title, "Zorgplan najaar 2026");
+    let goals = &current.care_plan.unwrap().goals;
+    assert_eq!(goals[0].title, "Veilig blijven lopen");
     assert_eq!(
-        goals[0]["actions"][1]["description"],
+        goals[0].actions[1].description,
         "Fysiotherapie voor de knie"
     );
-    let versions = plans["versions"].as_array().unwrap();
+    let versions = &plans.versions;
     assert_eq!(versions.len(), 2);
-    assert_eq!(versions[0]["current"], true);
-    assert_eq!(versions[1]["title"], "Zorgplan voorjaar 2026");
-    assert_eq!(versions[1]["current"], false);
+    assert!(versions[0].current);
+    assert_eq!(versions[1].title, "Zorgplan voorjaar 2026");
+    assert!(!versions[1].current);
 }
 
 #[tokio::test]
@@ -261,18 +238,18 @@ async fn a_note_shows_at_the_top_of_the_timeline_and_an_empty_one_is_refused() {
         )
         .await;
     assert_eq!(note.status(), StatusCode::CREATED);
-    let note: Value = note.json().await.unwrap();
-    assert_eq!(note["kind"], "note");
-    assert_eq!(note["title"], "Moeder vond het bezoek fijn.");
-    assert_eq!(note["author"], "Marieke de Vries");
+    let note: DossierEntry = json_as(note).await;
+    assert_eq!(note.kind, DossierKind::Note);
+    assert_eq!(note.title, "Moeder vond het bezoek fijn.");
+    assert_eq!(note.author.as_deref(), Some("Marieke de Vries"));
     let page = app.timeline(&marieke, johanna, "?limit=1").await;
-    assert_eq!(page["entries"][0]["id"], note["id"]);
+    assert_eq!(page.entries[0].id, note.id);
 
     let empty = app
         .post_json(&path, Some(&marieke), json!({"text": "   "}))
         .await;
-    let problem = assert_problem(empty, 422, "validation_failed").await;
-    assert_eq!(problem["errors"][0]["field"], "text");
+    let problem = assert_problem_dto(empty, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].field, "text");
     let long = app
         .post_json(&path, Some(&marieke), json!({"text": "x".repeat(4001)}))
         .await;
@@ -286,7 +263,7 @@ async fn without_the_dossier_permission_every_dossier_endpoint_answers_403() {
     let entry = {
         let marieke = app.login_as("marieke").await;
         let page = app.timeline(&marieke, johanna, "").await;
-        page["entries"][0]["id"].as_str().unwrap().to_owned()
+        page.entries[0].id
     };
     // Pieter has Agenda and Berichten, Kees nothing, Fatima is in the care team only,
     // Gerrit's mentor Sandra has no link to Daan.
@@ -352,7 +329,7 @@ async fn every_read_of_dossier_data_is_in_the_access_log() {
     let sandra = app.login_as("sandra").await;
     let johanna = app.client_id("Johanna").await;
     let page = app.timeline(&sandra, johanna, "").await;
-    let entry = page["entries"][0]["id"].as_str().unwrap();
+    let entry = page.entries[0].id;
     app.get_as(
         &sandra,
         &format!("/api/clients/{johanna}/dossier/entries/{entry}"),
@@ -371,7 +348,7 @@ async fn every_read_of_dossier_data_is_in_the_access_log() {
         .await
         .unwrap();
     let sandra_id = app.user("sandra").await.id;
-    let objects: Vec<&str> = rows.iter().map(|row| row.object.as_str()).collect();
+    let objects: Vec<&str> = rows.iter().map(|row| row.object.name()).collect();
     assert_eq!(
         objects,
         ["dossier.timeline", "dossier.entry", "dossier.home"]
@@ -379,23 +356,22 @@ async fn every_read_of_dossier_data_is_in_the_access_log() {
     for row in &rows {
         assert_eq!(row.user_id, Some(sandra_id));
         assert_eq!(row.user_name, "Sandra Visser");
-        assert_eq!(row.acting_as, "mentor");
+        assert_eq!(row.acting_as.name(), "mentor");
         assert_eq!(row.action, kring_shared::dossier::AccessAction::Read);
         assert_eq!(row.ip_address.as_deref(), Some("127.0.0.1"));
         assert!(row.session_id.is_some());
     }
-    assert_eq!(rows[1].object_id, Some(entry.parse::<Uuid>().unwrap()));
+    assert_eq!(rows[1].object_id, Some(entry));
 
     // The organisation admin can query it per client.
     let admin = app.login_as("beheer").await;
-    let log: Value = app
-        .get_as(&admin, &format!("/api/admin/clients/{johanna}/access-log"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(log["entries"].as_array().unwrap().len(), 3);
-    assert_eq!(log["entries"][0]["object"], "dossier.home");
+    let log: AccessLogPage = json_as(
+        app.get_as(&admin, &format!("/api/admin/clients/{johanna}/access-log"))
+            .await,
+    )
+    .await;
+    assert_eq!(log.entries.len(), 3);
+    assert_eq!(log.entries[0].object, "dossier.home");
     assert_problem(
         app.get_as(&sandra, &format!("/api/admin/clients/{johanna}/access-log"))
             .await,
@@ -420,17 +396,16 @@ async fn read_until(response: &mut reqwest::Response, wanted: &str, limit: Durat
 }
 
 async fn open_stream(app: &TestApp, token: &str, client: Uuid) -> reqwest::Response {
-    let ticket: Value = app
-        .post_json(
+    let ticket: EventTicket = json_as(
+        app.post_json(
             &format!("/api/clients/{client}/events/ticket"),
             Some(token),
             json!({}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let ticket = ticket["ticket"].as_str().unwrap();
+        .await,
+    )
+    .await;
+    let ticket = ticket.ticket;
     let mut response = app
         .http
         .get(app.url(&format!("/api/clients/{client}/events?ticket={ticket}")))
@@ -463,12 +438,11 @@ async fn an_integration_push_reaches_an_open_stream_within_two_seconds_and_only_
     let mut outsider = open_stream(&app, &pieter, johanna).await;
 
     let pushed = Instant::now();
-    let created: Value = app
-        .put_report(&key, "ECD-1001", "LIVE-1", report_body("Net gebeurd.", 0))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let created: UpsertOutcome = json_as(
+        app.put_report(&key, "ECD-1001", "LIVE-1", report_body("Net gebeurd.", 0))
+            .await,
+    )
+    .await;
     let seen = read_until(&mut reader, "event: dossier", Duration::from_secs(2)).await;
     assert!(
         pushed.elapsed() < Duration::from_secs(2),
@@ -476,7 +450,7 @@ async fn an_integration_push_reaches_an_open_stream_within_two_seconds_and_only_
         pushed.elapsed()
     );
     assert!(seen.contains("event: dossier"), "{seen}");
-    assert!(seen.contains(created["id"].as_str().unwrap()));
+    assert!(seen.contains(&created.id.to_string()));
     assert!(seen.contains("\"change\":\"added\""));
 
     // Pieter (no Dossier permission) gets nothing about it.
@@ -485,21 +459,20 @@ async fn an_integration_push_reaches_an_open_stream_within_two_seconds_and_only_
 
     // A ticket for one client does not open another's stream; an unknown ticket is refused.
     let gerrit = app.client_id("Gerrit").await;
-    let ticket: Value = app
-        .post_json(
+    let ticket: EventTicket = json_as(
+        app.post_json(
             &format!("/api/clients/{johanna}/events/ticket"),
             Some(&marieke),
             json!({}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await,
+    )
+    .await;
     let crossed = app
         .http
         .get(app.url(&format!(
             "/api/clients/{gerrit}/events?ticket={}",
-            ticket["ticket"].as_str().unwrap()
+            ticket.ticket
         )))
         .send()
         .await

@@ -8,11 +8,13 @@ use kring_api::{
     entities::{client, client_contact, organisation, user},
     services::demo::{self, DEMO_PASSWORD},
 };
+use kring_shared::{Problem, auth::LoginResponse, dossier::TimelinePage, home::HomeView};
 use reqwest::{Response, StatusCode};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter,
 };
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use uuid::Uuid;
@@ -189,8 +191,7 @@ impl TestApp {
     pub async fn login_as(&self, username: &str) -> String {
         let response = self.post_login(username, DEMO_PASSWORD).await;
         assert_eq!(response.status(), StatusCode::OK, "login as {username}");
-        let body: Value = response.json().await.expect("json");
-        body["access_token"].as_str().expect("token").to_owned()
+        access_token_of(json_as(response).await)
     }
 
     pub async fn get_as(&self, token: &str, path: &str) -> Response {
@@ -216,12 +217,10 @@ impl TestApp {
         let token = self.login_as(username).await;
         let response = self.get_home(&token, client_id).await;
         assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.expect("json");
-        body["panels"]
-            .as_array()
-            .expect("panels")
+        let home: HomeView = json_as(response).await;
+        home.panels
             .iter()
-            .map(|panel| panel["kind"].as_str().expect("kind").to_owned())
+            .map(|panel| panel.kind.as_str().to_owned())
             .collect()
     }
 
@@ -269,7 +268,44 @@ impl TestApp {
     }
 }
 
-/// Asserts an RFC 9457 problem with `status` and `code`, and returns its body.
+/// Reads a response's JSON body as the DTO `T`; a body that does not fit fails the test with
+/// the status, the type and the body.
+pub async fn json_as<T: DeserializeOwned>(response: Response) -> T {
+    let status = response.status();
+    let text = response.text().await.expect("response body");
+    serde_json::from_str(&text).unwrap_or_else(|error| {
+        panic!(
+            "{status}: the body is not a {}: {error}\n{text}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+/// The access token of a finished login; any other step fails the test.
+pub fn access_token_of(login: LoginResponse) -> String {
+    match login {
+        LoginResponse::Authenticated(token) => token.access_token,
+        other => panic!("the login is not finished: {other:?}"),
+    }
+}
+
+/// Like `assert_problem`, and returns the body as the shared `Problem`.
+pub async fn assert_problem_dto(response: Response, status: u16, code: &str) -> Problem {
+    let body = assert_problem(response, status, code).await;
+    serde_json::from_value(body.clone())
+        .unwrap_or_else(|error| panic!("not a Problem: {error}\n{body}"))
+}
+
+/// A problem's invalid fields as (field, code) pairs, in order.
+pub fn field_errors(problem: &Problem) -> Vec<(&str, &str)> {
+    problem
+        .errors
+        .iter()
+        .map(|error| (error.field.as_str(), error.code.as_str()))
+        .collect()
+}
+
+/// Asserts an RFC 9457 problem with `status` and `code`, and returns its raw body.
 pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");
     let content_type = response
@@ -478,12 +514,10 @@ impl TestApp {
         let response = self.post_login(username, password).await;
         assert_eq!(response.status(), StatusCode::OK, "login as {username}");
         let (refresh, _) = refresh_cookie(&response).expect("refresh cookie");
-        let body: Value = response.json().await.expect("json");
-        assert_eq!(body["status"], "authenticated");
-        (
-            body["access_token"].as_str().expect("token").to_owned(),
-            refresh,
-        )
+        match json_as(response).await {
+            LoginResponse::Authenticated(token) => (token.access_token, refresh),
+            other => panic!("login as {username} did not finish: {other:?}"),
+        }
     }
 
     /// POSTs JSON to `path`, with a bearer token when given.
@@ -575,7 +609,7 @@ impl TestApp {
     }
 
     /// A page of `client_id`'s timeline as `token` sees it, after `query` (e.g. `?limit=5`).
-    pub async fn timeline(&self, token: &str, client_id: Uuid, query: &str) -> Value {
+    pub async fn timeline(&self, token: &str, client_id: Uuid, query: &str) -> TimelinePage {
         let response = self
             .get_as(
                 token,
@@ -583,7 +617,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(response.status(), StatusCode::OK, "timeline");
-        response.json().await.expect("timeline JSON")
+        json_as(response).await
     }
 }
 

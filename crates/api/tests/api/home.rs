@@ -1,13 +1,17 @@
 //! `GET /api/clients/{id}/home`: panels per permission and organisation setting, and who may
 //! open a client's start screen at all.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use kring_api::entities::{client_contact, organisation};
+use kring_shared::{
+    PanelKind,
+    home::{HomeView, PanelStatus},
+    me::Me,
+};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-use serde_json::Value;
 
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::{assert_problem, json_as, spawn_app};
 
 #[tokio::test]
 async fn each_person_sees_exactly_the_panels_their_permissions_allow() {
@@ -34,21 +38,21 @@ async fn the_home_view_names_the_client_shows_the_latest_dossier_entries_and_is_
     let app = spawn_app().await;
     let token = app.login_as("marieke").await;
     let johanna = app.client_id("Johanna").await;
-    let home: Value = app.get_home(&token, johanna).await.json().await.unwrap();
-    assert_eq!(home["client"]["first_name"], "Johanna");
-    assert_eq!(home["client"]["last_name"], "de Vries");
-    assert_eq!(home["client"]["birth_date"], "1938-04-12");
-    for panel in home["panels"].as_array().unwrap() {
-        if panel["kind"] == "dossier" {
+    let home: HomeView = json_as(app.get_home(&token, johanna).await).await;
+    assert_eq!(home.client.first_name, "Johanna");
+    assert_eq!(home.client.last_name, "de Vries");
+    assert_eq!(home.client.birth_date, NaiveDate::from_ymd_opt(1938, 4, 12));
+    for panel in &home.panels {
+        if panel.kind == PanelKind::Dossier {
             // The demo ECD's newest report, from this morning, is first.
-            assert_eq!(panel["status"], "ready");
-            let items = panel["items"].as_array().unwrap();
+            assert_eq!(panel.status, PanelStatus::Ready);
+            let items = &panel.items;
             assert_eq!(items.len(), 3);
-            assert_eq!(items[0]["title"], "Dagrapportage");
-            assert_eq!(items[0]["subtitle"], "Fatima El Amrani");
+            assert_eq!(items[0].title, "Dagrapportage");
+            assert_eq!(items[0].subtitle.as_deref(), Some("Fatima El Amrani"));
         } else {
-            assert_eq!(panel["status"], "not_yet_available");
-            assert_eq!(panel["items"], serde_json::json!([]));
+            assert_eq!(panel.status, PanelStatus::NotYetAvailable);
+            assert!(panel.items.is_empty());
         }
     }
 }
@@ -80,9 +84,9 @@ async fn a_permission_taken_away_is_gone_at_the_next_request() {
     let mut link: client_contact::ActiveModel = app.link("pieter", "Johanna").await.into();
     link.perm_agenda = Set(false);
     link.update(&app.db).await.unwrap();
-    let home: Value = app.get_home(&token, johanna).await.json().await.unwrap();
-    assert_eq!(home["panels"].as_array().unwrap().len(), 1);
-    assert_eq!(home["panels"][0]["kind"], "messages");
+    let home: HomeView = json_as(app.get_home(&token, johanna).await).await;
+    assert_eq!(home.panels.len(), 1);
+    assert_eq!(home.panels[0].kind, PanelKind::Messages);
 }
 
 #[tokio::test]
@@ -134,11 +138,8 @@ async fn access_lasts_the_set_days_after_discharge_then_ends() {
     app.discharge("Johanna", today - Duration::days(3)).await;
     let response = app.get_home(&token, johanna).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let home: Value = response.json().await.unwrap();
-    assert_eq!(
-        home["client"]["discharged_on"],
-        (today - Duration::days(3)).to_string()
-    );
+    let home: HomeView = json_as(response).await;
+    assert_eq!(home.client.discharged_on, Some(today - Duration::days(3)));
 
     app.discharge("Johanna", today - Duration::days(8)).await;
     assert_problem(
@@ -147,8 +148,8 @@ async fn access_lasts_the_set_days_after_discharge_then_ends() {
         "permission_denied",
     )
     .await;
-    let me: Value = app.get_me(&token).await.json().await.unwrap();
-    assert_eq!(me["clients"], serde_json::json!([]));
+    let me: Me = json_as(app.get_me(&token).await).await;
+    assert!(me.clients.is_empty());
 }
 
 #[tokio::test]

@@ -3,12 +3,19 @@
 //! cursor and acknowledgement.
 
 use kring_api::entities::{care_team_member, client, client_detail, notification};
-use kring_shared::integration::Scope;
+use kring_shared::{
+    FieldError,
+    contacts::{NotificationKind, Notifications},
+    integration::{
+        BatchResponse, FeedKind, FeedPage, FeedPosition, Scope, ServiceAccountCreated,
+        ServiceAccountSummary, UpsertOutcome, UpsertResult,
+    },
+};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, report_body, spawn_app};
+use crate::helpers::{assert_problem, assert_problem_dto, json_as, report_body, spawn_app};
 
 #[tokio::test]
 async fn the_same_report_twice_is_stored_once_and_a_change_updates_it() {
@@ -26,9 +33,9 @@ async fn the_same_report_twice_is_stored_once_and_a_change_updates_it() {
         )
         .await;
     assert_eq!(first.status(), StatusCode::CREATED);
-    let first: Value = first.json().await.unwrap();
-    assert_eq!(first["result"], "created");
-    assert_eq!(first["external_id"], "R-NEW-1");
+    let first: UpsertOutcome = json_as(first).await;
+    assert_eq!(first.result, UpsertResult::Created);
+    assert_eq!(first.external_id, "R-NEW-1");
 
     let body = report_body("Goed geslapen.", 0);
     let again = app
@@ -36,34 +43,28 @@ async fn the_same_report_twice_is_stored_once_and_a_change_updates_it() {
         .await;
     assert_eq!(again.status(), StatusCode::OK);
     // Seconds are what counts: the same report sent again is unchanged.
-    let again: Value = app
-        .put_report(&key, "ECD-1001", "R-NEW-1", body.clone())
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(again["result"], "unchanged");
-    assert_eq!(again["id"], first["id"]);
+    let again: UpsertOutcome = json_as(
+        app.put_report(&key, "ECD-1001", "R-NEW-1", body.clone())
+            .await,
+    )
+    .await;
+    assert_eq!(again.result, UpsertResult::Unchanged);
+    assert_eq!(again.id, first.id);
 
     let mut changed = body;
     changed["text"] = json!("Goed geslapen en ontbeten.");
-    let updated: Value = app
-        .put_report(&key, "ECD-1001", "R-NEW-1", changed)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(updated["result"], "updated");
+    let updated: UpsertOutcome =
+        json_as(app.put_report(&key, "ECD-1001", "R-NEW-1", changed).await).await;
+    assert_eq!(updated.result, UpsertResult::Updated);
 
     let page = app.timeline(&marieke, johanna, "?limit=100").await;
-    let ours: Vec<&Value> = page["entries"]
-        .as_array()
-        .unwrap()
+    let ours: Vec<_> = page
+        .entries
         .iter()
-        .filter(|entry| entry["id"] == first["id"])
+        .filter(|entry| entry.id == first.id)
         .collect();
     assert_eq!(ours.len(), 1);
-    assert_eq!(ours[0]["excerpt"], "Goed geslapen en ontbeten.");
+    assert_eq!(ours[0].excerpt, "Goed geslapen en ontbeten.");
 }
 
 #[tokio::test]
@@ -72,29 +73,22 @@ async fn a_retracted_report_leaves_the_dossier_and_comes_back_when_sent_again() 
     let key = app.ecd_key().await;
     let marieke = app.login_as("marieke").await;
     let johanna = app.client_id("Johanna").await;
-    let created: Value = app
-        .put_report(&key, "ECD-1001", "R-GONE", report_body("Per ongeluk.", 0))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = created["id"].as_str().unwrap().to_owned();
+    let created: UpsertOutcome = json_as(
+        app.put_report(&key, "ECD-1001", "R-GONE", report_body("Per ongeluk.", 0))
+            .await,
+    )
+    .await;
+    let id = created.id;
 
     let retracted = app
         .delete_as(&key, "/api/integration/clients/ECD-1001/reports/R-GONE")
         .await;
     assert_eq!(retracted.status(), StatusCode::OK);
-    let retracted: Value = retracted.json().await.unwrap();
-    assert_eq!(retracted["result"], "removed");
+    let retracted: UpsertOutcome = json_as(retracted).await;
+    assert_eq!(retracted.result, UpsertResult::Removed);
 
     let page = app.timeline(&marieke, johanna, "?limit=100").await;
-    assert!(
-        !page["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|entry| entry["id"] == id)
-    );
+    assert!(!page.entries.iter().any(|entry| entry.id == id));
     let gone = app
         .get_as(
             &marieke,
@@ -115,13 +109,7 @@ async fn a_retracted_report_leaves_the_dossier_and_comes_back_when_sent_again() 
     app.put_report(&key, "ECD-1001", "R-GONE", report_body("Per ongeluk.", 0))
         .await;
     let page = app.timeline(&marieke, johanna, "?limit=100").await;
-    assert!(
-        page["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|entry| entry["id"] == id)
-    );
+    assert!(page.entries.iter().any(|entry| entry.id == id));
 }
 
 #[tokio::test]
@@ -149,29 +137,24 @@ async fn a_bad_item_in_a_batch_is_reported_by_field_and_loses_nothing_else() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["succeeded"], 2);
-    assert_eq!(body["failed"], 3);
-    let results = body["results"].as_array().unwrap();
-    let statuses: Vec<u64> = results
-        .iter()
-        .map(|r| r["status"].as_u64().unwrap())
-        .collect();
+    let body: BatchResponse = json_as(response).await;
+    assert_eq!(body.succeeded, 2);
+    assert_eq!(body.failed, 3);
+    let results = &body.results;
+    let statuses: Vec<u16> = results.iter().map(|r| r.status).collect();
     assert_eq!(statuses, [201, 422, 422, 422, 201]);
-    assert_eq!(
-        results[1]["problem"]["errors"][0]["field"],
-        "data.written_at"
-    );
-    assert_eq!(results[2]["problem"]["errors"][0]["field"], "text");
-    assert_eq!(results[2]["problem"]["errors"][0]["code"], "required");
-    assert_eq!(results[3]["problem"]["errors"][0]["code"], "unknown_client");
+    let first_error =
+        |index: usize| -> &FieldError { &results[index].problem.as_ref().unwrap().errors[0] };
+    assert_eq!(first_error(1).field, "data.written_at");
+    assert_eq!(first_error(2).field, "text");
+    assert_eq!(first_error(2).code, "required");
+    assert_eq!(first_error(3).code, "unknown_client");
 
     let page = app.timeline(&marieke, johanna, "?limit=100").await;
-    let excerpts: Vec<&str> = page["entries"]
-        .as_array()
-        .unwrap()
+    let excerpts: Vec<&str> = page
+        .entries
         .iter()
-        .filter_map(|entry| entry["excerpt"].as_str())
+        .map(|entry| entry.excerpt.as_str())
         .collect();
     assert!(excerpts.contains(&"Eerste uit de batch."));
     assert!(excerpts.contains(&"Laatste uit de batch."));
@@ -184,28 +167,27 @@ async fn single_endpoints_name_the_offending_field() {
     let key = app.ecd_key().await;
     let mut body = report_body("", 0);
     body["author"] = json!("");
-    let problem = assert_problem(
+    let problem = assert_problem_dto(
         app.put_report(&key, "ECD-1001", "R-1", body).await,
         422,
         "validation_failed",
     )
     .await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
+    let fields: Vec<&str> = problem
+        .errors
         .iter()
-        .map(|error| error["field"].as_str().unwrap())
+        .map(|error| error.field.as_str())
         .collect();
     assert_eq!(fields, ["author", "text"]);
 
-    let problem = assert_problem(
+    let problem = assert_problem_dto(
         app.put_report(&key, "ECD-0000", "R-1", report_body("Tekst", 0))
             .await,
         422,
         "validation_failed",
     )
     .await;
-    assert_eq!(problem["errors"][0]["field"], "client_id");
+    assert_eq!(problem.errors[0].field, "client_id");
 
     let plan = app
         .put_json(
@@ -216,12 +198,11 @@ async fn single_endpoints_name_the_offending_field() {
                    "goals": [{"title": "", "actions": [{"description": ""}]}]}),
         )
         .await;
-    let problem = assert_problem(plan, 422, "validation_failed").await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
+    let problem = assert_problem_dto(plan, 422, "validation_failed").await;
+    let fields: Vec<&str> = problem
+        .errors
         .iter()
-        .map(|error| error["field"].as_str().unwrap())
+        .map(|error| error.field.as_str())
         .collect();
     assert_eq!(
         fields,
@@ -246,17 +227,16 @@ async fn keys_are_checked_for_existence_scope_and_revocation() {
     )
     .await;
     // In a batch, the item without its scope fails on its own.
-    let batch: Value = app
-        .post_json(
+    let batch: BatchResponse = json_as(
+        app.post_json(
             "/api/integration/batch",
             Some(&feed_only),
             json!({"items": [{"action": "upsert", "resource": "report", "client_id": "ECD-1001", "id": "R-1", "data": body.clone()}]}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(batch["results"][0]["status"], 403);
+        .await,
+    )
+    .await;
+    assert_eq!(batch.results[0].status, 403);
 
     let writer = app.api_key(&[Scope::DossierWrite]).await;
     assert_problem(
@@ -295,17 +275,16 @@ async fn keys_are_checked_for_existence_scope_and_revocation() {
 
     // Revoked in the console: the key stops working at once.
     let admin = app.login_as("beheer").await;
-    let created: Value = app
-        .post_json(
+    let created: ServiceAccountCreated = json_as(
+        app.post_json(
             "/api/admin/service-accounts",
             Some(&admin),
             json!({"name": "ECD Ons", "scopes": ["dossier:write"]}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let key = created["api_key"].as_str().unwrap().to_owned();
+        .await,
+    )
+    .await;
+    let key = created.api_key;
     assert!(key.starts_with("kring_"));
     assert_eq!(
         app.put_report(&key, "ECD-1001", "R-2", body.clone())
@@ -313,24 +292,26 @@ async fn keys_are_checked_for_existence_scope_and_revocation() {
             .status(),
         StatusCode::CREATED
     );
-    let listed: Value = app
+    // Raw JSON on purpose: the key must not be on the wire at all.
+    let raw: Value = app
         .get_as(&admin, "/api/admin/service-accounts")
         .await
         .json()
         .await
         .unwrap();
-    let listed = listed.as_array().unwrap();
     assert!(
-        listed
+        raw.as_array()
+            .unwrap()
             .iter()
             .all(|account| account.get("api_key").is_none())
     );
+    let listed: Vec<ServiceAccountSummary> = serde_json::from_value(raw).unwrap();
     assert!(
         listed
             .iter()
-            .any(|account| account["name"] == "ECD Ons" && account["last_used_at"].is_string())
+            .any(|account| account.name == "ECD Ons" && account.last_used_at.is_some())
     );
-    let id = created["account"]["id"].as_str().unwrap();
+    let id = created.account.id;
     let revoked = app
         .post_json(
             &format!("/api/admin/service-accounts/{id}/revoke"),
@@ -382,16 +363,11 @@ async fn a_new_care_plan_version_notifies_everyone_with_the_dossier_permission_o
     assert_eq!(count("kees").await, 0);
 
     let marieke = app.login_as("marieke").await;
-    let list: Value = app
-        .get_as(&marieke, "/api/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let item = &list["items"][0];
-    assert_eq!(item["kind"], "care_plan");
-    assert_eq!(item["client_name"], "Johanna de Vries");
-    assert!(item["entry_id"].is_string());
+    let list: Notifications = json_as(app.get_as(&marieke, "/api/me/notifications").await).await;
+    let item = &list.items[0];
+    assert_eq!(item.kind, NotificationKind::CarePlan);
+    assert_eq!(item.client_name.as_deref(), Some("Johanna de Vries"));
+    assert!(item.entry_id.is_some());
 }
 
 #[tokio::test]
@@ -408,13 +384,12 @@ async fn clients_care_workers_and_care_teams_are_upserted_by_ecd_id() {
         .put_json("/api/integration/clients/ECD-2001", &key, body.clone())
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let again: Value = app
-        .put_json("/api/integration/clients/ECD-2001", &key, body)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(again["result"], "unchanged");
+    let again: UpsertOutcome = json_as(
+        app.put_json("/api/integration/clients/ECD-2001", &key, body)
+            .await,
+    )
+    .await;
+    assert_eq!(again.result, UpsertResult::Unchanged);
     let wilma = client::Entity::find()
         .filter(client::Column::ExternalId.eq("ECD-2001"))
         .one(&app.db)
@@ -437,17 +412,16 @@ async fn clients_care_workers_and_care_teams_are_upserted_by_ecd_id() {
     assert_eq!(details.insurer.as_deref(), Some("VGZ"));
 
     // Without the photo, the photo stays; a GIF is refused by field.
-    let kept: Value = app
-        .put_json(
+    let kept: UpsertOutcome = json_as(
+        app.put_json(
             "/api/integration/clients/ECD-2001",
             &key,
             json!({"first_name": "Wilma", "last_name": "Jansen-de Boer", "birth_date": "1940-01-02"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(kept["result"], "updated");
+        .await,
+    )
+    .await;
+    assert_eq!(kept.result, UpsertResult::Updated);
     let wilma = client::Entity::find_by_id(wilma.id)
         .one(&app.db)
         .await
@@ -462,8 +436,8 @@ async fn clients_care_workers_and_care_teams_are_upserted_by_ecd_id() {
             json!({"first_name": "Wilma", "last_name": "Jansen", "photo": "R0lGODlhAQABAAAAACw="}),
         )
         .await;
-    let problem = assert_problem(gif, 422, "validation_failed").await;
-    assert_eq!(problem["errors"][0]["field"], "photo");
+    let problem = assert_problem_dto(gif, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].field, "photo");
 
     let worker = app
         .put_json(
@@ -495,8 +469,8 @@ async fn clients_care_workers_and_care_teams_are_upserted_by_ecd_id() {
             json!({"role": "evv"}),
         )
         .await;
-    let problem = assert_problem(unknown, 422, "validation_failed").await;
-    assert_eq!(problem["errors"][0]["code"], "unknown_care_worker");
+    let problem = assert_problem_dto(unknown, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].code, "unknown_care_worker");
 
     let removed = app
         .delete_as(&key, "/api/integration/care-workers/MW-3001")
@@ -517,8 +491,8 @@ async fn clients_care_workers_and_care_teams_are_upserted_by_ecd_id() {
                    "ends_at": "2026-11-25T09:00:00Z"}),
         )
         .await;
-    let problem = assert_problem(appointment, 422, "validation_failed").await;
-    assert_eq!(problem["errors"][0]["field"], "ends_at");
+    let problem = assert_problem_dto(appointment, 422, "validation_failed").await;
+    assert_eq!(problem.errors[0].field, "ends_at");
 }
 
 #[tokio::test]
@@ -541,50 +515,31 @@ async fn notes_reach_the_ecd_feed_which_resumes_after_the_acknowledgement() {
             assert_eq!(response.status(), StatusCode::CREATED);
         }
     };
-    let empty: Value = app
-        .get_as(&key, "/api/integration/feed")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(empty["items"], json!([]));
+    let empty: FeedPage = json_as(app.get_as(&key, "/api/integration/feed").await).await;
+    assert!(empty.items.is_empty());
 
     write("Moeder wil graag naar de zangmiddag.").await;
     write("Ze heeft een nieuwe bril nodig.").await;
-    let page: Value = app
-        .get_as(&key, "/api/integration/feed")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let items = page["items"].as_array().unwrap();
+    let page: FeedPage = json_as(app.get_as(&key, "/api/integration/feed").await).await;
+    let items = &page.items;
     assert_eq!(items.len(), 2);
-    assert_eq!(items[0]["kind"], "client_note");
-    assert_eq!(items[0]["text"], "Moeder wil graag naar de zangmiddag.");
-    assert_eq!(items[0]["client_external_id"], "ECD-1001");
-    assert_eq!(items[0]["author"]["name"], "Marieke de Vries");
-    assert_eq!(items[0]["author"]["relationship"], "child");
-    assert_eq!(page["has_more"], false);
+    assert_eq!(items[0].kind, FeedKind::ClientNote);
+    assert_eq!(items[0].text, "Moeder wil graag naar de zangmiddag.");
+    assert_eq!(items[0].client_external_id.as_deref(), Some("ECD-1001"));
+    assert_eq!(items[0].author.name, "Marieke de Vries");
+    assert_eq!(items[0].author.relationship, "child");
+    assert!(!page.has_more);
 
     // Paging with a cursor, then acknowledging the first item only.
-    let first: Value = app
-        .get_as(&key, "/api/integration/feed?limit=1")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(first["has_more"], true);
-    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
-    let second: Value = app
-        .get_as(&key, &format!("/api/integration/feed?after={cursor}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        second["items"][0]["text"],
-        "Ze heeft een nieuwe bril nodig."
-    );
+    let first: FeedPage = json_as(app.get_as(&key, "/api/integration/feed?limit=1").await).await;
+    assert!(first.has_more);
+    let cursor = first.next_cursor;
+    let second: FeedPage = json_as(
+        app.get_as(&key, &format!("/api/integration/feed?after={cursor}"))
+            .await,
+    )
+    .await;
+    assert_eq!(second.items[0].text, "Ze heeft een nieuwe bril nodig.");
 
     let ack = app
         .post_json(
@@ -594,44 +549,30 @@ async fn notes_reach_the_ecd_feed_which_resumes_after_the_acknowledgement() {
         )
         .await;
     assert_eq!(ack.status(), StatusCode::OK);
-    let resumed: Value = app
-        .get_as(&key, "/api/integration/feed")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(resumed["items"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        resumed["items"][0]["text"],
-        "Ze heeft een nieuwe bril nodig."
-    );
+    let resumed: FeedPage = json_as(app.get_as(&key, "/api/integration/feed").await).await;
+    assert_eq!(resumed.items.len(), 1);
+    assert_eq!(resumed.items[0].text, "Ze heeft een nieuwe bril nodig.");
 
     // Acknowledging everything empties the resumed feed; backwards is ignored; beyond is refused.
-    let last = resumed["next_cursor"].as_str().unwrap().to_owned();
+    let last = resumed.next_cursor;
     app.post_json(
         "/api/integration/feed/ack",
         Some(&key),
         json!({"cursor": last}),
     )
     .await;
-    let backwards: Value = app
-        .post_json(
+    let backwards: FeedPosition = json_as(
+        app.post_json(
             "/api/integration/feed/ack",
             Some(&key),
             json!({"cursor": cursor}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(backwards["acknowledged"], json!(last));
-    let resumed: Value = app
-        .get_as(&key, "/api/integration/feed")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(resumed["items"], json!([]));
+        .await,
+    )
+    .await;
+    assert_eq!(backwards.acknowledged, last);
+    let resumed: FeedPage = json_as(app.get_as(&key, "/api/integration/feed").await).await;
+    assert!(resumed.items.is_empty());
     let beyond = app
         .post_json(
             "/api/integration/feed/ack",
@@ -647,18 +588,13 @@ async fn notes_reach_the_ecd_feed_which_resumes_after_the_acknowledgement() {
         let refused = app
             .get_as(&key, &format!("/api/integration/feed?limit={limit}"))
             .await;
-        let problem = assert_problem(refused, 422, "validation_failed").await;
-        assert_eq!(problem["errors"][0]["field"], "limit");
-        assert_eq!(problem["errors"][0]["code"], "out_of_range");
+        let problem = assert_problem_dto(refused, 422, "validation_failed").await;
+        assert_eq!(problem.errors[0].field, "limit");
+        assert_eq!(problem.errors[0].code, "out_of_range");
     }
 
     // Another key has its own position.
     let other = app.api_key(&[Scope::FeedRead]).await;
-    let fresh: Value = app
-        .get_as(&other, "/api/integration/feed")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(fresh["items"].as_array().unwrap().len(), 2);
+    let fresh: FeedPage = json_as(app.get_as(&other, "/api/integration/feed").await).await;
+    assert_eq!(fresh.items.len(), 2);
 }

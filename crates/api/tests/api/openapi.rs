@@ -147,6 +147,36 @@ fn every_operation_is_described_with_its_errors_as_problem_json() {
 }
 
 #[test]
+fn every_error_answer_is_one_of_the_shared_responses() {
+    use kring_api::openapi::responses::DESCRIPTIONS;
+
+    let spec = generated();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                checked += 1;
+                // 400, 415 and the plain 409 are references to `components/responses`.
+                if response.get("$ref").is_some() {
+                    continue;
+                }
+                let description = response["description"].as_str().unwrap();
+                // An operation's own 409 also names the racing `already_exists`.
+                let own = description.split(" Or: ").next().unwrap();
+                assert!(
+                    DESCRIPTIONS.contains(&own),
+                    "{method} {path} answers {status} with its own text: {description}"
+                );
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} error answers found");
+}
+
+#[test]
 fn the_main_schemas_carry_examples() {
     let spec = generated();
     for schema in [

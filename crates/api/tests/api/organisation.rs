@@ -2,9 +2,20 @@
 //! changes them, a bad value saves nothing, and a change is what users notice next.
 
 use kring_api::services::demo::DEMO_PASSWORD;
-use serde_json::{Value, json};
+use kring_shared::{
+    PanelKind, Permission,
+    admin::{AdminClientSummary, CareRole, CareTeamPlace, CareWorkerSummary, OrganisationSettings},
+    auth::LoginResponse,
+    contacts::{ContactRow, Notifications},
+    home::HomeView,
+    me::{Me, Relationship},
+};
+use serde_json::json;
 
-use crate::helpers::{ReceivedMail, assert_problem, spawn_app};
+use crate::helpers::{
+    ReceivedMail, access_token_of, assert_problem, assert_problem_dto, field_errors, json_as,
+    spawn_app,
+};
 
 #[tokio::test]
 async fn only_the_organisation_admin_reads_and_changes_the_settings() {
@@ -17,15 +28,11 @@ async fn only_the_organisation_admin_reads_and_changes_the_settings() {
     )
     .await;
     let admin = app.login_as("beheer").await;
-    let settings: Value = app
-        .get_as(&admin, "/api/admin/organisation")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(settings["lockout_threshold"], 5);
+    let settings: OrganisationSettings =
+        json_as(app.get_as(&admin, "/api/admin/organisation").await).await;
+    assert_eq!(settings.lockout_threshold, 5);
     assert_problem(
-        app.put_json("/api/admin/organisation", &marieke, settings.clone())
+        app.put_json("/api/admin/organisation", &marieke, json!(settings))
             .await,
         403,
         "permission_denied",
@@ -37,35 +44,28 @@ async fn only_the_organisation_admin_reads_and_changes_the_settings() {
 async fn a_bad_setting_saves_nothing_and_names_every_field() {
     let app = spawn_app().await;
     let admin = app.login_as("beheer").await;
-    let mut settings: Value = app
-        .get_as(&admin, "/api/admin/organisation")
-        .await
-        .json()
-        .await
-        .unwrap();
-    settings["name"] = json!("Nieuwe naam");
-    settings["primary_colour"] = json!("#ffcc00");
-    settings["help_url"] = json!("http://onveilig.example");
-    settings["lockout_threshold"] = json!(1);
-    settings["verification_code_minutes"] = json!(30);
+    let mut settings: OrganisationSettings =
+        json_as(app.get_as(&admin, "/api/admin/organisation").await).await;
+    settings.name = "Nieuwe naam".to_owned();
+    settings.primary_colour = "#ffcc00".to_owned();
+    settings.help_url = Some("http://onveilig.example".to_owned());
+    settings.lockout_threshold = 1;
+    settings.verification_code_minutes = 30;
     let refused = app
-        .put_json("/api/admin/organisation", &admin, settings)
+        .put_json("/api/admin/organisation", &admin, json!(settings))
         .await;
-    let body = assert_problem(refused, 422, "validation_failed").await;
+    let body = assert_problem_dto(refused, 422, "validation_failed").await;
     assert_eq!(
-        body["errors"],
-        json!([
-            {"field": "primary_colour", "code": "low_contrast"},
-            {"field": "help_url", "code": "invalid"},
-            {"field": "lockout_threshold", "code": "out_of_range"},
-            {"field": "verification_code_minutes", "code": "out_of_range"},
-        ])
+        field_errors(&body),
+        [
+            ("primary_colour", "low_contrast"),
+            ("help_url", "invalid"),
+            ("lockout_threshold", "out_of_range"),
+            ("verification_code_minutes", "out_of_range"),
+        ]
     );
-    let me: Value = app.get_me(&admin).await.json().await.unwrap();
-    assert_eq!(
-        me["organisation"]["name"], "Zorggroep De Linde",
-        "nothing saved"
-    );
+    let me: Me = json_as(app.get_me(&admin).await).await;
+    assert_eq!(me.organisation.name, "Zorggroep De Linde", "nothing saved");
 }
 
 #[tokio::test]
@@ -74,35 +74,28 @@ async fn changed_settings_change_what_users_get() {
     let admin = app.login_as("beheer").await;
     let marieke = app.login_as("marieke").await;
     let johanna = app.client_id("Johanna").await;
-    let mut settings: Value = app
-        .get_as(&admin, "/api/admin/organisation")
-        .await
-        .json()
-        .await
-        .unwrap();
-    settings["name"] = json!("Zorggroep De Eik");
-    settings["primary_colour"] = json!("#1F5F3A");
-    settings["panel_agenda_enabled"] = json!(false);
-    settings["lockout_threshold"] = json!(2);
-    let saved: Value = app
-        .put_json("/api/admin/organisation", &admin, settings)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(saved["primary_colour"], "#1f5f3a");
+    let mut settings: OrganisationSettings =
+        json_as(app.get_as(&admin, "/api/admin/organisation").await).await;
+    settings.name = "Zorggroep De Eik".to_owned();
+    settings.primary_colour = "#1F5F3A".to_owned();
+    settings.panel_agenda_enabled = false;
+    settings.lockout_threshold = 2;
+    let saved: OrganisationSettings = json_as(
+        app.put_json("/api/admin/organisation", &admin, json!(settings))
+            .await,
+    )
+    .await;
+    assert_eq!(saved.primary_colour, "#1f5f3a");
 
-    let me: Value = app.get_me(&marieke).await.json().await.unwrap();
-    assert_eq!(me["organisation"]["name"], "Zorggroep De Eik");
-    assert_eq!(me["organisation"]["primary_colour"], "#1f5f3a");
-    let home: Value = app.get_home(&marieke, johanna).await.json().await.unwrap();
-    let panels: Vec<&str> = home["panels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|panel| panel["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(panels, ["messages", "dossier", "details"]);
+    let me: Me = json_as(app.get_me(&marieke).await).await;
+    assert_eq!(me.organisation.name, "Zorggroep De Eik");
+    assert_eq!(me.organisation.primary_colour, "#1f5f3a");
+    let home: HomeView = json_as(app.get_home(&marieke, johanna).await).await;
+    let panels: Vec<PanelKind> = home.panels.iter().map(|panel| panel.kind).collect();
+    assert_eq!(
+        panels,
+        [PanelKind::Messages, PanelKind::Dossier, PanelKind::Details]
+    );
 
     // Two wrong passwords now block an account.
     for _ in 0..2 {
@@ -121,13 +114,9 @@ async fn the_organisation_admin_creates_a_client_portal_and_both_get_login_detai
     let smtp = crate::helpers::SmtpServer::start().await;
     let app = crate::helpers::spawn_app_with(|config| smtp.configure(config)).await;
     let admin = app.login_as("beheer").await;
-    let before: Value = app
-        .get_as(&admin, "/api/admin/clients")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(before.as_array().unwrap().len(), 3);
+    let before: Vec<AdminClientSummary> =
+        json_as(app.get_as(&admin, "/api/admin/clients").await).await;
+    assert_eq!(before.len(), 3);
 
     let marieke = app.login_as("marieke").await;
     let body = json!({
@@ -146,22 +135,14 @@ async fn the_organisation_admin_creates_a_client_portal_and_both_get_login_detai
     let refused = app
         .post_json("/api/admin/clients", Some(&admin), body.clone())
         .await;
-    let problem = assert_problem(refused, 422, "validation_failed").await;
+    let problem = assert_problem_dto(refused, 422, "validation_failed").await;
     assert_eq!(
-        problem["errors"],
-        json!([{"field": "client_account.mobile", "code": "not_mobile"}])
+        field_errors(&problem),
+        [("client_account.mobile", "not_mobile")]
     );
-    let unchanged: Value = app
-        .get_as(&admin, "/api/admin/clients")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        unchanged.as_array().unwrap().len(),
-        3,
-        "nothing half-created"
-    );
+    let unchanged: Vec<AdminClientSummary> =
+        json_as(app.get_as(&admin, "/api/admin/clients").await).await;
+    assert_eq!(unchanged.len(), 3, "nothing half-created");
 
     let mut body = body;
     body["client_account"]["mobile"] = json!("06-12345671");
@@ -169,10 +150,10 @@ async fn the_organisation_admin_creates_a_client_portal_and_both_get_login_detai
         .post_json("/api/admin/clients", Some(&admin), body)
         .await;
     assert_eq!(created.status(), 201);
-    let created: Value = created.json().await.unwrap();
-    assert_eq!(created["primary_contact"], "Els Jansen");
-    assert_eq!(created["contacts"], 2);
-    let willem = created["id"].as_str().unwrap().to_owned();
+    let created: AdminClientSummary = json_as(created).await;
+    assert_eq!(created.primary_contact.as_deref(), Some("Els Jansen"));
+    assert_eq!(created.contacts, 2);
+    let willem = created.id;
 
     // Both mails go out from the outbox at about the same moment: take them as a pair.
     smtp.wait_for_message(2).await;
@@ -201,23 +182,20 @@ async fn the_organisation_admin_creates_a_client_portal_and_both_get_login_detai
     let sign_in = |username: &'static str, temporary: String| {
         let app = &app;
         async move {
-            let step: Value = app
-                .post_login(username, &temporary)
-                .await
-                .json()
-                .await
-                .unwrap();
-            let done: Value = app
-                .post_json(
+            let step = json_as(app.post_login(username, &temporary).await).await;
+            let LoginResponse::PasswordChangeRequired(step) = step else {
+                panic!("no password change asked: {step:?}");
+            };
+            let done = json_as(
+                app.post_json(
                     "/api/auth/first-password",
                     None,
-                    json!({"attempt_token": step["attempt_token"], "new_password": "Kastanje-Boom-31"}),
+                    json!({"attempt_token": step.attempt_token, "new_password": "Kastanje-Boom-31"}),
                 )
-                .await
-                .json()
-                .await
-                .unwrap();
-            done["access_token"].as_str().unwrap().to_owned()
+                .await,
+            )
+            .await;
+            access_token_of(done)
         }
     };
     let els = sign_in("els.jansen", password_in(&els_mail.text)).await;
@@ -234,11 +212,16 @@ async fn the_organisation_admin_creates_a_client_portal_and_both_get_login_detai
         "permission_denied",
     )
     .await;
-    let me: Value = app.get_me(&own).await.json().await.unwrap();
-    assert_eq!(me["clients"][0]["relationship"], "self");
+    let me: Me = json_as(app.get_me(&own).await).await;
+    assert_eq!(me.clients[0].relationship, Relationship::Client);
     assert_eq!(
-        me["clients"][0]["permissions"],
-        json!(["messages", "agenda", "dossier", "details"])
+        me.clients[0].permissions,
+        [
+            Permission::Messages,
+            Permission::Agenda,
+            Permission::Dossier,
+            Permission::Details
+        ]
     );
 }
 
@@ -256,30 +239,22 @@ async fn the_organisation_admin_appoints_another_primary_contact() {
         "permission_denied",
     )
     .await;
-    let changed: Value = app
-        .put_json(
+    let changed: AdminClientSummary = json_as(
+        app.put_json(
             &format!("/api/admin/clients/{johanna}/primary-contact"),
             &admin,
             json!({"contact_id": pieter_link}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(changed["primary_contact"], "Pieter de Vries");
+        .await,
+    )
+    .await;
+    assert_eq!(changed.primary_contact.as_deref(), Some("Pieter de Vries"));
     assert_eq!(app.get_as(&pieter, &contacts_path).await.status(), 200);
-    let rows: Value = app
-        .get_as(&pieter, &contacts_path)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rows: Vec<ContactRow> = json_as(app.get_as(&pieter, &contacts_path).await).await;
     let primaries: Vec<&str> = rows
-        .as_array()
-        .unwrap()
         .iter()
-        .filter(|row| row["is_primary_contact"] == true)
-        .map(|row| row["first_name"].as_str().unwrap())
+        .filter(|row| row.is_primary_contact)
+        .map(|row| row.first_name.as_str())
         .collect();
     assert_eq!(primaries, ["Pieter"]);
     // A contact of another client cannot be appointed here.
@@ -307,8 +282,8 @@ async fn a_discharged_client_shows_a_notice_and_access_ends_after_the_set_days()
     let today = chrono::Utc::now().date_naive();
     app.put_json(&path, &admin, json!({"discharged_on": today}))
         .await;
-    let home: Value = app.get_home(&marieke, johanna).await.json().await.unwrap();
-    assert_eq!(home["client"]["discharged_on"], json!(today));
+    let home: HomeView = json_as(app.get_home(&marieke, johanna).await).await;
+    assert_eq!(home.client.discharged_on, Some(today));
     let long_ago = today - chrono::Duration::days(8);
     app.put_json(&path, &admin, json!({"discharged_on": long_ago}))
         .await;
@@ -337,20 +312,14 @@ async fn the_organisation_admin_adds_a_care_worker_and_manages_care_teams() {
         "permission_denied",
     )
     .await;
-    let workers: Value = app
-        .get_as(&admin, "/api/admin/care-workers")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let workers: Vec<CareWorkerSummary> =
+        json_as(app.get_as(&admin, "/api/admin/care-workers").await).await;
     let fatima = workers
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|worker| worker["first_name"] == "Fatima")
+        .find(|worker| worker.first_name == "Fatima")
         .unwrap();
-    assert_eq!(fatima["teams"].as_array().unwrap().len(), 2);
-    assert_eq!(fatima["teams"][0]["care_role"], "evv");
+    assert_eq!(fatima.teams.len(), 2);
+    assert_eq!(fatima.teams[0].care_role, CareRole::Evv);
 
     let created = app
         .post_json(
@@ -361,7 +330,7 @@ async fn the_organisation_admin_adds_a_care_worker_and_manages_care_teams() {
         )
         .await;
     assert_eq!(created.status(), 201);
-    let noor: Value = created.json().await.unwrap();
+    let noor: CareWorkerSummary = json_as(created).await;
     let mail = smtp.wait_for_message(1).await;
     assert!(mail.to.contains("noor.bakker@delinde.example"));
     assert!(mail.text.contains("Gebruikersnaam: noor.bakker"));
@@ -371,29 +340,24 @@ async fn the_organisation_admin_adds_a_care_worker_and_manages_care_teams() {
     );
 
     let gerrit = app.client_id("Gerrit").await;
-    let member = format!(
-        "/api/admin/clients/{gerrit}/care-team/{}",
-        noor["id"].as_str().unwrap()
-    );
+    let member = format!("/api/admin/clients/{gerrit}/care-team/{}", noor.id);
     let put = app
         .put_json(&member, &admin, json!({"care_role": "personal_supervisor"}))
         .await;
     assert_eq!(put.status(), 204);
-    let workers: Value = app
-        .get_as(&admin, "/api/admin/care-workers")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let workers: Vec<CareWorkerSummary> =
+        json_as(app.get_as(&admin, "/api/admin/care-workers").await).await;
     let noor_now = workers
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|worker| worker["first_name"] == "Noor")
+        .find(|worker| worker.first_name == "Noor")
         .unwrap();
     assert_eq!(
-        noor_now["teams"],
-        json!([{"client_id": gerrit, "client_name": "Gerrit Bakker", "care_role": "personal_supervisor"}])
+        noor_now.teams,
+        [CareTeamPlace {
+            client_id: gerrit,
+            client_name: "Gerrit Bakker".to_owned(),
+            care_role: CareRole::PersonalSupervisor
+        }]
     );
     assert_eq!(app.delete_as(&admin, &member).await.status(), 204);
     assert_problem(app.delete_as(&admin, &member).await, 404, "not_found").await;
@@ -426,17 +390,12 @@ async fn a_client_portal_can_get_an_existing_account_as_primary_contact() {
         )
         .await;
     assert_eq!(created.status(), 201);
-    let created: Value = created.json().await.unwrap();
-    assert_eq!(created["primary_contact"], "Daan Smit");
+    let created: AdminClientSummary = json_as(created).await;
+    assert_eq!(created.primary_contact.as_deref(), Some("Daan Smit"));
     // Daan has an account, so he is invited under Meldingen and sees Truus only after accepting.
     let token = app.login_as("daan").await;
-    let notes: Value = app
-        .get_as(&token, "/api/me/notifications")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(notes["items"][0]["client_name"], "Truus Smit");
-    let me: Value = app.get_me(&token).await.json().await.unwrap();
-    assert_eq!(me["clients"].as_array().unwrap().len(), 1);
+    let notes: Notifications = json_as(app.get_as(&token, "/api/me/notifications").await).await;
+    assert_eq!(notes.items[0].client_name.as_deref(), Some("Truus Smit"));
+    let me: Me = json_as(app.get_me(&token).await).await;
+    assert_eq!(me.clients.len(), 1);
 }

@@ -189,7 +189,7 @@ pub(super) async fn use_requested_temporary_password(
     if claimed.rows_affected != 1 {
         return Ok((account, false));
     }
-    passwords::store(&txn, account.id, &hash).await?;
+    passwords::store(&txn, account.id, &StorableHash::of_issued_temporary(hash)).await?;
     user::Entity::update_many()
         .col_expr(user::Column::MustChangePassword, Expr::value(true))
         .col_expr(

@@ -33,7 +33,8 @@ use crate::{
     services::{
         limits, lockout,
         me::organisation_of,
-        outbox, passwords,
+        outbox,
+        passwords::{self, StorableHash},
         security_log::{self, AuthEvent, ClientInfo},
         sessions::{self, IssuedTokens},
         verification,
@@ -109,7 +110,7 @@ pub(super) async fn new_password_hash(
     account: &user::Model,
     organisation: &organisation::Model,
     candidate: &str,
-) -> Result<String, ApiError> {
+) -> Result<StorableHash, ApiError> {
     passwords::check_and_hash(
         db,
         organisation.password_policy,

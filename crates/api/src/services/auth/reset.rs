@@ -27,7 +27,7 @@ pub async fn forgot_password(
     // Every branch hashes once, so the answer takes as long whether or not the account exists
     // and whichever reset variant its organisation uses.
     let temporary = temporary_password();
-    let temporary_hash = password::hash(temporary.clone()).await?;
+    let temporary_hash = StorableHash::of_generated(temporary.clone()).await?;
     let account = user::Entity::find()
         .filter(user::Column::Username.eq(username.as_str()))
         .one(db)

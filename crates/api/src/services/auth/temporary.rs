@@ -64,7 +64,7 @@ pub async fn assign_temporary_password(
     organisation: &organisation::Model,
 ) -> Result<String, ApiError> {
     let temporary = temporary_password();
-    let hash = password::hash(temporary.clone()).await?;
+    let hash = StorableHash::of_generated(temporary.clone()).await?;
     passwords::store(txn, account_id, &hash).await?;
     let lifetime = Duration::hours(i64::from(organisation.temporary_password_hours.max(1)));
     user::Entity::update_many()

@@ -185,13 +185,15 @@ pub async fn create_account(
     account: NewAccount,
 ) -> Result<user::Model, ApiError> {
     let username = free_username(txn, &account.first_name, &account.last_name).await?;
-    let unusable = crate::auth::password::hash(crate::auth::secret::random_token()).await?;
+    let unusable =
+        crate::services::passwords::StorableHash::of_generated(crate::auth::secret::random_token())
+            .await?;
     let now = Utc::now();
     Ok(user::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(organisation.id),
         username: Set(username),
-        password_hash: Set(unusable),
+        password_hash: Set(unusable.into_string()),
         email: Set(account.email.into_string()),
         mobile: Set(account.mobile.map(MobileNumber::into_string)),
         first_name: Set(account.first_name),
