@@ -1,6 +1,12 @@
 //! A care organisation and its settings (PRODUCT.md "Organisation settings").
 
+use kring_shared::me::Language;
 use sea_orm::entity::prelude::*;
+
+use super::stored::KindList;
+
+/// Languages as stored: comma-separated.
+pub type Languages = KindList<Language, ','>;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organisations")]
@@ -26,7 +32,8 @@ pub struct Model {
     pub session_lifetime_hours: i16,
     pub password_policy: kring_shared::password::PasswordPolicy,
     pub discharge_access_days: i16,
-    pub languages: String,
+    /// The languages the portal offers, `nl,en`.
+    pub languages: Languages,
     pub created_at: DateTimeUtc,
     /// `until_reset` (the seeds) or `temporary` (15 minutes, doubling).
     pub lockout_mode: kring_shared::admin::LockoutMode,

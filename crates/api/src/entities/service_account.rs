@@ -1,7 +1,13 @@
 //! An integration's service account: one API key (only its SHA-256 is stored), its scopes and
 //! how far it has acknowledged the feed.
 
+use kring_shared::integration::Scope;
 use sea_orm::entity::prelude::*;
+
+use super::stored::KindList;
+
+/// Scopes as stored: space-separated.
+pub type Scopes = KindList<Scope, ' '>;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "service_accounts")]
@@ -15,8 +21,8 @@ pub struct Model {
     /// Hex SHA-256 of the whole key.
     #[sea_orm(unique)]
     pub key_hash: String,
-    /// Space-separated scopes, e.g. `clients:write dossier:write feed:read`.
-    pub scopes: String,
+    /// Stored space-separated, e.g. `clients:write dossier:write feed:read`.
+    pub scopes: Scopes,
     /// The last feed sequence number this account acknowledged.
     pub feed_acked_seq: i32,
     pub created_by: Option<Uuid>,

@@ -61,56 +61,97 @@ impl<K: StoredKind> fmt::Display for Stored<K> {
     }
 }
 
-// What `sea_orm::DeriveValueType` writes for a text column, written out once because the
-// derive does not take a generic type.
+/// A set of kinds in one text column, joined by `SEP`: an organisation's languages (`nl,en`),
+/// a service account's scopes (`dossier:write feed:read`). A name this version does not know is
+/// left out when read, so a list of rights can only shrink by a misread, never grow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KindList<K, const SEP: char>(pub Vec<K>);
 
-impl<K: StoredKind> From<Stored<K>> for Value {
-    fn from(kind: Stored<K>) -> Value {
-        kind.name().to_owned().into()
+impl<K: StoredKind, const SEP: char> KindList<K, SEP> {
+    fn from_name(text: &str) -> KindList<K, SEP> {
+        KindList(
+            text.split(SEP)
+                .map(str::trim)
+                .filter_map(|name| name.parse().ok())
+                .collect(),
+        )
+    }
+
+    fn name(&self) -> String {
+        let names: Vec<&'static str> = self.0.iter().map(|kind| (*kind).into()).collect();
+        names.join(&SEP.to_string())
     }
 }
 
-impl<K: StoredKind> TryGetable for Stored<K> {
-    fn try_get_by<I: ColIdx>(result: &QueryResult, index: I) -> Result<Self, TryGetError> {
-        String::try_get_by(result, index).map(|name| Stored::from_name(&name))
-    }
+/// What `sea_orm::DeriveValueType` writes for a text column, written out once for the generic
+/// types above (the derive does not take generics): `from_name` reads the text, `name` writes
+/// it.
+macro_rules! text_column {
+    ([$($generics:tt)*] $type:ty) => {
+        impl<$($generics)*> From<$type> for Value {
+            fn from(value: $type) -> Value {
+                value.name().to_owned().into()
+            }
+        }
+
+        impl<$($generics)*> TryGetable for $type {
+            fn try_get_by<I: ColIdx>(result: &QueryResult, index: I) -> Result<Self, TryGetError> {
+                String::try_get_by(result, index).map(|text| <$type>::from_name(&text))
+            }
+        }
+
+        impl<$($generics)*> ValueType for $type {
+            fn try_from(value: Value) -> Result<Self, ValueTypeErr> {
+                <String as ValueType>::try_from(value).map(|text| <$type>::from_name(&text))
+            }
+
+            fn type_name() -> String {
+                std::any::type_name::<$type>().to_owned()
+            }
+
+            fn array_type() -> ArrayType {
+                ArrayType::String
+            }
+
+            fn column_type() -> ColumnType {
+                ColumnType::String(StringLen::None)
+            }
+        }
+
+        impl<$($generics)*> Nullable for $type {
+            fn null() -> Value {
+                Value::String(None)
+            }
+        }
+
+        impl<$($generics)*> IntoActiveValue<$type> for $type {
+            fn into_active_value(self) -> ActiveValue<$type> {
+                ActiveValue::Set(self)
+            }
+        }
+    };
 }
 
-impl<K: StoredKind> ValueType for Stored<K> {
-    fn try_from(value: Value) -> Result<Self, ValueTypeErr> {
-        <String as ValueType>::try_from(value).map(|name| Stored::from_name(&name))
-    }
-
-    fn type_name() -> String {
-        format!("Stored<{}>", std::any::type_name::<K>())
-    }
-
-    fn array_type() -> ArrayType {
-        ArrayType::String
-    }
-
-    fn column_type() -> ColumnType {
-        ColumnType::String(StringLen::None)
-    }
-}
-
-impl<K: StoredKind> Nullable for Stored<K> {
-    fn null() -> Value {
-        Value::String(None)
-    }
-}
-
-impl<K: StoredKind> IntoActiveValue<Stored<K>> for Stored<K> {
-    fn into_active_value(self) -> ActiveValue<Stored<K>> {
-        ActiveValue::Set(self)
-    }
-}
+text_column!([K: StoredKind] Stored<K>);
+text_column!([K: StoredKind, const SEP: char] KindList<K, SEP>);
 
 #[cfg(test)]
 mod tests {
     use kring_shared::{audit::AuditAction, contacts::NotificationKind};
 
-    use super::Stored;
+    use super::{KindList, Stored};
+
+    #[test]
+    fn a_list_reads_the_names_it_knows_and_writes_them_back_joined() {
+        use kring_shared::{integration::Scope, me::Language};
+
+        let scopes = KindList::<Scope, ' '>::from_name("feed:read admin:everything dossier:write");
+        assert_eq!(scopes.0, vec![Scope::FeedRead, Scope::DossierWrite]);
+        assert_eq!(scopes.name(), "feed:read dossier:write");
+        let languages = KindList::<Language, ','>::from_name("nl, en");
+        assert_eq!(languages.0, vec![Language::Nl, Language::En]);
+        assert_eq!(languages.name(), "nl,en");
+    }
 
     #[test]
     fn a_known_name_reads_as_its_kind_and_an_unknown_one_keeps_its_exact_name() {

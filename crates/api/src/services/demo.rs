@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::password,
-    entities::{client, client_contact, organisation, user},
+    entities::{client, client_contact, organisation, stored::KindList, user},
     services::{demo_dossier, integration},
 };
 
@@ -131,7 +131,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
         session_lifetime_hours: Set(12),
         password_policy: Set(PasswordPolicy::Composition),
         discharge_access_days: Set(7),
-        languages: Set("nl,en".to_owned()),
+        languages: Set(KindList(vec![Language::Nl, Language::En])),
         created_at: Set(now),
         lockout_mode: Set(LockoutMode::UntilReset),
         temporary_password_hours: Set(72),

@@ -32,11 +32,10 @@ pub fn organisation_info(organisation: &organisation::Model) -> OrganisationInfo
         name: organisation.name.clone(),
         help_url: organisation.help_url.clone(),
         primary_colour: organisation.primary_colour.clone(),
-        languages: organisation
-            .languages
-            .split(',')
-            .map(|tag| Language::from_tag(tag.trim()))
-            .collect(),
+        languages: match organisation.languages.0.as_slice() {
+            [] => vec![Language::Nl],
+            languages => languages.to_vec(),
+        },
         password_policy: organisation.password_policy,
         idle_timeout_minutes: u32::try_from(organisation.idle_timeout_minutes.max(1)).unwrap_or(30),
     }

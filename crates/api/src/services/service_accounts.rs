@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::secret::{hash_token, random_token},
-    entities::{organisation, service_account, user},
+    entities::{organisation, service_account, stored::KindList, user},
     error::ApiError,
     services::{audit, policy, security_log::ClientInfo},
 };
@@ -25,11 +25,7 @@ pub const KEY_PREFIX: &str = "kring_";
 
 /// The scopes of a stored account (unknown names, from a newer version, are left out).
 pub fn scopes_of(account: &service_account::Model) -> Vec<Scope> {
-    account
-        .scopes
-        .split_whitespace()
-        .filter_map(Scope::parse)
-        .collect()
+    account.scopes.0.clone()
 }
 
 /// The console's view of an account.
@@ -74,8 +70,8 @@ pub async fn create(
                 .collect(),
         ));
     }
-    let mut scopes: Vec<&str> = request.scopes.iter().map(|scope| scope.as_str()).collect();
-    scopes.sort_unstable();
+    let mut scopes = request.scopes.clone();
+    scopes.sort_unstable_by_key(|scope| scope.as_str());
     scopes.dedup();
     let key = format!("{KEY_PREFIX}{}", random_token());
     let account = service_account::ActiveModel {
@@ -84,7 +80,7 @@ pub async fn create(
         name: Set(name.to_owned()),
         key_prefix: Set(key.chars().take(12).collect()),
         key_hash: Set(hash_token(&key)),
-        scopes: Set(scopes.join(" ")),
+        scopes: Set(KindList(scopes)),
         feed_acked_seq: Set(0),
         created_by: Set(created_by),
         created_at: Set(Utc::now()),
@@ -99,7 +95,7 @@ pub async fn create(
             actor,
             audit::Change::new(
                 AuditAction::ServiceAccountCreated,
-                serde_json::json!({"name": account.name, "scopes": account.scopes, "key_prefix": account.key_prefix}),
+                serde_json::json!({"name": account.name, "scopes": account.scopes.0, "key_prefix": account.key_prefix}),
             ),
         )
         .await?;

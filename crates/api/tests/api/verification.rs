@@ -6,32 +6,51 @@ use kring_api::{
     entities::{login_attempt, trusted_device, user},
     services::demo::DEMO_PASSWORD,
 };
+use kring_shared::auth::{LoginResponse, TrustedDeviceSummary, VerificationChallenge};
 use reqwest::Response;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{TestApp, assert_problem, refresh_cookie, spawn_app};
+use crate::helpers::{
+    TestApp, access_token_of, assert_problem, assert_problem_dto, field_errors, json_as,
+    refresh_cookie, spawn_app,
+};
 
-async fn challenge(app: &TestApp, username: &str) -> Value {
+async fn challenge(app: &TestApp, username: &str) -> VerificationChallenge {
     let response = app.post_password(username, DEMO_PASSWORD).await;
     assert_eq!(response.status(), 200);
     assert!(
         refresh_cookie(&response).is_none(),
         "no session before the code"
     );
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["status"], "verification_required", "{body}");
-    assert!(body.get("access_token").is_none());
-    body
+    let body = response.text().await.unwrap();
+    assert!(
+        !body.contains("access_token"),
+        "no token before the code: {body}"
+    );
+    match serde_json::from_str(&body).unwrap() {
+        LoginResponse::VerificationRequired(challenge) => challenge,
+        other => panic!("expected the code step: {other:?}"),
+    }
 }
 
-async fn verify(app: &TestApp, attempt: &Value, code: &str, trust: bool) -> Response {
+async fn verify(
+    app: &TestApp,
+    attempt: &VerificationChallenge,
+    code: &str,
+    trust: bool,
+) -> Response {
     app.post_json(
         "/api/auth/verify",
         None,
-        json!({"attempt_token": attempt["attempt_token"], "code": code, "trust_device": trust}),
+        json!({"attempt_token": attempt.attempt_token, "code": code, "trust_device": trust}),
     )
     .await
+}
+
+/// Whether a login answer asks for the SMS code.
+fn asks_for_code(login: &LoginResponse) -> bool {
+    matches!(login, LoginResponse::VerificationRequired(_))
 }
 
 fn device_cookie(response: &Response) -> Option<(String, String)> {
@@ -46,8 +65,8 @@ fn wrong(code: &str) -> String {
 async fn an_unknown_device_needs_the_sms_code_which_works_once() {
     let app = spawn_app().await;
     let attempt = challenge(&app, "marieke").await;
-    assert_eq!(attempt["phone_hint"], "•• ••• •• 01");
-    assert_eq!(attempt["code_expires_in"], 600);
+    assert_eq!(attempt.phone_hint, "•• ••• •• 01");
+    assert_eq!(attempt.code_expires_in, 600);
     let code = app.latest_code("marieke").await;
     let outbox: String = std::fs::read_dir(app.data_dir.path().join("outbox"))
         .unwrap()
@@ -58,22 +77,16 @@ async fn an_unknown_device_needs_the_sms_code_which_works_once() {
     )));
 
     let bad = verify(&app, &attempt, &wrong(&code), false).await;
-    let body = assert_problem(bad, 422, "invalid_code").await;
-    assert!(body["detail"].as_str().unwrap().contains("4 tries left"));
+    let problem = assert_problem_dto(bad, 422, "invalid_code").await;
+    assert!(problem.detail.unwrap().contains("4 tries left"));
 
     let spaced = format!("{} {}", &code[..3], &code[3..]);
     let good = verify(&app, &attempt, &spaced, false).await;
     assert_eq!(good.status(), 200);
     assert!(refresh_cookie(&good).is_some());
     assert!(device_cookie(&good).is_none(), "not trusted unless asked");
-    let body: Value = good.json().await.unwrap();
-    assert_eq!(body["status"], "authenticated");
-    assert_eq!(
-        app.get_me(body["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
+    let token = access_token_of(json_as(good).await);
+    assert_eq!(app.get_me(&token).await.status(), 200);
 
     assert_problem(
         verify(&app, &attempt, &code, false).await,
@@ -100,19 +113,19 @@ async fn five_wrong_codes_use_the_code_up_and_a_new_one_comes_after_the_cooldown
         )
         .await;
     }
-    let body = assert_problem(
+    let problem = assert_problem_dto(
         verify(&app, &attempt, &code, false).await,
         422,
         "invalid_code",
     )
     .await;
-    assert!(body["detail"].as_str().unwrap().contains("new code"));
+    assert!(problem.detail.unwrap().contains("new code"));
 
     let resend = || {
         app.post_json(
             "/api/auth/verify/resend",
             None,
-            json!({"attempt_token": attempt["attempt_token"]}),
+            json!({"attempt_token": attempt.attempt_token}),
         )
     };
     let early = resend().await;
@@ -122,8 +135,8 @@ async fn five_wrong_codes_use_the_code_up_and_a_new_one_comes_after_the_cooldown
         .parse()
         .unwrap();
     assert!((1..=30).contains(&retry), "{retry}");
-    let too_soon = assert_problem(early, 429, "rate_limited").await;
-    assert!(too_soon["detail"].as_str().unwrap().contains("seconds"));
+    let too_soon = assert_problem_dto(early, 429, "rate_limited").await;
+    assert!(too_soon.detail.unwrap().contains("seconds"));
 
     let stored = login_attempt::Entity::find()
         .one(&app.db)
@@ -210,31 +223,34 @@ async fn a_trusted_device_skips_the_code_for_that_user_only_until_it_expires() {
             .json(&json!({"username": username, "password": DEMO_PASSWORD}))
             .send()
     };
-    let direct: Value = login_with_device("marieke")
+    let direct: LoginResponse = login_with_device("marieke")
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(direct["status"], "authenticated");
-    let other: Value = login_with_device("pieter")
+    assert!(
+        matches!(direct, LoginResponse::Authenticated(_)),
+        "{direct:?}"
+    );
+    let other: LoginResponse = login_with_device("pieter")
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(other["status"], "verification_required");
+    assert!(asks_for_code(&other), "{other:?}");
 
     let mut active: trusted_device::ActiveModel = stored.into();
     active.expires_at = Set(Utc::now() - Duration::seconds(1));
     active.update(&app.db).await.unwrap();
-    let expired: Value = login_with_device("marieke")
+    let expired: LoginResponse = login_with_device("marieke")
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(expired["status"], "verification_required");
+    assert!(asks_for_code(&expired), "{expired:?}");
 }
 
 #[tokio::test]
@@ -249,23 +265,22 @@ async fn a_first_login_verifies_the_device_before_the_new_password() {
         .post_json(
             "/api/auth/first-password",
             None,
-            json!({"attempt_token": attempt["attempt_token"], "new_password": "Zonnebloem-2026"}),
+            json!({"attempt_token": attempt.attempt_token, "new_password": "Zonnebloem-2026"}),
         )
         .await;
     assert_problem(early, 401, "login_attempt_expired").await;
     let code = app.latest_code("kees").await;
-    let next: Value = verify(&app, &attempt, &code, false)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(next["status"], "password_change_required");
-    assert_eq!(next["attempt_token"], attempt["attempt_token"]);
+    match json_as(verify(&app, &attempt, &code, false).await).await {
+        LoginResponse::PasswordChangeRequired(next) => {
+            assert_eq!(next.attempt_token, attempt.attempt_token);
+        }
+        other => panic!("expected the password step: {other:?}"),
+    }
     let done = app
         .post_json(
             "/api/auth/first-password",
             None,
-            json!({"attempt_token": attempt["attempt_token"], "new_password": "Zonnebloem-2026"}),
+            json!({"attempt_token": attempt.attempt_token, "new_password": "Zonnebloem-2026"}),
         )
         .await;
     assert_eq!(done.status(), 200);
@@ -277,15 +292,20 @@ async fn an_account_without_a_second_factor_sets_up_a_mobile_number_before_anyth
     let mut active: user::ActiveModel = app.user("beheer").await.into();
     active.mobile = Set(None);
     active.update(&app.db).await.unwrap();
-    let body: Value = app
+    let body = app
         .post_password("beheer", DEMO_PASSWORD)
         .await
-        .json()
+        .text()
         .await
         .unwrap();
-    assert_eq!(body["status"], "second_factor_setup_required");
-    assert!(body.get("access_token").is_none());
-    let attempt = body["attempt_token"].clone();
+    assert!(
+        !body.contains("access_token"),
+        "no token before the set-up: {body}"
+    );
+    let attempt = match serde_json::from_str(&body).unwrap() {
+        LoginResponse::SecondFactorSetupRequired(setup) => setup.attempt_token,
+        other => panic!("expected the set-up step: {other:?}"),
+    };
     // The code step cannot be skipped to: no code was sent yet.
     let skipped = app
         .post_json(
@@ -306,64 +326,52 @@ async fn an_account_without_a_second_factor_sets_up_a_mobile_number_before_anyth
                 json!({"attempt_token": attempt, "mobile": typed}),
             )
             .await;
-        let problem = assert_problem(refused, 422, "validation_failed").await;
-        assert_eq!(problem["errors"][0]["code"], code);
+        let problem = assert_problem_dto(refused, 422, "validation_failed").await;
+        assert_eq!(field_errors(&problem), vec![("mobile", code)]);
     }
-    let sent: Value = app
-        .post_json(
+    let sent: VerificationChallenge = json_as(
+        app.post_json(
             "/api/auth/second-factor/mobile",
             None,
             json!({"attempt_token": attempt, "mobile": "06-2345 6780"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(sent["phone_hint"], "•• ••• •• 80");
+        .await,
+    )
+    .await;
+    assert_eq!(sent.phone_hint, "•• ••• •• 80");
     assert!(
         app.user("beheer").await.mobile.is_none(),
         "saved only when proven"
     );
     let code = app.latest_code_to("+31623456780");
-    let done: Value = app
-        .post_json(
+    let done: LoginResponse = json_as(
+        app.post_json(
             "/api/auth/verify",
             None,
             json!({"attempt_token": attempt, "code": code}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(done["status"], "authenticated");
+        .await,
+    )
+    .await;
+    assert!(matches!(done, LoginResponse::Authenticated(_)), "{done:?}");
     assert_eq!(
         app.user("beheer").await.mobile.as_deref(),
         Some("+31623456780")
     );
     // From now on a login sends its code to that number.
-    let next: Value = app
-        .post_password("beheer", DEMO_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(next["status"], "verification_required");
+    let next: LoginResponse = json_as(app.post_password("beheer", DEMO_PASSWORD).await).await;
+    assert!(asks_for_code(&next), "{next:?}");
 }
 
 #[tokio::test]
 async fn an_account_with_a_second_factor_cannot_use_the_set_up_step() {
     let app = spawn_app().await;
-    let body: Value = app
-        .post_password("pieter", DEMO_PASSWORD)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let attempt = challenge(&app, "pieter").await;
     let swap = app
         .post_json(
             "/api/auth/second-factor/mobile",
             None,
-            json!({"attempt_token": body["attempt_token"], "mobile": "06-2345 6781"}),
+            json!({"attempt_token": attempt.attempt_token, "mobile": "06-2345 6781"}),
         )
         .await;
     assert_problem(swap, 401, "login_attempt_expired").await;
@@ -420,28 +428,18 @@ async fn remembered_devices_are_listed_and_can_be_forgotten_by_their_owner_only(
             "user-agent",
             "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile",
         )
-        .json(
-            &json!({"attempt_token": attempt["attempt_token"], "code": code, "trust_device": true}),
-        )
+        .json(&json!({"attempt_token": attempt.attempt_token, "code": code, "trust_device": true}))
         .send()
         .await
         .unwrap();
     let (device, _) = device_cookie(&response).expect("device cookie");
-    let token = response.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let list: Value = app
-        .get_as(&token, "/api/me/devices")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let list = list.as_array().unwrap();
+    let token = access_token_of(json_as(response).await);
+    let list: Vec<TrustedDeviceSummary> =
+        json_as(app.get_as(&token, "/api/me/devices").await).await;
     assert_eq!(list.len(), 1);
-    assert_eq!(list[0]["current"], true);
-    assert!(list[0]["label"].as_str().unwrap().contains("Android"));
-    let id = list[0]["id"].as_str().unwrap().to_owned();
+    assert!(list[0].current);
+    assert!(list[0].label.contains("Android"));
+    let id = list[0].id;
 
     let pieter = app.login_as("pieter").await;
     let foreign = app
@@ -461,18 +459,17 @@ async fn remembered_devices_are_listed_and_can_be_forgotten_by_their_owner_only(
         .await
         .unwrap();
     assert_eq!(forgotten.status(), 204);
-    let again: Value = app
-        .http
-        .post(app.url("/api/auth/login"))
-        .header("cookie", format!("kring_device={device}"))
-        .json(&json!({"username": "marieke", "password": DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(again["status"], "verification_required");
+    let again: LoginResponse = json_as(
+        app.http
+            .post(app.url("/api/auth/login"))
+            .header("cookie", format!("kring_device={device}"))
+            .json(&json!({"username": "marieke", "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(asks_for_code(&again), "{again:?}");
     assert!(
         app.events_of("marieke")
             .await

@@ -78,24 +78,13 @@ pub async fn create_client(
     let organisation = organisation_of(db, admin).await?;
     let first_name = request.first_name.trim().to_owned();
     let last_name = request.last_name.trim().to_owned();
-    let mut errors = Vec::new();
-    for (field, value) in [("first_name", &first_name), ("last_name", &last_name)] {
-        if let Err(code) = PersonName::parse(value) {
-            errors.push(FieldError {
-                field: field.to_owned(),
-                code: code.to_owned(),
-            });
-        }
-    }
+    let mut checks = Checks::default();
+    checks.parse("first_name", PersonName::parse(&first_name));
+    checks.parse("last_name", PersonName::parse(&last_name));
     if request.primary_contact.relationship == Relationship::Client {
-        errors.push(FieldError {
-            field: "primary_contact.relationship".to_owned(),
-            code: "invalid".to_owned(),
-        });
+        checks.fail("primary_contact.relationship", "invalid");
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    checks.done()?;
     let txn = crate::db::begin_write(db).await?;
     let created = client::ActiveModel {
         id: Set(Uuid::new_v4()),

@@ -27,6 +27,7 @@ use crate::{
     entities::{care_team_member, client, client_contact, organisation, user},
     error::ApiError,
     services::{audit, contacts, me::organisation_of, policy, security_log::ClientInfo},
+    validation::Checks,
 };
 
 mod care_workers;

@@ -46,25 +46,14 @@ pub async fn settings(
 }
 
 /// Every field that is out of bounds, with its reason; nothing is saved unless all are fine.
-pub fn check_settings(settings: &OrganisationSettings) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    let mut refuse = |field: &str, code: &str| {
-        errors.push(FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
-        });
-    };
-    let name = settings.name.trim();
-    if name.is_empty() {
-        refuse("name", "required");
-    } else if name.chars().count() > 200 {
-        refuse("name", "too_long");
-    }
+pub fn check_settings(settings: &OrganisationSettings) -> Checks {
+    let mut checks = Checks::default();
+    checks.text("name", &settings.name, 200);
     match parse_colour(&settings.primary_colour) {
-        None => refuse("primary_colour", "invalid"),
+        None => checks.fail("primary_colour", "invalid"),
         // Against the page background (#f6f5f1), the lighter of white and it counts too.
         Some(colour) if contrast(colour, (0xf6, 0xf5, 0xf1)) < 4.5 => {
-            refuse("primary_colour", "low_contrast");
+            checks.fail("primary_colour", "low_contrast");
         }
         Some(_) => {}
     }
@@ -80,7 +69,7 @@ pub fn check_settings(settings: &OrganisationSettings) -> Vec<FieldError> {
                 || url.len() > 500
                 || url.contains(char::is_whitespace))
         {
-            refuse(field, "invalid");
+            checks.fail(field, "invalid");
         }
     }
     for (field, value, range) in [
@@ -114,11 +103,11 @@ pub fn check_settings(settings: &OrganisationSettings) -> Vec<FieldError> {
         ),
     ] {
         if !range.contains(&value) {
-            refuse(field, "out_of_range");
+            checks.fail(field, "out_of_range");
         }
     }
     if settings.allowed_mobile_countries.is_empty() {
-        refuse("allowed_mobile_countries", "required");
+        checks.fail("allowed_mobile_countries", "required");
     } else if settings.allowed_mobile_countries.iter().any(|code| {
         code.len() != 2
             || code
@@ -126,9 +115,9 @@ pub fn check_settings(settings: &OrganisationSettings) -> Vec<FieldError> {
                 .parse::<phonenumber::country::Id>()
                 .is_err()
     }) {
-        refuse("allowed_mobile_countries", "invalid");
+        checks.fail("allowed_mobile_countries", "invalid");
     }
-    errors
+    checks
 }
 
 /// `#rrggbb` as three bytes.
@@ -166,10 +155,7 @@ pub async fn update_settings(
     origin: &ClientInfo,
 ) -> Result<OrganisationSettings, ApiError> {
     policy::require_organisation_admin(admin)?;
-    let errors = check_settings(settings);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    check_settings(settings).done()?;
     let blank_to_none = |value: &Option<String>| {
         value
             .as_deref()
