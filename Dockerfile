@@ -6,15 +6,18 @@
 
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
-RUN rustup target add wasm32-unknown-unknown \
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/* \
+ && rustup target add wasm32-unknown-unknown \
  && cargo install trunk --version 0.21.14 --locked
 COPY Cargo.toml Cargo.lock ./
 COPY crates crates
 COPY migrations migrations
+COPY scripts scripts
 RUN cargo install wasm-bindgen-cli --version "$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 RUN cargo fetch --locked
 RUN cargo build --release --locked -p kring-api
-RUN cd crates/web && trunk build --release
+RUN scripts/build-web
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \

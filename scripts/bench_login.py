@@ -1,6 +1,7 @@
 """Prints an access token for a demo person on a running bench server: the password, then the
-SMS code from the outbox in KRING_DATA_DIR (the bench has no SMS provider).
-   python3 scripts/bench_login.py BASE_URL USERNAME"""
+SMS code from the outbox in KRING_DATA_DIR (the bench has no SMS provider). With --cookie it
+prints the refresh cookie instead (`kring_refresh=…`), for a browser that opens a signed-in page.
+   python3 scripts/bench_login.py BASE_URL USERNAME [--cookie]"""
 
 import json
 import os
@@ -9,10 +10,14 @@ import sys
 import urllib.request
 
 
+COOKIES = []
+
+
 def post(base, path, body):
     request = urllib.request.Request(base + path, method="POST", data=json.dumps(body).encode())
     request.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(request) as response:
+        COOKIES.extend(response.headers.get_all("Set-Cookie") or [])
         return json.loads(response.read())
 
 
@@ -28,4 +33,8 @@ def sign_in(base, username):
 
 
 if __name__ == "__main__":
-    print(sign_in(sys.argv[1], sys.argv[2]))
+    token = sign_in(sys.argv[1], sys.argv[2])
+    if "--cookie" in sys.argv[3:]:
+        print(next(c.split(";")[0] for c in reversed(COOKIES) if c.startswith("kring_refresh=")))
+    else:
+        print(token)

@@ -4,7 +4,7 @@
 const { test, expect } = require('@playwright/test');
 const {
   login, loginHere, expectAccessible, snapshot, latestCodeTo, rememberNumber, rememberTotp, forgetTotp, totpNow,
-  DEMO_PASSWORD,
+  DEMO_PASSWORD, clickLogout,
 } = require('./helpers');
 const { waitForMail, linkIn } = require('./mail');
 const { ecd, unique } = require('./ecd');
@@ -224,7 +224,7 @@ test('after an idle logout the same user logs in again and finds the unsaved inp
     .toHaveValue('sandra.nieuw@example.nl');
 
   // A normal logout forgets it.
-  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await clickLogout(page);
   await page.getByRole('button', { name: 'Ja, uitloggen' }).click();
   await expect(page).toHaveURL(/\/inloggen/);
   await loginHere(page, 'sandra');
@@ -298,7 +298,7 @@ test('a new device asks for the SMS code; a wrong code is explained; a remembere
   await expect(page).toHaveURL(/\/start$/);
 
   // Log out and in again: this browser is remembered, so no code this time.
-  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await clickLogout(page);
   await page.getByRole('dialog').getByRole('button', { name: 'Ja, uitloggen' }).click();
   await expect(page).toHaveURL(/\/inloggen$/);
   await page.getByLabel('Gebruikersnaam').fill('daan');

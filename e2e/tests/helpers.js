@@ -152,6 +152,21 @@ async function enterAppCode(page, username) {
 }
 
 // Zero axe violations against WCAG 2.2 A and AA.
+// On a phone the info bar keeps Start, Meldingen and the menu; help, the language and
+// Uitloggen are in the menu. Opens it there, so a step reads the same at every size.
+async function openMenuOnPhone(page) {
+  const width = page.viewportSize().width;
+  const menu = page.locator('.user-menu');
+  if (width < 768 && !(await menu.evaluate((details) => details.open))) {
+    await menu.locator('summary').click();
+  }
+}
+
+async function clickLogout(page) {
+  await openMenuOnPhone(page);
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+}
+
 async function expectAccessible(page) {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
@@ -171,4 +186,6 @@ async function visiblePanels(page) {
 }
 
 module.exports = {
+  openMenuOnPhone,
+  clickLogout,
   rememberTotp, forgetTotp, totpNow, login, loginHere, enterCode, latestCode, latestCodeTo, rememberNumber, expectAccessible, snapshot, visiblePanels, DEMO_PASSWORD };

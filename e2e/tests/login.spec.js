@@ -1,6 +1,6 @@
 // Inloggen: success, failure and validation, in Dutch, accessible at every size.
 const { test, expect } = require('@playwright/test');
-const { login, enterCode, expectAccessible, snapshot } = require('./helpers');
+const { login, enterCode, expectAccessible, snapshot, openMenuOnPhone, clickLogout } = require('./helpers');
 
 test('the login page is in Dutch and accessible', async ({ page }, testInfo) => {
   await page.goto('/inloggen');
@@ -39,6 +39,10 @@ test('a signed-in user lands on the start screen with the info bar', async ({ pa
   const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
   await expect(nav.getByRole('link', { name: 'Start' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Meldingen' })).toBeVisible();
+  // One row on a phone: the bar is no taller than a single 44 px target and its padding.
+  const bar = await page.locator('.infobar').boundingBox();
+  if (page.viewportSize().width < 768) expect(bar.height).toBeLessThanOrEqual(56);
+  await openMenuOnPhone(page);
   await expect(nav.getByRole('link', { name: /Informatie/ })).toHaveAttribute('href', /zorggroepdelinde/);
   await expect(nav.getByText('Marieke de Vries')).toBeVisible();
   await expect(nav.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
@@ -62,7 +66,7 @@ test('a deep link asks for a login first and then opens the page asked for', asy
 test('logging out asks for confirmation and ends the session', async ({ page }, testInfo) => {
   await login(page, 'marieke');
   await expect(page).toHaveURL(/\/start$/);
-  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await clickLogout(page);
   const dialog = page.getByRole('dialog', { name: 'Weet u zeker dat u wilt uitloggen?' });
   await expect(dialog).toBeVisible();
   await expectAccessible(page);
@@ -70,7 +74,7 @@ test('logging out asks for confirmation and ends the session', async ({ page }, 
   await dialog.getByRole('button', { name: 'Nee' }).click();
   await expect(dialog).toBeHidden();
   await expect(page).toHaveURL(/\/start$/);
-  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await clickLogout(page);
   await dialog.getByRole('button', { name: 'Ja, uitloggen' }).click();
   await expect(page).toHaveURL(/\/inloggen$/);
   await page.goto('/start');

@@ -1,6 +1,6 @@
 // Language switching, the not-found page, notifications and the API docs.
 const { test, expect } = require('@playwright/test');
-const { login, enterCode, expectAccessible, snapshot } = require('./helpers');
+const { login, enterCode, expectAccessible, snapshot, openMenuOnPhone, clickLogout } = require('./helpers');
 
 test('switching to English changes every text and is remembered on this device', async ({ page }, testInfo) => {
   await page.goto('/inloggen');
@@ -22,6 +22,7 @@ test('switching to English changes every text and is remembered on this device',
   await expectAccessible(page);
   await snapshot(page, testInfo, 'start-english');
 
+  await openMenuOnPhone(page);
   await page.getByRole('button', { name: 'Nederlands' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Berichten' })).toBeVisible();
 });

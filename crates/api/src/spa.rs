@@ -1,44 +1,58 @@
-//! Serves the built single-page app from the web dir: its files as they are, and `index.html`
-//! for every other path so deep links work. The hashes of `index.html`'s inline bootstrap
-//! scripts feed the Content-Security-Policy.
+//! Serves the built web app from the web dir (`scripts/build-web`): its files, precompressed
+//! when the browser accepts it, and for every other path the page of the bundle it belongs to,
+//! so deep links work — the staff tools' `staff/index.html` for `/beheer`, the family portal's
+//! `index.html` for everything else. The hashes of both pages' inline bootstrap scripts feed
+//! the Content-Security-Policy.
 
 use std::path::{Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::{HttpRequest, HttpResponse, http::header};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::header::{self, AcceptEncoding, ContentEncoding, Encoding, Header},
+};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use kring_shared::{ErrorCode, Problem};
 use sha2::{Digest, Sha256};
 
 use crate::error::problem_response;
 
-/// The SPA on disk.
+/// The web app on disk.
 #[derive(Debug, Clone)]
 pub struct Spa {
     root: PathBuf,
+    /// The family portal's page.
     index: Option<String>,
+    /// The staff tools' page.
+    staff_index: Option<String>,
 }
 
+/// The address under which the staff tools' pages live; their files are under `/staff/`.
+const STAFF_PAGES: &str = "beheer";
+
 impl Spa {
-    /// Reads `root/index.html`; a missing SPA is logged and answered with a clear page.
+    /// Reads both bundles' pages; a missing one is logged and answered with a clear page.
     pub fn load(root: &Path) -> Spa {
-        let index = std::fs::read_to_string(root.join("index.html")).ok();
-        if index.is_none() {
-            tracing::warn!(web_dir = %root.display(), "no index.html: the web app is not built");
-        }
+        let read = |page: &str| {
+            let html = std::fs::read_to_string(root.join(page)).ok();
+            if html.is_none() {
+                tracing::warn!(web_dir = %root.display(), page, "the web app is not built: run scripts/build-web");
+            }
+            html
+        };
         Spa {
             root: root.to_path_buf(),
-            index,
+            index: read("index.html"),
+            staff_index: read("staff/index.html"),
         }
     }
 
     /// `sha256-…` CSP sources for each inline `<script>` in `index.html`.
     pub fn inline_script_hashes(&self) -> Vec<String> {
-        self.index
-            .as_deref()
-            .map(inline_scripts)
-            .unwrap_or_default()
+        [&self.index, &self.staff_index]
             .into_iter()
+            .flatten()
+            .flat_map(|page| inline_scripts(page))
             .map(|script| {
                 format!(
                     "sha256-{}",
@@ -53,10 +67,8 @@ impl Spa {
         let relative = request.path().trim_start_matches('/');
         if !relative.is_empty() && is_safe(relative) {
             let file = self.root.join(relative);
-            if file.is_file()
-                && let Ok(named) = NamedFile::open_async(&file).await
-            {
-                return named.use_etag(true).into_response(request);
+            if file.is_file() {
+                return serve_file(request, &file).await;
             }
             let last = relative.rsplit('/').next().unwrap_or_default();
             if last.contains('.') {
@@ -66,15 +78,77 @@ impl Spa {
                 ));
             }
         }
-        match &self.index {
-            Some(index) => HttpResponse::Ok()
+        let first_segment = relative.split('/').next().unwrap_or_default();
+        // A missing staff bundle must not fall back to the family page: that page would send
+        // the browser straight back here.
+        let page = if first_segment == STAFF_PAGES {
+            &self.staff_index
+        } else {
+            &self.index
+        };
+        match page {
+            Some(page) => HttpResponse::Ok()
                 .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-                .body(index.clone()),
+                .body(page.clone()),
             None => HttpResponse::ServiceUnavailable()
                 .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
-                .body("Kring's web app has not been built. Run `trunk build --release` in crates/web, or set KRING_WEB_DIR.\n"),
+                .body("Kring's web app has not been built. Run scripts/build-web, or set KRING_WEB_DIR.\n"),
         }
     }
+}
+
+/// Sends `file`, or the brotli or gzip copy built next to it (`crates/web/precompress.mjs`)
+/// when the browser accepts that encoding: the wasm shrinks to about a quarter on the way.
+async fn serve_file(request: &HttpRequest, file: &Path) -> HttpResponse {
+    let accepted = AcceptEncoding::parse(request).unwrap_or_else(|_| AcceptEncoding(Vec::new()));
+    let offered = [
+        (Encoding::brotli(), ContentEncoding::Brotli, "br"),
+        (Encoding::gzip(), ContentEncoding::Gzip, "gz"),
+    ];
+    let mut candidates: Vec<Encoding> = offered
+        .iter()
+        .filter(|(_, _, suffix)| with_suffix(file, suffix).is_file())
+        .map(|(encoding, _, _)| encoding.clone())
+        .collect();
+    let has_copies = !candidates.is_empty();
+    candidates.push(Encoding::identity());
+    let chosen = accepted.negotiate(candidates.iter());
+    let copy = offered
+        .iter()
+        .find(|(encoding, _, _)| Some(encoding) == chosen.as_ref());
+    let opened = match copy {
+        Some((_, content_encoding, suffix)) => NamedFile::open_async(with_suffix(file, suffix))
+            .await
+            .map(|named| {
+                named
+                    .set_content_type(actix_files::file_extension_to_mime(
+                        file.extension()
+                            .and_then(|e| e.to_str())
+                            .unwrap_or_default(),
+                    ))
+                    .set_content_encoding(*content_encoding)
+            }),
+        None => NamedFile::open_async(file).await,
+    };
+    let Ok(named) = opened else {
+        return problem_response(&Problem::new(ErrorCode::NotFound, None));
+    };
+    let mut response = named.use_etag(true).into_response(request);
+    if has_copies {
+        response.headers_mut().insert(
+            header::VARY,
+            header::HeaderValue::from_static("accept-encoding"),
+        );
+    }
+    response
+}
+
+/// `file` with `.suffix` appended (`app.wasm` → `app.wasm.br`).
+fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Only plain relative paths: no `..`, no hidden files, no odd characters.

@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, Response};
 use kring_shared::{
     ErrorCode, Permission, Problem,
     admin::{
@@ -69,6 +69,11 @@ impl ApiFailure {
         }
     }
 
+    /// What a request meets once the session could not be renewed.
+    fn session_ended() -> ApiFailure {
+        ApiFailure::Problem(Problem::new(ErrorCode::AuthenticationRequired, None))
+    }
+
     /// The catalog key of the message to show.
     pub fn message_key(&self) -> &'static str {
         match self.code() {
@@ -89,6 +94,8 @@ impl ApiFailure {
             Some(ErrorCode::AlreadyExists) => "error.already_exists",
             Some(ErrorCode::PrimaryContactProtected) => "error.primary_contact_protected",
             Some(ErrorCode::ServiceUnavailable) => "error.service_unavailable",
+            Some(ErrorCode::NotFound) => "error.not_found",
+            Some(ErrorCode::InternalError) => "error.server",
             Some(_) => "error.generic",
         }
     }
@@ -184,10 +191,7 @@ impl Anonymous {
             username: username.to_owned(),
             email: email.to_owned(),
         };
-        let request = Request::post("/api/auth/forgot-password")
-            .json(&body)
-            .map_err(|_| ApiFailure::Network)?;
-        expect_empty(request.send().await).await
+        post_json::<_, ()>("/api/auth/forgot-password", &body).await
     }
 
     /// `GET /api/auth/password-reset/{token}`.
@@ -196,7 +200,7 @@ impl Anonymous {
             "/api/auth/password-reset/{}",
             js_sys::encode_uri_component(token)
         );
-        decode(Request::get(&url).send().await).await
+        parse(&send_once(Verb::Get, &url, None, None).await?)
     }
 
     /// `POST /api/auth/password-reset`.
@@ -205,17 +209,27 @@ impl Anonymous {
             token: token.to_owned(),
             new_password: new_password.to_owned(),
         };
-        let request = Request::post("/api/auth/password-reset")
-            .json(&body)
-            .map_err(|_| ApiFailure::Network)?;
-        expect_empty(request.send().await).await
+        post_json::<_, ()>("/api/auth/password-reset", &body).await
     }
 }
 
 /// A client with an access token (shared by its clones, so a renewal reaches them all).
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    token: Arc<Mutex<String>>,
+    token: Arc<Mutex<TokenState>>,
+    /// Held while the token is being renewed, so that there is one renewal at a time.
+    renewal: Arc<futures::lock::Mutex<()>>,
+}
+
+#[derive(Debug, Default)]
+struct TokenState {
+    access: String,
+    /// How many renewals this token has had: a request that met a 401 renews only when no
+    /// renewal happened since it was sent (two tokens made in the same second can be equal, so
+    /// the token itself cannot tell).
+    generation: u64,
+    /// The refresh cookie was refused: the session is over, nothing is retried.
+    ended: bool,
 }
 
 impl PartialEq for Authenticated {
@@ -227,7 +241,12 @@ impl PartialEq for Authenticated {
 impl Authenticated {
     fn new(token: AccessToken) -> Authenticated {
         Authenticated {
-            token: Arc::new(Mutex::new(token.access_token)),
+            token: Arc::new(Mutex::new(TokenState {
+                access: token.access_token,
+                generation: 0,
+                ended: false,
+            })),
+            renewal: Arc::default(),
         }
     }
 
@@ -337,8 +356,7 @@ impl Authenticated {
     /// `POST /api/admin/users/{id}/temporary-password`.
     pub async fn send_temporary_password(&self, id: Uuid) -> Result<(), ApiFailure> {
         let url = format!("/api/admin/users/{id}/temporary-password");
-        self.send_empty(move |token| authorised(Request::post(&url), token).build())
-            .await
+        self.send_empty(Verb::Post, &url).await
     }
 
     /// `GET /api/admin/clients`.
@@ -354,8 +372,7 @@ impl Authenticated {
     /// `POST /api/admin/mail-outbox/{id}/retry`.
     pub async fn retry_mail(&self, id: Uuid) -> Result<(), ApiFailure> {
         let url = format!("/api/admin/mail-outbox/{id}/retry");
-        self.send_empty(move |token| authorised(Request::post(&url), token).build())
-            .await
+        self.send_empty(Verb::Post, &url).await
     }
 
     /// `GET /api/admin/audit-log`, optionally for one client.
@@ -399,7 +416,7 @@ impl Authenticated {
         contact_id: Uuid,
     ) -> Result<AdminClientSummary, ApiFailure> {
         self.json_for(
-            Request::put,
+            Verb::Put,
             &format!("/api/admin/clients/{client_id}/primary-contact"),
             &PrimaryContactRequest { contact_id },
         )
@@ -413,7 +430,7 @@ impl Authenticated {
         discharged_on: Option<chrono::NaiveDate>,
     ) -> Result<AdminClientSummary, ApiFailure> {
         self.json_for(
-            Request::put,
+            Verb::Put,
             &format!("/api/admin/clients/{client_id}/discharge"),
             &DischargeRequest { discharged_on },
         )
@@ -442,8 +459,7 @@ impl Authenticated {
     ) -> Result<(), ApiFailure> {
         let url = format!("/api/admin/clients/{client_id}/care-team/{care_worker_id}");
         let body = CareTeamRoleRequest { care_role };
-        self.send_empty(move |token| authorised(Request::put(&url), token).json(&body))
-            .await
+        self.send_json_empty(Verb::Put, &url, &body).await
     }
 
     /// `DELETE /api/admin/clients/{id}/care-team/{worker}`.
@@ -453,8 +469,7 @@ impl Authenticated {
         care_worker_id: Uuid,
     ) -> Result<(), ApiFailure> {
         let url = format!("/api/admin/clients/{client_id}/care-team/{care_worker_id}");
-        self.send_empty(move |token| authorised(Request::delete(&url), token).build())
-            .await
+        self.send_empty(Verb::Delete, &url).await
     }
 
     /// `GET /api/admin/organisation`.
@@ -467,7 +482,7 @@ impl Authenticated {
         &self,
         settings: &OrganisationSettings,
     ) -> Result<OrganisationSettings, ApiFailure> {
-        self.json_for(Request::put, "/api/admin/organisation", settings)
+        self.json_for(Verb::Put, "/api/admin/organisation", settings)
             .await
     }
 
@@ -509,7 +524,7 @@ impl Authenticated {
     ) -> Result<PermissionsSaved, ApiFailure> {
         let body = PermissionsRequest { permissions };
         self.json_for(
-            Request::put,
+            Verb::Put,
             &format!("/api/clients/{client_id}/contacts/{contact_id}/permissions"),
             &body,
         )
@@ -536,8 +551,7 @@ impl Authenticated {
         contact_id: Uuid,
     ) -> Result<(), ApiFailure> {
         let url = format!("/api/clients/{client_id}/contacts/{contact_id}");
-        self.send_empty(move |token| authorised(Request::delete(&url), token).build())
-            .await
+        self.send_empty(Verb::Delete, &url).await
     }
 
     /// `GET /api/me/notifications`.
@@ -548,8 +562,7 @@ impl Authenticated {
     /// `POST /api/me/notifications/{id}/read`.
     pub async fn mark_read(&self, id: Uuid) -> Result<(), ApiFailure> {
         let url = format!("/api/me/notifications/{id}/read");
-        self.send_empty(move |token| authorised(Request::post(&url), token).build())
-            .await
+        self.send_empty(Verb::Post, &url).await
     }
 
     /// `POST /api/me/invitations/{contact}/accept` or `/decline`.
@@ -560,8 +573,7 @@ impl Authenticated {
     ) -> Result<(), ApiFailure> {
         let answer = if accept { "accept" } else { "decline" };
         let url = format!("/api/me/invitations/{contact_id}/{answer}");
-        self.send_empty(move |token| authorised(Request::post(&url), token).build())
-            .await
+        self.send_empty(Verb::Post, &url).await
     }
 
     /// `GET /api/me/sessions`.
@@ -572,8 +584,7 @@ impl Authenticated {
     /// `DELETE /api/me/sessions/{id}`.
     pub async fn end_session(&self, id: Uuid) -> Result<(), ApiFailure> {
         let url = format!("/api/me/sessions/{id}");
-        self.send_empty(move |token| authorised(Request::delete(&url), token).build())
-            .await
+        self.send_empty(Verb::Delete, &url).await
     }
 
     /// `GET /api/me/devices`.
@@ -584,8 +595,7 @@ impl Authenticated {
     /// `DELETE /api/me/devices/{id}`.
     pub async fn forget_device(&self, id: Uuid) -> Result<(), ApiFailure> {
         let url = format!("/api/me/devices/{id}");
-        self.send_empty(move |token| authorised(Request::delete(&url), token).build())
-            .await
+        self.send_empty(Verb::Delete, &url).await
     }
 
     /// `PUT /api/me/contact`.
@@ -593,8 +603,7 @@ impl Authenticated {
         &self,
         request: &ContactDetailsRequest,
     ) -> Result<ContactDetailsSaved, ApiFailure> {
-        self.json_for(Request::put, "/api/me/contact", request)
-            .await
+        self.json_for(Verb::Put, "/api/me/contact", request).await
     }
 
     /// `POST /api/me/contact/mobile/confirm`.
@@ -602,10 +611,8 @@ impl Authenticated {
         let body = MobileCodeRequest {
             code: code.to_owned(),
         };
-        self.send_empty(move |token| {
-            authorised(Request::post("/api/me/contact/mobile/confirm"), token).json(&body)
-        })
-        .await
+        self.send_json_empty(Verb::Post, "/api/me/contact/mobile/confirm", &body)
+            .await
     }
 
     /// `POST /api/me/contact/mobile/resend`.
@@ -635,40 +642,8 @@ impl Authenticated {
         let body = ReauthenticateRequest {
             current_password: current_password.to_owned(),
         };
-        self.send_empty(move |token| {
-            authorised(Request::post("/api/me/totp/disable"), token).json(&body)
-        })
-        .await
-    }
-
-    async fn post_for<B: Serialize, T: DeserializeOwned>(
-        &self,
-        url: &str,
-        body: &B,
-    ) -> Result<T, ApiFailure> {
-        self.json_for(Request::post, url, body).await
-    }
-
-    /// Sends `body` as JSON with `method` and decodes the answer, renewing the token once.
-    async fn json_for<B: Serialize, T: DeserializeOwned>(
-        &self,
-        method: fn(&str) -> RequestBuilder,
-        url: &str,
-        body: &B,
-    ) -> Result<T, ApiFailure> {
-        let send = |token: String| {
-            authorised(method(url), &token)
-                .json(body)
-                .map_err(|_| ApiFailure::Network)
-        };
-        let first = send(self.current_token())?.send().await;
-        match decode(first).await {
-            Err(failure) if failure.code() == Some(ErrorCode::AuthenticationRequired) => {
-                self.renew().await?;
-                decode(send(self.current_token())?.send().await).await
-            }
-            other => other,
-        }
+        self.send_json_empty(Verb::Post, "/api/me/totp/disable", &body)
+            .await
     }
 
     /// `POST /api/me/password`.
@@ -677,79 +652,162 @@ impl Authenticated {
             current_password: current.to_owned(),
             new_password: new.to_owned(),
         };
-        self.send_empty(move |token| {
-            authorised(Request::post("/api/me/password"), token).json(&body)
-        })
-        .await
+        self.send_json_empty(Verb::Post, "/api/me/password", &body)
+            .await
     }
 
     /// `POST /api/auth/logout`: ends this session on the server.
     pub async fn logout(&self) -> Result<(), ApiFailure> {
-        self.send_empty(|token| authorised(Request::post("/api/auth/logout"), token).build())
-            .await
+        self.send_empty(Verb::Post, "/api/auth/logout").await
     }
 
     /// Renews the tokens now, which also tells the server the user is active.
     pub async fn keep_alive(&self) -> Result<(), ApiFailure> {
-        self.renew().await
+        self.renew(self.current_token().1).await
     }
 
-    fn current_token(&self) -> String {
+    /// The access token and its generation.
+    fn current_token(&self) -> (String, u64) {
         self.token
             .lock()
-            .map(|token| token.clone())
+            .map(|state| (state.access.clone(), state.generation))
             .unwrap_or_default()
     }
 
-    /// Renews the access token with the refresh cookie.
-    async fn renew(&self) -> Result<(), ApiFailure> {
-        let fresh = refresh().await?;
-        if let Ok(mut token) = self.token.lock() {
-            *token = fresh.access_token;
+    /// Renews the access token with the refresh cookie, once for everyone: requests that all
+    /// met a 401 with the token of generation `stale` wait for one renewal and then use its
+    /// token (a second refresh with the same cookie would look like a stolen one to the server,
+    /// which then ends the session). A failed renewal fails every waiting request at once.
+    async fn renew(&self, stale: u64) -> Result<(), ApiFailure> {
+        let _one_at_a_time = self.renewal.lock().await;
+        let (generation, ended) = self
+            .token
+            .lock()
+            .map(|state| (state.generation, state.ended))
+            .unwrap_or_default();
+        if ended {
+            return Err(ApiFailure::session_ended());
         }
-        Ok(())
+        if generation != stale {
+            return Ok(());
+        }
+        let renewed = refresh().await;
+        if let Ok(mut state) = self.token.lock() {
+            match &renewed {
+                Ok(fresh) => {
+                    state.access = fresh.access_token.clone();
+                    state.generation += 1;
+                }
+                Err(_) => state.ended = true,
+            }
+        }
+        renewed.map(|_| ())
+    }
+
+    /// The one way a signed-in request goes out: with the bearer token; on a 401 the token is
+    /// renewed (see `renew`) and the request sent once more. Answers the body of a 2xx.
+    async fn send(&self, verb: Verb, url: &str, body: Option<&str>) -> Result<String, ApiFailure> {
+        let (token, generation) = self.current_token();
+        match send_once(verb, url, body, Some(&token)).await {
+            Err(failure) if failure.code() == Some(ErrorCode::AuthenticationRequired) => {
+                self.renew(generation).await?;
+                send_once(verb, url, body, Some(&self.current_token().0)).await
+            }
+            other => other,
+        }
     }
 
     async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<T, ApiFailure> {
-        let first = authorised(Request::get(url), &self.current_token())
-            .send()
-            .await;
-        match decode(first).await {
-            Err(failure) if failure.code() == Some(ErrorCode::AuthenticationRequired) => {
-                self.renew().await?;
-                decode(
-                    authorised(Request::get(url), &self.current_token())
-                        .send()
-                        .await,
-                )
-                .await
-            }
-            other => other,
-        }
+        parse(&self.send(Verb::Get, url, None).await?)
     }
 
-    async fn send_empty(
+    async fn post_for<B: Serialize, T: DeserializeOwned>(
         &self,
-        build: impl Fn(&str) -> Result<Request, gloo_net::Error>,
+        url: &str,
+        body: &B,
+    ) -> Result<T, ApiFailure> {
+        self.json_for(Verb::Post, url, body).await
+    }
+
+    async fn json_for<B: Serialize, T: DeserializeOwned>(
+        &self,
+        verb: Verb,
+        url: &str,
+        body: &B,
+    ) -> Result<T, ApiFailure> {
+        parse(&self.send(verb, url, Some(&to_json(body)?)).await?)
+    }
+
+    async fn send_empty(&self, verb: Verb, url: &str) -> Result<(), ApiFailure> {
+        self.send(verb, url, None).await.map(|_| ())
+    }
+
+    async fn send_json_empty<B: Serialize>(
+        &self,
+        verb: Verb,
+        url: &str,
+        body: &B,
     ) -> Result<(), ApiFailure> {
-        let request = build(&self.current_token()).map_err(|_| ApiFailure::Network)?;
-        match expect_empty(request.send().await).await {
-            Err(failure) if failure.code() == Some(ErrorCode::AuthenticationRequired) => {
-                self.renew().await?;
-                let request = build(&self.current_token()).map_err(|_| ApiFailure::Network)?;
-                expect_empty(request.send().await).await
-            }
-            other => other,
-        }
+        self.send(verb, url, Some(&to_json(body)?))
+            .await
+            .map(|_| ())
     }
 }
 
-fn authorised(request: RequestBuilder, token: &str) -> RequestBuilder {
-    request.header("Authorization", &format!("Bearer {token}"))
+/// The methods the API uses.
+#[derive(Debug, Clone, Copy)]
+enum Verb {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+/// Sends one request and answers the body of a 2xx; a problem as what it says, anything else
+/// (no connection, an answer that is not a problem) as `Network`. Not generic, so the wasm
+/// holds it once.
+async fn send_once(
+    verb: Verb,
+    url: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Result<String, ApiFailure> {
+    let mut builder = match verb {
+        Verb::Get => Request::get(url),
+        Verb::Post => Request::post(url),
+        Verb::Put => Request::put(url),
+        Verb::Delete => Request::delete(url),
+    };
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body.to_owned()),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiFailure::Network)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Network)?;
+    if response.ok() {
+        response.text().await.map_err(|_| ApiFailure::Network)
+    } else {
+        Err(problem_of(response).await)
+    }
+}
+
+/// Reads a 2xx body; an empty one (204) reads as `null`.
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
+    let text = if text.trim().is_empty() { "null" } else { text };
+    serde_json::from_str(text).map_err(|_| ApiFailure::Network)
+}
+
+fn to_json<B: Serialize>(body: &B) -> Result<String, ApiFailure> {
+    serde_json::to_string(body).map_err(|_| ApiFailure::Network)
 }
 
 async fn refresh() -> Result<AccessToken, ApiFailure> {
-    match decode::<LoginResponse>(Request::post("/api/auth/refresh").send().await).await? {
+    match parse(&send_once(Verb::Post, "/api/auth/refresh", None, None).await?)? {
         LoginResponse::Authenticated(token) => Ok(token),
         _ => Err(ApiFailure::Network),
     }
@@ -759,30 +817,7 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(
     url: &str,
     body: &B,
 ) -> Result<T, ApiFailure> {
-    let request = Request::post(url)
-        .json(body)
-        .map_err(|_| ApiFailure::Network)?;
-    decode(request.send().await).await
-}
-
-async fn decode<T: DeserializeOwned>(
-    sent: Result<Response, gloo_net::Error>,
-) -> Result<T, ApiFailure> {
-    let response = sent.map_err(|_| ApiFailure::Network)?;
-    if response.ok() {
-        response.json::<T>().await.map_err(|_| ApiFailure::Network)
-    } else {
-        Err(problem_of(response).await)
-    }
-}
-
-async fn expect_empty(sent: Result<Response, gloo_net::Error>) -> Result<(), ApiFailure> {
-    let response = sent.map_err(|_| ApiFailure::Network)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(problem_of(response).await)
-    }
+    parse(&send_once(Verb::Post, url, Some(&to_json(body)?), None).await?)
 }
 
 async fn problem_of(response: Response) -> ApiFailure {

@@ -31,9 +31,25 @@ use crate::{
     session::Session,
 };
 
-/// The application root: contexts and routes.
-#[component]
-pub fn App() -> impl IntoView {
+/// Starts a bundle: the panic hook, the loading screen of index.html replaced by `app`.
+pub fn boot<F, V>(app: F)
+where
+    F: FnOnce() -> V + 'static,
+    V: IntoView + 'static,
+{
+    console_error_panic_hook::set_once();
+    if let Some(loading) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("loading"))
+    {
+        loading.remove();
+    }
+    leptos::mount::mount_to_body(app);
+}
+
+/// The contexts every page of either bundle needs: language, session, the organisation's
+/// colour, and activity that keeps an idle session alive.
+fn provide_app_contexts() {
     provide_context(I18n::new());
     let session = Session::new();
     provide_context(session);
@@ -59,6 +75,21 @@ pub fn App() -> impl IntoView {
     });
     let _ = window_event_listener(leptos::ev::pointerdown, move |_| session.touch());
     let _ = window_event_listener(leptos::ev::keydown, move |_| session.touch());
+}
+
+/// Loads the page at the current address from the server, which answers with the other
+/// bundle: the family portal and the staff tools are two wasm files (see README).
+#[component]
+fn OtherBundle() -> impl IntoView {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
+/// The family portal: every page but the staff tools, whose code this bundle does not contain.
+#[component]
+pub fn FamilyApp() -> impl IntoView {
+    provide_app_contexts();
     view! {
         <Router>
             <Routes fallback=NotFoundPage>
@@ -69,13 +100,27 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/wachtwoord-herstellen") view=ResetPasswordPage/>
                 <Route path=path!("/meldingen") view=NotificationsPage/>
                 <Route path=path!("/profiel") view=ProfilePage/>
-                <Route path=path!("/beheer") view=AdminPage/>
+                <Route path=path!("/beheer") view=OtherBundle/>
                 <Route path=path!("/gebruikersbeheer") view=UserManagementPage/>
                 <Route path=path!("/dossier") view=|| view! { <DossierPage tab=Tab::Timeline/> }/>
                 <Route path=path!("/dossier/lezen") view=|| view! { <DossierPage tab=Tab::Read/> }/>
                 <Route path=path!("/dossier/schrijven") view=|| view! { <DossierPage tab=Tab::Write/> }/>
                 <Route path=path!("/dossier/plannen") view=|| view! { <DossierPage tab=Tab::Plans/> }/>
                 <Route path=path!("/dossier/items/:id") view=DossierEntryPage/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The staff tools (*Beheer*), loaded only when a staff member opens them; any other page is
+/// the family portal's.
+#[component]
+pub fn StaffApp() -> impl IntoView {
+    provide_app_contexts();
+    view! {
+        <Router>
+            <Routes fallback=OtherBundle>
+                <Route path=path!("/beheer") view=AdminPage/>
             </Routes>
         </Router>
     }

@@ -1,6 +1,5 @@
-//! Entry point of the wasm app.
+//! The family portal's bundle: everything but the staff tools.
 
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(kring_web::App);
+    kring_web::boot(kring_web::FamilyApp);
 }

@@ -21,6 +21,9 @@ use uuid::Uuid;
 
 /// The inline bootstrap script of the fake SPA, whose hash must appear in the CSP.
 pub const INLINE_SCRIPT: &str = "import init from '/app-0123456789abcdef.js'; init();";
+/// The staff tools' page's bootstrap script.
+pub const STAFF_INLINE_SCRIPT: &str =
+    "import init from '/staff/staff-0123456789abcdef.js'; init();";
 
 /// A running server with demo data.
 pub struct TestApp {
@@ -55,6 +58,18 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         "export default function init() {}",
     )
     .expect("asset");
+    // The copies `scripts/build-web` makes; their bytes only need to be told apart here.
+    std::fs::write(web_dir.join("app-0123456789abcdef.js.br"), "brotli bytes").expect("br");
+    std::fs::write(web_dir.join("app-0123456789abcdef.js.gz"), "gzip bytes").expect("gz");
+    std::fs::create_dir_all(web_dir.join("staff")).expect("staff dir");
+    std::fs::write(
+        web_dir.join("staff/index.html"),
+        format!(
+            "<!DOCTYPE html><html lang=\"nl\"><head><title>Kring – Beheer</title></head><body>\
+             <script type=\"module\">{STAFF_INLINE_SCRIPT}</script></body></html>"
+        ),
+    )
+    .expect("staff/index.html");
 
     let mut config = Config {
         listen: "127.0.0.1:0".to_owned(),

@@ -3,7 +3,7 @@
 use base64::{Engine, engine::general_purpose::STANDARD};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{INLINE_SCRIPT, spawn_app, spawn_app_with};
+use crate::helpers::{INLINE_SCRIPT, STAFF_INLINE_SCRIPT, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn api_answers_carry_the_security_headers_and_are_never_cached() {
@@ -66,6 +66,12 @@ async fn the_csp_allows_the_spa_bootstrap_script_by_hash_and_nothing_inline_else
         .unwrap();
     assert!(
         script_src.contains(&format!("'sha256-{hash}'")),
+        "{script_src}"
+    );
+    // The staff tools' page boots with a script of its own.
+    let staff = STANDARD.encode(Sha256::digest(STAFF_INLINE_SCRIPT.as_bytes()));
+    assert!(
+        script_src.contains(&format!("'sha256-{staff}'")),
         "{script_src}"
     );
     assert!(script_src.contains("'wasm-unsafe-eval'"));

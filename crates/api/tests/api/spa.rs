@@ -80,3 +80,73 @@ async fn files_outside_the_web_dir_cannot_be_reached() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_staff_tools_have_their_own_page_and_every_other_path_the_family_portal() {
+    let app = spawn_app().await;
+    for (path, title) in [
+        ("/beheer", "<title>Kring – Beheer</title>"),
+        ("/beheer/koppelingen", "<title>Kring – Beheer</title>"),
+        ("/beheerder", "<title>Kring</title>"),
+        ("/start", "<title>Kring</title>"),
+    ] {
+        let response = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(response.text().await.unwrap().contains(title), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn assets_go_out_precompressed_as_the_browser_accepts_them() {
+    let app = spawn_app().await;
+    let fetch = |accept: &'static str| {
+        app.http
+            .get(app.url("/app-0123456789abcdef.js"))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("br;q=0.5, gzip;q=0.9", Some("gzip"), "gzip bytes"),
+        ("identity", None, "export default function init() {}"),
+        (
+            "br;q=0, gzip;q=0",
+            None,
+            "export default function init() {}",
+        ),
+    ] {
+        let response = fetch(accept).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
+        let headers = response.headers();
+        assert_eq!(
+            headers
+                .get("content-encoding")
+                .map(|value| value.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        // The type of the file itself, whichever copy is sent; caches keep one per encoding.
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/javascript"),
+            "{accept}"
+        );
+        assert!(
+            headers["vary"]
+                .to_str()
+                .unwrap()
+                .to_lowercase()
+                .split(", ")
+                .any(|name| name == "accept-encoding"),
+            "{accept}"
+        );
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(response.text().await.unwrap(), body, "{accept}");
+    }
+}

@@ -78,6 +78,27 @@ pub fn InfoBar() -> impl IntoView {
             })
         })
     };
+    // The help link, the language and Uitloggen stand in the bar on a wide screen and in the
+    // menu on a narrow one (CSS shows one of the two), so a phone's bar stays one row.
+    let help_item = move |class: &'static str| {
+        help_url().map(|url| {
+            view! {
+                <li class=class>
+                    <a href=url target="_blank" rel="noopener noreferrer">
+                        {move || i18n.t("nav.help")}
+                        <span class="visually-hidden">" " {move || i18n.t("nav.help_new_window")}</span>
+                    </a>
+                </li>
+            }
+        })
+    };
+    let logout_button = move || {
+        view! {
+            <button type="button" class="button-quiet" on:click=open_logout>
+                {move || i18n.t("nav.logout")}
+            </button>
+        }
+    };
     view! {
         <header class="infobar">
             <span class="brand">{organisation}</span>
@@ -93,32 +114,28 @@ pub fn InfoBar() -> impl IntoView {
                             })}
                         </a>
                     </li>
-                    {move || help_url().map(|url| view! {
-                        <li>
-                            <a href=url target="_blank" rel="noopener noreferrer">
-                                {move || i18n.t("nav.help")}
-                                <span class="visually-hidden">" " {move || i18n.t("nav.help_new_window")}</span>
-                            </a>
-                        </li>
-                    })}
+                    {move || help_item("infobar-wide")}
+                    <li class="infobar-wide"><LanguageSwitch/></li>
+                    <li class="infobar-wide">{logout_button()}</li>
                     <li>
                         <details class="user-menu">
                             <summary aria-label=move || i18n.t_with("nav.menu_of", &user_name())>
-                                {user_name}
+                                <svg class="user-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+                                    <circle cx="12" cy="8" r="4"/>
+                                    <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7z"/>
+                                </svg>
+                                <span class="user-menu-name">{user_name}</span>
                             </summary>
                             <ul>
                                 <li><a href="/profiel">{move || i18n.t("nav.profile")}</a></li>
                                 {move || is_admin().then(|| view! {
-                                    <li><a href="/beheer">{move || i18n.t("nav.admin")}</a></li>
+                                    <li><a href="/beheer" rel="external">{move || i18n.t("nav.admin")}</a></li>
                                 })}
+                                {move || help_item("infobar-narrow")}
+                                <li class="infobar-narrow"><LanguageSwitch/></li>
+                                <li class="infobar-narrow">{logout_button()}</li>
                             </ul>
                         </details>
-                    </li>
-                    <li><LanguageSwitch/></li>
-                    <li>
-                        <button type="button" class="button-quiet" on:click=open_logout>
-                            {move || i18n.t("nav.logout")}
-                        </button>
                     </li>
                 </ul>
             </nav>

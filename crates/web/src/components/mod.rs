@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod avatar;
+pub mod failure;
 pub mod form;
 pub mod info_bar;
 pub mod language_switch;

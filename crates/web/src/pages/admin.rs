@@ -17,8 +17,10 @@ use strum::IntoEnumIterator;
 use uuid::Uuid;
 
 use crate::{
+    api::ApiFailure,
     components::{
         audit::AuditList,
+        failure::LoadFailure,
         form::{GenderSelect, TextField, gender_of},
         local_date_time,
         shell::Shell,
@@ -64,8 +66,8 @@ fn UndeliveredMail() -> impl IntoView {
         let api = session.api();
         async move {
             match api {
-                Some(api) => api.undelivered_mail().await.ok(),
-                None => None,
+                Some(api) => api.undelivered_mail().await,
+                None => Err(ApiFailure::Network),
             }
         }
     });
@@ -88,9 +90,9 @@ fn UndeliveredMail() -> impl IntoView {
             <h2 id="mail-outbox-title">{move || i18n.t("admin.mail_title")}</h2>
             {move || match list.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                Some(None) => view! { <p class="form-error">{i18n.t("error.generic")}</p> }.into_any(),
-                Some(Some(items)) if items.is_empty() => view! { <p>{i18n.t("admin.mail_none")}</p> }.into_any(),
-                Some(Some(items)) => view! {
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || list.refetch()/> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => view! { <p>{i18n.t("admin.mail_none")}</p> }.into_any(),
+                Some(Ok(items)) => view! {
                     <ul class="audit-list">
                         {items.into_iter().map(|item| {
                             let id = item.id;
@@ -136,8 +138,8 @@ fn AuditLog() -> impl IntoView {
         let api = session.api();
         async move {
             match api {
-                Some(api) => api.audit_log(chosen).await.ok(),
-                None => None,
+                Some(api) => api.audit_log(chosen).await,
+                None => Err(ApiFailure::Network),
             }
         }
     });
@@ -159,8 +161,8 @@ fn AuditLog() -> impl IntoView {
             </div>
             {move || match page.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                Some(None) => view! { <p class="form-error">{i18n.t("error.generic")}</p> }.into_any(),
-                Some(Some(page)) => view! { <AuditList page show_address=true/> }.into_any(),
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || page.refetch()/> }.into_any(),
+                Some(Ok(page)) => view! { <AuditList page show_address=true/> }.into_any(),
             }}
         </section>
     }
@@ -178,8 +180,8 @@ fn AdminUsers() -> impl IntoView {
         let api = session.api();
         async move {
             match api {
-                Some(api) => api.admin_users(&query).await.ok(),
-                None => None,
+                Some(api) => api.admin_users(&query).await,
+                None => Err(ApiFailure::Network),
             }
         }
     });
@@ -203,9 +205,9 @@ fn AdminUsers() -> impl IntoView {
             </p>
             {move || match users.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                Some(None) => view! { <p class="form-error">{i18n.t("error.network")}</p> }.into_any(),
-                Some(Some(list)) if list.is_empty() => view! { <p>{i18n.t("admin.no_users")}</p> }.into_any(),
-                Some(Some(list)) => view! {
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || users.refetch()/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p>{i18n.t("admin.no_users")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
                     <ul class="session-list">
                         {list.into_iter().map(|user| view! { <AdminUserRow user sent_to/> }).collect_view()}
                     </ul>
@@ -300,8 +302,8 @@ fn OrganisationSettingsForm() -> impl IntoView {
         let api = session.api();
         async move {
             match api {
-                Some(api) => api.organisation_settings().await.ok(),
-                None => None,
+                Some(api) => api.organisation_settings().await,
+                None => Err(ApiFailure::Network),
             }
         }
     });
@@ -310,8 +312,8 @@ fn OrganisationSettingsForm() -> impl IntoView {
             <h2 id="settings-title">{move || i18n.t("settings.title")}</h2>
             {move || match loaded.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                Some(None) => view! { <p class="form-error">{i18n.t("error.network")}</p> }.into_any(),
-                Some(Some(settings)) => view! { <SettingsFields settings/> }.into_any(),
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || loaded.refetch()/> }.into_any(),
+                Some(Ok(settings)) => view! { <SettingsFields settings/> }.into_any(),
             }}
         </section>
     }
@@ -550,8 +552,8 @@ fn ClientPortals() -> impl IntoView {
         let api = session.api();
         async move {
             match api {
-                Some(api) => api.admin_clients().await.ok(),
-                None => None,
+                Some(api) => api.admin_clients().await,
+                None => Err(ApiFailure::Network),
             }
         }
     });
@@ -560,8 +562,8 @@ fn ClientPortals() -> impl IntoView {
             <h2 id="portals-title">{move || i18n.t("portals.title")}</h2>
             {move || match list.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                Some(None) => view! { <p class="form-error">{i18n.t("error.network")}</p> }.into_any(),
-                Some(Some(items)) => view! {
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || list.refetch()/> }.into_any(),
+                Some(Ok(items)) => view! {
                     <ul class="contact-cards">
                         {items.into_iter().map(|item| view! { <PortalCard item reload/> }).collect_view()}
                     </ul>
@@ -923,10 +925,10 @@ fn CareWorkers() -> impl IntoView {
         reload.track();
         let api = session.api();
         async move {
-            let api = api?;
-            let workers = api.care_workers().await.ok()?;
-            let clients = api.admin_clients().await.ok()?;
-            Some((workers, clients))
+            let api = api.ok_or(ApiFailure::Network)?;
+            let workers = api.care_workers().await?;
+            let clients = api.admin_clients().await?;
+            Ok((workers, clients))
         }
     });
     view! {
@@ -934,8 +936,8 @@ fn CareWorkers() -> impl IntoView {
             <h2 id="careworkers-title">{move || i18n.t("careworkers.title")}</h2>
             {move || match data.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                Some(None) => view! { <p class="form-error">{i18n.t("error.network")}</p> }.into_any(),
-                Some(Some((workers, clients))) => view! {
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || data.refetch()/> }.into_any(),
+                Some(Ok((workers, clients))) => view! {
                     <ul class="contact-cards">
                         {workers.into_iter().map(|worker| view! {
                             <CareWorkerCard worker clients=clients.clone() reload/>
@@ -1151,7 +1153,12 @@ fn Integrations() -> impl IntoView {
     let accounts = LocalResource::new(move || {
         reload.track();
         let api = session.api();
-        async move { api?.service_accounts().await.ok() }
+        async move {
+            match api {
+                Some(api) => api.service_accounts().await,
+                None => Err(ApiFailure::Network),
+            }
+        }
     });
     let name = RwSignal::new(String::new());
     let scopes = Scope::ALL.map(|scope| (scope, RwSignal::new(true)));
@@ -1207,9 +1214,9 @@ fn Integrations() -> impl IntoView {
             <p><a href="/docs/">{move || i18n.t("integrations.docs")}</a></p>
             {move || match accounts.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                Some(None) => view! { <p class="form-error">{i18n.t("error.network")}</p> }.into_any(),
-                Some(Some(list)) if list.is_empty() => view! { <p class="hint">{i18n.t("integrations.none")}</p> }.into_any(),
-                Some(Some(list)) => view! {
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || accounts.refetch()/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="hint">{i18n.t("integrations.none")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
                     <ul class="contact-cards">
                         {list.into_iter().map(|account| view! { <IntegrationCard account reload/> }).collect_view()}
                     </ul>

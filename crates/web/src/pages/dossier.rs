@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     api::ApiFailure,
+    components::failure::LoadFailure,
     components::{live::use_live_dossier, local_date_time, shell::Shell},
     i18n::{I18n, use_i18n},
     session::use_session,
@@ -449,7 +450,7 @@ fn Read() -> impl IntoView {
         <p>{move || i18n.t("dossier.read_intro")}</p>
         {move || match groups.get() {
             None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-            Some(Err(failure)) => view! { <p class="form-error" role="alert">{i18n.t(failure.message_key())}</p> }.into_any(),
+            Some(Err(failure)) => view! { <LoadFailure failure retry=move || groups.refetch()/> }.into_any(),
             Some(Ok(groups)) => view! {
                 <ul class="group-list">
                     {groups.groups.into_iter().map(|group| view! { <GroupLink group chosen=chosen()/> }).collect_view()}
@@ -586,7 +587,7 @@ fn Plans() -> impl IntoView {
     view! {
         {move || match plans.get() {
             None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-            Some(Err(failure)) => view! { <p class="form-error" role="alert">{i18n.t(failure.message_key())}</p> }.into_any(),
+            Some(Err(failure)) => view! { <LoadFailure failure retry=move || plans.refetch()/> }.into_any(),
             Some(Ok(plans)) => view! { <PlanList plans/> }.into_any(),
         }}
     }
@@ -705,7 +706,7 @@ fn EntryView() -> impl IntoView {
     view! {
         {move || match entry.get() {
             None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-            Some(Err(failure)) => view! { <p class="form-error" role="alert">{i18n.t(failure.message_key())}</p> }.into_any(),
+            Some(Err(failure)) => view! { <LoadFailure failure retry=move || entry.refetch()/> }.into_any(),
             Some(Ok(entry)) => view! { <EntryFull entry/> }.into_any(),
         }}
     }
