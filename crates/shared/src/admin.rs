@@ -416,12 +416,40 @@ pub struct CareTeamRoleRequest {
     pub care_role: CareRole,
 }
 
+/// Why Kring sends an e-mail; stored with each mail in the outbox.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum MailPurpose {
+    /// Login details for a new contact or client portal.
+    Invitation,
+    /// A link to choose a new password (*Wachtwoord vergeten*).
+    PasswordReset,
+    /// A temporary password (the Laurens variant, or sent by the organisation).
+    TemporaryPassword,
+    /// The ECD changed someone's e-mail address or mobile number.
+    ContactDetailsChanged,
+}
+
 /// An e-mail that has not gone out after a failed try (*Beheer*: "send again").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OutboxMailSummary {
     pub id: Uuid,
-    /// `invitation`, `password_reset`, `temporary_password` …
+    /// A `MailPurpose` name (`invitation`, `password_reset`, `temporary_password` …), or one a
+    /// newer version wrote.
     pub purpose: String,
     pub to_name: String,
     pub to_address: String,

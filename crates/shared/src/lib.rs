@@ -64,6 +64,7 @@ mod stored_names {
         same_names::<Language>();
         same_names::<Relationship>();
         same_names::<PasswordPolicy>();
+        same_names::<crate::admin::MailPurpose>();
     }
 
     #[test]

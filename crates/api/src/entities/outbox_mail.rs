@@ -1,6 +1,9 @@
 //! One e-mail waiting in (or delivered from) the durable outbox.
 
+use kring_shared::admin::MailPurpose;
 use sea_orm::entity::prelude::*;
+
+use super::stored::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "mail_outbox")]
@@ -8,8 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub organisation_id: Option<Uuid>,
-    /// `invitation`, `password_reset`, `temporary_password` …
-    pub purpose: String,
+    pub purpose: Stored<MailPurpose>,
     pub to_name: String,
     pub to_address: String,
     pub subject: String,

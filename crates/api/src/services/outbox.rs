@@ -6,7 +6,7 @@
 //! workers (two instances) never send the same message.
 
 use chrono::{Duration, Utc};
-use kring_shared::admin::OutboxMailSummary;
+use kring_shared::admin::{MailPurpose, OutboxMailSummary};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
@@ -31,14 +31,14 @@ const BATCH: u64 = 20;
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     organisation_id: Option<Uuid>,
-    purpose: &str,
+    purpose: MailPurpose,
     email: &Email,
 ) -> Result<(), ApiError> {
     let now = Utc::now();
     outbox_mail::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(organisation_id),
-        purpose: Set(purpose.to_owned()),
+        purpose: Set(purpose.into()),
         to_name: Set(email.to_name.chars().take(200).collect()),
         to_address: Set(email.to_address.clone()),
         subject: Set(email.subject.chars().take(300).collect()),
@@ -174,7 +174,7 @@ pub async fn undelivered(
         .into_iter()
         .map(|message| OutboxMailSummary {
             id: message.id,
-            purpose: message.purpose,
+            purpose: message.purpose.name().to_owned(),
             to_name: message.to_name,
             to_address: message.to_address,
             subject: message.subject,

@@ -167,7 +167,13 @@ pub async fn create_client(
         mails.extend(mail);
     }
     for mail in &mails {
-        crate::services::outbox::enqueue(&txn, Some(organisation.id), "invitation", mail).await?;
+        crate::services::outbox::enqueue(
+            &txn,
+            Some(organisation.id),
+            kring_shared::admin::MailPurpose::Invitation,
+            mail,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok((client_summary(db, &created).await?, channel))

@@ -10,7 +10,7 @@
 
 use chrono::{Duration, Utc};
 use kring_shared::{
-    admin::ResetMode,
+    admin::{MailPurpose, ResetMode},
     auth::{
         ContactDetailsSaved, PasswordChangeChallenge, SecondFactorChallenge, VerificationChallenge,
     },

@@ -97,7 +97,13 @@ pub async fn forgot_password(
             &temporary,
             TemporaryReason::Forgotten,
         )?;
-        outbox::enqueue(&txn, Some(organisation.id), "temporary_password", &message).await?;
+        outbox::enqueue(
+            &txn,
+            Some(organisation.id),
+            MailPurpose::TemporaryPassword,
+            &message,
+        )
+        .await?;
         txn.commit().await?;
         return Ok(());
     }
@@ -127,7 +133,7 @@ pub async fn forgot_password(
     outbox::enqueue(
         &txn,
         Some(organisation.id),
-        "password_reset",
+        MailPurpose::PasswordReset,
         &reset_email(&account, &organisation, &link, minutes)?,
     )
     .await?;

@@ -43,7 +43,7 @@ pub async fn issue_temporary_password(
     outbox::enqueue(
         &txn,
         Some(organisation.id),
-        "temporary_password",
+        MailPurpose::TemporaryPassword,
         &temporary_password_email(
             &account,
             &organisation,

@@ -53,7 +53,13 @@ pub async fn invite(
     )
     .await?;
     if let Some(mail) = &mail {
-        outbox::enqueue(&txn, Some(access.organisation.id), "invitation", mail).await?;
+        outbox::enqueue(
+            &txn,
+            Some(access.organisation.id),
+            kring_shared::admin::MailPurpose::Invitation,
+            mail,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(InvitationSent {

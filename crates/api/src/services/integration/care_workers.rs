@@ -124,7 +124,7 @@ pub(super) async fn tell_old_address(
     crate::services::outbox::enqueue(
         txn,
         Some(organisation.id),
-        "contact_details_changed",
+        kring_shared::admin::MailPurpose::ContactDetailsChanged,
         &email,
     )
     .await
