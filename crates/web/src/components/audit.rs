@@ -11,25 +11,12 @@ use leptos::prelude::*;
 
 use crate::{
     components::local_date_time,
-    i18n::{I18n, use_i18n},
-    pages::user_management::{permission_label, relationship_label},
+    i18n::{
+        I18n,
+        labels::{action_label, permission_label, relationship_label},
+        use_i18n,
+    },
 };
-
-/// The catalog key of what happened.
-pub fn action_label(action: AuditAction) -> &'static str {
-    match action {
-        AuditAction::ContactAdded => "audit.action.contact_added",
-        AuditAction::ContactRemoved => "audit.action.contact_removed",
-        AuditAction::PermissionsChanged => "audit.action.permissions_changed",
-        AuditAction::InvitationSent => "audit.action.invitation_sent",
-        AuditAction::PrimaryContactAppointed => "audit.action.primary_contact_appointed",
-        AuditAction::DischargeDateSet => "audit.action.discharge_date_set",
-        AuditAction::OrganisationSettingsChanged => "audit.action.settings_changed",
-        AuditAction::ServiceAccountCreated => "audit.action.service_account_created",
-        AuditAction::ServiceAccountRevoked => "audit.action.service_account_revoked",
-        AuditAction::TemporaryPasswordSent => "audit.action.temporary_password_sent",
-    }
-}
 
 /// Tick names as the permission table shows them, or "geen".
 fn ticks(i18n: I18n, value: &serde_json::Value) -> String {

@@ -10,6 +10,28 @@ pub mod live;
 pub mod new_password;
 pub mod shell;
 
+/// A date in the language's own long form: Dutch `29 november 2026`, English
+/// `29 November 2026` (the browser's `Intl`, so no month names in the wasm).
+pub fn long_date(language: kring_shared::me::Language, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let locale = match language {
+        kring_shared::me::Language::Nl => "nl-NL",
+        kring_shared::me::Language::En => "en-GB",
+    };
+    let options = js_sys::Object::new();
+    for (name, value) in [("day", "numeric"), ("month", "long"), ("year", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    // Noon, so no time zone can move it to another day.
+    let at = js_sys::Date::new_with_year_month_day_hr(
+        u32::try_from(date.year()).unwrap_or_default(),
+        i32::try_from(date.month0()).unwrap_or_default(),
+        i32::try_from(date.day()).unwrap_or_default(),
+        12,
+    );
+    String::from(at.to_locale_date_string(locale, &options))
+}
+
 /// A moment in the browser's own time zone, the Dutch way: `22-11-2026 18:04`.
 pub fn local_date_time(at: chrono::DateTime<chrono::Utc>) -> String {
     // Milliseconds since the epoch fit an f64 exactly for any realistic date.

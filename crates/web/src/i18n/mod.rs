@@ -2,6 +2,8 @@
 //! `key = text` files; a test checks both have the same keys and that every key the code asks
 //! for exists.
 
+pub mod labels;
+
 use std::{collections::HashMap, sync::OnceLock};
 
 use kring_shared::me::Language;
@@ -63,7 +65,16 @@ impl I18n {
 
     /// The text for `key` with `{name}` replaced (reactive).
     pub fn t_with(&self, key: &'static str, name: &str) -> String {
-        self.t(key).replace("{name}", name)
+        self.t_args(key, &[("name", name)])
+    }
+
+    /// The text for `key` with each `{placeholder}` replaced by its value (reactive). A test
+    /// checks that every call names exactly the placeholders of its text.
+    pub fn t_args(&self, key: &'static str, args: &[(&str, &str)]) -> String {
+        args.iter()
+            .fold(self.t(key).to_owned(), |text, (name, value)| {
+                text.replace(&format!("{{{name}}}"), value)
+            })
     }
 
     /// Switches language and remembers the choice on this device.
@@ -173,46 +184,19 @@ mod tests {
         files
     }
 
-    /// String literals that look like catalog keys: a known namespace, a dot, a name.
+    /// String literals that look like catalog keys: a namespace the catalogs use, a dot, a
+    /// name.
     fn used_keys(code: &str) -> Vec<String> {
-        const NAMESPACES: [&str; 30] = [
-            "audit",
-            "app",
-            "a11y",
-            "lang",
-            "nav",
-            "login",
-            "error",
-            "start",
-            "panel",
-            "logout",
-            "notfound",
-            "notifications",
-            "profile",
-            "password",
-            "forgot",
-            "reset",
-            "sessions",
-            "verify",
-            "devices",
-            "idle",
-            "totp",
-            "contact",
-            "admin",
-            "users",
-            "relationship",
-            "settings",
-            "portals",
-            "careworkers",
-            "dossier",
-            "integrations",
-        ];
+        let namespaces: BTreeSet<&str> = keys(NL)
+            .into_iter()
+            .filter_map(|key| key.split_once('.').map(|(namespace, _)| namespace))
+            .collect();
         code.split(char::from(34))
             .skip(1)
             .step_by(2)
             .filter(|literal| {
                 literal.split_once('.').is_some_and(|(namespace, name)| {
-                    NAMESPACES.contains(&namespace)
+                    namespaces.contains(namespace)
                         && !name.is_empty()
                         && !name.ends_with('.')
                         && name.chars().all(|c| {
@@ -222,5 +206,92 @@ mod tests {
             })
             .map(str::to_owned)
             .collect()
+    }
+
+    /// The names of a text's `{placeholders}`, each once, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let names: BTreeSet<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        names.into_iter().collect()
+    }
+
+    /// The keys written literally as the first argument of `method(` in `code`.
+    fn keys_passed_to<'a>(code: &'a str, method: &str) -> Vec<&'a str> {
+        let opening = format!("{method}({}", char::from(34));
+        code.split(opening.as_str())
+            .skip(1)
+            .filter_map(|rest| rest.split_once(char::from(34)).map(|(key, _)| key))
+            .collect()
+    }
+
+    /// Each call of `t_args` with a literal key and literal names: the key and the names.
+    fn t_args_calls(code: &str) -> Vec<(&str, Vec<&str>)> {
+        let quote = char::from(34);
+        code.split("t_args(")
+            .skip(1)
+            .filter_map(|rest| {
+                let rest = rest.trim_start().strip_prefix(quote)?;
+                let (key, rest) = rest.split_once(quote)?;
+                let (args, _) = rest.split_once("])")?;
+                let names = args
+                    .split(&format!("({quote}"))
+                    .skip(1)
+                    .filter_map(|arg| arg.split_once(quote).map(|(name, _)| name))
+                    .collect();
+                Some((key, names))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn placeholders_are_the_same_in_both_languages_and_always_filled() {
+        let (nl, en) = (parse(NL), parse(EN));
+        for (key, text) in &nl {
+            assert_eq!(
+                placeholders(text),
+                placeholders(en[key]),
+                "{key}: nl and en name different placeholders"
+            );
+        }
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut checked = 0;
+        for path in rust_files(std::path::Path::new(src)) {
+            let code = std::fs::read_to_string(&path).unwrap();
+            for key in keys_passed_to(&code, "t_with") {
+                checked += 1;
+                assert_eq!(
+                    nl.get(key).map(|text| placeholders(text)),
+                    Some(vec!["name"]),
+                    "{}: t_with({key}) fills {{name}} and nothing else",
+                    path.display()
+                );
+            }
+            for (key, names) in t_args_calls(&code) {
+                checked += 1;
+                let mut wanted = nl
+                    .get(key)
+                    .map(|text| placeholders(text))
+                    .unwrap_or_default();
+                let mut given = names;
+                wanted.sort_unstable();
+                given.sort_unstable();
+                assert_eq!(given, wanted, "{}: t_args({key})", path.display());
+            }
+            for key in keys_passed_to(&code, ".t") {
+                checked += 1;
+                assert!(
+                    !nl.get(key).is_some_and(|text| text.contains('{')),
+                    "{}: t({key}) would show its placeholder unfilled; use t_with",
+                    path.display()
+                );
+            }
+        }
+        assert!(
+            checked > 50,
+            "only {checked} calls found; is the scan broken?"
+        );
     }
 }

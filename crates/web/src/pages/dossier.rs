@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::{
     api::ApiFailure,
     components::failure::LoadFailure,
-    components::{live::use_live_dossier, local_date_time, shell::Shell},
+    components::{live::use_live_dossier, local_date_time, long_date, shell::Shell},
     i18n::{I18n, use_i18n},
     session::use_session,
 };
@@ -110,10 +110,6 @@ fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
         .split_once(' ')
         .map(|(_, time)| time.to_owned())
         .unwrap_or_default()
-}
-
-fn dutch_date(date: chrono::NaiveDate) -> String {
-    date.format("%d-%m-%Y").to_string()
 }
 
 /// A page of the dossier: the frame (heading, tabs) around `tab`.
@@ -618,9 +614,16 @@ fn PlanList(plans: CarePlans) -> impl IntoView {
                 <h2 id="plan-versions">{move || i18n.t("dossier.plans_versions")}</h2>
                 <ul class="entry-list">
                     {earlier.into_iter().map(|version| {
-                        let period = match version.valid_until {
-                            Some(until) => format!("{} – {}", dutch_date(version.valid_from), dutch_date(until)),
-                            None => dutch_date(version.valid_from),
+                        let period = move || {
+                            let language = i18n.language.get();
+                            match version.valid_until {
+                                Some(until) => format!(
+                                    "{} – {}",
+                                    long_date(language, version.valid_from),
+                                    long_date(language, until)
+                                ),
+                                None => long_date(language, version.valid_from),
+                            }
                         };
                         view! {
                             <li>
@@ -641,17 +644,17 @@ fn PlanList(plans: CarePlans) -> impl IntoView {
 #[component]
 fn PlanBody(plan: CarePlanDetail, text: String) -> impl IntoView {
     let i18n = use_i18n();
-    let from = dutch_date(plan.valid_from);
-    let validity = match plan.valid_until {
-        Some(until) => {
-            let until = dutch_date(until);
-            Signal::derive(move || {
-                i18n.t("dossier.valid")
-                    .replace("{from}", &from)
-                    .replace("{until}", &until)
-            })
+    let (valid_from, valid_until) = (plan.valid_from, plan.valid_until);
+    let validity = move || {
+        let language = i18n.language.get();
+        let from = long_date(language, valid_from);
+        match valid_until {
+            Some(until) => i18n.t_args(
+                "dossier.valid",
+                &[("from", &from), ("until", &long_date(language, until))],
+            ),
+            None => i18n.t_args("dossier.valid_open", &[("from", &from)]),
         }
-        None => Signal::derive(move || i18n.t("dossier.valid_open").replace("{from}", &from)),
     };
     view! {
         <p class="entry-meta">{validity}</p>

@@ -102,14 +102,14 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
     let text = {
         let from = item.from_name.clone().unwrap_or_default();
         let client = item.client_name.clone().unwrap_or_default();
-        move || {
-            let template = match kind {
-                NotificationKind::Invitation => i18n.t("notifications.invitation"),
-                NotificationKind::CarePlan => i18n.t("notifications.care_plan"),
-            };
-            template
-                .replace("{from}", &from)
-                .replace("{client}", &client)
+        move || match kind {
+            NotificationKind::Invitation => i18n.t_args(
+                "notifications.invitation",
+                &[("from", &from), ("client", &client)],
+            ),
+            NotificationKind::CarePlan => {
+                i18n.t_args("notifications.care_plan", &[("client", &client)])
+            }
         }
     };
     // A new care plan links to *Plannen* of that client (and counts as read).

@@ -14,6 +14,7 @@ use leptos::{html, prelude::*};
 use crate::{
     api::{ApiFailure, Authenticated},
     components::{
+        long_date,
         new_password::{NewPasswordForm, NewPasswordInput},
         shell::Shell,
     },
@@ -205,13 +206,13 @@ fn Devices() -> impl IntoView {
                         <ul class="session-list">
                             {list.into_iter().map(|device: TrustedDeviceSummary| {
                                 let id = device.id;
-                                let until = device.expires_at.format("%d-%m-%Y").to_string();
+                                let until = device.expires_at.date_naive();
                                 view! {
                                     <li class="session-item device-item">
                                         <div>
                                             <strong>{describe_agent(&device.label)}</strong>
                                             {device.current.then(|| view! { <span class="badge">{i18n.t("sessions.this_device")}</span> })}
-                                            <p class="hint">{i18n.t_with("devices.until", &until)}</p>
+                                            <p class="hint">{move || i18n.t_with("devices.until", &long_date(i18n.language.get(), until))}</p>
                                         </div>
                                         <button type="button" class="button-secondary"
                                             on:click=move |_| { forget.dispatch_local(id); }>

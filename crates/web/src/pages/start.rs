@@ -15,7 +15,7 @@ use crate::{
     components::{
         avatar::{Avatar, full_name},
         live::use_live_dossier,
-        local_date_time,
+        local_date_time, long_date,
         shell::Shell,
     },
     i18n::use_i18n,
@@ -177,10 +177,7 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
     let notice_name = name.clone();
     let photo_name = name.clone();
     let client = home.client.clone();
-    let discharged = home
-        .client
-        .discharged_on
-        .map(|date| date.format("%d-%m-%Y").to_string());
+    let discharged = home.client.discharged_on;
 
     let photo = if several {
         view! {
@@ -215,7 +212,7 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
             let name = notice_name.clone();
             view! {
                 <p class="banner" role="status">
-                    {move || i18n.t_with("start.discharged", &name).replace("{date}", &date)}
+                    {move || i18n.t_args("start.discharged", &[("name", &name), ("date", &long_date(i18n.language.get(), date))])}
                 </p>
             }
         })}

@@ -15,38 +15,12 @@ use uuid::Uuid;
 use crate::{
     api::ApiFailure,
     components::{audit::AuditList, local_date_time, shell::Shell},
-    i18n::use_i18n,
+    i18n::{
+        labels::{permission_label, relationship_label},
+        use_i18n,
+    },
     session::use_session,
 };
-
-/// The catalog key of a permission's column.
-pub fn permission_label(permission: Permission) -> &'static str {
-    match permission {
-        Permission::Messages => "users.perm.messages",
-        Permission::Agenda => "users.perm.agenda",
-        Permission::Dossier => "users.perm.dossier",
-        Permission::Details => "users.perm.details",
-        Permission::Settings => "users.perm.settings",
-    }
-}
-
-/// The catalog key of a relationship.
-pub fn relationship_label(relationship: Relationship) -> &'static str {
-    match relationship {
-        Relationship::Client => "relationship.self",
-        Relationship::Child => "relationship.child",
-        Relationship::Grandchild => "relationship.grandchild",
-        Relationship::Partner => "relationship.partner",
-        Relationship::Sibling => "relationship.sibling",
-        Relationship::Parent => "relationship.parent",
-        Relationship::Family => "relationship.family",
-        Relationship::Friend => "relationship.friend",
-        Relationship::Mentor => "relationship.mentor",
-        Relationship::Curator => "relationship.curator",
-        Relationship::LegalRepresentative => "relationship.legal_representative",
-        Relationship::Other => "relationship.other",
-    }
-}
 
 #[component]
 pub fn UserManagementPage() -> impl IntoView {

@@ -1,0 +1,201 @@
+//! *Koppelingen*: service accounts and their API keys.
+
+use super::*;
+
+/// *Koppelingen*: service accounts for the ECD and other integrations. A new key is shown
+/// once; a key can be revoked.
+#[component]
+pub(super) fn Integrations() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let reload = RwSignal::new(0u32);
+    let accounts = LocalResource::new(move || {
+        reload.track();
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.service_accounts().await,
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    let name = RwSignal::new(String::new());
+    let scopes = Scope::ALL.map(|scope| (scope, RwSignal::new(true)));
+    let error = RwSignal::new(None::<&'static str>);
+    let new_key = RwSignal::new(None::<String>);
+    let create = Action::new_local(move |request: &NewServiceAccountRequest| {
+        let request = request.clone();
+        let api = session.api();
+        async move {
+            api.ok_or(crate::api::ApiFailure::Network)?
+                .create_service_account(&request)
+                .await
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = create.value().get() {
+            match result {
+                Ok(created) => {
+                    new_key.set(Some(created.api_key));
+                    name.set(String::new());
+                    error.set(None);
+                    reload.update(|count| *count += 1);
+                }
+                Err(failure) => error.set(Some(failure.message_key())),
+            }
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let chosen: Vec<Scope> = scopes
+            .iter()
+            .filter(|(_, ticked)| ticked.get_untracked())
+            .map(|(scope, _)| *scope)
+            .collect();
+        if name.get_untracked().trim().is_empty() {
+            error.set(Some("integrations.error.name"));
+            return;
+        }
+        if chosen.is_empty() {
+            error.set(Some("integrations.error.scopes"));
+            return;
+        }
+        new_key.set(None);
+        create.dispatch_local(NewServiceAccountRequest {
+            name: name.get_untracked(),
+            scopes: chosen,
+        });
+    };
+    view! {
+        <section class="profile-section" aria-labelledby="integrations-title">
+            <h2 id="integrations-title">{move || i18n.t("integrations.title")}</h2>
+            <p>{move || i18n.t("integrations.intro")}</p>
+            <p><a href="/docs/">{move || i18n.t("integrations.docs")}</a></p>
+            {move || match accounts.get() {
+                None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || accounts.refetch()/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="hint">{i18n.t("integrations.none")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="contact-cards">
+                        {list.into_iter().map(|account| view! { <IntegrationCard account reload/> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            <form class="profile-form" on:submit=submit novalidate=true>
+                <h3>{move || i18n.t("integrations.new")}</h3>
+                <TextField
+                    id="integration-name"
+                    label="integrations.name"
+                    value=name
+                    error=Signal::derive(move || error.get().filter(|key| *key == "integrations.error.name"))
+                />
+                <fieldset>
+                    <legend>{move || i18n.t("integrations.scopes")}</legend>
+                    {scopes.into_iter().map(|(scope, ticked)| {
+                        let id = format!("scope-{}", scope.as_str().replace(':', "-"));
+                        let label_for = id.clone();
+                        view! {
+                            <div class="checkbox">
+                                <input
+                                    type="checkbox"
+                                    id=id
+                                    prop:checked=move || ticked.get()
+                                    on:change=move |event| ticked.set(event_target_checked(&event))
+                                />
+                                <label for=label_for>{move || i18n.t(scope_label(scope))}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <p class="form-error" role="alert">
+                    {move || error.get().filter(|key| *key != "integrations.error.name").map(|key| i18n.t(key))}
+                </p>
+                <div class="form-actions">
+                    <button type="submit" class="button-primary" disabled=move || create.pending().get()>
+                        {move || i18n.t("integrations.create")}
+                    </button>
+                </div>
+            </form>
+            {move || new_key.get().map(|key| view! {
+                <div class="banner" role="status">
+                    <p><strong>{move || i18n.t("integrations.key_once")}</strong></p>
+                    <label for="integration-key">{move || i18n.t("integrations.key")}</label>
+                    <input id="integration-key" class="key-output" type="text" readonly=true value=key/>
+                </div>
+            })}
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn IntegrationCard(
+    account: ServiceAccountSummary,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let id = account.id;
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<&'static str>);
+    let revoke = Action::new_local(move |_: &()| {
+        let api = session.api();
+        async move {
+            api.ok_or(crate::api::ApiFailure::Network)?
+                .revoke_service_account(id)
+                .await
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = revoke.value().get() {
+            match result {
+                Ok(_) => reload.update(|count| *count += 1),
+                Err(failure) => error.set(Some(failure.message_key())),
+            }
+        }
+    });
+    let scopes = account.scopes.clone();
+    let used = account.last_used_at.map(local_date_time);
+    let revoked = account.revoked_at.is_some();
+    let name = account.name.clone();
+    view! {
+        <li class="contact-card" data-integration=account.name.clone()>
+            <p>
+                <strong>{account.name.clone()}</strong>
+                " · "
+                <code>{format!("{}…", account.key_prefix)}</code>
+                {revoked.then(|| view! { " " <span class="badge">{move || i18n.t("integrations.revoked")}</span> })}
+            </p>
+            <p class="hint">
+                {move || scopes.iter().map(|scope| i18n.t(scope_label(*scope))).collect::<Vec<_>>().join(", ")}
+            </p>
+            <p class="hint">
+                {move || match used.clone() {
+                    Some(at) => i18n.t_args("integrations.last_used", &[("date", &at)]),
+                    None => i18n.t("integrations.never_used").to_owned(),
+                }}
+            </p>
+            <p class="form-error" role="alert">{move || error.get().map(|key| i18n.t(key))}</p>
+            {(!revoked).then(|| view! {
+                <div class="form-actions">
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! {
+                            <button type="button" class="button-secondary" on:click=move |_| confirming.set(true)>
+                                {move || i18n.t("integrations.revoke")}
+                                <span class="visually-hidden">{format!(": {}", name.clone())}</span>
+                            </button>
+                        }
+                    >
+                        <p>{move || i18n.t("integrations.revoke_confirm")}</p>
+                        <button type="button" class="button-primary" on:click=move |_| { revoke.dispatch_local(()); }>
+                            {move || i18n.t("integrations.revoke_yes")}
+                        </button>
+                        <button type="button" class="button-secondary" on:click=move |_| confirming.set(false)>
+                            {move || i18n.t("integrations.revoke_no")}
+                        </button>
+                    </Show>
+                </div>
+            })}
+        </li>
+    }
+}
