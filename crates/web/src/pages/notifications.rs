@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::{
     api::ApiFailure,
-    components::{local_date_time, shell::Shell},
+    components::{failure::LoadFailure, local_date_time, shell::Shell},
     i18n::use_i18n,
     session::use_session,
 };
@@ -35,7 +35,7 @@ pub fn NotificationsPage() -> impl IntoView {
                 <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
                 {move || match list.get() {
                     None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                    Some(Err(failure)) => view! { <p class="form-error" role="alert">{i18n.t(failure.message_key())}</p> }.into_any(),
+                    Some(Err(failure)) => view! { <LoadFailure failure retry=move || list.refetch()/> }.into_any(),
                     Some(Ok(all)) if all.items.is_empty() => view! { <p>{i18n.t("notifications.none")}</p> }.into_any(),
                     Some(Ok(all)) => view! {
                         <ul class="session-list">

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     api::ApiFailure,
-    components::{audit::AuditList, local_date_time, shell::Shell},
+    components::{audit::AuditList, failure::LoadFailure, local_date_time, shell::Shell},
     i18n::{
         labels::{permission_label, relationship_label},
         use_i18n,
@@ -95,7 +95,7 @@ fn ContactTable(client_id: Uuid) -> impl IntoView {
             <h2 id="contacts-title">{move || i18n.t("users.contacts")}</h2>
             {move || match rows.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="form-error" role="alert">{i18n.t(failure.message_key())}</p> }.into_any(),
+                Some(Err(failure)) => view! { <LoadFailure failure retry=move || rows.refetch()/> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ul class="contact-cards">
                         {list.into_iter().map(|row| view! { <ContactCard row client_id reload/> }).collect_view()}
