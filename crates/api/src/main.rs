@@ -47,6 +47,11 @@ enum Command {
         /// integration batch (for benchmarks).
         #[arg(long)]
         scale: Option<u64>,
+        /// Instead, load a new copy of the demo (own slug, usernames and mobile numbers) under
+        /// the first free copy number from this one (1–9999), and print it as JSON. The browser
+        /// tests give each test its own copy.
+        #[arg(long, conflicts_with = "scale", value_parser = clap::value_parser!(u32).range(1..=9999))]
+        copy: Option<u32>,
     },
     /// Manage integrations (service accounts with API keys).
     Integrator {
@@ -102,10 +107,28 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&connection).await?;
             writeln!(out, "Migrations applied.")?;
         }
-        Command::Demo { scale } => {
+        Command::Demo { scale, copy } => {
             std::fs::create_dir_all(&config.data_dir)?;
             let connection = db::connect(&config.database_url()).await?;
             db::migrate(&connection).await?;
+            if let Some(first) = copy {
+                let variant = demo::load_copy(&connection, first).await?;
+                let people: serde_json::Map<String, serde_json::Value> = variant
+                    .people()
+                    .into_iter()
+                    .map(|(base, username, mobile)| {
+                        let person = serde_json::json!({ "username": username, "mobile": mobile });
+                        (base.to_owned(), person)
+                    })
+                    .collect();
+                let described = serde_json::json!({
+                    "organisation": variant.slug(),
+                    "password": DEMO_PASSWORD,
+                    "people": people,
+                });
+                writeln!(out, "{described}")?;
+                return Ok(());
+            }
             match demo::load(&connection).await? {
                 DemoOutcome::Loaded => writeln!(out, "Demo data loaded.")?,
                 DemoOutcome::AlreadyPresent => writeln!(out, "Demo data was already loaded.")?,

@@ -92,14 +92,115 @@ struct Person {
     first_name: &'static str,
     last_name: &'static str,
     gender: Gender,
-    mobile: &'static str,
+    /// The last two digits of the person's mobile number.
+    slot: u8,
     kind: AccountKind,
+}
+
+/// Which demo organisation is written: the demo itself, or one of its copies.
+///
+/// A copy is the same organisation, people and dossiers under its own slug, usernames and
+/// mobile numbers, so that a browser test can change what it likes without touching what
+/// another test sees (`kring demo --copy`).
+#[derive(Debug, Clone)]
+pub struct DemoVariant {
+    slug: String,
+    /// Added to every username, e.g. `-17`.
+    suffix: String,
+    /// The five digits after +31 61 in each mobile number (the demo's own are 23456).
+    number_block: u32,
+}
+
+impl DemoVariant {
+    /// The demo organisation itself.
+    pub fn original() -> DemoVariant {
+        DemoVariant {
+            slug: DEMO_ORGANISATION.to_owned(),
+            suffix: String::new(),
+            number_block: 23456,
+        }
+    }
+
+    /// Copy number `number` (1–9999).
+    pub fn copy(number: u32) -> DemoVariant {
+        assert!(
+            (1..=9999).contains(&number),
+            "demo copies are numbered 1 to 9999"
+        );
+        DemoVariant {
+            slug: format!("{DEMO_ORGANISATION}-{number}"),
+            suffix: format!("-{number}"),
+            number_block: number,
+        }
+    }
+
+    /// The organisation's slug.
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    /// The username of the demo person `base` (one of `DEMO_LOGINS`) in this variant.
+    pub fn username(&self, base: &str) -> String {
+        format!("{base}{}", self.suffix)
+    }
+
+    fn mobile(&self, slot: u8) -> String {
+        format!("+3161{:05}{slot:02}", self.number_block)
+    }
+
+    /// Every demo login's username and mobile number in this variant, by the demo's own
+    /// username.
+    pub fn people(&self) -> Vec<(&'static str, String, String)> {
+        PEOPLE
+            .iter()
+            .map(|person| {
+                (
+                    person.username,
+                    self.username(person.username),
+                    self.mobile(person.slot),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Loads the demo data unless it is there already.
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
+    load_variant(db, &DemoVariant::original()).await
+}
+
+/// Loads a new copy of the demo under the first free copy number at or after `first`; two
+/// commands running at once get different copies (the slug is unique, a taken one is skipped).
+pub async fn load_copy(db: &DatabaseConnection, first: u32) -> anyhow::Result<DemoVariant> {
+    let mut number = first.clamp(1, 9999);
+    for _ in 0..9999 {
+        let variant = DemoVariant::copy(number);
+        match load_variant(db, &variant).await {
+            Ok(DemoOutcome::Loaded) => return Ok(variant),
+            Ok(DemoOutcome::AlreadyPresent) => {}
+            Err(error) if is_unique_violation(&error) => {}
+            Err(error) => return Err(error),
+        }
+        number = number % 9999 + 1;
+    }
+    anyhow::bail!("every demo copy number is taken")
+}
+
+fn is_unique_violation(error: &anyhow::Error) -> bool {
+    error.downcast_ref::<sea_orm::DbErr>().is_some_and(|error| {
+        matches!(
+            error.sql_err(),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+        )
+    })
+}
+
+async fn load_variant(
+    db: &DatabaseConnection,
+    variant: &DemoVariant,
+) -> anyhow::Result<DemoOutcome> {
     let existing = organisation::Entity::find()
-        .filter(organisation::Column::Slug.eq(DEMO_ORGANISATION))
+        .filter(organisation::Column::Slug.eq(variant.slug()))
         .one(db)
         .await?;
     if existing.is_some() {
@@ -111,7 +212,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
     let now = Utc::now();
     let organisation = organisation::ActiveModel {
         id: Set(org_id),
-        slug: Set(DEMO_ORGANISATION.to_owned()),
+        slug: Set(variant.slug().to_owned()),
         name: Set("Zorggroep De Linde".to_owned()),
         logo_url: Set(None),
         primary_colour: Set("#1d5b79".to_owned()),
@@ -141,105 +242,19 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
     .insert(&txn)
     .await?;
 
-    let people = [
-        Person {
-            username: "marieke",
-            first_name: "Marieke",
-            last_name: "de Vries",
-            gender: Gender::Female,
-            mobile: "+31612345601",
-            kind: AccountKind::Person,
-        },
-        Person {
-            username: "pieter",
-            first_name: "Pieter",
-            last_name: "de Vries",
-            gender: Gender::Male,
-            mobile: "+31612345602",
-            kind: AccountKind::Person,
-        },
-        Person {
-            username: "kees",
-            first_name: "Kees",
-            last_name: "de Vries",
-            gender: Gender::Male,
-            mobile: "+31612345603",
-            kind: AccountKind::Person,
-        },
-        Person {
-            username: "sandra",
-            first_name: "Sandra",
-            last_name: "Visser",
-            gender: Gender::Female,
-            mobile: "+31612345604",
-            kind: AccountKind::Person,
-        },
-        Person {
-            username: "daan",
-            first_name: "Daan",
-            last_name: "Smit",
-            gender: Gender::Male,
-            mobile: "+31612345605",
-            kind: AccountKind::Person,
-        },
-        Person {
-            username: "fatima",
-            first_name: "Fatima",
-            last_name: "El Amrani",
-            gender: Gender::Female,
-            mobile: "+31612345606",
-            kind: AccountKind::CareWorker,
-        },
-        Person {
-            username: "thomas",
-            first_name: "Thomas",
-            last_name: "Mulder",
-            gender: Gender::Male,
-            mobile: "+31612345607",
-            kind: AccountKind::CareWorker,
-        },
-        Person {
-            username: "lotte",
-            first_name: "Lotte",
-            last_name: "de Jong",
-            gender: Gender::Female,
-            mobile: "+31612345608",
-            kind: AccountKind::CareWorker,
-        },
-        Person {
-            username: "anouk",
-            first_name: "Anouk",
-            last_name: "Bakker",
-            gender: Gender::Female,
-            mobile: "+31612345610",
-            kind: AccountKind::Person,
-        },
-        Person {
-            username: "beheer",
-            first_name: "Ingrid",
-            last_name: "Hoekstra",
-            gender: Gender::Female,
-            mobile: "+31612345609",
-            kind: AccountKind::OrganisationAdmin,
-        },
-    ];
     let mut ids = std::collections::HashMap::new();
-    for person in &people {
-        let id = insert_user(&txn, org_id, person, &password_hash).await?;
+    for person in &PEOPLE {
+        let id = insert_user(&txn, org_id, person, variant, &password_hash).await?;
         ids.insert(person.username, id);
     }
     // Anouk was just invited: her password is temporary and she still chooses her username.
     user::Entity::update_many()
         .col_expr(user::Column::MustChangePassword, Expr::value(true))
         .col_expr(user::Column::UsernameChosen, Expr::value(false))
-        .filter(user::Column::Username.eq("anouk"))
+        .filter(user::Column::Id.eq(id_of(&ids, "anouk")?))
         .exec(&txn)
         .await?;
-    let id = |username: &str| {
-        ids.get(username)
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))
-    };
+    let id = |username: &str| id_of(&ids, username);
 
     // The care workers are known to the ECD by its ids.
     for (username, external_id) in [
@@ -249,7 +264,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<DemoOutcome> {
     ] {
         user::Entity::update_many()
             .col_expr(user::Column::ExternalId, Expr::value(external_id))
-            .filter(user::Column::Username.eq(username))
+            .filter(user::Column::Id.eq(id(username)?))
             .exec(&txn)
             .await?;
     }
@@ -352,16 +367,18 @@ async fn insert_user(
     txn: &DatabaseTransaction,
     organisation_id: Uuid,
     person: &Person,
+    variant: &DemoVariant,
     password_hash: &str,
 ) -> anyhow::Result<Uuid> {
     let id = Uuid::new_v4();
+    let username = variant.username(person.username);
     user::ActiveModel {
         id: Set(id),
         organisation_id: Set(organisation_id),
-        username: Set(person.username.to_owned()),
+        username: Set(username.clone()),
         password_hash: Set(password_hash.to_owned()),
-        email: Set(format!("{}@demo.kring.nl", person.username)),
-        mobile: Set(Some(person.mobile.to_owned())),
+        email: Set(format!("{username}@demo.kring.nl")),
+        mobile: Set(Some(variant.mobile(person.slot))),
         first_name: Set(person.first_name.to_owned()),
         last_name: Set(person.last_name.to_owned()),
         gender: Set(Some(person.gender)),
@@ -388,6 +405,12 @@ async fn insert_user(
     .insert(txn)
     .await?;
     Ok(id)
+}
+
+fn id_of(ids: &std::collections::HashMap<&str, Uuid>, username: &str) -> anyhow::Result<Uuid> {
+    ids.get(username)
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))
 }
 
 async fn link(
@@ -451,3 +474,87 @@ pub async fn scale(
     }
     Ok(())
 }
+
+/// The demo's people, by their username in the demo itself.
+const PEOPLE: [Person; 10] = [
+    Person {
+        username: "marieke",
+        first_name: "Marieke",
+        last_name: "de Vries",
+        gender: Gender::Female,
+        slot: 1,
+        kind: AccountKind::Person,
+    },
+    Person {
+        username: "pieter",
+        first_name: "Pieter",
+        last_name: "de Vries",
+        gender: Gender::Male,
+        slot: 2,
+        kind: AccountKind::Person,
+    },
+    Person {
+        username: "kees",
+        first_name: "Kees",
+        last_name: "de Vries",
+        gender: Gender::Male,
+        slot: 3,
+        kind: AccountKind::Person,
+    },
+    Person {
+        username: "sandra",
+        first_name: "Sandra",
+        last_name: "Visser",
+        gender: Gender::Female,
+        slot: 4,
+        kind: AccountKind::Person,
+    },
+    Person {
+        username: "daan",
+        first_name: "Daan",
+        last_name: "Smit",
+        gender: Gender::Male,
+        slot: 5,
+        kind: AccountKind::Person,
+    },
+    Person {
+        username: "fatima",
+        first_name: "Fatima",
+        last_name: "El Amrani",
+        gender: Gender::Female,
+        slot: 6,
+        kind: AccountKind::CareWorker,
+    },
+    Person {
+        username: "thomas",
+        first_name: "Thomas",
+        last_name: "Mulder",
+        gender: Gender::Male,
+        slot: 7,
+        kind: AccountKind::CareWorker,
+    },
+    Person {
+        username: "lotte",
+        first_name: "Lotte",
+        last_name: "de Jong",
+        gender: Gender::Female,
+        slot: 8,
+        kind: AccountKind::CareWorker,
+    },
+    Person {
+        username: "anouk",
+        first_name: "Anouk",
+        last_name: "Bakker",
+        gender: Gender::Female,
+        slot: 10,
+        kind: AccountKind::Person,
+    },
+    Person {
+        username: "beheer",
+        first_name: "Ingrid",
+        last_name: "Hoekstra",
+        gender: Gender::Female,
+        slot: 9,
+        kind: AccountKind::OrganisationAdmin,
+    },
+];

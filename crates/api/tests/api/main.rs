@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod contacts;
+mod demo;
 mod dossier;
 mod errors;
 mod hardening;
