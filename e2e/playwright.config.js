@@ -17,12 +17,15 @@ module.exports = defineConfig({
   outputDir: './test-results',
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  fullyParallel: false,
+  // Each test has its own demo copy (tests/fixtures.js), so tests run in any order.
+  fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {
     baseURL,
+    // A Dutch browser, as most users have (date fields read dd-mm-jjjj).
+    locale: 'nl-NL',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

@@ -1,9 +1,9 @@
 // The login lifecycle in the browser: first login with a forced password change, block and
 // unblock through a real e-mail, changing the password, sessions, and staying signed in
 // across a reload (the HttpOnly refresh cookie).
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const {
-  login, loginHere, expectAccessible, snapshot, latestCodeTo, rememberNumber, rememberTotp, forgetTotp, totpNow,
+  login, loginHere, expectAccessible, snapshot, latestCodeTo, totpNow,
   DEMO_PASSWORD, clickLogout,
 } = require('./helpers');
 const { waitForMail, linkIn } = require('./mail');
@@ -11,15 +11,15 @@ const { ecd, unique } = require('./ecd');
 
 // Flows that change an account run once, at phone size (the size most people use); the
 // pages themselves are checked at every size below.
-const onPhoneOnly = (testInfo) => test.skip(testInfo.project.name !== 'phone', 'changes a demo account; runs once');
+const onPhoneOnly = (testInfo) => test.skip(testInfo.project.name !== 'phone', 'a flow; one size is enough');
 
-test('a new user logs in with the temporary password, chooses a username and a password, and starts', async ({ page }, testInfo) => {
+test('a new user logs in with the temporary password, chooses a username and a password, and starts', async ({ page, demo }, testInfo) => {
   onPhoneOnly(testInfo);
-  await login(page, 'anouk');
+  await login(page, demo.anouk);
   await expect(page.getByRole('heading', { name: 'Kies een nieuw wachtwoord' })).toBeVisible();
   await expect(page.getByText('U kunt maar één keer uw gebruikersnaam instellen.')).toBeVisible();
   const username = page.getByLabel('Gebruikersnaam');
-  await expect(username).toHaveValue('anouk');
+  await expect(username).toHaveValue(demo.anouk.username);
 
   // The rules are ticked off while typing.
   const newPassword = page.getByLabel('Nieuw wachtwoord', { exact: true });
@@ -39,7 +39,9 @@ test('a new user logs in with the temporary password, chooses a username and a p
   await expect(page.locator('#new-password-error')).toHaveText(/te veel gebruikt/);
   await expect(page.locator('[data-rule="too_common"]')).toHaveClass(/rule-broken/);
 
-  await username.fill('anouk.bakker');
+  // A username of her own choice (with the copy's number, so that it is free).
+  const chosen = demo.anouk.username.replace('anouk', 'anouk.bakker');
+  await username.fill(chosen);
   await newPassword.fill('Zonnebloem-Tuin-7');
   await page.getByLabel('Herhaal nieuw wachtwoord').fill('Zonnebloem-Tuin-7');
   await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
@@ -53,36 +55,35 @@ test('a new user logs in with the temporary password, chooses a username and a p
 
   // The chosen name and password are the ones that work now.
   await page.context().clearCookies();
-  await login(page, 'anouk.bakker', 'Zonnebloem-Tuin-7');
+  await login(page, demo.anouk, 'Zonnebloem-Tuin-7', chosen);
   await expect(page).toHaveURL(/\/start$/);
 });
 
-// Runs after the test above (same file, same worker): Anouk has her own password now.
-test('the organisation admin mails a temporary password; the user must replace it at the next login', async ({ browser }, testInfo) => {
+test('the organisation admin mails a temporary password; the user must replace it at the next login', async ({ browser, demo }, testInfo) => {
   onPhoneOnly(testInfo);
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const admin = await context.newPage();
-  await login(admin, 'beheer');
+  await login(admin, demo.beheer);
   await expect(admin).toHaveURL(/\/start/);
-  await admin.goto('/beheer');
+  await admin.goto('/beheer/gebruikers');
   const users = admin.getByRole('region', { name: 'Gebruikers' });
-  await users.getByLabel('Zoek op naam, gebruikersnaam of e-mailadres').fill('anouk.bakker');
+  await users.getByLabel('Zoek op naam, gebruikersnaam of e-mailadres').fill(demo.pieter.username);
   await users.getByRole('button', { name: 'Zoeken' }).click();
   // The search answer replaces the list: wait for it before asking (a click on the old list
   // would be lost).
   await expect(users.locator('.admin-user')).toHaveCount(1);
-  const row = users.locator('.admin-user', { hasText: 'Anouk Bakker' });
+  const row = users.locator('.admin-user', { hasText: 'Pieter de Vries' });
   await row.getByRole('button', { name: 'Tijdelijk wachtwoord sturen' }).click();
   await row.getByRole('button', { name: 'Ja, versturen' }).click();
-  await expect(users.getByRole('status')).toHaveText('Anouk Bakker heeft een e-mail gekregen met een tijdelijk wachtwoord.');
-  const mail = await waitForMail('anouk@demo.kring.nl');
+  await expect(users.getByRole('status')).toHaveText('Pieter de Vries heeft een e-mail gekregen met een tijdelijk wachtwoord.');
+  const mail = await waitForMail(demo.pieter.email);
   const temporary = mail.match(/\b[A-Z][a-z]{3}\d-[A-Z][a-z]{3}\d-[a-z]{4}\d\b/)[0];
 
-  // Her own password no longer works; the temporary one leads to "choose a new password".
+  // His own password no longer works; the temporary one leads to "choose a new password".
   const user = await context.newPage();
-  await login(user, 'anouk.bakker', 'Zonnebloem-Tuin-7');
+  await login(user, demo.pieter);
   await expect(user.getByRole('alert')).toContainText('klopt niet');
-  await login(user, 'anouk.bakker', temporary);
+  await login(user, demo.pieter, temporary);
   await expect(user.getByRole('heading', { name: 'Kies een nieuw wachtwoord' })).toBeVisible();
   await user.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Regenboog-Fiets-4');
   await user.getByLabel('Herhaal nieuw wachtwoord').fill('Regenboog-Fiets-4');
@@ -91,27 +92,27 @@ test('the organisation admin mails a temporary password; the user must replace i
   await context.close();
 });
 
-test('five wrong passwords block the account; a new password through the e-mail link unblocks it', async ({ page }, testInfo) => {
+test('five wrong passwords block the account; a new password through the e-mail link unblocks it', async ({ page, demo }, testInfo) => {
   onPhoneOnly(testInfo);
   // Every wrong password gets the same answer, with the seeds' warning; only the right
   // password learns that the account is now blocked.
   for (let attempt = 1; attempt <= 5; attempt += 1) {
-    await login(page, 'lotte', `Verkeerd-${attempt}`);
+    await login(page, demo.lotte, `Verkeerd-${attempt}`);
     await expect(page.getByRole('alert')).toHaveText(/klopt niet.*te vaak een verkeerd wachtwoord/);
   }
-  await login(page, 'lotte');
+  await login(page, demo.lotte);
   await expect(page.getByRole('alert')).toContainText('Uw account is geblokkeerd');
   await expectAccessible(page);
   await snapshot(page, testInfo, 'account-blocked');
 
   await page.getByRole('link', { name: /deblokkeren/ }).click();
   await expect(page).toHaveURL(/\/wachtwoord-vergeten$/);
-  await page.getByLabel('Gebruikersnaam').fill('lotte');
-  await page.getByLabel('E-mailadres').fill('lotte@demo.kring.nl');
+  await page.getByLabel('Gebruikersnaam').fill(demo.lotte.username);
+  await page.getByLabel('E-mailadres').fill(demo.lotte.email);
   await page.getByRole('button', { name: 'Link versturen' }).click();
   await expect(page.getByRole('status')).toContainText('krijgt u nu een e-mail');
 
-  const mail = await waitForMail('lotte@demo.kring.nl');
+  const mail = await waitForMail(demo.lotte.email);
   expect(mail).toContain('Beste Lotte');
   const link = linkIn(mail, '/wachtwoord-herstellen');
   await page.goto(link);
@@ -126,7 +127,7 @@ test('five wrong passwords block the account; a new password through the e-mail 
   await page.goto(link);
   await expect(page.getByRole('alert')).toContainText('Deze link werkt niet meer');
 
-  await login(page, 'lotte', 'Lente-Bloesem-42');
+  await login(page, demo.lotte, 'Lente-Bloesem-42');
   await expect(page).toHaveURL(/\/start$/);
 });
 
@@ -154,8 +155,8 @@ test('an unknown or old reset link says so and offers a new one', async ({ page 
   await snapshot(page, testInfo, 'reset-invalid');
 });
 
-test('Profielinstellingen shows the password rules and where the user is logged in', async ({ page }, testInfo) => {
-  await login(page, 'sandra');
+test('Profielinstellingen shows the password rules and where the user is logged in', async ({ page, demo }, testInfo) => {
+  await login(page, demo.sandra);
   await expect(page).toHaveURL(/\/start/);
   await page.goto('/profiel');
   await expect(page.getByRole('heading', { name: 'Wachtwoord wijzigen' })).toBeVisible();
@@ -166,7 +167,7 @@ test('Profielinstellingen shows the password rules and where the user is logged 
 
   // A fixed-line number is refused with a plain reason; nothing is saved.
   const contact = page.getByRole('region', { name: 'Contactgegevens wijzigen' });
-  await expect(contact.getByLabel('E-mailadres')).toHaveValue('sandra@demo.kring.nl');
+  await expect(contact.getByLabel('E-mailadres')).toHaveValue(demo.sandra.email);
   await contact.getByLabel('Mobiel nummer').fill('020-5551234');
   await contact.getByLabel('Huidig wachtwoord').fill(DEMO_PASSWORD);
   await contact.getByRole('button', { name: 'Contactgegevens opslaan' }).click();
@@ -175,14 +176,16 @@ test('Profielinstellingen shows the password rules and where the user is logged 
   await snapshot(page, testInfo, 'profile');
 });
 
-test('a new mobile number is saved only after the code sent to it is entered', async ({ page }, testInfo) => {
+test('a new mobile number is saved only after the code sent to it is entered', async ({ page, demo }, testInfo) => {
   onPhoneOnly(testInfo);
-  await login(page, 'fatima');
+  await login(page, demo.fatima);
   await expect(page).toHaveURL(/\/start/);
   await page.goto('/profiel');
   const contact = page.getByRole('region', { name: 'Contactgegevens wijzigen' });
-  rememberNumber('fatima', '+31612345690');
-  await contact.getByLabel('Mobiel nummer').fill('06-1234 5690');
+  // Her number with other last digits, typed the Dutch way (06-…).
+  const newNumber = `${demo.fatima.mobile.slice(0, -2)}90`;
+  demo.fatima.numbers.push(newNumber);
+  await contact.getByLabel('Mobiel nummer').fill(`0${newNumber.slice(3)}`);
   await contact.getByLabel('Huidig wachtwoord').fill(DEMO_PASSWORD);
   await contact.getByRole('button', { name: 'Contactgegevens opslaan' }).click();
   await expect(contact.getByRole('heading', { name: 'Nieuw mobiel nummer bevestigen' })).toBeVisible();
@@ -191,22 +194,22 @@ test('a new mobile number is saved only after the code sent to it is entered', a
   await expectAccessible(page);
   await snapshot(page, testInfo, 'mobile-code');
 
-  const code = latestCodeTo('+31612345690');
+  const code = latestCodeTo(newNumber);
   await contact.getByLabel('Verificatiecode').fill(code === '000000' ? '111111' : '000000');
   await contact.getByRole('button', { name: 'Nummer bevestigen' }).click();
   await expect(contact.locator('#mobile-code-error')).not.toBeEmpty();
   await contact.getByLabel('Verificatiecode').fill(code);
   await contact.getByRole('button', { name: 'Nummer bevestigen' }).click();
   await expect(contact.getByRole('status').first()).toHaveText('Uw nieuwe mobiele nummer is opgeslagen.');
-  await expect(contact.getByLabel('Mobiel nummer')).toHaveValue('+31612345690');
+  await expect(contact.getByLabel('Mobiel nummer')).toHaveValue(newNumber);
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('Mobiel nummer')).toHaveValue('+31612345690');
+  await expect(page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('Mobiel nummer')).toHaveValue(newNumber);
 });
 
-test('after an idle logout the same user logs in again and finds the unsaved input back', async ({ page }, testInfo) => {
+test('after an idle logout the same user logs in again and finds the unsaved input back', async ({ page, demo }, testInfo) => {
   onPhoneOnly(testInfo);
   await page.clock.install();
-  await login(page, 'sandra');
+  await login(page, demo.sandra);
   await expect(page).toHaveURL(/\/start/);
   await page.goto('/profiel');
   const email = page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('E-mailadres');
@@ -218,7 +221,7 @@ test('after an idle logout the same user logs in again and finds the unsaved inp
   await page.clock.fastForward('02:00');
   await expect(page).toHaveURL(/\/inloggen\?terug=/);
   await expect(page.getByRole('status')).toContainText('omdat u een tijd niets heeft gedaan');
-  await loginHere(page, 'sandra');
+  await loginHere(page, demo.sandra);
   await expect(page).toHaveURL(/\/profiel/);
   await expect(page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('E-mailadres'))
     .toHaveValue('sandra.nieuw@example.nl');
@@ -227,25 +230,25 @@ test('after an idle logout the same user logs in again and finds the unsaved inp
   await clickLogout(page);
   await page.getByRole('button', { name: 'Ja, uitloggen' }).click();
   await expect(page).toHaveURL(/\/inloggen/);
-  await loginHere(page, 'sandra');
+  await loginHere(page, demo.sandra);
   await expect(page).toHaveURL(/\/start/);
   // In the same tab, without loading the page again (memory is where drafts live).
   await page.locator('.user-menu summary').click();
   await page.locator('.user-menu').getByRole('link').first().click();
   await expect(page).toHaveURL(/\/profiel/);
   await expect(page.getByRole('region', { name: 'Contactgegevens wijzigen' }).getByLabel('E-mailadres'))
-    .toHaveValue('sandra@demo.kring.nl');
+    .toHaveValue(demo.sandra.email);
 });
 
-test('changing the password needs the current one and logs out the other device', async ({ browser }, testInfo) => {
+test('changing the password needs the current one and logs out the other device', async ({ browser, demo }, testInfo) => {
   onPhoneOnly(testInfo);
   const other = await browser.newPage();
-  await login(other, 'thomas');
+  await login(other, demo.thomas);
   await expect(other).toHaveURL(/\/start/);
 
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const page = await context.newPage();
-  await login(page, 'thomas');
+  await login(page, demo.thomas);
   await expect(page).toHaveURL(/\/start/);
   await page.goto('/profiel');
   await expect(page.locator('.session-item')).toHaveCount(2);
@@ -269,10 +272,10 @@ test('changing the password needs the current one and logs out the other device'
   await other.close();
 });
 
-test('a new device asks for the SMS code; a wrong code is explained; a remembered device skips it', async ({ page }, testInfo) => {
+test('a new device asks for the SMS code; a wrong code is explained; a remembered device skips it', async ({ page, demo }, testInfo) => {
   const { latestCode } = require('./helpers');
   await page.goto('/inloggen');
-  await page.getByLabel('Gebruikersnaam').fill('daan');
+  await page.getByLabel('Gebruikersnaam').fill(demo.daan.username);
   await page.getByLabel('Wachtwoord', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await expect(page.getByRole('heading', { name: 'Apparaat verificatie' })).toBeVisible();
@@ -283,7 +286,7 @@ test('a new device asks for the SMS code; a wrong code is explained; a remembere
   await page.getByLabel('Verificatiecode').fill('12');
   await page.getByRole('button', { name: 'Controleren' }).click();
   await expect(page.locator('#code-error')).toHaveText('Vul de 6 cijfers uit de sms in.');
-  const code = latestCode('daan');
+  const code = latestCode(demo.daan);
   const wrongCode = String((Number(code) + 1) % 1000000).padStart(6, '0');
   await page.getByLabel('Verificatiecode').fill(wrongCode);
   await page.getByRole('button', { name: 'Controleren' }).click();
@@ -301,7 +304,7 @@ test('a new device asks for the SMS code; a wrong code is explained; a remembere
   await clickLogout(page);
   await page.getByRole('dialog').getByRole('button', { name: 'Ja, uitloggen' }).click();
   await expect(page).toHaveURL(/\/inloggen$/);
-  await page.getByLabel('Gebruikersnaam').fill('daan');
+  await page.getByLabel('Gebruikersnaam').fill(demo.daan.username);
   await page.getByLabel('Wachtwoord', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await expect(page).toHaveURL(/\/start$/);
@@ -316,9 +319,9 @@ test('a new device asks for the SMS code; a wrong code is explained; a remembere
   await expect(devices.getByText('U heeft geen apparaten laten onthouden.')).toBeVisible();
 });
 
-test('after a long time without activity the user is warned, can stay, and is logged out otherwise', async ({ page }, testInfo) => {
+test('after a long time without activity the user is warned, can stay, and is logged out otherwise', async ({ page, demo }, testInfo) => {
   await page.clock.install();
-  await login(page, 'marieke');
+  await login(page, demo.marieke);
   await expect(page).toHaveURL(/\/start$/);
   const warning = page.getByRole('dialog', { name: /Over 2 minuten wordt u uitgelogd/ });
   await expect(warning).toBeHidden();
@@ -337,9 +340,9 @@ test('after a long time without activity the user is warned, can stay, and is lo
   await expect(page.getByRole('heading', { name: 'Inloggen' })).toBeVisible();
 });
 
-test('the authenticator app is set up with a QR code and then replaces the SMS code', async ({ page }, testInfo) => {
+test('the authenticator app is set up with a QR code and then replaces the SMS code', async ({ page, demo }, testInfo) => {
   onPhoneOnly(testInfo);
-  await login(page, 'beheer');
+  await login(page, demo.beheer);
   await expect(page).toHaveURL(/\/start$/);
   await page.goto('/profiel');
   const section = page.getByRole('region', { name: 'Authenticator-app' });
@@ -353,7 +356,7 @@ test('the authenticator app is set up with a QR code and then replaces the SMS c
   await expectAccessible(page);
   await snapshot(page, testInfo, 'totp-setup');
   const secret = (await section.locator('.totp-secret').textContent()).trim();
-  rememberTotp('beheer', secret);
+  demo.beheer.totpSecret = secret;
   await section.getByLabel('Code uit de app').fill(totpNow(secret));
   await section.getByRole('button', { name: 'Code controleren' }).click();
   await expect(section.locator('.recovery-codes li')).toHaveCount(10);
@@ -362,7 +365,7 @@ test('the authenticator app is set up with a QR code and then replaces the SMS c
   // The next login on a new device asks for the app's code; no SMS, no resend button.
   await page.context().clearCookies();
   await page.goto('/inloggen');
-  await page.getByLabel('Gebruikersnaam').fill('beheer');
+  await page.getByLabel('Gebruikersnaam').fill(demo.beheer.username);
   await page.getByLabel('Wachtwoord', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await expect(page.getByText('Vul de code van 6 cijfers uit uw authenticator-app in')).toBeVisible();
@@ -379,23 +382,23 @@ test('the authenticator app is set up with a QR code and then replaces the SMS c
   await again.getByLabel('Uw wachtwoord').fill(DEMO_PASSWORD);
   await again.getByRole('button', { name: 'Authenticator-app uitzetten' }).click();
   await expect(again.getByText('De authenticator-app staat uit. U krijgt weer een sms-code.')).toBeVisible();
-  forgetTotp('beheer');
+  demo.beheer.totpSecret = null;
 });
 
-test('an account without a second factor sets up a mobile number before anything else', async ({ browser }, testInfo) => {
+test('an account without a second factor sets up a mobile number before anything else', async ({ browser, demo }, testInfo) => {
   onPhoneOnly(testInfo);
   // A care worker the ECD created without a mobile number, given a temporary password.
   const id = unique(testInfo, 'MW');
   const email = `${id.toLowerCase()}@example.nl`;
   const [status] = await ecd('PUT', `/api/integration/care-workers/${id}`, {
     first_name: 'Nadia', last_name: 'Veldhuis', email,
-  });
+  }, demo.ecdKey());
   expect([200, 201]).toContain(status);
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const admin = await context.newPage();
-  await login(admin, 'beheer');
+  await login(admin, demo.beheer);
   await expect(admin).toHaveURL(/\/start/);
-  await admin.goto('/beheer');
+  await admin.goto('/beheer/gebruikers');
   const users = admin.getByRole('region', { name: 'Gebruikers' });
   await users.getByLabel('Zoek op naam, gebruikersnaam of e-mailadres').fill(email);
   await users.getByRole('button', { name: 'Zoeken' }).click();
@@ -410,7 +413,7 @@ test('an account without a second factor sets up a mobile number before anything
   // The care worker on her own phone: a browser of her own, not the administrator's.
   const own = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const page = await own.newPage();
-  await login(page, username, temporary);
+  await login(page, { username, numbers: [] }, temporary);
   await expect(page.getByRole('heading', { name: 'Extra beveiliging instellen' })).toBeVisible();
   await expectAccessible(page);
   await snapshot(page, testInfo, 'second-factor-setup');

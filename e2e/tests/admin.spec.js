@@ -1,15 +1,22 @@
 // Beheer, the organisation admin console: only the organisation's administrator gets in; the
 // user list searches; sending a temporary password asks first.
-const { test, expect } = require('@playwright/test');
-const { login, expectAccessible, snapshot, rememberNumber, visiblePanels } = require('./helpers');
+const { test, expect } = require('./fixtures');
+const { login, expectAccessible, snapshot, visiblePanels } = require('./helpers');
 const { waitForMail } = require('./mail');
 
-test('the organisation admin finds a user and is asked before a temporary password is sent', async ({ page }, testInfo) => {
-  await login(page, 'beheer');
+test('the organisation admin finds a user and is asked before a temporary password is sent', async ({ page, demo }, testInfo) => {
+  await login(page, demo.beheer);
   await expect(page).toHaveURL(/\/start/);
   await page.locator('.user-menu summary').click();
   await page.locator('.user-menu').getByRole('link', { name: 'Beheer' }).click();
   await expect(page.getByRole('heading', { name: 'Beheer', level: 1 })).toBeVisible();
+  // Each part of Beheer is a page of its own; client portals open first.
+  const parts = page.getByRole('navigation', { name: 'Onderdelen van Beheer' });
+  await expect(parts.getByRole('link', { name: 'Cliëntportalen' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('region', { name: 'Cliëntportalen' })).toBeVisible();
+  await parts.getByRole('link', { name: 'Gebruikers' }).click();
+  await expect(page).toHaveURL(/\/beheer\/gebruikers$/);
+  await expect(parts.getByRole('link', { name: 'Gebruikers' })).toHaveAttribute('aria-current', 'page');
   const users = page.getByRole('region', { name: 'Gebruikers' });
   await expect(users.getByText('Marieke de Vries')).toBeVisible();
   await users.getByLabel('Zoek op naam, gebruikersnaam of e-mailadres').fill('visser');
@@ -30,8 +37,8 @@ test('the organisation admin finds a user and is asked before a temporary passwo
   // Sending it, and the user replacing it, is followed through in accounts.spec.js.
 });
 
-test('someone who is not the organisation admin cannot use Beheer', async ({ page }) => {
-  await login(page, 'marieke');
+test('someone who is not the organisation admin cannot use Beheer', async ({ page, demo }) => {
+  await login(page, demo.marieke);
   await expect(page).toHaveURL(/\/start/);
   await page.locator('.user-menu summary').click();
   await expect(page.locator('.user-menu').getByRole('link', { name: 'Beheer' })).toHaveCount(0);
@@ -40,13 +47,13 @@ test('someone who is not the organisation admin cannot use Beheer', async ({ pag
   await expectAccessible(page);
 });
 
-test('the organisation admin changes the brand colour and the portal shows it; a bad colour is refused', async ({ browser }, testInfo) => {
+test('the organisation admin changes the brand colour and the portal shows it; a bad colour is refused', async ({ browser, demo }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone', 'changes the organisation; runs once');
   const phone = { viewport: { width: 360, height: 740 } };
   const adminContext = await browser.newContext(phone);
   const admin = await adminContext.newPage();
-  await login(admin, 'beheer');
-  await admin.goto('/beheer');
+  await login(admin, demo.beheer);
+  await admin.goto('/beheer/instellingen');
   const settings = admin.getByRole('region', { name: 'Instellingen van de organisatie' });
   const colour = settings.getByLabel('Huisstijlkleur (bijvoorbeeld #1d5b79)');
   await expect(colour).toHaveValue('#1d5b79');
@@ -63,25 +70,20 @@ test('the organisation admin changes the brand colour and the portal shows it; a
 
   const userContext = await browser.newContext(phone);
   const user = await userContext.newPage();
-  await login(user, 'marieke');
+  await login(user, demo.marieke);
   await expect(user.locator('.infobar')).toHaveCSS('background-color', 'rgb(31, 95, 58)');
   await expectAccessible(user);
-
-  // Back to the demo colour for the other tests' screenshots.
-  await colour.fill('#1d5b79');
-  await settings.getByRole('button', { name: 'Instellingen opslaan' }).click();
-  await expect(settings.getByRole('status')).toHaveText('De instellingen zijn opgeslagen.');
   await adminContext.close();
   await userContext.close();
 });
 
-test('the organisation admin creates a client portal; the primary contact gets the e-mail and manages it', async ({ browser }, testInfo) => {
+test('the organisation admin creates a client portal; the primary contact gets the e-mail and manages it', async ({ browser, demo }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone', 'creates a client; runs once');
   test.setTimeout(90_000);
   const phone = { viewport: { width: 360, height: 740 } };
   const adminContext = await browser.newContext(phone);
   const admin = await adminContext.newPage();
-  await login(admin, 'beheer');
+  await login(admin, demo.beheer);
   await admin.goto('/beheer');
   const portals = admin.getByRole('region', { name: 'Cliëntportalen' });
   await portals.getByRole('button', { name: 'Nieuw cliëntportaal' }).click();
@@ -92,7 +94,7 @@ test('the organisation admin creates a client portal; the primary contact gets t
   await client.getByLabel('Geboortedatum').fill('1940-05-17');
   const primary = form.getByRole('group', { name: /Eerste contactpersoon/ });
   // An existing account is suggested by name; a new address is not.
-  await primary.getByLabel('E-mailadres').fill('marieke@demo.kring.nl');
+  await primary.getByLabel('E-mailadres').fill(demo.marieke.email);
   await primary.getByRole('button', { name: 'Zoeken' }).click();
   await expect(primary.getByText('Bedoelde u Marieke de Vries?')).toBeVisible();
   await expect(primary.getByLabel('Ja, Marieke de Vries wordt eerste contactpersoon')).toBeChecked();
@@ -107,7 +109,6 @@ test('the organisation admin creates a client portal; the primary contact gets t
   await expect(primary.locator('#primary-mobile-error')).toHaveText(/geen mobiel nummer/);
   await expectAccessible(admin);
   await snapshot(admin, testInfo, 'new-portal');
-  rememberNumber('els.jansen', '+31612345670');
   await primary.getByLabel('Mobiel nummer').fill('06-12345670');
   await form.getByRole('button', { name: 'Portaal maken en uitnodigingen versturen' }).click();
   await expect(portals.getByRole('status').first()).toHaveText('Het portaal van Willem Jansen is gemaakt. De uitnodigingen zijn verstuurd.');
@@ -115,9 +116,10 @@ test('the organisation admin creates a client portal; the primary contact gets t
 
   const mail = await waitForMail('els.jansen@example.nl');
   const temporary = mail.match(/Tijdelijk wachtwoord: (\S+)/)[1];
+  const elsJansen = { username: mail.match(/Gebruikersnaam: (\S+)/)[1], numbers: ['+31612345670'] };
   const userContext = await browser.newContext(phone);
   const els = await userContext.newPage();
-  await login(els, 'els.jansen', temporary);
+  await login(els, elsJansen, temporary);
   await els.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Kastanje-Boom-31');
   await els.getByLabel('Herhaal nieuw wachtwoord').fill('Kastanje-Boom-31');
   await els.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
@@ -130,10 +132,10 @@ test('the organisation admin creates a client portal; the primary contact gets t
   await userContext.close();
 });
 
-test('the organisation admin adds a care worker and puts them in a care team', async ({ page }, testInfo) => {
+test('the organisation admin adds a care worker and puts them in a care team', async ({ page, demo }, testInfo) => {
   test.skip(testInfo.project.name !== 'phone', 'creates a care worker; runs once');
-  await login(page, 'beheer');
-  await page.goto('/beheer');
+  await login(page, demo.beheer);
+  await page.goto('/beheer/zorgverleners');
   const section = page.getByRole('region', { name: 'Zorgverleners en zorgteams' });
   await expect(section.locator('.contact-card', { hasText: 'Fatima El Amrani' })).toContainText('Johanna de Vries — EVV');
   await section.getByRole('button', { name: 'Nieuwe zorgverlener' }).click();
@@ -160,11 +162,11 @@ test('the organisation admin adds a care worker and puts them in a care team', a
   await expect(section.locator('.contact-card', { hasText: 'Noor Bakker' })).toContainText('Zit nog in geen enkel zorgteam.');
 });
 
-test('the organisation admin makes an integration key, sees it once, and revokes it', async ({ page }, testInfo) => {
+test('the organisation admin makes an integration key, sees it once, and revokes it', async ({ page, demo }, testInfo) => {
   const { ecd } = require('./ecd');
   const name = `ECD ${testInfo.project.name} ${Date.now()}`;
-  await login(page, 'beheer');
-  await page.goto('/beheer');
+  await login(page, demo.beheer);
+  await page.goto('/beheer/koppelingen');
   const section = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Koppelingen' }) });
   await section.getByRole('button', { name: 'Koppeling maken' }).click();
   await expect(section.getByText('Vul een naam in.')).toBeVisible();

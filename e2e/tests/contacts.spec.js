@@ -2,14 +2,15 @@
 // sends the login details; the contact gets the real e-mail, logs in and sees only what was
 // granted; a removed tick and a removed contact take effect at the next page load; an
 // existing user is invited under Meldingen, accepts, and switches between two clients.
-const { test, expect } = require('@playwright/test');
-const { login, expectAccessible, snapshot, visiblePanels, rememberNumber } = require('./helpers');
+const { test, expect } = require('./fixtures');
+const { login, expectAccessible, snapshot, visiblePanels } = require('./helpers');
 const { waitForMail } = require('./mail');
 
-const onPhoneOnly = (testInfo) => test.skip(testInfo.project.name !== 'phone', 'changes the demo network; runs once');
+// Flows run once, at phone size (the size most people use); the pages are checked at every size.
+const onPhoneOnly = (testInfo) => test.skip(testInfo.project.name !== 'phone', 'a flow; one size is enough');
 
-test('the permission table shows every contact with their ticks and is accessible', async ({ page }, testInfo) => {
-  await login(page, 'marieke');
+test('the permission table shows every contact with their ticks and is accessible', async ({ page, demo }, testInfo) => {
+  await login(page, demo.marieke);
   await page.getByRole('link', { name: 'Gebruikersbeheer' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Gebruikersbeheer' })).toBeVisible();
   const pieter = page.locator('.contact-card', { hasText: 'Pieter de Vries' });
@@ -24,20 +25,20 @@ test('the permission table shows every contact with their ticks and is accessibl
   await snapshot(page, testInfo, 'user-management');
 });
 
-test('a contact without Instellingen has no Gebruikersbeheer', async ({ page }) => {
-  await login(page, 'pieter');
+test('a contact without Instellingen has no Gebruikersbeheer', async ({ page, demo }) => {
+  await login(page, demo.pieter);
   await expect(page.getByRole('link', { name: 'Gebruikersbeheer' })).toHaveCount(0);
   await page.goto('/gebruikersbeheer');
   await expect(page.getByText('Alleen een portaalbeheerder (vinkje Instellingen) kan gebruikers beheren.')).toBeVisible();
 });
 
-test('an administrator invites a new contact who logs in by e-mail, sees only what is ticked, and is locked out when removed', async ({ browser }, testInfo) => {
+test('an administrator invites a new contact who logs in by e-mail, sees only what is ticked, and is locked out when removed', async ({ browser, demo }, testInfo) => {
   onPhoneOnly(testInfo);
   test.setTimeout(120_000);
   const phone = { viewport: { width: 360, height: 740 } };
   const adminContext = await browser.newContext(phone);
   const admin = await adminContext.newPage();
-  await login(admin, 'marieke');
+  await login(admin, demo.marieke);
   await admin.goto('/gebruikersbeheer');
 
   // A new person: the e-mail address is unknown, so the form asks for the details.
@@ -49,7 +50,6 @@ test('an administrator invites a new contact who logs in by e-mail, sees only wh
   await admin.getByLabel('Vrouw').check();
   await admin.getByLabel('Relatie tot de cliënt').selectOption('grandchild');
   await admin.getByLabel('Mobiel nummer').fill('06-12345680');
-  rememberNumber('sanne.jansen', '+31612345680');
   await admin.getByRole('button', { name: 'Toevoegen' }).click();
   await expect(admin.getByText('Sanne Jansen is toegevoegd.')).toBeVisible();
   const card = admin.locator('.contact-card', { hasText: 'Sanne Jansen' });
@@ -70,7 +70,7 @@ test('an administrator invites a new contact who logs in by e-mail, sees only wh
 
   const userContext = await browser.newContext(phone);
   const sanne = await userContext.newPage();
-  await login(sanne, username, temporary);
+  await login(sanne, { username, numbers: ['+31612345680'] }, temporary);
   await expect(sanne.getByRole('heading', { name: 'Kies een nieuw wachtwoord' })).toBeVisible();
   await sanne.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Kastanje-Boom-31');
   await sanne.getByLabel('Herhaal nieuw wachtwoord').fill('Kastanje-Boom-31');
@@ -103,7 +103,7 @@ test('an administrator invites a new contact who logs in by e-mail, sees only wh
   // Sandra, administrator of Gerrit, invites Sanne (an existing account now) under Meldingen.
   const sandraContext = await browser.newContext(phone);
   const sandra = await sandraContext.newPage();
-  await login(sandra, 'sandra');
+  await login(sandra, demo.sandra);
   await sandra.getByRole('button', { name: 'Gerrit Bakker' }).click();
   await sandra.getByRole('link', { name: 'Gebruikersbeheer' }).click();
   await sandra.getByLabel('E-mailadres').fill('sanne.jansen@example.nl');
@@ -117,7 +117,7 @@ test('an administrator invites a new contact who logs in by e-mail, sees only wh
   await expect(invited.getByRole('status')).toContainText('staat klaar bij Meldingen');
 
   await sanne.reload();
-  await expect(sanne.getByRole('link', { name: /Meldingen.*1 nieuw/ })).toBeVisible();
+  await expect(sanne.getByRole('link', { name: /Meldingen.*1 nieuwe melding\)/ })).toBeVisible();
   await sanne.getByRole('link', { name: /Meldingen/ }).click();
   await expect(sanne.getByText('Sandra Visser nodigt u uit voor het portaal van Gerrit Bakker.')).toBeVisible();
   await expectAccessible(sanne);

@@ -1,6 +1,6 @@
 // The dossier: Tijdlijn, Lezen, Schrijven, Plannen; live updates from the ECD; a note that
 // reaches the ECD's feed; the care-plan notification.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { login, expectAccessible, snapshot } = require('./helpers');
 const { ecd, unique } = require('./ecd');
 
@@ -9,10 +9,10 @@ async function openDossier(page) {
   await expect(page.getByRole('heading', { level: 1, name: 'Dossier van Johanna de Vries' })).toBeVisible();
 }
 
-test('the timeline shows the record per day and an ECD push appears without reloading', async ({ page }, testInfo) => {
-  await login(page, 'marieke');
+test('the timeline shows the record per day and an ECD push appears without reloading', async ({ page, demo }, testInfo) => {
+  await login(page, demo.marieke);
   const panel = page.locator('section.panel-dossier');
-  // The panel lists the latest additions (other tests may have added newer ones).
+  // The panel lists the latest additions.
   await expect(panel.locator('.panel-items li')).toHaveCount(3);
   await openDossier(page);
   await expect(page.getByRole('link', { name: 'Tijdlijn' })).toHaveAttribute('aria-current', 'page');
@@ -24,7 +24,7 @@ test('the timeline shows the record per day and an ECD push appears without relo
   const text = `Live uit het ECD: ${unique(testInfo, 'push')}`;
   const [status] = await ecd('PUT', `/api/integration/clients/ECD-1001/reports/${unique(testInfo, 'R')}`, {
     category: 'Welzijn', author: 'Lotte de Jong', written_at: new Date().toISOString(), text,
-  });
+  }, demo.ecdKey());
   expect(status).toBe(201);
   // No reload: the open page hears it over server-sent events.
   await expect(page.getByText(text)).toBeVisible({ timeout: 3000 });
@@ -39,7 +39,7 @@ test('the timeline shows the record per day and an ECD push appears without relo
   const category = unique(testInfo, 'Live');
   await ecd('PUT', `/api/integration/clients/ECD-1001/reports/${unique(testInfo, 'S')}`, {
     category, author: 'Lotte de Jong', written_at: new Date().toISOString(), text: 'Nog iets.',
-  });
+  }, demo.ecdKey());
   await expect(panel.getByText(category)).toBeVisible({ timeout: 3000 });
 
   // The date bar jumps back in time.
@@ -53,8 +53,8 @@ test('the timeline shows the record per day and an ECD push appears without relo
   await expect(page.getByText(text)).toBeVisible();
 });
 
-test('a note written in the browser shows in the timeline and reaches the ECD feed', async ({ page }, testInfo) => {
-  await login(page, 'marieke');
+test('a note written in the browser shows in the timeline and reaches the ECD feed', async ({ page, demo }, testInfo) => {
+  await login(page, demo.marieke);
   await openDossier(page);
   await page.getByRole('link', { name: 'Schrijven' }).click();
   await expect(page.getByText('Heeft u een vraag voor de zorg? Stuur dan een bericht.')).toBeVisible();
@@ -68,7 +68,7 @@ test('a note written in the browser shows in the timeline and reaches the ECD fe
   await expect(page.locator('.entry-card', { hasText: note })).toBeVisible();
   await snapshot(page, testInfo, 'dossier-note-written');
 
-  const [status, feed] = await ecd('GET', '/api/integration/feed?after=0&limit=500');
+  const [status, feed] = await ecd('GET', '/api/integration/feed?after=0&limit=500', undefined, demo.ecdKey());
   expect(status).toBe(200);
   const item = feed.items.find((entry) => entry.text === note);
   expect(item).toBeTruthy();
@@ -76,8 +76,8 @@ test('a note written in the browser shows in the timeline and reaches the ECD fe
   expect(item.client_external_id).toBe('ECD-1001');
 });
 
-test('Lezen groups the record and an entry pages through its kind', async ({ page }, testInfo) => {
-  await login(page, 'marieke');
+test('Lezen groups the record and an entry pages through its kind', async ({ page, demo }, testInfo) => {
+  await login(page, demo.marieke);
   await openDossier(page);
   await page.getByRole('link', { name: 'Lezen' }).click();
   await expect(page.getByRole('link', { name: /Vragenlijsten\s*1/ })).toBeVisible();
@@ -107,8 +107,8 @@ test('Lezen groups the record and an entry pages through its kind', async ({ pag
   await expect(page.getByText('Griepprik gegeven. Geen bijzonderheden.')).toBeVisible();
 });
 
-test('Plannen shows the care plan in force with goals and actions, and earlier versions', async ({ page }, testInfo) => {
-  await login(page, 'marieke');
+test('Plannen shows the care plan in force with goals and actions, and earlier versions', async ({ page, demo }, testInfo) => {
+  await login(page, demo.marieke);
   await openDossier(page);
   await page.getByRole('link', { name: 'Plannen' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Het zorgplan van nu' })).toBeVisible();
@@ -121,16 +121,16 @@ test('Plannen shows the care plan in force with goals and actions, and earlier v
   await expect(page.getByRole('link', { name: 'Nieuwer' })).toBeVisible();
 });
 
-test('a new care plan version is announced under Meldingen and opens in Plannen', async ({ page }, testInfo) => {
+test('a new care plan version is announced under Meldingen and opens in Plannen', async ({ page, demo }, testInfo) => {
   const title = `Zorgplan ${unique(testInfo, 'winter')}`;
   const [status] = await ecd('PUT', `/api/integration/clients/ECD-1002/care-plans/${unique(testInfo, 'ZP')}`, {
     title,
     established_at: new Date().toISOString(),
     valid_from: new Date().toISOString().slice(0, 10),
     goals: [{ title: 'Warm de winter door', actions: [{ description: 'Elke dag een wandeling binnen', frequency: 'Dagelijks' }] }],
-  });
+  }, demo.ecdKey());
   expect(status).toBe(201);
-  await login(page, 'sandra');
+  await login(page, demo.sandra);
   await page.getByRole('link', { name: /Meldingen/ }).click();
   const item = page.locator('li.notification', { hasText: 'Er is een nieuw zorgplan voor Gerrit Bakker.' }).first();
   await expect(item).toBeVisible();
@@ -140,8 +140,8 @@ test('a new care plan version is announced under Meldingen and opens in Plannen'
   await expect(page.getByText(title)).toBeVisible();
 });
 
-test('someone without the Dossier permission has no dossier', async ({ page }) => {
-  await login(page, 'pieter');
+test('someone without the Dossier permission has no dossier', async ({ page, demo }) => {
+  await login(page, demo.pieter);
   await page.goto('/dossier');
   await expect(page.getByText('U heeft geen toegang tot het dossier van deze cliënt.')).toBeVisible();
 });

@@ -1,4 +1,5 @@
-// Shared steps: log in as a demo person, check accessibility, keep a screenshot.
+// Shared steps: log in as a person of the test's demo copy, check accessibility, keep a
+// screenshot.
 const { expect } = require('@playwright/test');
 const AxeBuilder = require('@axe-core/playwright').default;
 
@@ -6,32 +7,6 @@ const fs = require('fs');
 const path = require('path');
 
 const DEMO_PASSWORD = 'Kring-Demo-2026';
-
-// The demo people's mobile numbers (crates/api/src/services/demo.rs).
-const MOBILES = {
-  marieke: '+31612345601', pieter: '+31612345602', kees: '+31612345603', sandra: '+31612345604',
-  daan: '+31612345605', fatima: '+31612345606', thomas: '+31612345607', lotte: '+31612345608',
-  beheer: '+31612345609', anouk: '+31612345610', 'anouk.bakker': '+31612345610',
-};
-
-// A test that gives a demo person a new mobile number notes it here, so that every worker
-// still finds that person's codes.
-function changedNumbersFile() {
-  return path.join(process.env.KRING_E2E_DATA_DIR, 'e2e-changed-mobiles.json');
-}
-
-function rememberNumber(username, e164) {
-  const file = changedNumbersFile();
-  const known = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-  known[username] = [...new Set([...(known[username] || []), e164])];
-  fs.writeFileSync(file, JSON.stringify(known));
-}
-
-function numbersOf(username) {
-  const file = changedNumbersFile();
-  const known = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-  return [MOBILES[username], ...(known[username] || [])];
-}
 
 // RFC 6238 with SHA-1, 6 digits, 30-second steps: what an authenticator app computes.
 // The app's code now, or `stepsAhead` 30-second steps later.
@@ -49,33 +24,21 @@ function totpNow(base32Secret, stepsAhead = 0) {
   return String(value).padStart(6, '0');
 }
 
-// The authenticator-app secret of a demo person, while a test has the app turned on.
-function totpFile(username) {
-  return path.join(process.env.KRING_E2E_DATA_DIR, `e2e-totp-${username}.txt`);
-}
-
-function rememberTotp(username, secret) {
-  fs.writeFileSync(totpFile(username), secret);
-}
-
-function forgetTotp(username) {
-  fs.rmSync(totpFile(username), { force: true });
-}
-
 function smsFiles() {
   const folder = path.join(process.env.KRING_E2E_DATA_DIR, 'outbox');
   if (!fs.existsSync(folder)) return [];
   return fs.readdirSync(folder).filter((name) => name.includes('-sms-')).sort();
 }
 
-// The codes of the SMS messages to `username`, newest first, leaving out files in `except`.
-function codesFor(username, except = new Set()) {
+// The codes of the SMS messages to `person` (see fixtures.js), newest first, leaving out
+// files in `except`.
+function codesFor(person, except = new Set()) {
   const folder = path.join(process.env.KRING_E2E_DATA_DIR, 'outbox');
   return smsFiles()
     .filter((name) => !except.has(name))
     .reverse()
     .map((name) => fs.readFileSync(path.join(folder, name), 'utf8'))
-    .filter((text) => numbersOf(username).some((number) => text.startsWith(`To: ${number}\n`)))
+    .filter((text) => person.numbers.some((number) => text.startsWith(`To: ${number}\n`)))
     .map((text) => text.match(/\b(\d{6})\b/)[1]);
 }
 
@@ -90,21 +53,22 @@ function latestCodeTo(e164) {
   return text.match(/\b(\d{6})\b/)[1];
 }
 
-// The code in the newest SMS to `username` in the server's outbox.
-function latestCode(username) {
-  const [code] = codesFor(username);
-  if (!code) throw new Error(`no SMS to ${username}`);
+// The code in the newest SMS to `person` in the server's outbox.
+function latestCode(person) {
+  const [code] = codesFor(person);
+  if (!code) throw new Error(`no SMS to ${person.username}`);
   return code;
 }
 
-// Logs in as a person on a new device would: password, then the SMS code when asked.
-async function login(page, username, password = DEMO_PASSWORD) {
+// Logs in as `person` (see fixtures.js) on a new device: password, then the code when asked.
+// `username` is what is typed, when a test gave the person another one.
+async function login(page, person, password = DEMO_PASSWORD, username = person.username) {
   await page.goto('/inloggen');
-  await loginHere(page, username, password);
+  await loginHere(page, person, password, username);
 }
 
 // The same, on the login form already on screen (without loading the page).
-async function loginHere(page, username, password = DEMO_PASSWORD) {
+async function loginHere(page, person, password = DEMO_PASSWORD, username = person.username) {
   await page.getByLabel('Gebruikersnaam').fill(username);
   await page.getByLabel('Wachtwoord', { exact: true }).fill(password);
   const before = new Set(smsFiles());
@@ -116,48 +80,43 @@ async function loginHere(page, username, password = DEMO_PASSWORD) {
   if (body.status !== 'verification_required') return;
   await expect(page.getByRole('heading', { name: 'Apparaat verificatie' })).toBeVisible();
   if (body.channel === 'totp') {
-    await enterAppCode(page, username);
+    await enterAppCode(page, person);
   } else {
-    await enterCode(page, username, before);
+    await enterCode(page, person, before);
   }
 }
 
-// On the verification step (in any language): types the code from the SMS and checks it.
-// Another test may log in as the same person at the same moment, so every code sent since
-// `before` is tried, newest first, until one is accepted.
-async function enterCode(page, username, before = new Set()) {
+// On the verification step (in any language): types the newest code sent to `person` since
+// `before` and checks that it is accepted.
+async function enterCode(page, person, before = new Set()) {
   const input = page.locator('#code');
   await expect(input).toBeVisible();
-  const codes = codesFor(username, before);
-  for (const code of (codes.length ? codes : [latestCode(username)]).slice(0, 3)) {
-    const verified = page.waitForResponse((r) => r.url().endsWith('/api/auth/verify'));
-    await input.fill(code);
-    await page.locator('.login-card form button[type="submit"]').click();
-    if ((await verified).status() === 200) return;
-  }
-  throw new Error(`no SMS code for ${username} was accepted`);
+  const [code] = codesFor(person, before);
+  const verified = page.waitForResponse((r) => r.url().endsWith('/api/auth/verify'));
+  await input.fill(code || latestCode(person));
+  await page.locator('.login-card form button[type="submit"]').click();
+  expect((await verified).status(), `the SMS code for ${person.username}`).toBe(200);
 }
 
-// For a person whose app another test turned on: the app's codes (each works once, so the
-// next steps are tried too).
-async function enterAppCode(page, username) {
-  const secret = fs.readFileSync(totpFile(username), 'utf8').trim();
-  for (const step of [1, 2, 0]) {
-    const verified = page.waitForResponse((r) => r.url().endsWith('/api/auth/verify'));
-    await page.locator('#code').fill(totpNow(secret, step));
-    await page.locator('.login-card form button[type="submit"]').click();
-    if ((await verified).status() === 200) return;
-  }
-  throw new Error(`no app code for ${username} was accepted`);
+// For a person whose authenticator app the test turned on: the app's code now. A code works
+// once, so a login right after another one in the same 30 seconds uses the next step's.
+async function enterAppCode(page, person) {
+  const step = person.lastTotpStep === Math.floor(Date.now() / 30000) ? 1 : 0;
+  const verified = page.waitForResponse((r) => r.url().endsWith('/api/auth/verify'));
+  await page.locator('#code').fill(totpNow(person.totpSecret, step));
+  await page.locator('.login-card form button[type="submit"]').click();
+  expect((await verified).status(), `the app code for ${person.username}`).toBe(200);
+  person.lastTotpStep = Math.floor(Date.now() / 30000) + step;
 }
 
 // Zero axe violations against WCAG 2.2 A and AA.
-// On a phone the info bar keeps Start, Meldingen and the menu; help, the language and
-// Uitloggen are in the menu. Opens it there, so a step reads the same at every size.
+// Below 1024 px the info bar keeps Start, Meldingen (and on a tablet Uitloggen) and puts help
+// and the language in the menu; on a phone Uitloggen too. Opens the menu there, so a step
+// reads the same at every size.
 async function openMenuOnPhone(page) {
   const width = page.viewportSize().width;
   const menu = page.locator('.user-menu');
-  if (width < 768 && !(await menu.evaluate((details) => details.open))) {
+  if (width < 1024 && !(await menu.evaluate((details) => details.open))) {
     await menu.locator('summary').click();
   }
 }
@@ -188,4 +147,4 @@ async function visiblePanels(page) {
 module.exports = {
   openMenuOnPhone,
   clickLogout,
-  rememberTotp, forgetTotp, totpNow, login, loginHere, enterCode, latestCode, latestCodeTo, rememberNumber, expectAccessible, snapshot, visiblePanels, DEMO_PASSWORD };
+  totpNow, login, loginHere, enterCode, latestCode, latestCodeTo, expectAccessible, snapshot, visiblePanels, DEMO_PASSWORD };

@@ -1,5 +1,5 @@
 // Inloggen: success, failure and validation, in Dutch, accessible at every size.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { login, enterCode, expectAccessible, snapshot, openMenuOnPhone, clickLogout } = require('./helpers');
 
 test('the login page is in Dutch and accessible', async ({ page }, testInfo) => {
@@ -11,8 +11,8 @@ test('the login page is in Dutch and accessible', async ({ page }, testInfo) => 
   await snapshot(page, testInfo, 'login');
 });
 
-test('a wrong password gets a clear Dutch message and the user stays on the login page', async ({ page }, testInfo) => {
-  await login(page, 'fatima', 'Verkeerd-wachtwoord-1');
+test('a wrong password gets a clear Dutch message and the user stays on the login page', async ({ page, demo }, testInfo) => {
+  await login(page, demo.fatima, 'Verkeerd-wachtwoord-1');
   await expect(page.getByRole('alert')).toHaveText(/gebruikersnaam of het wachtwoord klopt niet/);
   await expect(page).toHaveURL(/\/inloggen/);
   await expect(page.getByLabel('Wachtwoord', { exact: true })).toHaveValue('');
@@ -21,7 +21,7 @@ test('a wrong password gets a clear Dutch message and the user stays on the logi
 });
 
 test('an unknown user gets the same message as a wrong password', async ({ page }) => {
-  await login(page, 'niemand-bekend', 'Kring-Demo-2026');
+  await login(page, { username: 'niemand-bekend', numbers: [] });
   await expect(page.getByRole('alert')).toHaveText(/gebruikersnaam of het wachtwoord klopt niet/);
 });
 
@@ -33,15 +33,16 @@ test('empty fields are named before anything is sent', async ({ page }) => {
   await expect(page.getByLabel('Gebruikersnaam')).toHaveAttribute('aria-invalid', 'true');
 });
 
-test('a signed-in user lands on the start screen with the info bar', async ({ page }, testInfo) => {
-  await login(page, 'marieke');
+test('a signed-in user lands on the start screen with the info bar', async ({ page, demo }, testInfo) => {
+  await login(page, demo.marieke);
   await expect(page).toHaveURL(/\/start$/);
   const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
   await expect(nav.getByRole('link', { name: 'Start' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Meldingen' })).toBeVisible();
-  // One row on a phone: the bar is no taller than a single 44 px target and its padding.
+  // One row at every size: on a phone no taller than a single 44 px target and its padding,
+  // elsewhere than one row of the larger bar (two rows would be over 100 px).
   const bar = await page.locator('.infobar').boundingBox();
-  if (page.viewportSize().width < 768) expect(bar.height).toBeLessThanOrEqual(56);
+  expect(bar.height).toBeLessThanOrEqual(page.viewportSize().width < 768 ? 56 : 64);
   await openMenuOnPhone(page);
   await expect(nav.getByRole('link', { name: /Informatie/ })).toHaveAttribute('href', /zorggroepdelinde/);
   await expect(nav.getByText('Marieke de Vries')).toBeVisible();
@@ -50,21 +51,21 @@ test('a signed-in user lands on the start screen with the info bar', async ({ pa
   await snapshot(page, testInfo, 'start-marieke');
 });
 
-test('a deep link asks for a login first and then opens the page asked for', async ({ page }) => {
+test('a deep link asks for a login first and then opens the page asked for', async ({ page, demo }) => {
   await page.goto('/profiel');
   await expect(page).toHaveURL(/\/inloggen\?terug=\/profiel/);
-  await page.getByLabel('Gebruikersnaam').fill('pieter');
+  await page.getByLabel('Gebruikersnaam').fill(demo.pieter.username);
   await page.getByLabel('Wachtwoord', { exact: true }).fill('Kring-Demo-2026');
   await page.getByRole('button', { name: 'Inloggen' }).click();
-  await enterCode(page, 'pieter');
+  await enterCode(page, demo.pieter);
   await expect(page).toHaveURL(/\/profiel$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Profielinstellingen' })).toBeVisible();
-  await expect(page.getByText('pieter@demo.kring.nl')).toBeVisible();
+  await expect(page.getByText(demo.pieter.email)).toBeVisible();
   await expectAccessible(page);
 });
 
-test('logging out asks for confirmation and ends the session', async ({ page }, testInfo) => {
-  await login(page, 'marieke');
+test('logging out asks for confirmation and ends the session', async ({ page, demo }, testInfo) => {
+  await login(page, demo.marieke);
   await expect(page).toHaveURL(/\/start$/);
   await clickLogout(page);
   const dialog = page.getByRole('dialog', { name: 'Weet u zeker dat u wilt uitloggen?' });

@@ -1,8 +1,8 @@
 // Language switching, the not-found page, notifications and the API docs.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { login, enterCode, expectAccessible, snapshot, openMenuOnPhone, clickLogout } = require('./helpers');
 
-test('switching to English changes every text and is remembered on this device', async ({ page }, testInfo) => {
+test('switching to English changes every text and is remembered on this device', async ({ page, demo }, testInfo) => {
   await page.goto('/inloggen');
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
@@ -11,12 +11,12 @@ test('switching to English changes every text and is remembered on this device',
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
 
-  await page.getByLabel('Username').fill('marieke');
+  await page.getByLabel('Username').fill(demo.marieke.username);
   await page.getByLabel('Password', { exact: true }).fill('Kring-Demo-2026');
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Device verification' })).toBeVisible();
   await expect(page.getByLabel('Verification code')).toBeVisible();
-  await enterCode(page, 'marieke');
+  await enterCode(page, demo.marieke);
   await expect(page.getByRole('heading', { level: 2, name: 'Messages' })).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: 'Care record' })).toBeVisible();
   await expectAccessible(page);
@@ -35,8 +35,8 @@ test('an unknown address shows a friendly not-found page', async ({ page }, test
   await snapshot(page, testInfo, 'not-found');
 });
 
-test('Meldingen says honestly that there are none', async ({ page }) => {
-  await login(page, 'marieke');
+test('Meldingen says honestly that there are none', async ({ page, demo }) => {
+  await login(page, demo.marieke);
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Meldingen' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Meldingen' })).toBeVisible();
   await expect(page.getByText('U heeft geen meldingen.')).toBeVisible();

@@ -1,9 +1,9 @@
 // The start screen shows exactly the panels a person's permissions allow.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { login, expectAccessible, snapshot, visiblePanels } = require('./helpers');
 
-test('a portal administrator sees all four panels around the photo', async ({ page }, testInfo) => {
-  await login(page, 'marieke');
+test('a portal administrator sees all four panels around the photo', async ({ page, demo }, testInfo) => {
+  await login(page, demo.marieke);
   expect(await visiblePanels(page)).toEqual(['agenda', 'messages', 'dossier', 'details']);
   for (const title of ['Agenda', 'Berichten', 'Dossier', 'Gegevens']) {
     await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
@@ -14,30 +14,30 @@ test('a portal administrator sees all four panels around the photo', async ({ pa
   await snapshot(page, testInfo, 'start-all-panels');
 });
 
-test('a contact with Berichten and Afspraken sees only those two panels', async ({ page }, testInfo) => {
-  await login(page, 'pieter');
+test('a contact with Berichten and Afspraken sees only those two panels', async ({ page, demo }, testInfo) => {
+  await login(page, demo.pieter);
   expect(await visiblePanels(page)).toEqual(['agenda', 'messages']);
   await expect(page.getByRole('heading', { level: 2, name: 'Dossier' })).toHaveCount(0);
   await expectAccessible(page);
   await snapshot(page, testInfo, 'start-two-panels');
 });
 
-test('a contact without permissions sees only the photo and is told why', async ({ page }, testInfo) => {
-  await login(page, 'kees');
+test('a contact without permissions sees only the photo and is told why', async ({ page, demo }, testInfo) => {
+  await login(page, demo.kees);
   expect(await visiblePanels(page)).toEqual([]);
   await expect(page.getByText('U ziet alleen de foto van Johanna de Vries.')).toBeVisible();
   await expectAccessible(page);
   await snapshot(page, testInfo, 'start-only-photo');
 });
 
-test('a client who is their own administrator sees their own portal', async ({ page }) => {
-  await login(page, 'daan');
+test('a client who is their own administrator sees their own portal', async ({ page, demo }) => {
+  await login(page, demo.daan);
   expect(await visiblePanels(page)).toEqual(['agenda', 'messages', 'dossier', 'details']);
   await expect(page.locator('.client-name')).toHaveText('Daan Smit');
 });
 
-test('a person with two clients chooses one and switches via the photo', async ({ page }, testInfo) => {
-  await login(page, 'sandra');
+test('a person with two clients chooses one and switches via the photo', async ({ page, demo }, testInfo) => {
+  await login(page, demo.sandra);
   await expect(page.getByRole('heading', { level: 1, name: 'Kies een cliënt' })).toBeVisible();
   await expectAccessible(page);
   await snapshot(page, testInfo, 'choose-client');
@@ -56,8 +56,8 @@ test('a person with two clients chooses one and switches via the photo', async (
   await snapshot(page, testInfo, 'switched-client');
 });
 
-test('a care worker without client portals is told so', async ({ page }) => {
-  await login(page, 'fatima');
+test('a care worker without client portals is told so', async ({ page, demo }) => {
+  await login(page, demo.fatima);
   await expect(page.getByText('Er is nog geen cliëntportaal aan uw account gekoppeld.')).toBeVisible();
   await expectAccessible(page);
 });

@@ -39,6 +39,25 @@ use kring_shared::{
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
+/// An action whose outcome goes to `done` when it arrives. Pages use this instead of an effect
+/// that watches `Action::value` and copies it into signals: the handling runs once, where the
+/// request ends. `done` may run after its page has closed, so it only sets signals.
+pub fn action<I, O, Fut>(
+    run: impl Fn(I) -> Fut + 'static,
+    done: impl Fn(O) + 'static,
+) -> leptos::prelude::Action<I, ()>
+where
+    I: Clone + 'static,
+    O: 'static,
+    Fut: std::future::Future<Output = O> + 'static,
+{
+    let done = std::rc::Rc::new(done);
+    leptos::prelude::Action::new_local(move |input: &I| {
+        let (work, done) = (run(input.clone()), done.clone());
+        async move { done(work.await) }
+    })
+}
+
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiFailure {

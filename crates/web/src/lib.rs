@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::{
     i18n::I18n,
     pages::{
-        admin::AdminPage,
+        admin::{AdminPage, Section},
         dossier::{DossierEntryPage, DossierPage, Tab},
         forgot_password::ForgotPasswordPage,
         login::LoginPage,
@@ -101,6 +101,7 @@ pub fn FamilyApp() -> impl IntoView {
                 <Route path=path!("/meldingen") view=NotificationsPage/>
                 <Route path=path!("/profiel") view=ProfilePage/>
                 <Route path=path!("/beheer") view=OtherBundle/>
+                <Route path=path!("/beheer/*any") view=OtherBundle/>
                 <Route path=path!("/gebruikersbeheer") view=UserManagementPage/>
                 <Route path=path!("/dossier") view=|| view! { <DossierPage tab=Tab::Timeline/> }/>
                 <Route path=path!("/dossier/lezen") view=|| view! { <DossierPage tab=Tab::Read/> }/>
@@ -120,7 +121,13 @@ pub fn StaffApp() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=OtherBundle>
-                <Route path=path!("/beheer") view=AdminPage/>
+                <Route path=path!("/beheer") view=|| view! { <AdminPage section=Section::Portals/> }/>
+                <Route path=path!("/beheer/zorgverleners") view=|| view! { <AdminPage section=Section::CareWorkers/> }/>
+                <Route path=path!("/beheer/instellingen") view=|| view! { <AdminPage section=Section::Settings/> }/>
+                <Route path=path!("/beheer/koppelingen") view=|| view! { <AdminPage section=Section::Integrations/> }/>
+                <Route path=path!("/beheer/gebruikers") view=|| view! { <AdminPage section=Section::Users/> }/>
+                <Route path=path!("/beheer/e-mail") view=|| view! { <AdminPage section=Section::Mail/> }/>
+                <Route path=path!("/beheer/logboek") view=|| view! { <AdminPage section=Section::AuditLog/> }/>
             </Routes>
         </Router>
     }

@@ -108,6 +108,32 @@ impl Session {
             .with_untracked(|data| data.as_ref().map(|data| data.api.clone()))
     }
 
+    /// An action on the API as the signed-in user (see `api::action`); without a session its
+    /// outcome is a network failure, as if the server could not be reached.
+    pub fn action<I, O, Fut>(
+        self,
+        run: impl Fn(Authenticated, I) -> Fut + 'static,
+        done: impl Fn(Result<O, ApiFailure>) + 'static,
+    ) -> Action<I, ()>
+    where
+        I: Clone + 'static,
+        O: 'static,
+        Fut: std::future::Future<Output = Result<O, ApiFailure>> + 'static,
+    {
+        crate::api::action(
+            move |input: I| {
+                let work = self.api().map(|api| run(api, input));
+                async move {
+                    match work {
+                        Some(work) => work.await,
+                        None => Err(ApiFailure::Network),
+                    }
+                }
+            },
+            done,
+        )
+    }
+
     /// Notes activity. Someone typing a long message makes no API calls, so about once a
     /// minute of activity the server is told (a token refresh), and its idle timeout does not
     /// end a session that is in use.

@@ -10,7 +10,7 @@ use kring_shared::{
 use leptos::prelude::*;
 
 use crate::{
-    components::local_date_time,
+    components::date_time,
     i18n::{
         I18n,
         labels::{action_label, permission_label, relationship_label},
@@ -77,7 +77,7 @@ pub fn AuditList(page: AuditLogPage, show_address: bool) -> impl IntoView {
         .entries
         .into_iter()
         .map(|entry| {
-            let when = local_date_time(entry.occurred_at);
+            let at = entry.occurred_at;
             let who = match on_behalf(i18n, &entry) {
                 Some(role) => format!("{} ({role})", entry.actor_name),
                 None => entry.actor_name.clone(),
@@ -88,7 +88,7 @@ pub fn AuditList(page: AuditLogPage, show_address: bool) -> impl IntoView {
             let address = show_address.then(|| entry.ip_address.clone()).flatten();
             view! {
                 <li class="audit-entry">
-                    <p class="audit-when">{when}</p>
+                    <p class="audit-when">{move || date_time(i18n.language.get(), at)}</p>
                     <p>
                         <strong>{who}</strong>" "{what}
                         {whom.map(|name| view! { ": "<strong>{name}</strong> })}

@@ -110,12 +110,12 @@ pub fn InfoBar() -> impl IntoView {
                             {move || i18n.t("nav.notifications")}
                             {move || unread.get().and_then(Result::ok).filter(|count| *count > 0).map(|count| view! {
                                 " " <span class="badge" aria-hidden="true">{count}</span>
-                                <span class="visually-hidden">" (" {i18n.t_with("notifications.unread", &count.to_string())} ")"</span>
+                                <span class="visually-hidden">" (" {i18n.t_count("notifications.unread", u64::from(count))} ")"</span>
                             })}
                         </a>
                     </li>
-                    {move || help_item("infobar-wide")}
-                    <li class="infobar-wide"><LanguageSwitch/></li>
+                    {move || help_item("infobar-desk")}
+                    <li class="infobar-desk"><LanguageSwitch/></li>
                     <li class="infobar-wide">{logout_button()}</li>
                     <li>
                         <details class="user-menu">
@@ -131,8 +131,8 @@ pub fn InfoBar() -> impl IntoView {
                                 {move || is_admin().then(|| view! {
                                     <li><a href="/beheer" rel="external">{move || i18n.t("nav.admin")}</a></li>
                                 })}
-                                {move || help_item("infobar-narrow")}
-                                <li class="infobar-narrow"><LanguageSwitch/></li>
+                                {move || help_item("infobar-below-desk")}
+                                <li class="infobar-below-desk"><LanguageSwitch/></li>
                                 <li class="infobar-narrow">{logout_button()}</li>
                             </ul>
                         </details>

@@ -9,19 +9,30 @@ pub mod language_switch;
 pub mod live;
 pub mod new_password;
 pub mod shell;
+pub mod tabs;
+
+/// The locale whose conventions `language` follows.
+fn locale(language: kring_shared::me::Language) -> &'static str {
+    match language {
+        kring_shared::me::Language::Nl => "nl-NL",
+        kring_shared::me::Language::En => "en-GB",
+    }
+}
+
+/// `Intl` options from name/value pairs.
+fn intl_options(pairs: &[(&str, &str)]) -> js_sys::Object {
+    let options = js_sys::Object::new();
+    for (name, value) in pairs {
+        let _ = js_sys::Reflect::set(&options, &(*name).into(), &(*value).into());
+    }
+    options
+}
 
 /// A date in the language's own long form: Dutch `29 november 2026`, English
 /// `29 November 2026` (the browser's `Intl`, so no month names in the wasm).
 pub fn long_date(language: kring_shared::me::Language, date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    let locale = match language {
-        kring_shared::me::Language::Nl => "nl-NL",
-        kring_shared::me::Language::En => "en-GB",
-    };
-    let options = js_sys::Object::new();
-    for (name, value) in [("day", "numeric"), ("month", "long"), ("year", "numeric")] {
-        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
-    }
+    let options = intl_options(&[("day", "numeric"), ("month", "long"), ("year", "numeric")]);
     // Noon, so no time zone can move it to another day.
     let at = js_sys::Date::new_with_year_month_day_hr(
         u32::try_from(date.year()).unwrap_or_default(),
@@ -29,24 +40,32 @@ pub fn long_date(language: kring_shared::me::Language, date: chrono::NaiveDate) 
         i32::try_from(date.day()).unwrap_or_default(),
         12,
     );
-    String::from(at.to_locale_date_string(locale, &options))
+    String::from(at.to_locale_date_string(locale(language), &options))
 }
 
-/// A moment in the browser's own time zone, the Dutch way: `22-11-2026 18:04`.
-pub fn local_date_time(at: chrono::DateTime<chrono::Utc>) -> String {
+fn js_date(at: chrono::DateTime<chrono::Utc>) -> js_sys::Date {
     // Milliseconds since the epoch fit an f64 exactly for any realistic date.
     #[allow(clippy::cast_precision_loss)]
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
         at.timestamp_millis() as f64
-    ));
-    format!(
-        "{:02}-{:02}-{} {:02}:{:02}",
-        date.get_date(),
-        date.get_month() + 1,
-        date.get_full_year(),
-        date.get_hours(),
-        date.get_minutes()
-    )
+    ))
+}
+
+/// A moment in the browser's time zone, in the language's own long form: Dutch
+/// `29 november 2026 om 14:05`, English `29 November 2026 at 14:05`.
+pub fn date_time(
+    language: kring_shared::me::Language,
+    at: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let options = intl_options(&[("dateStyle", "long"), ("timeStyle", "short")]);
+    String::from(js_date(at).to_locale_string(locale(language), &options))
+}
+
+/// The hour and minute of a moment in the browser's time zone: `14:05` (the same in both
+/// languages).
+pub fn time_of_day(at: chrono::DateTime<chrono::Utc>) -> String {
+    let date = js_date(at);
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
 /// The catalog key for the API's field error `code` on `field` (contact-detail forms).

@@ -77,6 +77,21 @@ impl I18n {
             })
     }
 
+    /// The text for a number of things: `key.one` for exactly one, else `key.other`, with
+    /// `{count}` replaced (reactive). Dutch and English share this rule (CLDR: "one" is the
+    /// integer 1); a language with other plural forms would choose here. A test checks both
+    /// forms exist.
+    pub fn t_count(&self, key: &'static str, count: u64) -> String {
+        let form = if count == 1 { "one" } else { "other" };
+        let language = self.language.get();
+        let wanted = format!("{key}.{form}");
+        catalog(language)
+            .get(wanted.as_str())
+            .copied()
+            .unwrap_or(key)
+            .replace("{count}", &count.to_string())
+    }
+
     /// Switches language and remembers the choice on this device.
     pub fn set(&self, language: Language) {
         self.language.set(language);
@@ -156,7 +171,9 @@ mod tests {
             let code = std::fs::read_to_string(&path).unwrap();
             for key in used_keys(&code) {
                 found += 1;
-                if !nl.contains(key.as_str()) {
+                let plural = |form: &str| nl.contains(format!("{key}.{form}").as_str());
+                let known = nl.contains(key.as_str()) || (plural("one") && plural("other"));
+                if !known {
                     missing.push(format!("{}: {key}", path.display()));
                 }
             }
@@ -279,6 +296,22 @@ mod tests {
                 wanted.sort_unstable();
                 given.sort_unstable();
                 assert_eq!(given, wanted, "{}: t_args({key})", path.display());
+            }
+            for key in keys_passed_to(&code, "t_count") {
+                checked += 1;
+                let form = |name: &str| nl.get(format!("{key}.{name}").as_str()).copied();
+                assert_eq!(
+                    form("other").map(placeholders),
+                    Some(vec!["count"]),
+                    "{}: t_count({key}) needs {key}.other with {{count}}",
+                    path.display()
+                );
+                assert!(
+                    form("one")
+                        .is_some_and(|text| placeholders(text).iter().all(|name| *name == "count")),
+                    "{}: t_count({key}) needs {key}.one, with no placeholder but {{count}}",
+                    path.display()
+                );
             }
             for key in keys_passed_to(&code, ".t") {
                 checked += 1;

@@ -16,7 +16,9 @@ use uuid::Uuid;
 use crate::{
     api::ApiFailure,
     components::failure::LoadFailure,
-    components::{live::use_live_dossier, local_date_time, long_date, shell::Shell},
+    components::{
+        date_time, live::use_live_dossier, long_date, shell::Shell, tabs::TabNav, time_of_day,
+    },
     i18n::{I18n, use_i18n},
     session::use_session,
 };
@@ -104,14 +106,6 @@ fn local_day(at: chrono::DateTime<chrono::Utc>) -> (u32, u32, u32) {
     (date.get_full_year(), date.get_month(), date.get_date())
 }
 
-/// The hour and minute of `at` in the browser's time zone.
-fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    local_date_time(at)
-        .split_once(' ')
-        .map(|(_, time)| time.to_owned())
-        .unwrap_or_default()
-}
-
 /// A page of the dossier: the frame (heading, tabs) around `tab`.
 #[component]
 pub fn DossierPage(tab: Tab) -> impl IntoView {
@@ -184,21 +178,10 @@ fn DossierFrame(tab: Option<Tab>, children: ChildrenFn) -> impl IntoView {
             <div class="page-text page-wide dossier">
                 <p class="breadcrumb"><a href="/start">{move || i18n.t("dossier.back_start")}</a></p>
                 <h1>{move || i18n.t_with("dossier.heading", &name)}</h1>
-                <nav class="tabs" aria-label=move || i18n.t("dossier.tabs")>
-                    <ul>
-                        {Tab::ALL.into_iter().map(|each| view! {
-                            <li>
-                                <a
-                                    class="tab"
-                                    href=each.path()
-                                    aria-current=move || (tab == Some(each)).then_some("page")
-                                >
-                                    {move || i18n.t(each.label())}
-                                </a>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </nav>
+                <TabNav
+                    label="dossier.tabs"
+                    tabs=Tab::ALL.into_iter().map(|each| (each.path(), each.label(), tab == Some(each))).collect()
+                />
                 {children.with_value(|children| children())}
             </div>
         }
@@ -262,27 +245,18 @@ fn EntryStream(kind: Option<DossierKind>) -> impl IntoView {
             loaded.set(true);
         }
     });
-    let more = Action::new_local(move |cursor: &String| {
-        let cursor = cursor.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.timeline(client_id, kind, Some(&cursor), None).await,
-                None => Err(ApiFailure::Network),
+    let more = session.action(
+        move |api, cursor: String| async move {
+            api.timeline(client_id, kind, Some(&cursor), None).await
+        },
+        move |result| match result {
+            Ok(page) => {
+                entries.update(|list| list.extend(page.entries));
+                next.set(page.next_cursor);
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = more.value().get() {
-            match result {
-                Ok(page) => {
-                    entries.update(|list| list.extend(page.entries));
-                    next.set(page.next_cursor);
-                }
-                Err(error) => failure.set(Some(error.message_key())),
-            }
-        }
-    });
+            Err(error) => failure.set(Some(error.message_key())),
+        },
+    );
     let go_to_date = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let typed = typed_date.get_untracked();
@@ -402,7 +376,7 @@ fn EntryCard(entry: EntrySummary) -> impl IntoView {
             <p class="entry-meta">
                 <span class="entry-kind">{move || i18n.t(kind_label(kind))}</span>
                 " · "
-                <time datetime=entry.occurred_at.to_rfc3339()>{local_time(entry.occurred_at)}</time>
+                <time datetime=entry.occurred_at.to_rfc3339()>{time_of_day(entry.occurred_at)}</time>
                 {meta.map(|author| view! { " · " <span>{author}</span> })}
             </p>
             <h3 class="entry-title">{entry.title.clone()}</h3>
@@ -494,38 +468,27 @@ fn Write() -> impl IntoView {
     let saved_text = RwSignal::new(String::new());
     let text = session.draft_field("dossier-note", saved_text);
     let error = RwSignal::new(None::<&'static str>);
-    let save = Action::new_local(move |text: &String| {
-        let text = text.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.write_note(client_id, &text).await,
-                None => Err(ApiFailure::Network),
+    let save = session.action(
+        move |api, text: String| async move { api.write_note(client_id, &text).await },
+        move |result| match result {
+            Ok(_) => {
+                text.set(String::new());
+                error.set(None);
+                navigate("/dossier?geschreven=1", Default::default());
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(_) => {
-                    text.set(String::new());
-                    error.set(None);
-                    navigate("/dossier?geschreven=1", Default::default());
-                }
-                Err(failure) => {
-                    let field = failure
-                        .field_errors()
-                        .into_iter()
-                        .find(|(field, _)| field == "text");
-                    error.set(Some(match field {
-                        Some((_, code)) if code == "too_long" => "dossier.write_too_long",
-                        Some(_) => "dossier.write_required",
-                        None => failure.message_key(),
-                    }));
-                }
+            Err(failure) => {
+                let field = failure
+                    .field_errors()
+                    .into_iter()
+                    .find(|(field, _)| field == "text");
+                error.set(Some(match field {
+                    Some((_, code)) if code == "too_long" => "dossier.write_too_long",
+                    Some(_) => "dossier.write_required",
+                    None => failure.message_key(),
+                }));
             }
-        }
-    });
+        },
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let value = text.get_untracked();
@@ -729,7 +692,7 @@ fn EntryFull(entry: DossierEntry) -> impl IntoView {
             <p class="entry-meta">
                 <span class="entry-kind">{move || i18n.t(kind_label(kind))}</span>
                 " · "
-                <time datetime=entry.occurred_at.to_rfc3339()>{local_date_time(entry.occurred_at)}</time>
+                <time datetime=entry.occurred_at.to_rfc3339()>{move || date_time(i18n.language.get(), entry.occurred_at)}</time>
                 {entry.author.clone().map(|author| view! { " · " <span>{author}</span> })}
             </p>
             <h2>{entry.title.clone()}</h2>

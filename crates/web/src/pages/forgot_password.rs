@@ -12,23 +12,24 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let username_error = RwSignal::new(None::<&'static str>);
     let email_error = RwSignal::new(None::<&'static str>);
-    let form_error = RwSignal::new(None::<&'static str>);
-    let sent = RwSignal::new(false);
     let request = Action::new_local(move |(name, address): &(String, String)| {
         let (name, address) = (name.clone(), address.clone());
         async move { Anonymous.forgot_password(&name, &address).await }
     });
-    Effect::new(move || {
-        if let Some(result) = request.value().get() {
-            match result {
-                Ok(()) => sent.set(true),
-                Err(failure) => form_error.set(Some(failure.message_key())),
-            }
+    // What the page shows follows from the request's outcome; while a new request is under
+    // way the previous failure is not shown.
+    let sent = move || matches!(request.value().get(), Some(Ok(())));
+    let form_error = move || {
+        if request.pending().get() {
+            return None;
         }
-    });
+        request.value().with(|outcome| match outcome {
+            Some(Err(failure)) => Some(failure.message_key()),
+            _ => None,
+        })
+    };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        form_error.set(None);
         let name = username.get_untracked().trim().to_owned();
         let address = email.get_untracked().trim().to_owned();
         username_error.set(name.is_empty().then_some("error.required_username"));
@@ -48,7 +49,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <div class="login-card">
                 <h1>{move || i18n.t("forgot.title")}</h1>
                 <Show
-                    when=move || sent.get()
+                    when=sent
                     fallback=move || view! {
                         <p>{move || i18n.t("forgot.intro")}</p>
                         <form on:submit=submit novalidate>
@@ -69,7 +70,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                                     bind:value=email/>
                                 <p id="forgot-email-error" class="field-error">{move || email_error.get().map(|key| i18n.t(key))}</p>
                             </div>
-                            <p class="form-error" role="alert">{move || form_error.get().map(|key| i18n.t(key))}</p>
+                            <p class="form-error" role="alert">{move || form_error().map(|key| i18n.t(key))}</p>
                             <button type="submit" class="button-primary button-wide" disabled=move || request.pending().get()>
                                 {move || i18n.t("forgot.submit")}
                             </button>

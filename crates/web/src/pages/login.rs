@@ -14,7 +14,7 @@ use kring_shared::{
 };
 
 use crate::{
-    api::{Anonymous, ApiFailure, Authenticated, LoginStep},
+    api::{Anonymous, ApiFailure, Authenticated, LoginStep, action},
     components::{
         new_password::{NewPasswordForm, NewPasswordInput},
         shell::Shell,
@@ -30,6 +30,18 @@ fn safe_return_path(candidate: Option<String>) -> String {
             path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/inloggen")
         })
         .unwrap_or_else(|| "/start".to_owned())
+}
+
+/// What a finished login does: keep the session and go back to the page that sent the user
+/// here (`?terug=`), or to Start. The way back is read now, while the login page is open.
+fn sign_in_and_return() -> impl Fn(SessionData) + Clone + 'static {
+    let session = use_session();
+    let navigate = use_navigate();
+    let back = safe_return_path(use_query_map().with_untracked(|query| query.get("terug")));
+    move |data| {
+        session.sign_in(data);
+        navigate(&back, Default::default());
+    }
 }
 
 #[component]
@@ -62,29 +74,27 @@ fn SecondFactorStep(
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let form_error = RwSignal::new(None::<&'static str>);
     let attempt = StoredValue::new(challenge.attempt_token.clone());
-    let send = Action::new_local(move |typed: &String| {
-        let (token, typed) = (attempt.get_value(), typed.clone());
-        async move { Anonymous.choose_mobile(&token, &typed).await }
-    });
-    Effect::new(move || {
-        if let Some(result) = send.value().get() {
-            match result {
-                Ok(next) => code_step.set(Some(next)),
-                Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
-                    setup_step.set(None);
-                }
-                Err(failure) => {
-                    errors.set(failure.field_errors());
-                    form_error.set(
-                        failure
-                            .field_errors()
-                            .is_empty()
-                            .then(|| failure.message_key()),
-                    );
-                }
+    let send = action(
+        move |typed: String| {
+            let token = attempt.get_value();
+            async move { Anonymous.choose_mobile(&token, &typed).await }
+        },
+        move |result| match result {
+            Ok(next) => code_step.set(Some(next)),
+            Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
+                setup_step.set(None);
             }
-        }
-    });
+            Err(failure) => {
+                errors.set(failure.field_errors());
+                form_error.set(
+                    failure
+                        .field_errors()
+                        .is_empty()
+                        .then(|| failure.message_key()),
+                );
+            }
+        },
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         errors.set(Vec::new());
@@ -127,9 +137,7 @@ fn CodeStep(
     password_step: RwSignal<Option<PasswordChangeChallenge>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let navigate = use_navigate();
-    let query = use_query_map();
+    let signed_in = sign_in_and_return();
     let code = RwSignal::new(String::new());
     let trust = RwSignal::new(false);
     let code_error = RwSignal::new(None::<&'static str>);
@@ -137,65 +145,57 @@ fn CodeStep(
     let code_input = NodeRef::<html::Input>::new();
     let attempt = StoredValue::new(challenge.attempt_token.clone());
     let by_app = challenge.channel == VerificationChannel::Totp;
-    let check = Action::new_local(move |(typed, remember): &(String, bool)| {
-        let request = VerifyCodeRequest {
-            attempt_token: attempt.get_value(),
-            code: typed.clone(),
-            trust_device: *remember,
-        };
-        async move {
-            match Anonymous.verify(&request).await? {
-                LoginStep::SignedIn(api) => finish_login(api).await.map(Ok),
-                LoginStep::NewPasswordNeeded(next) => Ok(Err(next)),
-                LoginStep::CodeNeeded(_) | LoginStep::SecondFactorNeeded(_) => {
-                    Err(ApiFailure::Network)
-                }
-            }
-        }
-    });
-    let resend = Action::new_local(move |_: &()| {
-        let token = attempt.get_value();
-        async move { Anonymous.resend_code(&token).await }
-    });
-    Effect::new(move || {
-        if let Some(result) = check.value().get() {
-            match result {
-                Ok(Ok(data)) => {
-                    session.sign_in(data);
-                    let back = safe_return_path(query.with_untracked(|query| query.get("terug")));
-                    navigate(&back, Default::default());
-                }
-                Ok(Err(next)) => password_step.set(Some(next)),
-                Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
-                    code_step.set(None);
-                }
-                Err(failure) => {
-                    code.set(String::new());
-                    code_error.set(Some(failure.message_key()));
-                    if let Some(input) = code_input.get_untracked() {
-                        let _ = input.focus();
+    let check = action(
+        move |(typed, remember): (String, bool)| {
+            let request = VerifyCodeRequest {
+                attempt_token: attempt.get_value(),
+                code: typed,
+                trust_device: remember,
+            };
+            async move {
+                match Anonymous.verify(&request).await? {
+                    LoginStep::SignedIn(api) => finish_login(api).await.map(Ok),
+                    LoginStep::NewPasswordNeeded(next) => Ok(Err(next)),
+                    LoginStep::CodeNeeded(_) | LoginStep::SecondFactorNeeded(_) => {
+                        Err(ApiFailure::Network)
                     }
                 }
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = resend.value().get() {
-            match result {
-                Ok(_) => {
-                    code_error.set(None);
-                    notice.set(Some("verify.resent"));
-                }
-                Err(failure) if failure.code() == Some(ErrorCode::RateLimited) => {
-                    notice.set(Some("verify.resend_wait"));
-                }
-                Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
-                    code_step.set(None);
-                }
-                Err(failure) => notice.set(Some(failure.message_key())),
+        },
+        move |result| match result {
+            Ok(Ok(data)) => signed_in(data),
+            Ok(Err(next)) => password_step.set(Some(next)),
+            Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
+                code_step.set(None);
             }
-        }
-    });
+            Err(failure) => {
+                code.set(String::new());
+                code_error.set(Some(failure.message_key()));
+                if let Some(input) = code_input.try_get_untracked().flatten() {
+                    let _ = input.focus();
+                }
+            }
+        },
+    );
+    let resend = action(
+        move |_: ()| {
+            let token = attempt.get_value();
+            async move { Anonymous.resend_code(&token).await }
+        },
+        move |result| match result {
+            Ok(_) => {
+                code_error.set(None);
+                notice.set(Some("verify.resent"));
+            }
+            Err(failure) if failure.code() == Some(ErrorCode::RateLimited) => {
+                notice.set(Some("verify.resend_wait"));
+            }
+            Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
+                code_step.set(None);
+            }
+            Err(failure) => notice.set(Some(failure.message_key())),
+        },
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         notice.set(None);
@@ -272,41 +272,33 @@ fn FirstPasswordStep(
     restart: RwSignal<Option<PasswordChangeChallenge>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let navigate = use_navigate();
-    let query = use_query_map();
+    let signed_in = sign_in_and_return();
     let server_errors = RwSignal::new(Vec::new());
     let form_error = RwSignal::new(None::<&'static str>);
     let attempt = challenge.attempt_token.clone();
-    let save = Action::new_local(move |input: &NewPasswordInput| {
-        let request = FirstPasswordRequest {
-            attempt_token: attempt.clone(),
-            new_password: input.new_password.clone(),
-            username: input.username.clone().filter(|name| !name.is_empty()),
-        };
-        async move {
-            let api = Anonymous.first_password(&request).await?;
-            finish_login(api).await
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(data) => {
-                    session.sign_in(data);
-                    let back = safe_return_path(query.with_untracked(|query| query.get("terug")));
-                    navigate(&back, Default::default());
-                }
-                Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
-                    restart.set(None);
-                }
-                Err(failure) => {
-                    server_errors.set(failure.field_errors());
-                    form_error.set(Some(failure.message_key()));
-                }
+    let save = action(
+        move |input: NewPasswordInput| {
+            let request = FirstPasswordRequest {
+                attempt_token: attempt.clone(),
+                new_password: input.new_password,
+                username: input.username.filter(|name| !name.is_empty()),
+            };
+            async move {
+                let api = Anonymous.first_password(&request).await?;
+                finish_login(api).await
             }
-        }
-    });
+        },
+        move |result| match result {
+            Ok(data) => signed_in(data),
+            Err(failure) if failure.code() == Some(ErrorCode::LoginAttemptExpired) => {
+                restart.set(None);
+            }
+            Err(failure) => {
+                server_errors.set(failure.field_errors());
+                form_error.set(Some(failure.message_key()));
+            }
+        },
+    );
     let choose = challenge
         .may_choose_username
         .then(|| challenge.username.clone());
@@ -341,8 +333,7 @@ fn LoginForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
-    let query = use_query_map();
+    let signed_in = sign_in_and_return();
 
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -353,42 +344,32 @@ fn LoginForm(
     let username_input = NodeRef::<html::Input>::new();
     let password_input = NodeRef::<html::Input>::new();
 
-    let login = Action::new_local(move |(name, secret): &(String, String)| {
-        let (name, secret) = (name.clone(), secret.clone());
-        async move {
+    let locked = RwSignal::new(false);
+    let login = action(
+        |(name, secret): (String, String)| async move {
             match Anonymous.login(&name, &secret).await? {
                 LoginStep::SignedIn(api) => finish_login(api).await.map(Ok),
                 LoginStep::NewPasswordNeeded(next) => Ok(Err(Next::Password(next))),
                 LoginStep::CodeNeeded(next) => Ok(Err(Next::Code(next))),
                 LoginStep::SecondFactorNeeded(next) => Ok(Err(Next::SecondFactor(next))),
             }
-        }
-    });
-    let locked = RwSignal::new(false);
-    let busy = login.pending();
-
-    Effect::new(move || {
-        if let Some(result) = login.value().get() {
-            match result {
-                Ok(Ok(data)) => {
-                    session.sign_in(data);
-                    let back = safe_return_path(query.with_untracked(|query| query.get("terug")));
-                    navigate(&back, Default::default());
-                }
-                Ok(Err(Next::Password(next))) => challenge.set(Some(next)),
-                Ok(Err(Next::Code(next))) => code_step.set(Some(next)),
-                Ok(Err(Next::SecondFactor(next))) => setup_step.set(Some(next)),
-                Err(failure) => {
-                    locked.set(failure.code() == Some(ErrorCode::AccountLocked));
-                    password.set(String::new());
-                    form_error.set(Some(failure.message_key()));
-                    if let Some(input) = password_input.get_untracked() {
-                        let _ = input.focus();
-                    }
+        },
+        move |result| match result {
+            Ok(Ok(data)) => signed_in(data),
+            Ok(Err(Next::Password(next))) => challenge.set(Some(next)),
+            Ok(Err(Next::Code(next))) => code_step.set(Some(next)),
+            Ok(Err(Next::SecondFactor(next))) => setup_step.set(Some(next)),
+            Err(failure) => {
+                locked.set(failure.code() == Some(ErrorCode::AccountLocked));
+                password.set(String::new());
+                form_error.set(Some(failure.message_key()));
+                if let Some(input) = password_input.try_get_untracked().flatten() {
+                    let _ = input.focus();
                 }
             }
-        }
-    });
+        },
+    );
+    let busy = login.pending();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::{
     api::ApiFailure,
-    components::{failure::LoadFailure, local_date_time, shell::Shell},
+    components::{date_time, failure::LoadFailure, shell::Shell},
     i18n::use_i18n,
     session::use_session,
 };
@@ -53,51 +53,35 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
     let i18n = use_i18n();
     let session = use_session();
     let error = RwSignal::new(None::<&'static str>);
-    let answer = Action::new_local(move |(contact_id, accept): &(uuid::Uuid, bool)| {
-        let (contact_id, accept) = (*contact_id, *accept);
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api
-                    .answer_invitation(contact_id, accept)
-                    .await
-                    .map(|()| accept),
-                None => Err(ApiFailure::Network),
+    let answer = session.action(
+        |api, (contact_id, accept): (uuid::Uuid, bool)| async move {
+            api.answer_invitation(contact_id, accept)
+                .await
+                .map(|()| accept)
+        },
+        move |result| match result {
+            Ok(accepted) => {
+                notice.set(Some(if accepted {
+                    "notifications.accepted"
+                } else {
+                    "notifications.declined"
+                }));
+                session.reload_me();
+                session.notifications_changed.update(|count| *count += 1);
             }
-        }
-    });
+            Err(failure) => error.set(Some(failure.message_key())),
+        },
+    );
     let id = item.id;
     let unread_at_start = !item.read;
-    let mark = Action::new_local(move |_: &()| {
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.mark_read(id).await,
-                None => Err(ApiFailure::Network),
+    let mark = session.action(
+        move |api, _: ()| async move { api.mark_read(id).await },
+        move |result| {
+            if result.is_ok() {
+                session.notifications_changed.update(|count| *count += 1);
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = answer.value().get() {
-            match result {
-                Ok(accepted) => {
-                    notice.set(Some(if accepted {
-                        "notifications.accepted"
-                    } else {
-                        "notifications.declined"
-                    }));
-                    session.reload_me();
-                    session.notifications_changed.update(|count| *count += 1);
-                }
-                Err(failure) => error.set(Some(failure.message_key())),
-            }
-        }
-    });
-    Effect::new(move || {
-        if let Some(Ok(())) = mark.value().get() {
-            session.notifications_changed.update(|count| *count += 1);
-        }
-    });
+        },
+    );
     let kind = item.kind;
     let text = {
         let from = item.from_name.clone().unwrap_or_default();
@@ -137,7 +121,7 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
             <div>
                 {unread.then(|| view! { <span class="badge">{move || i18n.t("notifications.new")}</span> " " })}
                 <strong>{text}</strong>
-                <p class="hint">{local_date_time(item.created_at)}</p>
+                <p class="hint">{move || date_time(i18n.language.get(), item.created_at)}</p>
                 <p class="form-error" role="alert">{move || error.get().map(|key| i18n.t(key))}</p>
             </div>
             <div class="form-actions">

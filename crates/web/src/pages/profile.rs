@@ -31,8 +31,6 @@ pub fn ProfilePage() -> impl IntoView {
             .data
             .with(|data| data.as_ref().map(|data| data.me.user.clone()))
     };
-    // Bumped when the list of sessions changes (a password change ends the other ones).
-    let sessions_changed = RwSignal::new(0u32);
     view! {
         <Shell title="profile.title" protected=true>
             <div class="page-text">
@@ -53,18 +51,34 @@ pub fn ProfilePage() -> impl IntoView {
                         </dl>
                     }
                 })}
-                <ContactDetails/>
-                <ChangePassword sessions_changed=sessions_changed/>
-                <AuthenticatorApp/>
-                <Sessions reload=sessions_changed/>
-                <Devices/>
+                <ProfileSections/>
             </div>
         </Shell>
     }
 }
 
+/// The sections that read and change the account; made once the session is there (the page
+/// may open before a reload has resumed it).
 #[component]
-fn ChangePassword(sessions_changed: RwSignal<u32>) -> impl IntoView {
+fn ProfileSections() -> impl IntoView {
+    let session = use_session();
+    // Read again after a password change, which ends the other sessions.
+    let (sessions, end_session) = list_with_removal(
+        session,
+        |api| async move { api.sessions().await.unwrap_or_default() },
+        |api, id| async move { api.end_session(id).await },
+    );
+    view! {
+        <ContactDetails/>
+        <ChangePassword sessions/>
+        <AuthenticatorApp/>
+        <Sessions sessions end=end_session/>
+        <Devices/>
+    }
+}
+
+#[component]
+fn ChangePassword(sessions: LocalResource<Vec<SessionSummary>>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let policy = session
@@ -78,39 +92,28 @@ fn ChangePassword(sessions_changed: RwSignal<u32>) -> impl IntoView {
     let form_error = RwSignal::new(None::<&'static str>);
     let changed = RwSignal::new(false);
     let form_key = RwSignal::new(0u32);
-    let save = Action::new_local(move |input: &NewPasswordInput| {
-        let input = input.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => {
-                    api.change_password(
-                        input.current_password.as_deref().unwrap_or_default(),
-                        &input.new_password,
-                    )
-                    .await
-                }
-                None => Err(crate::api::ApiFailure::Network),
+    let save = session.action(
+        |api, input: NewPasswordInput| async move {
+            api.change_password(
+                input.current_password.as_deref().unwrap_or_default(),
+                &input.new_password,
+            )
+            .await
+        },
+        move |result| match result {
+            Ok(()) => {
+                changed.set(true);
+                sessions.refetch();
+                // A fresh, empty form: the typed passwords do not linger in the page.
+                form_key.update(|key| *key += 1);
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(()) => {
-                    changed.set(true);
-                    sessions_changed.update(|count| *count += 1);
-                    // A fresh, empty form: the typed passwords do not linger in the page.
-                    form_key.update(|key| *key += 1);
-                }
-                Err(failure) => {
-                    changed.set(false);
-                    server_errors.set(failure.field_errors());
-                    form_error.set(Some(failure.message_key()));
-                }
+            Err(failure) => {
+                changed.set(false);
+                server_errors.set(failure.field_errors());
+                form_error.set(Some(failure.message_key()));
             }
-        }
-    });
+        },
+    );
     let on_submit = Callback::new(move |input: NewPasswordInput| {
         changed.set(false);
         save.dispatch_local(input);
@@ -142,15 +145,11 @@ fn ChangePassword(sessions_changed: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn Sessions(reload: RwSignal<u32>) -> impl IntoView {
+fn Sessions(
+    sessions: LocalResource<Vec<SessionSummary>>,
+    end: Action<uuid::Uuid, ()>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let (sessions, end) = list_with_removal(
-        session,
-        reload,
-        |api| async move { api.sessions().await.unwrap_or_default() },
-        |api, id| async move { api.end_session(id).await },
-    );
     view! {
         <section class="profile-section" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{move || i18n.t("sessions.title")}</h2>
@@ -159,14 +158,14 @@ fn Sessions(reload: RwSignal<u32>) -> impl IntoView {
                 <ul class="session-list">
                     {move || sessions.get().map(|list| list.into_iter().map(|item: SessionSummary| {
                         let id = item.id;
-                        let when = crate::components::local_date_time(item.created_at);
+                        let since = item.created_at;
                         let device = item.user_agent.clone().map(|agent| describe_agent(&agent));
                         view! {
                             <li class="session-item">
                                 <div>
                                     <strong>{device.unwrap_or_else(|| i18n.t("sessions.unknown_device").to_owned())}</strong>
                                     {item.current.then(|| view! { <span class="badge">{i18n.t("sessions.this_device")}</span> })}
-                                    <p class="hint">{i18n.t_with("sessions.since", &when)}</p>
+                                    <p class="hint">{move || i18n.t_with("sessions.since", &crate::components::date_time(i18n.language.get(), since))}</p>
                                 </div>
                                 {(!item.current).then(|| view! {
                                     <button type="button" class="button-secondary"
@@ -189,7 +188,6 @@ fn Devices() -> impl IntoView {
     let session = use_session();
     let (devices, forget) = list_with_removal(
         session,
-        RwSignal::new(0u32),
         |api| async move { api.devices().await.unwrap_or_default() },
         |api, id| async move { api.forget_device(id).await },
     );
@@ -258,7 +256,6 @@ fn ContactDetails() -> impl IntoView {
     let saved = RwSignal::new(None::<&'static str>);
     // A code went to the new mobile number and waits to be typed.
     let pending = RwSignal::new(None::<MobileVerification>);
-    let api = move || session.api().ok_or(ApiFailure::Network);
     let refresh_me = move |me: Me| {
         saved_email.set(me.user.email.clone());
         email.set(me.user.email.clone());
@@ -268,17 +265,12 @@ fn ContactDetails() -> impl IntoView {
             }
         });
     };
-    let save = Action::new_local(move |request: &ContactDetailsRequest| {
-        let request = request.clone();
-        let api = api();
-        async move {
-            let api = api?;
+    let save = session.action(
+        |api, request: ContactDetailsRequest| async move {
             let answer = api.change_contact_details(&request).await?;
-            Ok::<_, ApiFailure>((answer, api.me().await?))
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = save.value().get() {
+            Ok((answer, api.me().await?))
+        },
+        move |result| {
             password.set(String::new());
             match result {
                 Ok((answer, me)) => {
@@ -298,8 +290,8 @@ fn ContactDetails() -> impl IntoView {
                     form_error.set(Some(failure.message_key()));
                 }
             }
-        }
-    });
+        },
+    );
     let field_error = move |field: &'static str| {
         errors.with(|errors| crate::components::field_error_key(errors, field))
     };
@@ -372,36 +364,25 @@ fn MobileCodeStep(
     let code_error = RwSignal::new(None::<&'static str>);
     let notice = RwSignal::new(None::<&'static str>);
     let code_input = NodeRef::<html::Input>::new();
-    let api = move || session.api().ok_or(ApiFailure::Network);
-    let confirm = Action::new_local(move |typed: &String| {
-        let typed = typed.clone();
-        let api = api();
-        async move {
-            let api = api?;
+    let confirm = session.action(
+        |api, typed: String| async move {
             api.confirm_mobile(&typed).await?;
             api.me().await
-        }
-    });
-    let resend = Action::new_local(move |_: &()| {
-        let api = api();
-        async move { api?.resend_mobile_code().await }
-    });
-    Effect::new(move || {
-        if let Some(result) = confirm.value().get() {
-            match result {
-                Ok(me) => on_confirmed.run(me),
-                Err(failure) => {
-                    code.set(String::new());
-                    code_error.set(Some(failure.message_key()));
-                    if let Some(input) = code_input.get_untracked() {
-                        let _ = input.focus();
-                    }
+        },
+        move |result| match result {
+            Ok(me) => on_confirmed.run(me),
+            Err(failure) => {
+                code.set(String::new());
+                code_error.set(Some(failure.message_key()));
+                if let Some(input) = code_input.try_get_untracked().flatten() {
+                    let _ = input.focus();
                 }
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = resend.value().get() {
+        },
+    );
+    let resend = session.action(
+        |api, _: ()| async move { api.resend_mobile_code().await },
+        move |result| {
             notice.set(Some(match result {
                 Ok(_) => "verify.resent",
                 Err(failure) if failure.code() == Some(ErrorCode::RateLimited) => {
@@ -409,8 +390,8 @@ fn MobileCodeStep(
                 }
                 Err(failure) => failure.message_key(),
             }));
-        }
-    });
+        },
+    );
     Effect::new(move || {
         if let Some(input) = code_input.get() {
             let _ = input.focus();
@@ -473,7 +454,6 @@ fn AuthenticatorApp() -> impl IntoView {
     let recovery = RwSignal::new(Vec::<String>::new());
     let error = RwSignal::new(None::<&'static str>);
     let notice = RwSignal::new(None::<&'static str>);
-    let api = move || session.api();
     let set_enabled = move |on: bool| {
         enabled.set(on);
         session.data.update(|data| {
@@ -482,35 +462,9 @@ fn AuthenticatorApp() -> impl IntoView {
             }
         });
     };
-    let start = Action::new_local(move |typed: &String| {
-        let (typed, api) = (typed.clone(), api());
-        async move {
-            match api {
-                Some(api) => api.totp_setup(&typed).await,
-                None => Err(ApiFailure::Network),
-            }
-        }
-    });
-    let confirm = Action::new_local(move |typed: &String| {
-        let (typed, api) = (typed.clone(), api());
-        async move {
-            match api {
-                Some(api) => api.totp_confirm(&typed).await,
-                None => Err(ApiFailure::Network),
-            }
-        }
-    });
-    let disable = Action::new_local(move |typed: &String| {
-        let (typed, api) = (typed.clone(), api());
-        async move {
-            match api {
-                Some(api) => api.totp_disable(&typed).await,
-                None => Err(ApiFailure::Network),
-            }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = start.value().get() {
+    let start = session.action(
+        |api, typed: String| async move { api.totp_setup(&typed).await },
+        move |result| {
             password.set(String::new());
             match result {
                 Ok(started) => {
@@ -519,27 +473,27 @@ fn AuthenticatorApp() -> impl IntoView {
                 }
                 Err(failure) => error.set(Some(failure.message_key())),
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = confirm.value().get() {
-            match result {
-                Ok(done) => {
-                    error.set(None);
-                    setup.set(None);
-                    asking.set(false);
-                    recovery.set(done.recovery_codes);
-                    set_enabled(true);
-                }
-                Err(failure) => {
-                    code.set(String::new());
-                    error.set(Some(failure.message_key()));
-                }
+        },
+    );
+    let confirm = session.action(
+        |api, typed: String| async move { api.totp_confirm(&typed).await },
+        move |result| match result {
+            Ok(done) => {
+                error.set(None);
+                setup.set(None);
+                asking.set(false);
+                recovery.set(done.recovery_codes);
+                set_enabled(true);
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = disable.value().get() {
+            Err(failure) => {
+                code.set(String::new());
+                error.set(Some(failure.message_key()));
+            }
+        },
+    );
+    let disable = session.action(
+        |api, typed: String| async move { api.totp_disable(&typed).await },
+        move |result| {
             password.set(String::new());
             match result {
                 Ok(()) => {
@@ -550,8 +504,8 @@ fn AuthenticatorApp() -> impl IntoView {
                 }
                 Err(failure) => error.set(Some(failure.message_key())),
             }
-        }
-    });
+        },
+    );
     let password_field = move || {
         view! {
             <div class="field">
@@ -624,11 +578,10 @@ fn AuthenticatorApp() -> impl IntoView {
     }
 }
 
-/// A list loaded with the session's client, reloaded when `reload` changes, and an action
-/// that removes one item by id and then reloads the list.
+/// A list loaded with the session's client, and an action that removes one item by id and then
+/// loads the list again.
 fn list_with_removal<T, Load, LoadFut, Remove, RemoveFut>(
     session: Session,
-    reload: RwSignal<u32>,
     load: Load,
     remove: Remove,
 ) -> (LocalResource<Vec<T>>, Action<uuid::Uuid, ()>)
@@ -639,10 +592,8 @@ where
     Remove: Fn(Authenticated, uuid::Uuid) -> RemoveFut + Copy + 'static,
     RemoveFut: std::future::Future<Output = Result<(), ApiFailure>> + 'static,
 {
-    let api = move || session.api();
     let list = LocalResource::new(move || {
-        reload.track();
-        let api = api();
+        let api = session.api();
         async move {
             match api {
                 Some(api) => load(api).await,
@@ -650,21 +601,8 @@ where
             }
         }
     });
-    let removal = Action::new_local(move |id: &uuid::Uuid| {
-        let id = *id;
-        let api = api();
-        async move {
-            if let Some(api) = api {
-                // A failed removal shows as the item still being in the reloaded list.
-                let _ = remove(api, id).await;
-            }
-        }
-    });
-    Effect::new(move || {
-        if removal.value().get().is_some() {
-            reload.update(|count| *count += 1);
-        }
-    });
+    // A failed removal shows as the item still being in the list read again.
+    let removal = session.action(remove, move |_| list.refetch());
     (list, removal)
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::Anonymous,
+    api::{Anonymous, action},
     components::{
         new_password::{NewPasswordForm, NewPasswordInput},
         shell::Shell,
@@ -30,25 +30,22 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let server_errors = RwSignal::new(Vec::new());
     let form_error = RwSignal::new(None::<&'static str>);
     let expired = RwSignal::new(false);
-    let save = Action::new_local(move |input: &NewPasswordInput| {
-        let new_password = input.new_password.clone();
-        let token = token.get_value();
-        async move { Anonymous.reset_password(&token, &new_password).await }
-    });
-    Effect::new(move || {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(()) => done.set(true),
-                Err(failure) if failure.code() == Some(ErrorCode::ResetLinkInvalid) => {
-                    expired.set(true)
-                }
-                Err(failure) => {
-                    server_errors.set(failure.field_errors());
-                    form_error.set(Some(failure.message_key()));
-                }
+    let save = action(
+        move |input: NewPasswordInput| {
+            let token = token.get_value();
+            async move { Anonymous.reset_password(&token, &input.new_password).await }
+        },
+        move |result| match result {
+            Ok(()) => done.set(true),
+            Err(failure) if failure.code() == Some(ErrorCode::ResetLinkInvalid) => {
+                expired.set(true)
             }
-        }
-    });
+            Err(failure) => {
+                server_errors.set(failure.field_errors());
+                form_error.set(Some(failure.message_key()));
+            }
+        },
+    );
     let on_submit = Callback::new(move |input: NewPasswordInput| {
         save.dispatch_local(input);
     });

@@ -14,8 +14,9 @@ use crate::{
     api::ApiFailure,
     components::{
         avatar::{Avatar, full_name},
+        date_time,
         live::use_live_dossier,
-        local_date_time, long_date,
+        long_date,
         shell::Shell,
     },
     i18n::use_i18n,
@@ -277,7 +278,7 @@ fn PanelCard(panel: Panel) -> impl IntoView {
                     <li>
                         <span class="panel-item-title">{item.title}</span>
                         {item.subtitle.map(|subtitle| view! { <span class="panel-item-sub">{subtitle}</span> })}
-                        {item.at.map(|at| view! { <span class="panel-item-sub">{local_date_time(at)}</span> })}
+                        {item.at.map(|at| view! { <span class="panel-item-sub">{move || date_time(i18n.language.get(), at)}</span> })}
                     </li>
                 }).collect_view()}
             </ul>

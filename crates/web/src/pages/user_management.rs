@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     api::ApiFailure,
-    components::{audit::AuditList, failure::LoadFailure, local_date_time, shell::Shell},
+    components::{audit::AuditList, date_time, failure::LoadFailure, shell::Shell},
     i18n::{
         labels::{permission_label, relationship_label},
         use_i18n,
@@ -55,33 +55,44 @@ pub fn UserManagementPage() -> impl IntoView {
 fn NetworkChanges(client_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let opened = RwSignal::new(0u32);
+    // Nothing is read until the list is first opened; each later opening reads it again.
+    let opened = RwSignal::new(false);
+    let details = NodeRef::<html::Details>::new();
     let page = LocalResource::new(move || {
-        let times = opened.get();
-        let api = session.api();
+        let api = session.api().filter(|_| opened.get());
         async move {
             match api {
-                Some(api) if times > 0 => api.network_changes(client_id).await.ok(),
-                _ => None,
+                Some(api) => api.network_changes(client_id).await.ok(),
+                None => None,
             }
         }
     });
+    let on_toggle = move |_| {
+        let is_open = details
+            .get_untracked()
+            .is_some_and(|details| details.open());
+        match (is_open, opened.get_untracked()) {
+            (true, true) => page.refetch(),
+            (true, false) => opened.set(true),
+            (false, _) => {}
+        }
+    };
     view! {
-        <details class="profile-section network-changes"
-            on:toggle=move |_| opened.update(|times| *times += 1)>
+        <details class="profile-section network-changes" node_ref=details on:toggle=on_toggle>
             <summary>{move || i18n.t("audit.network_title")}</summary>
             {move || page.get().flatten().map(|page| view! { <AuditList page show_address=false/> })}
         </details>
     }
 }
 
+/// The network as read from the server; what changes it reads it again.
+type ContactRows = LocalResource<Result<Vec<ContactRow>, ApiFailure>>;
+
 #[component]
 fn ContactTable(client_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let reload = RwSignal::new(0u32);
     let rows = LocalResource::new(move || {
-        reload.track();
         let api = session.api();
         async move {
             match api {
@@ -98,17 +109,17 @@ fn ContactTable(client_id: Uuid) -> impl IntoView {
                 Some(Err(failure)) => view! { <LoadFailure failure retry=move || rows.refetch()/> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ul class="contact-cards">
-                        {list.into_iter().map(|row| view! { <ContactCard row client_id reload/> }).collect_view()}
+                        {list.into_iter().map(|row| view! { <ContactCard row client_id rows/> }).collect_view()}
                     </ul>
                 }.into_any(),
             }}
         </section>
-        <AddContact client_id reload/>
+        <AddContact client_id rows/>
     }
 }
 
 #[component]
-fn ContactCard(row: ContactRow, client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
+fn ContactCard(row: ContactRow, client_id: Uuid, rows: ContactRows) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let name = format!("{} {}", row.first_name, row.last_name);
@@ -122,83 +133,56 @@ fn ContactCard(row: ContactRow, client_id: Uuid, reload: RwSignal<u32>) -> impl 
     let confirming = RwSignal::new(false);
     let yes_button = NodeRef::<html::Button>::new();
 
-    let save = Action::new_local(move |wanted: &Vec<Permission>| {
-        let wanted = wanted.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.set_permissions(client_id, contact_id, wanted).await,
-                None => Err(ApiFailure::Network),
-            }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(saved) => {
-                    error.set(None);
-                    notice.set(Some("users.saved"));
-                    permissions.set(saved.contact.permissions.clone());
-                    first_access.set(saved.invitation_needed);
-                    // Someone who takes away their own Instellingen leaves this page.
-                    if saved.contact.is_you
-                        && !saved.contact.permissions.contains(&Permission::Settings)
-                    {
-                        session.reload_me();
-                    }
-                }
-                Err(failure) => {
-                    notice.set(None);
-                    error.set(Some(failure.message_key()));
-                    // Show the ticks as they are on the server.
-                    reload.update(|count| *count += 1);
+    let save = session.action(
+        move |api, wanted: Vec<Permission>| async move {
+            api.set_permissions(client_id, contact_id, wanted).await
+        },
+        move |result| match result {
+            Ok(saved) => {
+                error.set(None);
+                notice.set(Some("users.saved"));
+                permissions.set(saved.contact.permissions.clone());
+                first_access.set(saved.invitation_needed);
+                // Someone who takes away their own Instellingen leaves this page.
+                if saved.contact.is_you
+                    && !saved.contact.permissions.contains(&Permission::Settings)
+                {
+                    session.reload_me();
                 }
             }
-        }
-    });
-    let invite = Action::new_local(move |_: &()| {
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.send_invitation(client_id, contact_id).await,
-                None => Err(ApiFailure::Network),
+            Err(failure) => {
+                notice.set(None);
+                error.set(Some(failure.message_key()));
+                // Show the ticks as they are on the server.
+                rows.refetch();
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = invite.value().get() {
-            match result {
-                Ok(sent) => {
-                    error.set(None);
-                    first_access.set(false);
-                    state.set(sent.contact.invitation_state);
-                    notice.set(Some(match sent.channel {
-                        InvitationChannel::Email => "users.sent_email",
-                        InvitationChannel::Notification => "users.sent_notification",
-                    }));
-                }
-                Err(failure) => error.set(Some(failure.message_key())),
+        },
+    );
+    let invite = session.action(
+        move |api, _: ()| async move { api.send_invitation(client_id, contact_id).await },
+        move |result| match result {
+            Ok(sent) => {
+                error.set(None);
+                first_access.set(false);
+                state.set(sent.contact.invitation_state);
+                notice.set(Some(match sent.channel {
+                    InvitationChannel::Email => "users.sent_email",
+                    InvitationChannel::Notification => "users.sent_notification",
+                }));
             }
-        }
-    });
-    let remove = Action::new_local(move |_: &()| {
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.remove_contact(client_id, contact_id).await,
-                None => Err(ApiFailure::Network),
-            }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = remove.value().get() {
+            Err(failure) => error.set(Some(failure.message_key())),
+        },
+    );
+    let remove = session.action(
+        move |api, _: ()| async move { api.remove_contact(client_id, contact_id).await },
+        move |result| {
             confirming.set(false);
             match result {
-                Ok(()) => reload.update(|count| *count += 1),
+                Ok(()) => rows.refetch(),
                 Err(failure) => error.set(Some(failure.message_key())),
             }
-        }
-    });
+        },
+    );
     Effect::new(move || {
         if confirming.get()
             && let Some(button) = yes_button.get()
@@ -208,7 +192,7 @@ fn ContactCard(row: ContactRow, client_id: Uuid, reload: RwSignal<u32>) -> impl 
     });
 
     let relationship = relationship_label(row.relationship);
-    let last_login = row.last_login_at.map(local_date_time);
+    let last_login = row.last_login_at;
     let legend_name = name.clone();
     let hint_name = name.clone();
     let access_name = name.clone();
@@ -249,8 +233,8 @@ fn ContactCard(row: ContactRow, client_id: Uuid, reload: RwSignal<u32>) -> impl 
                     }).collect_view()}
                 </div>
                 <p class="hint">
-                    {move || match last_login.clone() {
-                        Some(when) => i18n.t_with("users.last_login", &when),
+                    {move || match last_login {
+                        Some(at) => i18n.t_with("users.last_login", &date_time(i18n.language.get(), at)),
                         None => i18n.t("users.never_logged_in").to_owned(),
                     }}
                     {move || match state.get() {
@@ -305,7 +289,7 @@ fn ContactCard(row: ContactRow, client_id: Uuid, reload: RwSignal<u32>) -> impl 
 /// Adding a contact: first the e-mail address ("Bedoelde u …"), then either the suggested
 /// person or the new person's details.
 #[component]
-fn AddContact(client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
+fn AddContact(client_id: Uuid, rows: ContactRows) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let email = RwSignal::new(String::new());
@@ -320,42 +304,24 @@ fn AddContact(client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
     let form_error = RwSignal::new(None::<&'static str>);
     let added = RwSignal::new(None::<String>);
 
-    let lookup = Action::new_local(move |typed: &String| {
-        let typed = typed.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.lookup_contact(client_id, &typed).await,
-                None => Err(ApiFailure::Network),
+    let lookup = session.action(
+        move |api, typed: String| async move { api.lookup_contact(client_id, &typed).await },
+        move |result| match result {
+            Ok(answer) => {
+                form_error.set(None);
+                looked_up.set(Some(
+                    answer.suggestion.map(|person| (person.handle, person.name)),
+                ));
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = lookup.value().get() {
-            match result {
-                Ok(answer) => {
-                    form_error.set(None);
-                    looked_up.set(Some(
-                        answer.suggestion.map(|person| (person.handle, person.name)),
-                    ));
-                }
-                Err(failure) => form_error.set(Some(failure.message_key())),
-            }
-        }
-    });
-    let add = Action::new_local(move |request: &NewContactRequest| {
-        let request = request.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.add_contact(client_id, &request).await,
-                None => Err(ApiFailure::Network),
-            }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = add.value().get() {
-            match result {
+            Err(failure) => form_error.set(Some(failure.message_key())),
+        },
+    );
+    let add =
+        session.action(
+            move |api, request: NewContactRequest| async move {
+                api.add_contact(client_id, &request).await
+            },
+            move |result| match result {
                 Ok(row) => {
                     errors.set(Vec::new());
                     form_error.set(None);
@@ -364,15 +330,14 @@ fn AddContact(client_id: Uuid, reload: RwSignal<u32>) -> impl IntoView {
                     for field in [email, first_name, last_name, gender, mobile] {
                         field.set(String::new());
                     }
-                    reload.update(|count| *count += 1);
+                    rows.refetch();
                 }
                 Err(failure) => {
                     errors.set(failure.field_errors());
                     form_error.set(Some(failure.message_key()));
                 }
-            }
-        }
-    });
+            },
+        );
     let field_error = move |field: &'static str| {
         errors.with(|errors| crate::components::field_error_key(errors, field))
     };

@@ -2,14 +2,16 @@
 
 use super::*;
 
+/// The care workers and the client portals they can be placed with, read together.
+type CareWorkersAndClients =
+    LocalResource<Result<(Vec<CareWorkerSummary>, Vec<AdminClientSummary>), ApiFailure>>;
+
 /// *Zorgverleners* and their care teams, until the integration API feeds them from the ECD.
 #[component]
 pub(super) fn CareWorkers() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let reload = RwSignal::new(0u32);
     let data = LocalResource::new(move || {
-        reload.track();
         let api = session.api();
         async move {
             let api = api.ok_or(ApiFailure::Network)?;
@@ -27,12 +29,12 @@ pub(super) fn CareWorkers() -> impl IntoView {
                 Some(Ok((workers, clients))) => view! {
                     <ul class="contact-cards">
                         {workers.into_iter().map(|worker| view! {
-                            <CareWorkerCard worker clients=clients.clone() reload/>
+                            <CareWorkerCard worker clients=clients.clone() refresh=data/>
                         }).collect_view()}
                     </ul>
                 }.into_any(),
             }}
-            <NewCareWorkerForm reload/>
+            <NewCareWorkerForm refresh=data/>
         </section>
     }
 }
@@ -41,7 +43,7 @@ pub(super) fn CareWorkers() -> impl IntoView {
 pub(super) fn CareWorkerCard(
     worker: CareWorkerSummary,
     clients: Vec<AdminClientSummary>,
-    reload: RwSignal<u32>,
+    refresh: CareWorkersAndClients,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -49,25 +51,18 @@ pub(super) fn CareWorkerCard(
     let error = RwSignal::new(None::<&'static str>);
     let chosen_client = RwSignal::new(String::new());
     let chosen_role = RwSignal::new(CareRole::Evv.as_str().to_owned());
-    let change = Action::new_local(move |(client_id, role): &(Uuid, Option<CareRole>)| {
-        let (client_id, role) = (*client_id, *role);
-        let api = session.api();
-        async move {
-            let api = api.ok_or(crate::api::ApiFailure::Network)?;
+    let change = session.action(
+        move |api, (client_id, role): (Uuid, Option<CareRole>)| async move {
             match role {
                 Some(role) => api.set_care_team_member(client_id, worker_id, role).await,
                 None => api.remove_care_team_member(client_id, worker_id).await,
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = change.value().get() {
-            match result {
-                Ok(()) => reload.update(|count| *count += 1),
-                Err(failure) => error.set(Some(failure.message_key())),
-            }
-        }
-    });
+        },
+        move |result| match result {
+            Ok(()) => refresh.refetch(),
+            Err(failure) => error.set(Some(failure.message_key())),
+        },
+    );
     let name = format!("{} {}", worker.first_name, worker.last_name);
     let client_select = format!("team-client-{worker_id}");
     let client_for = client_select.clone();
@@ -134,7 +129,7 @@ pub(super) fn CareWorkerCard(
 }
 
 #[component]
-pub(super) fn NewCareWorkerForm(reload: RwSignal<u32>) -> impl IntoView {
+pub(super) fn NewCareWorkerForm(refresh: CareWorkersAndClients) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let open = RwSignal::new(false);
@@ -142,38 +137,27 @@ pub(super) fn NewCareWorkerForm(reload: RwSignal<u32>) -> impl IntoView {
     let [first, last, email, gender, mobile] = fields;
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let status = RwSignal::new(None::<String>);
-    let create = Action::new_local(move |request: &NewCareWorkerRequest| {
-        let request = request.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.create_care_worker(&request).await,
-                None => Err(crate::api::ApiFailure::Network),
-            }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = create.value().get() {
-            match result {
-                Ok(worker) => {
-                    errors.set(Vec::new());
-                    status.set(Some(i18n.t_with(
-                        "careworkers.created",
-                        &format!("{} {}", worker.first_name, worker.last_name),
-                    )));
-                    for field in fields {
-                        field.set(String::new());
-                    }
-                    open.set(false);
-                    reload.update(|count| *count += 1);
+    let create = session.action(
+        |api, request: NewCareWorkerRequest| async move { api.create_care_worker(&request).await },
+        move |result| match result {
+            Ok(worker) => {
+                errors.set(Vec::new());
+                status.set(Some(i18n.t_with(
+                    "careworkers.created",
+                    &format!("{} {}", worker.first_name, worker.last_name),
+                )));
+                for field in fields {
+                    field.set(String::new());
                 }
-                Err(failure) => {
-                    errors.set(failure.field_errors());
-                    status.set(Some(i18n.t(failure.message_key()).to_owned()));
-                }
+                open.set(false);
+                refresh.refetch();
             }
-        }
-    });
+            Err(failure) => {
+                errors.set(failure.field_errors());
+                status.set(Some(i18n.t(failure.message_key()).to_owned()));
+            }
+        },
+    );
     let error_of = move |field: &'static str| {
         errors.with(|errors| crate::components::field_error_key(errors, field))
     };

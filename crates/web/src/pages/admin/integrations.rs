@@ -8,9 +8,7 @@ use super::*;
 pub(super) fn Integrations() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let reload = RwSignal::new(0u32);
     let accounts = LocalResource::new(move || {
-        reload.track();
         let api = session.api();
         async move {
             match api {
@@ -23,28 +21,20 @@ pub(super) fn Integrations() -> impl IntoView {
     let scopes = Scope::ALL.map(|scope| (scope, RwSignal::new(true)));
     let error = RwSignal::new(None::<&'static str>);
     let new_key = RwSignal::new(None::<String>);
-    let create = Action::new_local(move |request: &NewServiceAccountRequest| {
-        let request = request.clone();
-        let api = session.api();
-        async move {
-            api.ok_or(crate::api::ApiFailure::Network)?
-                .create_service_account(&request)
-                .await
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = create.value().get() {
-            match result {
-                Ok(created) => {
-                    new_key.set(Some(created.api_key));
-                    name.set(String::new());
-                    error.set(None);
-                    reload.update(|count| *count += 1);
-                }
-                Err(failure) => error.set(Some(failure.message_key())),
+    let create = session.action(
+        |api, request: NewServiceAccountRequest| async move {
+            api.create_service_account(&request).await
+        },
+        move |result| match result {
+            Ok(created) => {
+                new_key.set(Some(created.api_key));
+                name.set(String::new());
+                error.set(None);
+                accounts.refetch();
             }
-        }
-    });
+            Err(failure) => error.set(Some(failure.message_key())),
+        },
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let chosen: Vec<Scope> = scopes
@@ -77,7 +67,7 @@ pub(super) fn Integrations() -> impl IntoView {
                 Some(Ok(list)) if list.is_empty() => view! { <p class="hint">{i18n.t("integrations.none")}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ul class="contact-cards">
-                        {list.into_iter().map(|account| view! { <IntegrationCard account reload/> }).collect_view()}
+                        {list.into_iter().map(|account| view! { <IntegrationCard account accounts/> }).collect_view()}
                     </ul>
                 }.into_any(),
             }}
@@ -130,31 +120,22 @@ pub(super) fn Integrations() -> impl IntoView {
 #[component]
 pub(super) fn IntegrationCard(
     account: ServiceAccountSummary,
-    reload: RwSignal<u32>,
+    accounts: LocalResource<Result<Vec<ServiceAccountSummary>, ApiFailure>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let id = account.id;
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
-    let revoke = Action::new_local(move |_: &()| {
-        let api = session.api();
-        async move {
-            api.ok_or(crate::api::ApiFailure::Network)?
-                .revoke_service_account(id)
-                .await
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = revoke.value().get() {
-            match result {
-                Ok(_) => reload.update(|count| *count += 1),
-                Err(failure) => error.set(Some(failure.message_key())),
-            }
-        }
-    });
+    let revoke = session.action(
+        move |api, _: ()| async move { api.revoke_service_account(id).await },
+        move |result| match result {
+            Ok(_) => accounts.refetch(),
+            Err(failure) => error.set(Some(failure.message_key())),
+        },
+    );
     let scopes = account.scopes.clone();
-    let used = account.last_used_at.map(local_date_time);
+    let used = account.last_used_at;
     let revoked = account.revoked_at.is_some();
     let name = account.name.clone();
     view! {
@@ -169,8 +150,8 @@ pub(super) fn IntegrationCard(
                 {move || scopes.iter().map(|scope| i18n.t(scope_label(*scope))).collect::<Vec<_>>().join(", ")}
             </p>
             <p class="hint">
-                {move || match used.clone() {
-                    Some(at) => i18n.t_args("integrations.last_used", &[("date", &at)]),
+                {move || match used {
+                    Some(at) => i18n.t_args("integrations.last_used", &[("date", &date_time(i18n.language.get(), at))]),
                     None => i18n.t("integrations.never_used").to_owned(),
                 }}
             </p>

@@ -16,20 +16,11 @@ pub(super) fn UndeliveredMail() -> impl IntoView {
             }
         }
     });
-    let retry = Action::new_local(move |id: &Uuid| {
-        let (id, api) = (*id, session.api());
-        async move {
-            match api {
-                Some(api) => api.retry_mail(id).await,
-                None => Err(crate::api::ApiFailure::Network),
-            }
-        }
-    });
-    Effect::new(move || {
-        if retry.value().get().is_some() {
-            list.refetch();
-        }
-    });
+    // Whether the retry worked or not, the list read again shows where the mail is.
+    let retry = session.action(
+        |api, id: Uuid| async move { api.retry_mail(id).await },
+        move |_| list.refetch(),
+    );
     view! {
         <section class="profile-section" aria-labelledby="mail-outbox-title">
             <h2 id="mail-outbox-title">{move || i18n.t("admin.mail_title")}</h2>
@@ -46,7 +37,7 @@ pub(super) fn UndeliveredMail() -> impl IntoView {
                                 <li class="audit-entry">
                                     <p><strong>{item.to_name}</strong>" <"{item.to_address}">"</p>
                                     <p>{item.subject}</p>
-                                    <p class="audit-details">{local_date_time(item.created_at)}" · "{move || i18n.t(state)}</p>
+                                    <p class="audit-details">{move || date_time(i18n.language.get(), item.created_at)}" · "{move || i18n.t(state)}</p>
                                     {item.last_error.map(|error| view! { <p class="audit-details">{error}</p> })}
                                     <button type="button" class="button-secondary"
                                         disabled=move || retry.pending().get()

@@ -20,10 +20,12 @@ use crate::{
     api::ApiFailure,
     components::{
         audit::AuditList,
+        date_time,
         failure::LoadFailure,
         form::{GenderSelect, TextField, gender_of},
-        local_date_time, long_date,
+        long_date,
         shell::Shell,
+        tabs::TabNav,
     },
     i18n::{
         labels::{care_role_label, relationship_label, scope_label},
@@ -48,8 +50,58 @@ use portals::ClientPortals;
 use settings::OrganisationSettingsForm;
 use users::AdminUsers;
 
+/// A part of Beheer, each on a page of its own (a phone shows one part, not all seven stacked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Portals,
+    CareWorkers,
+    Settings,
+    Integrations,
+    Users,
+    Mail,
+    AuditLog,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Portals,
+        Section::CareWorkers,
+        Section::Settings,
+        Section::Integrations,
+        Section::Users,
+        Section::Mail,
+        Section::AuditLog,
+    ];
+
+    /// The page's address; client portals, the most used part, open first.
+    pub fn path(self) -> &'static str {
+        match self {
+            Section::Portals => "/beheer",
+            Section::CareWorkers => "/beheer/zorgverleners",
+            Section::Settings => "/beheer/instellingen",
+            Section::Integrations => "/beheer/koppelingen",
+            Section::Users => "/beheer/gebruikers",
+            Section::Mail => "/beheer/e-mail",
+            Section::AuditLog => "/beheer/logboek",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Section::Portals => "admin.section.portals",
+            Section::CareWorkers => "admin.section.care_workers",
+            Section::Settings => "admin.section.settings",
+            Section::Integrations => "admin.section.integrations",
+            Section::Users => "admin.section.users",
+            Section::Mail => "admin.section.mail",
+            Section::AuditLog => "admin.section.audit",
+        }
+    }
+}
+
+/// Beheer: the menu of its parts and the part asked for.
 #[component]
-pub fn AdminPage() -> impl IntoView {
+pub fn AdminPage(section: Section) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let is_admin = move || {
@@ -63,13 +115,20 @@ pub fn AdminPage() -> impl IntoView {
             <div class="page-text page-wide">
                 <h1>{move || i18n.t("admin.title")}</h1>
                 <Show when=is_admin fallback=move || view! { <p>{i18n.t("admin.not_allowed")}</p> }>
-                    <ClientPortals/>
-                    <CareWorkers/>
-                    <OrganisationSettingsForm/>
-                    <Integrations/>
-                    <AdminUsers/>
-                    <UndeliveredMail/>
-                    <AuditLog/>
+                    <TabNav
+                        label="admin.sections"
+                        class="admin-tabs"
+                        tabs=Section::ALL.into_iter().map(|each| (each.path(), each.label(), each == section)).collect()
+                    />
+                    {match section {
+                        Section::Portals => view! { <ClientPortals/> }.into_any(),
+                        Section::CareWorkers => view! { <CareWorkers/> }.into_any(),
+                        Section::Settings => view! { <OrganisationSettingsForm/> }.into_any(),
+                        Section::Integrations => view! { <Integrations/> }.into_any(),
+                        Section::Users => view! { <AdminUsers/> }.into_any(),
+                        Section::Mail => view! { <UndeliveredMail/> }.into_any(),
+                        Section::AuditLog => view! { <AuditLog/> }.into_any(),
+                    }}
                 </Show>
             </div>
         </Shell>

@@ -2,14 +2,15 @@
 
 use super::*;
 
+/// The organisation's client portals as read from the server; what changes one reads them again.
+type Portals = LocalResource<Result<Vec<AdminClientSummary>, ApiFailure>>;
+
 /// The organisation's client portals: create one, appoint the primary contact, discharge.
 #[component]
 pub(super) fn ClientPortals() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let reload = RwSignal::new(0u32);
     let list = LocalResource::new(move || {
-        reload.track();
         let api = session.api();
         async move {
             match api {
@@ -26,17 +27,17 @@ pub(super) fn ClientPortals() -> impl IntoView {
                 Some(Err(failure)) => view! { <LoadFailure failure retry=move || list.refetch()/> }.into_any(),
                 Some(Ok(items)) => view! {
                     <ul class="contact-cards">
-                        {items.into_iter().map(|item| view! { <PortalCard item reload/> }).collect_view()}
+                        {items.into_iter().map(|item| view! { <PortalCard item list/> }).collect_view()}
                     </ul>
                 }.into_any(),
             }}
-            <NewPortalForm reload/>
+            <NewPortalForm list/>
         </section>
     }
 }
 
 #[component]
-pub(super) fn PortalCard(item: AdminClientSummary, reload: RwSignal<u32>) -> impl IntoView {
+pub(super) fn PortalCard(item: AdminClientSummary, list: Portals) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let client_id = item.id;
@@ -60,37 +61,23 @@ pub(super) fn PortalCard(item: AdminClientSummary, reload: RwSignal<u32>) -> imp
             .map(|date| date.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
     );
-    let appoint = Action::new_local(move |contact: &Uuid| {
-        let contact = *contact;
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.set_primary_contact(client_id, contact).await,
-                None => Err(crate::api::ApiFailure::Network),
-            }
-        }
-    });
-    let discharge = Action::new_local(move |date: &Option<chrono::NaiveDate>| {
-        let date = *date;
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.discharge(client_id, date).await,
-                None => Err(crate::api::ApiFailure::Network),
-            }
-        }
-    });
     // Each action answers for itself: an old failure of one must not hide the other's success.
-    for action in [appoint.value(), discharge.value()] {
-        Effect::new(move || {
-            if let Some(result) = action.get() {
-                match result {
-                    Ok(_) => reload.update(|count| *count += 1),
-                    Err(failure) => status.set(Some(failure.message_key())),
-                }
-            }
-        });
-    }
+    let done = move |result: Result<(), ApiFailure>| match result {
+        Ok(()) => list.refetch(),
+        Err(failure) => status.set(Some(failure.message_key())),
+    };
+    let appoint = session.action(
+        move |api, contact: Uuid| async move {
+            api.set_primary_contact(client_id, contact).await.map(drop)
+        },
+        done,
+    );
+    let discharge = session.action(
+        move |api, date: Option<chrono::NaiveDate>| async move {
+            api.discharge(client_id, date).await.map(drop)
+        },
+        done,
+    );
     let primary = item.primary_contact.clone();
     let discharged = item.discharged_on;
     let select_id = format!("primary-{client_id}");
@@ -153,7 +140,7 @@ pub(super) fn PortalCard(item: AdminClientSummary, reload: RwSignal<u32>) -> imp
 /// *Nieuw cliëntportaal*: the client, the primary contact, and optionally the client's own
 /// account; everyone gets their login details by e-mail.
 #[component]
-pub(super) fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
+pub(super) fn NewPortalForm(list: Portals) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let open = RwSignal::new(false);
@@ -179,15 +166,11 @@ pub(super) fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
     // "Bedoelde u …": an account of the organisation with the typed e-mail address.
     let found = RwSignal::new(None::<Option<(Uuid, String)>>);
     let use_existing = RwSignal::new(false);
-    let lookup = Action::new_local(move |typed: &String| {
-        let typed = typed.trim().to_lowercase();
-        let api = session.api();
-        async move {
-            let people = match api {
-                Some(api) => api.admin_users(&typed).await.unwrap_or_default(),
-                None => Vec::new(),
-            };
-            people
+    let lookup = session.action(
+        |api, typed: String| async move {
+            let typed = typed.trim().to_lowercase();
+            let people = api.admin_users(&typed).await?;
+            Ok(people
                 .into_iter()
                 .find(|person| person.kind == AccountKind::Person && person.email == typed)
                 .map(|person| {
@@ -195,28 +178,21 @@ pub(super) fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
                         person.id,
                         format!("{} {}", person.first_name, person.last_name),
                     )
-                })
-        }
-    });
-    Effect::new(move || {
-        if let Some(answer) = lookup.value().get() {
+                }))
+        },
+        move |result| {
+            // A failed lookup is the same as no match: the form asks for the new person.
+            let answer = result.unwrap_or_default();
             use_existing.set(answer.is_some());
             found.set(Some(answer));
-        }
-    });
-    let create = Action::new_local(move |request: &NewClientPortalRequest| {
-        let request = request.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.create_client_portal(&request).await,
-                None => Err(crate::api::ApiFailure::Network),
-            }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = create.value().get() {
-            match result {
+        },
+    );
+    let create =
+        session.action(
+            |api, request: NewClientPortalRequest| async move {
+                api.create_client_portal(&request).await
+            },
+            move |result| match result {
                 Ok(created) => {
                     errors.set(Vec::new());
                     status.set(Some(i18n.t_with(
@@ -231,15 +207,14 @@ pub(super) fn NewPortalForm(reload: RwSignal<u32>) -> impl IntoView {
                     found.set(None);
                     use_existing.set(false);
                     open.set(false);
-                    reload.update(|count| *count += 1);
+                    list.refetch();
                 }
                 Err(failure) => {
                     errors.set(failure.field_errors());
                     status.set(Some(i18n.t(failure.message_key()).to_owned()));
                 }
-            }
-        }
-    });
+            },
+        );
     let error_of = move |field: &'static str| {
         errors.with(|errors| {
             let (part, name) = field.split_once('.').unwrap_or(("", field));

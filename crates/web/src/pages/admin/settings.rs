@@ -35,32 +35,23 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
     let current = RwSignal::new(settings);
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let status = RwSignal::new(None::<&'static str>);
-    let save = Action::new_local(move |settings: &OrganisationSettings| {
-        let settings = settings.clone();
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.save_organisation_settings(&settings).await,
-                None => Err(crate::api::ApiFailure::Network),
+    let save = session.action(
+        |api, settings: OrganisationSettings| async move {
+            api.save_organisation_settings(&settings).await
+        },
+        move |result| match result {
+            Ok(saved) => {
+                errors.set(Vec::new());
+                current.set(saved);
+                status.set(Some("settings.saved"));
+                session.reload_me();
             }
-        }
-    });
-    Effect::new(move || {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(saved) => {
-                    errors.set(Vec::new());
-                    current.set(saved);
-                    status.set(Some("settings.saved"));
-                    session.reload_me();
-                }
-                Err(failure) => {
-                    errors.set(failure.field_errors());
-                    status.set(Some(failure.message_key()));
-                }
+            Err(failure) => {
+                errors.set(failure.field_errors());
+                status.set(Some(failure.message_key()));
             }
-        }
-    });
+        },
+    );
     let error_of = move |field: &'static str| {
         errors.with(|errors| {
             errors

@@ -63,18 +63,10 @@ pub(super) fn AdminUserRow(
     let failed = RwSignal::new(None::<&'static str>);
     let yes_button = NodeRef::<html::Button>::new();
     let id: Uuid = user.id;
-    let send = Action::new_local(move |_: &()| {
-        let api = session.api();
-        async move {
-            match api {
-                Some(api) => api.send_temporary_password(id).await,
-                None => Err(crate::api::ApiFailure::Network),
-            }
-        }
-    });
     let sent_name = name.clone();
-    Effect::new(move || {
-        if let Some(result) = send.value().get() {
+    let send = session.action(
+        move |api, _: ()| async move { api.send_temporary_password(id).await },
+        move |result| {
             confirming.set(false);
             match result {
                 Ok(()) => {
@@ -83,8 +75,8 @@ pub(super) fn AdminUserRow(
                 }
                 Err(failure) => failed.set(Some(failure.message_key())),
             }
-        }
-    });
+        },
+    );
     Effect::new(move || {
         if confirming.get()
             && let Some(button) = yes_button.get()
