@@ -1,11 +1,13 @@
 // The family portal's first load, as a phone gets it: index.html and every asset it loads
 // (js, wasm, css, icon), each with `Accept-Encoding: br`, counted as sent over the wire.
 // Later features must fit in the budget; it moves only in a commit of its own that says why.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 
-// KB (1024 bytes) as served with brotli. The goal of issue 13 is 250 KB; the family bundle is
-// not split from the staff tools yet, so today's limit holds the line at what ships now.
-const FAMILY_FIRST_LOAD_BUDGET_KB = 360;
+// KB (1024 bytes) as served with brotli. The goal of issue 13 is 250 KB. The staff tools are a
+// bundle of their own, and the pages no longer watch actions with effects (348 → 341 KB); what
+// is left is Leptos' own weight, which trunk cannot split per route. Until it is split, the limit
+// holds the line a little above what ships now, so nothing grows it unnoticed.
+const FAMILY_FIRST_LOAD_BUDGET_KB = 350;
 
 async function served(request, path) {
   const response = await request.get(path, { headers: { 'Accept-Encoding': 'br' } });
