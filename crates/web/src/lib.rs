@@ -38,13 +38,17 @@ where
     V: IntoView + 'static,
 {
     console_error_panic_hook::set_once();
-    if let Some(loading) = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.get_element_by_id("loading"))
-    {
-        loading.remove();
-    }
-    leptos::mount::mount_to_body(app);
+    wasm_bindgen_futures::spawn_local(async move {
+        // Someone who chose English gets it from the first paint (a failed fetch: Dutch).
+        i18n::load(i18n::stored_language()).await;
+        if let Some(loading) = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.get_element_by_id("loading"))
+        {
+            loading.remove();
+        }
+        leptos::mount::mount_to_body(app);
+    });
 }
 
 /// The contexts every page of either bundle needs: language, session, the organisation's

@@ -1,6 +1,10 @@
 //! Every user-visible string, in Dutch (the default) and English. The catalogs are plain
 //! `key = text` files; a test checks both have the same keys and that every key the code asks
 //! for exists.
+//!
+//! Dutch is built into the wasm. English is not: every other language would otherwise weigh on
+//! every user's first download. It is fetched from `/i18n/en.txt` (copied there by trunk, sent
+//! compressed) before the app starts for someone who chose it, or when someone switches.
 
 pub mod labels;
 
@@ -10,7 +14,14 @@ use kring_shared::me::Language;
 use leptos::prelude::*;
 
 const NL: &str = include_str!("nl.txt");
+#[cfg(test)]
 const EN: &str = include_str!("en.txt");
+
+/// Where the English catalog is served.
+const EN_URL: &str = "/i18n/en.txt";
+
+/// The English catalog, once fetched.
+static EN_MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
 
 /// Parses a catalog into key → text.
 pub fn parse(catalog: &'static str) -> HashMap<&'static str, &'static str> {
@@ -25,11 +36,41 @@ pub fn parse(catalog: &'static str) -> HashMap<&'static str, &'static str> {
 
 fn catalog(language: Language) -> &'static HashMap<&'static str, &'static str> {
     static NL_MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    static EN_MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    let dutch = || NL_MAP.get_or_init(|| parse(NL));
     match language {
-        Language::Nl => NL_MAP.get_or_init(|| parse(NL)),
-        Language::En => EN_MAP.get_or_init(|| parse(EN)),
+        Language::Nl => dutch(),
+        // The language switches only once its catalog is there; until then, Dutch.
+        Language::En => EN_MAP.get().unwrap_or_else(dutch),
     }
+}
+
+/// Makes `language`'s catalog available, fetching it the first time; false when it could not
+/// be read (the page then stays in the language it has).
+pub async fn load(language: Language) -> bool {
+    if language == Language::Nl || EN_MAP.get().is_some() {
+        return true;
+    }
+    let Ok(response) = gloo_net::http::Request::get(EN_URL).send().await else {
+        return false;
+    };
+    if !response.ok() {
+        return false;
+    }
+    let Ok(text) = response.text().await else {
+        return false;
+    };
+    // Kept for the rest of the visit, like the built-in Dutch catalog.
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    let _ = EN_MAP.set(parse(text));
+    true
+}
+
+/// The language chosen before on this device, else Dutch.
+pub fn stored_language() -> Language {
+    local_storage()
+        .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
+        .map(|tag| Language::from_tag(&tag))
+        .unwrap_or_default()
 }
 
 /// The text for `key` in `language`; the key itself when missing (the test prevents that).
@@ -46,12 +87,15 @@ pub struct I18n {
 const STORAGE_KEY: &str = "kring.language";
 
 impl I18n {
-    /// Starts in the language chosen before on this device, else Dutch.
+    /// Starts in the language chosen before on this device (its catalog loaded by `boot`), else
+    /// Dutch.
     pub fn new() -> I18n {
-        let stored = local_storage()
-            .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
-            .map(|tag| Language::from_tag(&tag))
-            .unwrap_or_default();
+        let chosen = stored_language();
+        let stored = if chosen == Language::Nl || EN_MAP.get().is_some() {
+            chosen
+        } else {
+            Language::Nl
+        };
         set_document_language(stored);
         I18n {
             language: RwSignal::new(stored),
@@ -92,14 +136,21 @@ impl I18n {
             .replace("{count}", &count.to_string())
     }
 
-    /// Switches language and remembers the choice on this device.
+    /// Switches language once its catalog is there, and remembers the choice on this device.
+    /// Without a connection the page stays in the language it has.
     pub fn set(&self, language: Language) {
-        self.language.set(language);
-        set_document_language(language);
-        if let Some(storage) = local_storage() {
-            // Failing to remember the choice is harmless; the switch itself worked.
-            let _ = storage.set_item(STORAGE_KEY, language.as_str());
-        }
+        let i18n = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            if !load(language).await {
+                return;
+            }
+            i18n.language.set(language);
+            set_document_language(language);
+            if let Some(storage) = local_storage() {
+                // Failing to remember the choice is harmless; the switch itself worked.
+                let _ = storage.set_item(STORAGE_KEY, language.as_str());
+            }
+        });
     }
 }
 
