@@ -37,6 +37,17 @@ test('the organisation admin finds a user and is asked before a temporary passwo
   // Sending it, and the user replacing it, is followed through in accounts.spec.js.
 });
 
+test('an unknown part of Beheer says so, once, instead of loading again and again', async ({ page, demo }) => {
+  await login(page, demo.beheer);
+  await expect(page).toHaveURL(/\/start/);
+  let loads = 0;
+  page.on('load', () => { loads += 1; });
+  await page.goto('/beheer/bestaat-niet');
+  await expect(page.getByRole('heading', { level: 1, name: 'Pagina niet gevonden' })).toBeVisible();
+  await page.waitForTimeout(1000);
+  expect(loads).toBe(1);
+});
+
 test('someone who is not the organisation admin cannot use Beheer', async ({ page, demo }) => {
   await login(page, demo.marieke);
   await expect(page).toHaveURL(/\/start/);

@@ -40,6 +40,9 @@ test('Meldingen says honestly that there are none', async ({ page, demo }) => {
   await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Meldingen' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Meldingen' })).toBeVisible();
   await expect(page.getByText('U heeft geen meldingen.')).toBeVisible();
+  // Loaded again on this page, the list waits for the session to resume.
+  await page.reload();
+  await expect(page.getByText('U heeft geen meldingen.')).toBeVisible();
   await expectAccessible(page);
 });
 

@@ -117,6 +117,20 @@ pub fn FamilyApp() -> impl IntoView {
     }
 }
 
+/// An address the staff tools do not know: under `/beheer` a not-found page (asking the server
+/// again would only bring this bundle back), elsewhere the family portal's page.
+#[component]
+fn StaffFallback() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path == "/beheer" || path.starts_with("/beheer/") {
+        view! { <NotFoundPage/> }.into_any()
+    } else {
+        view! { <OtherBundle/> }.into_any()
+    }
+}
+
 /// The staff tools (*Beheer*), loaded only when a staff member opens them; any other page is
 /// the family portal's.
 #[component]
@@ -124,7 +138,7 @@ pub fn StaffApp() -> impl IntoView {
     provide_app_contexts();
     view! {
         <Router>
-            <Routes fallback=OtherBundle>
+            <Routes fallback=StaffFallback>
                 <Route path=path!("/beheer") view=|| view! { <AdminPage section=Section::Portals/> }/>
                 <Route path=path!("/beheer/zorgverleners") view=|| view! { <AdminPage section=Section::CareWorkers/> }/>
                 <Route path=path!("/beheer/instellingen") view=|| view! { <AdminPage section=Section::Settings/> }/>

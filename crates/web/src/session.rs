@@ -200,6 +200,13 @@ impl Session {
         value
     }
 
+    /// Forgets the unsaved input kept under `key` (it was saved), also when its page has closed.
+    pub fn clear_draft(&self, key: &'static str) {
+        self.drafts.update_value(|drafts| {
+            drafts.fields.remove(key);
+        });
+    }
+
     /// The membership of the chosen client (reactive).
     pub fn current_membership(&self) -> Option<ClientMembership> {
         let id = self.current_client.get()?;

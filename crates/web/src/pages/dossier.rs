@@ -472,9 +472,12 @@ fn Write() -> impl IntoView {
         move |api, text: String| async move { api.write_note(client_id, &text).await },
         move |result| match result {
             Ok(_) => {
+                session.clear_draft("dossier-note");
                 text.set(String::new());
-                error.set(None);
-                navigate("/dossier?geschreven=1", Default::default());
+                // Back to the timeline, unless the writer has gone elsewhere meanwhile.
+                if error.try_set(None).is_none() {
+                    navigate("/dossier?geschreven=1", Default::default());
+                }
             }
             Err(failure) => {
                 let field = failure

@@ -20,7 +20,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     // way the previous failure is not shown.
     let sent = move || matches!(request.value().get(), Some(Ok(())));
     let form_error = move || {
-        if request.pending().get() {
+        // A new try, or a field to fix first: the old answer no longer applies.
+        if request.pending().get() || username_error.get().is_some() || email_error.get().is_some()
+        {
             return None;
         }
         request.value().with(|outcome| match outcome {

@@ -16,6 +16,20 @@ use crate::{
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <Shell title="notifications.title" protected=true>
+            <div class="page-text">
+                <h1>{move || i18n.t("notifications.title")}</h1>
+                <NotificationList/>
+            </div>
+        </Shell>
+    }
+}
+
+/// The list, made once the session is there (a reload on this page resumes it first).
+#[component]
+fn NotificationList() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let list = LocalResource::new(move || {
         session.notifications_changed.track();
@@ -29,22 +43,17 @@ pub fn NotificationsPage() -> impl IntoView {
     });
     let notice = RwSignal::new(None::<&'static str>);
     view! {
-        <Shell title="notifications.title" protected=true>
-            <div class="page-text">
-                <h1>{move || i18n.t("notifications.title")}</h1>
-                <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
-                {move || match list.get() {
-                    None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
-                    Some(Err(failure)) => view! { <LoadFailure failure retry=move || list.refetch()/> }.into_any(),
-                    Some(Ok(all)) if all.items.is_empty() => view! { <p>{i18n.t("notifications.none")}</p> }.into_any(),
-                    Some(Ok(all)) => view! {
-                        <ul class="session-list">
-                            {all.items.into_iter().map(|item| view! { <NotificationItem item notice/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }}
-            </div>
-        </Shell>
+        <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
+        {move || match list.get() {
+            None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
+            Some(Err(failure)) => view! { <LoadFailure failure retry=move || list.refetch()/> }.into_any(),
+            Some(Ok(all)) if all.items.is_empty() => view! { <p>{i18n.t("notifications.none")}</p> }.into_any(),
+            Some(Ok(all)) => view! {
+                <ul class="session-list">
+                    {all.items.into_iter().map(|item| view! { <NotificationItem item notice/> }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
     }
 }
 

@@ -370,7 +370,10 @@ fn MobileCodeStep(
             api.me().await
         },
         move |result| match result {
-            Ok(me) => on_confirmed.run(me),
+            // The page may have closed while the code was checked: then nothing is left to tell.
+            Ok(me) => {
+                let _ = on_confirmed.try_run(me);
+            }
             Err(failure) => {
                 code.set(String::new());
                 code_error.set(Some(failure.message_key()));
