@@ -11,6 +11,7 @@ mod m20261123_000005_dossier_integration;
 mod m20261129_000006_hardening;
 mod m20261129_000007_audit_log;
 mod m20261129_000008_mail_outbox;
+mod m20261130_000009_agenda;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_hardening::Migration),
             Box::new(m20261129_000007_audit_log::Migration),
             Box::new(m20261129_000008_mail_outbox::Migration),
+            Box::new(m20261130_000009_agenda::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! fails with all of them at once, as one `validation_failed` problem.
 
 use kring_shared::FieldError;
+use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
@@ -52,6 +53,15 @@ impl Checks {
         Some(value.to_owned())
     }
 
+    /// An optional https address of at most 500 characters: blank becomes `None`.
+    pub fn https_url(&mut self, field: impl Into<String>, value: Option<&str>) -> Option<String> {
+        let url = value.map(str::trim).filter(|url| !url.is_empty())?;
+        if !url.starts_with("https://") || url.len() > 500 || url.contains(char::is_whitespace) {
+            self.fail(field, "invalid");
+        }
+        Some(url.to_owned())
+    }
+
     pub fn id(&mut self, field: &str, value: &str) {
         if value.trim().is_empty() {
             self.fail(field, "required");
@@ -67,4 +77,21 @@ impl Checks {
             Err(ApiError::Validation(self.0))
         }
     }
+}
+
+/// Reads a JSON body as `T`, naming the field a value does not fit (`invalid`), under
+/// `prefix` when the body sits inside another document (`data.` in a batch item).
+pub fn typed<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let field = match (path.as_str(), prefix) {
+            (".", "") => "body".to_owned(),
+            (".", prefix) => prefix.trim_end_matches('.').to_owned(),
+            (path, prefix) => format!("{prefix}{path}"),
+        };
+        ApiError::Validation(vec![FieldError {
+            field,
+            code: "invalid".to_owned(),
+        }])
+    })
 }

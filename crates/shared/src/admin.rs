@@ -48,6 +48,8 @@ pub struct AdminUserSummary {
     "panel_dossier_enabled": true,
     "panel_details_enabled": true,
     "messages_to_care_allowed": true,
+    "agenda_care_shown": true,
+    "agenda_contacts_may_add": true,
     "lockout_threshold": 5,
     "reset_link_minutes": 10,
     "verification_code_minutes": 10,
@@ -80,6 +82,13 @@ pub struct OrganisationSettings {
     pub panel_details_enabled: bool,
     /// Whether contacts may send messages to the care team.
     pub messages_to_care_allowed: bool,
+    /// The agenda shows the care appointments from the ECD (default on).
+    #[serde(default = "switched_on")]
+    pub agenda_care_shown: bool,
+    /// Contacts with Afspraken may add appointments (default on); off: only the client and
+    /// portal administrators may.
+    #[serde(default = "switched_on")]
+    pub agenda_contacts_may_add: bool,
     /// Wrong passwords in a row before the account is blocked (2–10).
     #[cfg_attr(feature = "server", schema(minimum = 2, maximum = 10))]
     #[serde(deserialize_with = "whole_i16")]
@@ -120,6 +129,10 @@ pub struct OrganisationSettings {
     /// ISO 3166 country codes whose mobile numbers may receive codes (at least one).
     #[cfg_attr(feature = "server", schema(min_items = 1))]
     pub allowed_mobile_countries: Vec<String>,
+}
+
+fn switched_on() -> bool {
+    true
 }
 
 /// What a lockout lasts (ASVS 6.3.1): the seeds block until a password reset; *temporary*

@@ -305,6 +305,9 @@ pub enum AccessObject {
     /// A note written.
     #[strum(serialize = "dossier.note")]
     Note,
+    /// Care appointments in the agenda (or on its start panel).
+    #[strum(serialize = "agenda")]
+    Agenda,
 }
 
 impl AccessObject {

@@ -39,6 +39,9 @@ pub struct Panel {
     pub status: PanelStatus,
     /// The latest items, newest or soonest first.
     pub items: Vec<PanelItem>,
+    /// The Agenda panel: the next appointment and the three after it.
+    #[serde(default)]
+    pub appointments: Vec<crate::agenda::AgendaItem>,
 }
 
 /// `GET /api/clients/{id}/home`: the client and the panels this user may see, in order.

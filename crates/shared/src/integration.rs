@@ -190,6 +190,10 @@ pub struct CareWorkerUpsert {
     pub email: String,
     #[serde(default)]
     pub mobile: Option<String>,
+    /// An https address of the care worker's photo, shown with their appointments.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 500, pattern = "^https://"))]
+    pub photo_url: Option<String>,
 }
 
 /// `PUT /api/integration/clients/{client_id}/care-team/{care_worker_id}`.
@@ -460,6 +464,11 @@ pub struct FeedAuthor {
 pub enum FeedKind {
     /// A note by the client or a contact (*Aantekening cliënt/verwant*).
     ClientNote,
+    /// An appointment the client or a contact made or changed (`appointment` says when; a
+    /// private one only as busy time).
+    Appointment,
+    /// An appointment that was deleted (or a series shortened: see `appointment`).
+    AppointmentRemoved,
 }
 
 impl FeedKind {
@@ -488,7 +497,31 @@ pub struct FeedItem {
     pub client_external_id: Option<String>,
     pub written_at: DateTime<Utc>,
     pub author: FeedAuthor,
+    /// The note's text; for an appointment its title, or `Bezet` when it is private.
     pub text: String,
+    /// Appointments only: when, and whether it repeats.
+    #[serde(default)]
+    pub appointment: Option<FeedAppointment>,
+}
+
+/// The planning side of an appointment in the feed. A private appointment has no title,
+/// place or description here: the care team sees only that the client is busy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct FeedAppointment {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub all_day: bool,
+    /// Private: only the time is shared.
+    pub busy: bool,
+    pub location: Option<String>,
+    /// RFC 5545 `RRULE` of a series (its zone is Europe/Amsterdam).
+    pub rrule: Option<String>,
+    /// For one changed or cancelled occurrence: the series and the occurrence's original start.
+    pub series_id: Option<Uuid>,
+    pub original_start: Option<DateTime<Utc>>,
+    /// A cancelled occurrence of `series_id`.
+    pub cancelled: bool,
 }
 
 /// `GET /api/integration/feed`.

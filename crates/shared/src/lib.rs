@@ -3,6 +3,7 @@
 //! derives are only compiled in with the `server` feature.
 
 pub mod admin;
+pub mod agenda;
 pub mod audit;
 pub mod auth;
 pub mod contacts;

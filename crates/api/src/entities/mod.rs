@@ -3,6 +3,7 @@
 pub mod access_log;
 pub mod audit_entry;
 pub mod auth_event;
+pub mod calendar_feed;
 pub mod care_appointment;
 pub mod care_team_member;
 pub mod client;
@@ -15,6 +16,7 @@ pub mod mobile_change;
 pub mod notification;
 pub mod organisation;
 pub mod outbox_mail;
+pub mod own_appointment;
 pub mod password_history;
 pub mod password_reset;
 pub mod recovery_code;

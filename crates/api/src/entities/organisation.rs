@@ -43,6 +43,11 @@ pub struct Model {
     pub reset_mode: kring_shared::admin::ResetMode,
     /// Comma-separated ISO 3166 codes of the countries whose mobile numbers are accepted.
     pub allowed_mobile_countries: String,
+    /// The agenda shows care appointments from the ECD (home care and Laurens: no).
+    pub agenda_care_shown: bool,
+    /// Contacts with Afspraken may add appointments; otherwise only the client and portal
+    /// administrators may.
+    pub agenda_contacts_may_add: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

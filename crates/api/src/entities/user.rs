@@ -50,6 +50,8 @@ pub struct Model {
     /// cannot lock anybody out.
     pub reset_password_hash: Option<String>,
     pub reset_password_expires_at: Option<DateTimeUtc>,
+    /// A care worker's photo (https), sent by the ECD.
+    pub photo_url: Option<String>,
 }
 
 impl Model {

@@ -1,5 +1,5 @@
-//! Real time: dossier changes are published on an in-process bus and streamed to open pages as
-//! server-sent events. `EventSource` cannot send a bearer token, so the page first trades its
+//! Real time: dossier and agenda changes are published on an in-process bus and streamed to
+//! open pages as server-sent events. `EventSource` cannot send a bearer token, so the page first trades its
 //! token for a one-time ticket (30 seconds) and opens the stream with it.
 
 use std::{
@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use kring_shared::dossier::DossierEvent;
+use kring_shared::{agenda::AgendaEvent, dossier::DossierEvent};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -17,6 +17,35 @@ use crate::auth::secret::random_token;
 mod stream;
 
 pub use stream::DossierStream;
+
+/// One change, for the pages of one client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveEvent {
+    /// A dossier entry was added, changed or retracted (needs the Dossier permission).
+    Dossier(DossierEvent),
+    /// Something in the agenda changed (needs Afspraken, or a place in the care team).
+    Agenda(AgendaEvent),
+}
+
+impl LiveEvent {
+    pub fn client_id(&self) -> Uuid {
+        match self {
+            LiveEvent::Dossier(event) => event.client_id,
+            LiveEvent::Agenda(event) => event.client_id,
+        }
+    }
+
+    /// An agenda change of `client_id`.
+    pub fn agenda(client_id: Uuid) -> LiveEvent {
+        LiveEvent::Agenda(AgendaEvent { client_id })
+    }
+}
+
+impl From<DossierEvent> for LiveEvent {
+    fn from(event: DossierEvent) -> LiveEvent {
+        LiveEvent::Dossier(event)
+    }
+}
 
 /// How long a ticket can be redeemed.
 pub const TICKET_SECONDS: u32 = 30;
@@ -33,7 +62,7 @@ pub struct Ticket {
 /// The publish side and the ticket store, shared by every worker of one process.
 #[derive(Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<DossierEvent>,
+    sender: broadcast::Sender<LiveEvent>,
     tickets: Arc<Mutex<HashMap<String, Ticket>>>,
 }
 
@@ -54,12 +83,12 @@ impl EventBus {
     }
 
     /// Sends `event` to every open stream (none listening is fine).
-    pub fn publish(&self, event: DossierEvent) {
-        let _ = self.sender.send(event);
+    pub fn publish(&self, event: impl Into<LiveEvent>) {
+        let _ = self.sender.send(event.into());
     }
 
     /// A receiver of every event from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<DossierEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.sender.subscribe()
     }
 

@@ -3,37 +3,53 @@
 
 use std::time::Duration;
 
-use kring_shared::dossier::DossierEvent;
 use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast::{self, error::RecvError};
 use uuid::Uuid;
 
+use super::LiveEvent;
 use crate::{
     auth::extractor::{Activity, live_user},
     services,
 };
 
-/// One open stream: `ready`, then the client's `dossier` events the user may see, `resync`
+/// What the user may follow of this client right now.
+#[derive(Debug, Clone, Copy)]
+struct Allowed {
+    dossier: bool,
+    agenda: bool,
+}
+
+impl Allowed {
+    fn event(self, event: &LiveEvent) -> bool {
+        match event {
+            LiveEvent::Dossier(_) => self.dossier,
+            LiveEvent::Agenda(_) => self.agenda,
+        }
+    }
+}
+
+/// One open stream: `ready`, then the client's `dossier` and `agenda` events the user may see, `resync`
 /// when the bus dropped events for it, a keep-alive comment every 15 seconds (which also
 /// checks the session and the access again), and `end` when either is gone.
 pub struct DossierStream {
     db: DatabaseConnection,
-    receiver: broadcast::Receiver<DossierEvent>,
+    receiver: broadcast::Receiver<LiveEvent>,
     client_id: Uuid,
     user_id: Uuid,
     session_id: Uuid,
     keepalive: tokio::time::Interval,
     started: bool,
     ended: bool,
-    /// The last answer of `may_see_dossier` and when it was given: a bulk load sends many
-    /// events at once, and access is checked again at most every 5 seconds.
-    checked: Option<(std::time::Instant, bool)>,
+    /// The last answer of `allowed` and when it was given: a bulk load sends many events at
+    /// once, and access is checked again at most every 5 seconds.
+    checked: Option<(std::time::Instant, Allowed)>,
 }
 
 impl DossierStream {
     pub fn new(
         db: DatabaseConnection,
-        receiver: broadcast::Receiver<DossierEvent>,
+        receiver: broadcast::Receiver<LiveEvent>,
         client_id: Uuid,
         user_id: Uuid,
         session_id: Uuid,
@@ -61,20 +77,20 @@ impl DossierStream {
         })
     }
 
-    /// `may_see_dossier`, remembered for 5 seconds.
-    async fn may_see_dossier_now(&mut self) -> Option<bool> {
+    /// `allowed`, remembered for 5 seconds.
+    async fn allowed_now(&mut self) -> Option<Allowed> {
         if let Some((at, allowed)) = self.checked
             && at.elapsed() < Duration::from_secs(5)
         {
             return Some(allowed);
         }
-        let allowed = self.may_see_dossier().await?;
+        let allowed = self.allowed().await?;
         self.checked = Some((std::time::Instant::now(), allowed));
         Some(allowed)
     }
 
-    /// Whether the user may still see this client's dossier events (`None`: the stream ends).
-    async fn may_see_dossier(&self) -> Option<bool> {
+    /// Which of this client's events the user may still see (`None`: the stream ends).
+    async fn allowed(&self) -> Option<Allowed> {
         let account = live_user(
             &self.db,
             self.user_id,
@@ -83,10 +99,21 @@ impl DossierStream {
         )
         .await
         .ok()?;
-        let access = services::policy::client_access(&self.db, &account, self.client_id)
+        let agenda = services::agenda::agenda_viewer(&self.db, &account, self.client_id)
             .await
-            .ok()?;
-        Some(services::dossier::reads_dossier(&access))
+            .is_ok();
+        match services::policy::client_access(&self.db, &account, self.client_id).await {
+            Ok(access) => Some(Allowed {
+                dossier: services::dossier::reads_dossier(&access),
+                agenda,
+            }),
+            // A care worker of the team follows the agenda only.
+            Err(_) if agenda => Some(Allowed {
+                dossier: false,
+                agenda,
+            }),
+            Err(_) => None,
+        }
     }
 
     /// The next bytes to send; `None` ends the stream.
@@ -103,16 +130,24 @@ impl DossierStream {
         loop {
             tokio::select! {
                 received = self.receiver.recv() => match received {
-                    Ok(event) if event.client_id == self.client_id => {
-                        match self.may_see_dossier_now().await {
+                    Ok(event) if event.client_id() == self.client_id => {
+                        match self.allowed_now().await {
                             None => {
                                 self.ended = true;
                                 return Some("event: end\ndata: {}\n\n".to_owned());
                             }
-                            Some(false) => continue,
-                            Some(true) => {
-                                let data = serde_json::to_string(&event).ok()?;
-                                return Some(format!("event: dossier\ndata: {data}\n\n"));
+                            Some(allowed) if !allowed.event(&event) => continue,
+                            Some(_) => {
+                                return Some(match &event {
+                                    LiveEvent::Dossier(event) => format!(
+                                        "event: dossier\ndata: {}\n\n",
+                                        serde_json::to_string(event).ok()?
+                                    ),
+                                    LiveEvent::Agenda(event) => format!(
+                                        "event: agenda\ndata: {}\n\n",
+                                        serde_json::to_string(event).ok()?
+                                    ),
+                                });
                             }
                         }
                     }
@@ -124,7 +159,7 @@ impl DossierStream {
                 },
                 _ = self.keepalive.tick() => {
                     self.checked = None;
-                    if self.may_see_dossier_now().await.is_none() {
+                    if self.allowed_now().await.is_none() {
                         self.ended = true;
                         return Some("event: end\ndata: {}\n\n".to_owned());
                     }

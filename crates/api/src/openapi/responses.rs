@@ -70,6 +70,12 @@ problem_responses! {
     /// 403 for the dossier.
     NoDossierAccess = 403,
         "The user has no access to this client, or no Dossier permission, or the organisation switched the dossier off (`permission_denied`)";
+    /// 403 for reading the agenda.
+    NoAgendaAccess = 403,
+        "The user has no Afspraken permission for this client and is not in its care team, or the organisation switched the agenda off (`permission_denied`)";
+    /// 403 for planning in the agenda.
+    AgendaChangeRefused = 403,
+        "No Afspraken permission or the agenda is switched off; or this user may not add appointments here (organisation setting) or change this one (only its maker and portal administrators) (`permission_denied`)";
     /// 403 for an API key without `clients:write`.
     NeedsClientsWrite = 403, "The key lacks the `clients:write` scope (`permission_denied`)";
     /// 403 for an API key without `dossier:write`.

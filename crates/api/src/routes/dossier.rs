@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::{DateTime, Utc};
+use kring_shared::agenda::AgendaEvent;
 use kring_shared::dossier::{
     CarePlans, DossierEntry, DossierEvent, DossierGroups, DossierKind, EventTicket, NewNoteRequest,
     TimelinePage,
@@ -249,7 +250,7 @@ async fn event_ticket(
     auth: AuthUser,
     client_id: web::Path<Uuid>,
 ) -> Result<web::Json<EventTicket>, ApiError> {
-    services::policy::client_access(&state.db, &auth.user, *client_id).await?;
+    services::agenda::may_follow(&state.db, &auth.user, *client_id).await?;
     Ok(web::Json(EventTicket {
         ticket: state
             .events
@@ -271,6 +272,7 @@ impl utoipa::PartialSchema for StreamEvent {
         };
         let data = OneOfBuilder::new()
             .item(Ref::from_schema_name(DossierEvent::name()))
+            .item(Ref::from_schema_name(AgendaEvent::name()))
             .item(
                 ObjectBuilder::new()
                     .description(Some("`ready`, `resync` or `end`: no data."))
@@ -280,14 +282,15 @@ impl utoipa::PartialSchema for StreamEvent {
             ObjectBuilder::new()
                 .description(Some(
                     "One event: `ready` once the stream listens, `dossier` when an entry was \
-                     added, changed or retracted, `resync` when events were missed (reload), \
-                     `end` when the stream closes.",
+                     added, changed or retracted, `agenda` when an appointment was added, \
+                     changed or removed, `resync` when events were missed (reload), `end` \
+                     when the stream closes.",
                 ))
                 .property(
                     "event",
                     ObjectBuilder::new()
                         .schema_type(SchemaType::Type(Type::String))
-                        .enum_values(Some(["ready", "dossier", "resync", "end"])),
+                        .enum_values(Some(["ready", "dossier", "agenda", "resync", "end"])),
                 )
                 .required("event")
                 .property(
@@ -295,7 +298,8 @@ impl utoipa::PartialSchema for StreamEvent {
                     ObjectBuilder::new()
                         .schema_type(SchemaType::Type(Type::String))
                         .description(Some(
-                            "JSON text: a `DossierEvent` for `dossier`, `{}` otherwise.",
+                            "JSON text: a `DossierEvent` for `dossier`, an `AgendaEvent` for \
+                             `agenda`, `{}` otherwise.",
                         ))
                         .content_media_type("application/json")
                         .content_schema(Some(data)),
@@ -323,6 +327,7 @@ impl utoipa::ToSchema for StreamEvent {
     ) {
         schemas.push((DossierEvent::name().into(), DossierEvent::schema()));
         <DossierEvent as utoipa::ToSchema>::schemas(schemas);
+        schemas.push((AgendaEvent::name().into(), AgendaEvent::schema()));
     }
 }
 
@@ -335,7 +340,9 @@ pub struct StreamParams {
 
 /// Server-sent events for an open page of this client: `ready` once the stream listens,
 /// `dossier` events (data: a `DossierEvent`) when an entry is added, changed or retracted — only
-/// with the Dossier permission — `resync` when events were missed, and `end`. A comment every 15 seconds keeps the
+/// with the Dossier permission — `agenda` events (data: an `AgendaEvent`) when an appointment
+/// changes — only with Afspraken or for the care team — `resync` when events were missed, and
+/// `end`. A comment every 15 seconds keeps the
 /// connection open; the stream ends when the session or the access ends. Reconnect with a new
 /// ticket and reload what is shown.
 #[utoipa::path(
@@ -367,7 +374,7 @@ async fn events(
         Activity::Background,
     )
     .await?;
-    services::policy::client_access(&state.db, &account, client_id).await?;
+    services::agenda::may_follow(&state.db, &account, client_id).await?;
     let body = DossierStream::new(
         state.db.clone(),
         state.events.subscribe(),

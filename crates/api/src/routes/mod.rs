@@ -2,6 +2,7 @@
 //! so utoipa-actix-web collects them into the OpenAPI document.
 
 pub mod admin;
+pub mod agenda;
 pub mod auth;
 pub mod clients;
 pub mod contacts;
@@ -21,5 +22,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     contacts::configure(cfg);
     admin::configure(cfg);
     dossier::configure(cfg);
+    agenda::configure(cfg);
     integration::configure(cfg);
 }

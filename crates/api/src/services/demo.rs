@@ -238,6 +238,8 @@ async fn load_variant(
         temporary_password_hours: Set(72),
         reset_mode: Set(ResetMode::Link),
         allowed_mobile_countries: Set("NL,BE,DE".to_owned()),
+        agenda_care_shown: Set(true),
+        agenda_contacts_may_add: Set(true),
     }
     .insert(&txn)
     .await?;
@@ -358,9 +360,107 @@ async fn load_variant(
         &[Messages, Agenda, Dossier, Details, Settings],
     )
     .await?;
+    own_appointments(&txn, johanna, id("marieke")?, id("pieter")?, now).await?;
 
     txn.commit().await?;
     Ok(DemoOutcome::Loaded)
+}
+
+/// The family's own appointments in Johanna's agenda: Pieter's weekly private visit, and two
+/// public ones Marieke made.
+async fn own_appointments(
+    txn: &DatabaseTransaction,
+    johanna: Uuid,
+    marieke: Uuid,
+    pieter: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use chrono::{Datelike, Duration, NaiveTime};
+    use kring_shared::agenda::{AppointmentInput, Frequency, Recurrence, Visibility};
+
+    use crate::services::agenda::{self, time};
+    let client = client::Entity::find_by_id(johanna)
+        .one(txn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo client missing"))?;
+    let person = |id: Uuid| async move {
+        user::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo user missing"))
+    };
+    let (marieke, pieter) = (person(marieke).await?, person(pieter).await?);
+    let today = time::local(now).date();
+    // The coming Tuesday (today, when it is one), then every week for three months.
+    let tuesday = today
+        + Duration::days(i64::from(
+            (7 + 1 - today.weekday().num_days_from_monday()) % 7,
+        ));
+    let saturday = today
+        + Duration::days(i64::from(
+            (7 + 5 - today.weekday().num_days_from_monday()) % 7,
+        ));
+    let wall = |date: chrono::NaiveDate, hour: u32| {
+        date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default())
+    };
+    let appointments = [
+        (
+            &pieter,
+            AppointmentInput {
+                title: "Bezoek van Pieter".to_owned(),
+                all_day: false,
+                start: Some(wall(tuesday - Duration::days(7), 19)),
+                end: Some(wall(tuesday - Duration::days(7), 20)),
+                start_date: None,
+                end_date: None,
+                location: Some("Kamer 12".to_owned()),
+                description: Some("Samen de krant lezen.".to_owned()),
+                visibility: Visibility::Private,
+                recurrence: Some(Recurrence {
+                    frequency: Frequency::Weekly,
+                    interval: 1,
+                    until: None,
+                    count: Some(14),
+                }),
+            },
+        ),
+        (
+            &marieke,
+            AppointmentInput {
+                title: "Samen naar de markt".to_owned(),
+                all_day: false,
+                start: Some(wall(saturday, 10)),
+                end: Some(wall(saturday, 12)),
+                start_date: None,
+                end_date: None,
+                location: Some("Markt, Voorstraat".to_owned()),
+                description: Some("Marieke haalt moeder op bij de receptie.".to_owned()),
+                visibility: Visibility::Public,
+                recurrence: None,
+            },
+        ),
+        (
+            &marieke,
+            AppointmentInput {
+                title: "Verjaardag van Kees".to_owned(),
+                all_day: true,
+                start: None,
+                end: None,
+                start_date: Some(today + Duration::days(16)),
+                end_date: None,
+                location: Some("Bij Marieke thuis".to_owned()),
+                description: None,
+                visibility: Visibility::Public,
+                recurrence: None,
+            },
+        ),
+    ];
+    for (author, input) in appointments {
+        agenda::insert_checked(txn, &client, author, &input)
+            .await
+            .map_err(|error| anyhow::anyhow!("demo appointment failed: {error:?}"))?;
+    }
+    Ok(())
 }
 
 async fn insert_user(
@@ -401,6 +501,7 @@ async fn insert_user(
         temporary_password_expires_at: Set(None),
         reset_password_hash: Set(None),
         reset_password_expires_at: Set(None),
+        photo_url: Set(None),
     }
     .insert(txn)
     .await?;

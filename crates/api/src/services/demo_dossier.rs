@@ -7,8 +7,8 @@ use kring_shared::{
     admin::CareRole,
     dossier::{CarePlanAction, CarePlanGoal, QuestionAnswer},
     integration::{
-        BatchAction, BatchItem, CareContact, CarePlanUpsert, CareTeamUpsert, ClientUpsert,
-        Insurance, QuestionnaireUpsert, ReportUpsert, Resource,
+        AppointmentUpsert, BatchAction, BatchItem, CareContact, CarePlanUpsert, CareTeamUpsert,
+        ClientUpsert, Insurance, QuestionnaireUpsert, ReportUpsert, Resource,
     },
 };
 
@@ -374,7 +374,95 @@ pub fn operations(now: DateTime<Utc>) -> anyhow::Result<Vec<Operation>> {
             )],
         },
     });
+    operations.extend(care_appointments(now));
     Ok(operations)
+}
+
+/// A month of Johanna's care appointments on the ECD's planning, from a week ago to three
+/// weeks ahead, at wall-clock times in Europe/Amsterdam.
+fn care_appointments(now: DateTime<Utc>) -> Vec<Operation> {
+    use chrono::{Datelike, NaiveTime, Weekday};
+
+    use crate::services::agenda::time;
+    let today = time::local(now).date();
+    let at = |date: NaiveDate, hour: u32, minute: u32| {
+        time::instant(date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()))
+    };
+    let mut operations = Vec::new();
+    let mut add = |id: String,
+                   title: &str,
+                   start: DateTime<Utc>,
+                   minutes: i64,
+                   location: Option<&str>,
+                   description: Option<&str>,
+                   worker: &str| {
+        operations.push(Operation::Appointment {
+            client_id: "ECD-1001".to_owned(),
+            id,
+            data: AppointmentUpsert {
+                title: title.to_owned(),
+                starts_at: start,
+                ends_at: start + Duration::minutes(minutes),
+                location: location.map(str::to_owned),
+                description: description.map(str::to_owned),
+                care_worker_id: Some(worker.to_owned()),
+            },
+        });
+    };
+    for offset in -7..=21 {
+        let date = today + Duration::days(offset);
+        let key = date.format("%Y%m%d");
+        match date.weekday() {
+            Weekday::Mon | Weekday::Wed | Weekday::Fri => add(
+                format!("AF-{key}-douche"),
+                "Douchen en aankleden",
+                at(date, 8, 30),
+                45,
+                Some("Kamer 12"),
+                None,
+                "MW-2003",
+            ),
+            Weekday::Tue | Weekday::Thu => add(
+                format!("AF-{key}-fysio"),
+                "Fysiotherapie: oefenen met lopen",
+                at(date, 10, 30),
+                30,
+                Some("Oefenzaal, begane grond"),
+                Some("Graag makkelijke schoenen aan."),
+                "MW-2002",
+            ),
+            _ => {}
+        }
+    }
+    let in_days = |days: i64| today + Duration::days(days);
+    add(
+        "AF-evaluatie".to_owned(),
+        "Evaluatiegesprek zorgplan",
+        at(in_days(9), 14, 0),
+        60,
+        Some("Kantoor afdeling De Eik"),
+        Some("Met de EVV; familie is welkom."),
+        "MW-2001",
+    );
+    add(
+        "AF-huisarts".to_owned(),
+        "Bezoek huisarts",
+        at(in_days(3), 11, 15),
+        20,
+        Some("Kamer 12"),
+        Some("Controle bloeddruk."),
+        "MW-2001",
+    );
+    add(
+        "AF-kapper".to_owned(),
+        "Kapper",
+        at(in_days(12), 13, 30),
+        45,
+        Some("Kapsalon in de hal"),
+        None,
+        "MW-2003",
+    );
+    operations
 }
 
 /// `count` generated reports for `client_id`, one every 29 minutes (about 50 a day) going back

@@ -1,12 +1,14 @@
-//! The feed the ECD pulls: what was written in the portal (client notes now, messages to care
-//! later), in order, by cursor. Each service account acknowledges what it has stored; a pull
+//! The feed the ECD pulls: what was written in the portal (client notes, own appointments;
+//! messages to care later), in order, by cursor. Each service account acknowledges what it has stored; a pull
 //! without a cursor resumes after the last acknowledgement, so a crashed integration loses
 //! nothing and an acknowledged item is not sent twice.
 
 use chrono::{DateTime, Utc};
 use kring_shared::{
-    integration::{FeedAck, FeedAuthor, FeedItem, FeedKind, FeedPage, FeedPosition, Scope},
-    me::Relationship,
+    agenda::Visibility,
+    integration::{
+        FeedAck, FeedAppointment, FeedAuthor, FeedItem, FeedKind, FeedPage, FeedPosition, Scope,
+    },
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -17,7 +19,9 @@ use uuid::Uuid;
 
 use crate::{
     auth::Integrator,
-    entities::{client, client_contact, dossier_entry, feed_event, service_account},
+    entities::{
+        client, client_contact, dossier_entry, feed_event, own_appointment, service_account,
+    },
     error::ApiError,
 };
 
@@ -114,6 +118,9 @@ async fn item_of(
     let Some(kind) = event.kind.known() else {
         return Ok(None);
     };
+    if matches!(kind, FeedKind::Appointment | FeedKind::AppointmentRemoved) {
+        return appointment_item(db, event, kind).await;
+    }
     let Some(entry) = dossier_entry::Entity::find_by_id(event.entry_id)
         .one(db)
         .await?
@@ -121,15 +128,7 @@ async fn item_of(
         return Ok(None);
     };
     let client = client::Entity::find_by_id(event.client_id).one(db).await?;
-    let relationship = match entry.author_user_id {
-        Some(author) => client_contact::Entity::find()
-            .filter(client_contact::Column::ClientId.eq(event.client_id))
-            .filter(client_contact::Column::UserId.eq(author))
-            .one(db)
-            .await?
-            .map(|link| link.relationship),
-        None => None,
-    };
+    let relationship = relationship_of(db, event.client_id, entry.author_user_id).await?;
     Ok(Some(FeedItem {
         cursor: event.seq.to_string(),
         kind,
@@ -139,11 +138,72 @@ async fn item_of(
         written_at: entry.occurred_at,
         author: FeedAuthor {
             name: entry.author_name.unwrap_or_default(),
-            relationship: relationship
-                .map_or("other", Relationship::as_str)
-                .to_owned(),
+            relationship: relationship.to_owned(),
         },
         text: entry.body,
+        appointment: None,
+    }))
+}
+
+async fn relationship_of(
+    db: &DatabaseConnection,
+    client_id: Uuid,
+    user_id: Option<Uuid>,
+) -> Result<&'static str, ApiError> {
+    let Some(user_id) = user_id else {
+        return Ok("other");
+    };
+    Ok(client_contact::Entity::find()
+        .filter(client_contact::Column::ClientId.eq(client_id))
+        .filter(client_contact::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .map_or("other", |link| link.relationship.as_str()))
+}
+
+/// An own appointment as the care team may know it: a private one only as busy time.
+async fn appointment_item(
+    db: &DatabaseConnection,
+    event: &feed_event::Model,
+    kind: FeedKind,
+) -> Result<Option<FeedItem>, ApiError> {
+    let Some(row) = own_appointment::Entity::find_by_id(event.entry_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let client = client::Entity::find_by_id(event.client_id).one(db).await?;
+    let busy = row.visibility == Visibility::Private;
+    Ok(Some(FeedItem {
+        cursor: event.seq.to_string(),
+        kind,
+        id: row.id,
+        client_id: event.client_id,
+        client_external_id: client.and_then(|client| client.external_id),
+        written_at: event.created_at,
+        author: FeedAuthor {
+            name: row.author_name.clone(),
+            relationship: relationship_of(db, event.client_id, Some(row.created_by))
+                .await?
+                .to_owned(),
+        },
+        text: if busy {
+            "Bezet".to_owned()
+        } else {
+            row.title.clone()
+        },
+        appointment: Some(FeedAppointment {
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            all_day: row.all_day,
+            busy,
+            location: if busy { None } else { row.location.clone() },
+            rrule: row.rrule.clone(),
+            series_id: row.series_id,
+            original_start: row.original_start,
+            cancelled: row.cancelled,
+        }),
     }))
 }
 

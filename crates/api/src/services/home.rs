@@ -16,7 +16,7 @@ use crate::{
     error::ApiError,
     services::{
         access_log::{self, Reader},
-        dossier,
+        agenda, dossier,
         me::client_summary,
         policy::ClientAccess,
     },
@@ -62,12 +62,23 @@ pub async fn home(
                     kind,
                     status: PanelStatus::Ready,
                     items,
+                    appointments: Vec::new(),
+                }
+            }
+            PanelKind::Agenda => {
+                let viewer = agenda::Viewer::Contact(access.clone());
+                Panel {
+                    kind,
+                    status: PanelStatus::Ready,
+                    items: Vec::new(),
+                    appointments: agenda::upcoming(db, &viewer, reader).await?,
                 }
             }
             _ => Panel {
                 kind,
                 status: PanelStatus::NotYetAvailable,
                 items: Vec::new(),
+                appointments: Vec::new(),
             },
         };
         panels.push(panel);

@@ -24,6 +24,10 @@ enum Rule {
     ClientMember,
     /// A user holding this permission for the client in the path.
     Client(Permission),
+    /// `ClientMember`, or a care worker in the client's care team (the live events).
+    MemberOrCareTeam,
+    /// Afspraken for the client, or a care worker in its care team (reading the agenda).
+    AgendaReader,
     /// The organisation's functional administrator.
     OrganisationAdmin,
     /// A service-account API key, never a user's token: every user gets 401 (the scopes are
@@ -51,7 +55,17 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
         ("GET", "/api/auth/password-reset/{token}") => Public,
         (_, path) if path.starts_with("/api/me") => SignedIn,
         ("GET", "/api/clients/{client_id}/home") => ClientMember,
-        ("POST", "/api/clients/{client_id}/events/ticket") => ClientMember,
+        ("POST", "/api/clients/{client_id}/events/ticket") => MemberOrCareTeam,
+        // The subscription address is its own secret (see `agenda.rs`).
+        ("GET", "/api/calendar/{token}.ics") => Public,
+        (
+            "GET",
+            "/api/clients/{client_id}/agenda"
+            | "/api/clients/{client_id}/agenda/appointments/{appointment_id}",
+        ) => AgendaReader,
+        (_, path) if path.starts_with("/api/clients/{client_id}/agenda") => {
+            Client(Permission::Agenda)
+        }
         // The stream carries its own one-time ticket (see `dossier.rs`).
         ("GET", "/api/clients/{client_id}/events") => Public,
         (_, path) if path.starts_with("/api/clients/{client_id}/dossier") => {
@@ -79,6 +93,8 @@ struct Actor {
     /// `None`: no accepted link to that client.
     holds: Option<Vec<Permission>>,
     organisation_admin: bool,
+    /// A care worker in the client's care team.
+    care_team: bool,
 }
 
 impl Actor {
@@ -87,6 +103,14 @@ impl Actor {
             Rule::Public => true,
             Rule::SignedIn => self.username.is_some(),
             Rule::ClientMember => self.holds.is_some(),
+            Rule::MemberOrCareTeam => self.holds.is_some() || self.care_team,
+            Rule::AgendaReader => {
+                self.care_team
+                    || self
+                        .holds
+                        .as_ref()
+                        .is_some_and(|held| held.contains(&Permission::Agenda))
+            }
             Rule::Client(permission) => self
                 .holds
                 .as_ref()
@@ -105,6 +129,7 @@ fn actors() -> Vec<Actor> {
         client,
         holds,
         organisation_admin: false,
+        care_team: false,
     };
     let mut list = vec![
         contact("the client", "daan", "Daan", Some(Permission::ALL.to_vec())),
@@ -121,12 +146,15 @@ fn actors() -> Vec<Actor> {
             Some(vec![]),
         ),
         contact("a contact of another client", "sandra", "Daan", None),
-        contact(
-            "a care worker in the client's team",
-            "fatima",
-            "Johanna",
-            None,
-        ),
+        Actor {
+            care_team: true,
+            ..contact(
+                "a care worker in the client's team",
+                "fatima",
+                "Johanna",
+                None,
+            )
+        },
         contact("a care worker outside the team", "lotte", "Gerrit", None),
         Actor {
             name: "the organisation admin",
@@ -134,6 +162,7 @@ fn actors() -> Vec<Actor> {
             client: "Johanna",
             holds: None,
             organisation_admin: true,
+            care_team: false,
         },
         Actor {
             name: "anonymous",
@@ -141,6 +170,7 @@ fn actors() -> Vec<Actor> {
             client: "Johanna",
             holds: None,
             organisation_admin: false,
+            care_team: false,
         },
     ];
     for permission in [Messages, Agenda, Dossier, Details, Settings] {
@@ -239,6 +269,7 @@ async fn every_operation_allows_and_denies_exactly_as_the_matrix_says() {
                 .replace("{id}", &Uuid::new_v4().to_string())
                 .replace("{notification_id}", &Uuid::new_v4().to_string())
                 .replace("{entry_id}", &Uuid::new_v4().to_string())
+                .replace("{appointment_id}", &Uuid::new_v4().to_string())
                 .replace("{account_id}", &Uuid::new_v4().to_string())
                 .replace("{mail_id}", &Uuid::new_v4().to_string());
             let mut request = app.http.request(method.parse().unwrap(), app.url(&url));

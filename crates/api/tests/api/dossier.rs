@@ -382,7 +382,11 @@ async fn every_read_of_dossier_data_is_in_the_access_log() {
 }
 
 /// Reads server-sent events until `wanted` appears or `limit` passes; returns what was read.
-async fn read_until(response: &mut reqwest::Response, wanted: &str, limit: Duration) -> String {
+pub(crate) async fn read_until(
+    response: &mut reqwest::Response,
+    wanted: &str,
+    limit: Duration,
+) -> String {
     let mut seen = String::new();
     let deadline = Instant::now() + limit;
     while !seen.contains(wanted) {
@@ -395,7 +399,7 @@ async fn read_until(response: &mut reqwest::Response, wanted: &str, limit: Durat
     seen
 }
 
-async fn open_stream(app: &TestApp, token: &str, client: Uuid) -> reqwest::Response {
+pub(crate) async fn open_stream(app: &TestApp, token: &str, client: Uuid) -> reqwest::Response {
     let ticket: EventTicket = json_as(
         app.post_json(
             &format!("/api/clients/{client}/events/ticket"),

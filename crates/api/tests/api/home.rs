@@ -50,6 +50,10 @@ async fn the_home_view_names_the_client_shows_the_latest_dossier_entries_and_is_
             assert_eq!(items.len(), 3);
             assert_eq!(items[0].title, "Dagrapportage");
             assert_eq!(items[0].subtitle.as_deref(), Some("Fatima El Amrani"));
+        } else if panel.kind == PanelKind::Agenda {
+            // Tested in `agenda.rs`.
+            assert_eq!(panel.status, PanelStatus::Ready);
+            assert_eq!(panel.appointments.len(), 4);
         } else {
             assert_eq!(panel.status, PanelStatus::NotYetAvailable);
             assert!(panel.items.is_empty());

@@ -515,6 +515,22 @@ async fn notes_reach_the_ecd_feed_which_resumes_after_the_acknowledgement() {
             assert_eq!(response.status(), StatusCode::CREATED);
         }
     };
+    // The demo family's own appointments are in the feed already; the ECD stores them.
+    let demo: FeedPage = json_as(app.get_as(&key, "/api/integration/feed").await).await;
+    assert_eq!(demo.items.len(), 3);
+    assert!(
+        demo.items
+            .iter()
+            .all(|item| item.kind == FeedKind::Appointment)
+    );
+    let stored = app
+        .post_json(
+            "/api/integration/feed/ack",
+            Some(&key),
+            json!({"cursor": demo.next_cursor}),
+        )
+        .await;
+    assert_eq!(stored.status(), StatusCode::OK);
     let empty: FeedPage = json_as(app.get_as(&key, "/api/integration/feed").await).await;
     assert!(empty.items.is_empty());
 
@@ -593,8 +609,8 @@ async fn notes_reach_the_ecd_feed_which_resumes_after_the_acknowledgement() {
         assert_eq!(problem.errors[0].code, "out_of_range");
     }
 
-    // Another key has its own position.
+    // Another key has its own position: the demo's three appointments and the two notes.
     let other = app.api_key(&[Scope::FeedRead]).await;
     let fresh: FeedPage = json_as(app.get_as(&other, "/api/integration/feed").await).await;
-    assert_eq!(fresh.items.len(), 2);
+    assert_eq!(fresh.items.len(), 5);
 }

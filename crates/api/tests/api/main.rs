@@ -4,6 +4,7 @@
 //! database — SQLite, or a fresh PostgreSQL database when `KRING_TEST_POSTGRES_URL` is set.
 
 mod accounts;
+mod agenda;
 mod audit;
 mod auth;
 mod authorization;

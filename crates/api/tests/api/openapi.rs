@@ -118,6 +118,8 @@ fn every_operation_is_described_with_its_errors_as_problem_json() {
                 "/readyz",
                 // The event stream carries a one-time ticket in its query instead.
                 "/api/clients/{client_id}/events",
+                // A calendar subscription's address is its own secret.
+                "/api/calendar/{token}.ics",
             ]
             .contains(&path.as_str());
             assert_eq!(secured, !public, "{name}: security requirement");

@@ -15,6 +15,8 @@ pub fn settings_of(organisation: &organisation::Model) -> OrganisationSettings {
         panel_dossier_enabled: organisation.panel_dossier_enabled,
         panel_details_enabled: organisation.panel_details_enabled,
         messages_to_care_allowed: organisation.messages_to_care_allowed,
+        agenda_care_shown: organisation.agenda_care_shown,
+        agenda_contacts_may_add: organisation.agenda_contacts_may_add,
         lockout_threshold: organisation.lockout_threshold,
         reset_link_minutes: organisation.reset_link_minutes,
         verification_code_minutes: organisation.verification_code_minutes,
@@ -57,21 +59,8 @@ pub fn check_settings(settings: &OrganisationSettings) -> Checks {
         }
         Some(_) => {}
     }
-    for (field, value) in [
-        ("logo_url", &settings.logo_url),
-        ("help_url", &settings.help_url),
-    ] {
-        if let Some(url) = value
-            .as_deref()
-            .map(str::trim)
-            .filter(|url| !url.is_empty())
-            && (!url.starts_with("https://")
-                || url.len() > 500
-                || url.contains(char::is_whitespace))
-        {
-            checks.fail(field, "invalid");
-        }
-    }
+    checks.https_url("logo_url", settings.logo_url.as_deref());
+    checks.https_url("help_url", settings.help_url.as_deref());
     for (field, value, range) in [
         ("lockout_threshold", settings.lockout_threshold, 2..=10),
         ("reset_link_minutes", settings.reset_link_minutes, 5..=60),
@@ -175,6 +164,8 @@ pub async fn update_settings(
     organisation.panel_dossier_enabled = Set(settings.panel_dossier_enabled);
     organisation.panel_details_enabled = Set(settings.panel_details_enabled);
     organisation.messages_to_care_allowed = Set(settings.messages_to_care_allowed);
+    organisation.agenda_care_shown = Set(settings.agenda_care_shown);
+    organisation.agenda_contacts_may_add = Set(settings.agenda_contacts_may_add);
     organisation.lockout_threshold = Set(settings.lockout_threshold);
     organisation.reset_link_minutes = Set(settings.reset_link_minutes);
     organisation.verification_code_minutes = Set(settings.verification_code_minutes);

@@ -218,6 +218,7 @@ pub async fn create_account(
         temporary_password_expires_at: Set(None),
         reset_password_hash: Set(None),
         reset_password_expires_at: Set(None),
+        photo_url: Set(None),
     }
     .insert(txn)
     .await?)

@@ -1,6 +1,7 @@
 //! Care appointments (the *Agenda*'s ECD side).
 
 use super::*;
+use crate::events::LiveEvent;
 
 pub(super) async fn upsert_appointment(
     txn: &impl ConnectionTrait,
@@ -8,6 +9,7 @@ pub(super) async fn upsert_appointment(
     client_external_id: &str,
     external_id: &str,
     data: &AppointmentUpsert,
+    events: &mut Vec<LiveEvent>,
 ) -> Result<UpsertOutcome, ApiError> {
     let mut checks = Checks::default();
     checks.id("id", external_id);
@@ -16,6 +18,9 @@ pub(super) async fn upsert_appointment(
     let description = checks.optional("description", data.description.as_deref(), 4000);
     if data.ends_at <= data.starts_at {
         checks.fail("ends_at", "not_after_starts_at");
+    } else if (data.ends_at - data.starts_at).num_days() >= crate::services::agenda::MAX_LENGTH_DAYS
+    {
+        checks.fail("ends_at", "too_long");
     }
     checks.done()?;
     let client = client_by_external_id(txn, organisation, client_external_id).await?;
@@ -51,6 +56,7 @@ pub(super) async fn upsert_appointment(
             if same {
                 return Ok(outcome(id, external_id, UpsertResult::Unchanged));
             }
+            events.push(LiveEvent::agenda(client.id));
             let mut active: care_appointment::ActiveModel = found.into();
             active.title = Set(title);
             active.starts_at = Set(starts_at);
@@ -64,6 +70,7 @@ pub(super) async fn upsert_appointment(
             Ok(outcome(id, external_id, UpsertResult::Updated))
         }
         None => {
+            events.push(LiveEvent::agenda(client.id));
             let created = care_appointment::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 organisation_id: Set(organisation.id),
@@ -91,6 +98,7 @@ pub(super) async fn remove_appointment(
     organisation: &organisation::Model,
     client_external_id: &str,
     external_id: &str,
+    events: &mut Vec<LiveEvent>,
 ) -> Result<UpsertOutcome, ApiError> {
     let client = client_by_external_id(txn, organisation, client_external_id)
         .await
@@ -106,6 +114,7 @@ pub(super) async fn remove_appointment(
         let mut active: care_appointment::ActiveModel = found.into();
         active.retracted_at = Set(Some(Utc::now()));
         active.update(txn).await?;
+        events.push(LiveEvent::agenda(client.id));
     }
     Ok(outcome(id, external_id, UpsertResult::Removed))
 }

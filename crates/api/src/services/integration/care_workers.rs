@@ -17,6 +17,7 @@ pub(super) async fn upsert_care_worker(
         None | Some("") => None,
         Some(raw) => checks.parse("mobile", MobileNumber::parse_any_country(raw)),
     };
+    let photo_url = checks.https_url("photo_url", data.photo_url.as_deref());
     checks.done()?;
     let Some(email) = email else {
         return Err(anyhow::anyhow!("a checked e-mail address has no value").into());
@@ -34,7 +35,8 @@ pub(super) async fn upsert_care_worker(
             let same = found.first_name == first_name
                 && found.last_name == last_name
                 && found.email == email.as_str()
-                && found.mobile.as_deref() == mobile.as_ref().map(MobileNumber::as_str);
+                && found.mobile.as_deref() == mobile.as_ref().map(MobileNumber::as_str)
+                && found.photo_url == photo_url;
             let id = found.id;
             if same {
                 return Ok(outcome(id, external_id, UpsertResult::Unchanged));
@@ -56,6 +58,7 @@ pub(super) async fn upsert_care_worker(
             active.last_name = Set(last_name);
             active.email = Set(email.into_string());
             active.mobile = Set(mobile.map(MobileNumber::into_string));
+            active.photo_url = Set(photo_url);
             active.update(txn).await?;
             Ok(outcome(id, external_id, UpsertResult::Updated))
         }
@@ -74,6 +77,11 @@ pub(super) async fn upsert_care_worker(
                 },
             )
             .await?;
+            if photo_url.is_some() {
+                let mut active: user::ActiveModel = worker.clone().into();
+                active.photo_url = Set(photo_url);
+                active.update(txn).await?;
+            }
             Ok(outcome(worker.id, external_id, UpsertResult::Created))
         }
     }

@@ -159,7 +159,7 @@ pub async fn upsert_entry(
     client_external_id: &str,
     external_id: &str,
     values: EntryValues,
-    events: &mut Vec<DossierEvent>,
+    events: &mut Vec<crate::events::LiveEvent>,
 ) -> Result<UpsertOutcome, ApiError> {
     let mut checks = Checks::default();
     checks.id("id", external_id);
@@ -195,16 +195,19 @@ pub async fn upsert_entry(
             active.updated_at = Set(now);
             active.retracted_at = Set(None);
             active.update(txn).await?;
-            events.push(DossierEvent {
-                client_id: client.id,
-                entry_id: id,
-                kind,
-                change: if was_retracted {
-                    EntryChange::Added
-                } else {
-                    EntryChange::Updated
-                },
-            });
+            events.push(
+                DossierEvent {
+                    client_id: client.id,
+                    entry_id: id,
+                    kind,
+                    change: if was_retracted {
+                        EntryChange::Added
+                    } else {
+                        EntryChange::Updated
+                    },
+                }
+                .into(),
+            );
             Ok(outcome(id, external_id, UpsertResult::Updated))
         }
         None => {
@@ -232,12 +235,15 @@ pub async fn upsert_entry(
             if kind == DossierKind::CarePlan {
                 notify_care_plan(txn, organisation, &client, entry.id).await?;
             }
-            events.push(DossierEvent {
-                client_id: client.id,
-                entry_id: entry.id,
-                kind,
-                change: EntryChange::Added,
-            });
+            events.push(
+                DossierEvent {
+                    client_id: client.id,
+                    entry_id: entry.id,
+                    kind,
+                    change: EntryChange::Added,
+                }
+                .into(),
+            );
             Ok(outcome(entry.id, external_id, UpsertResult::Created))
         }
     }
@@ -282,7 +288,7 @@ pub(super) async fn retract_entry(
     client_external_id: &str,
     kind: DossierKind,
     external_id: &str,
-    events: &mut Vec<DossierEvent>,
+    events: &mut Vec<crate::events::LiveEvent>,
 ) -> Result<UpsertOutcome, ApiError> {
     let client = client_by_external_id(txn, organisation, client_external_id)
         .await
@@ -299,12 +305,15 @@ pub(super) async fn retract_entry(
         let mut active: dossier_entry::ActiveModel = entry.into();
         active.retracted_at = Set(Some(Utc::now()));
         active.update(txn).await?;
-        events.push(DossierEvent {
-            client_id: client.id,
-            entry_id: id,
-            kind,
-            change: EntryChange::Retracted,
-        });
+        events.push(
+            DossierEvent {
+                client_id: client.id,
+                entry_id: id,
+                kind,
+                change: EntryChange::Retracted,
+            }
+            .into(),
+        );
     }
     Ok(outcome(id, external_id, UpsertResult::Removed))
 }

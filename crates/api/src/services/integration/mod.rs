@@ -9,7 +9,6 @@
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::Utc;
 use kring_shared::{
-    FieldError,
     contacts::InvitationState,
     dossier::{DossierEvent, DossierKind, EntryChange},
     integration::{
@@ -140,18 +139,7 @@ impl Operation {
         let data = item.data;
         fn body<T: DeserializeOwned>(data: Option<serde_json::Value>) -> Result<T, ApiError> {
             let value = data.ok_or_else(|| ApiError::invalid("data", "required"))?;
-            serde_path_to_error::deserialize(value).map_err(|error| {
-                let path = error.path().to_string();
-                let field = if path == "." {
-                    "data".to_owned()
-                } else {
-                    format!("data.{path}")
-                };
-                ApiError::Validation(vec![FieldError {
-                    field,
-                    code: "invalid".to_owned(),
-                }])
-            })
+            crate::validation::typed(value, "data.")
         }
         Ok(match (item.action, item.resource) {
             (BatchAction::Upsert, Resource::Client) => Operation::Client {
@@ -325,7 +313,7 @@ pub async fn apply_in(
     organisation: &organisation::Model,
     scopes: &[Scope],
     operation: &Operation,
-    events: &mut Vec<DossierEvent>,
+    events: &mut Vec<crate::events::LiveEvent>,
 ) -> Result<UpsertOutcome, ApiError> {
     let scope = operation.scope();
     if !scopes.contains(&scope) {
@@ -380,9 +368,9 @@ pub async fn apply_in(
             client_id,
             id,
             data,
-        } => upsert_appointment(txn, organisation, client_id, id, data).await,
+        } => upsert_appointment(txn, organisation, client_id, id, data, events).await,
         Operation::RemoveAppointment { client_id, id } => {
-            remove_appointment(txn, organisation, client_id, id).await
+            remove_appointment(txn, organisation, client_id, id, events).await
         }
     }
 }

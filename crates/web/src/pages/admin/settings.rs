@@ -156,6 +156,8 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
                 {toggle("panel_dossier_enabled", "panel.dossier", |s| s.panel_dossier_enabled, |s, v| s.panel_dossier_enabled = v)}
                 {toggle("panel_details_enabled", "panel.details", |s| s.panel_details_enabled, |s, v| s.panel_details_enabled = v)}
                 {toggle("messages_to_care_allowed", "settings.messages_to_care", |s| s.messages_to_care_allowed, |s, v| s.messages_to_care_allowed = v)}
+                {toggle("agenda_care_shown", "settings.agenda_care_shown", |s| s.agenda_care_shown, |s, v| s.agenda_care_shown = v)}
+                {toggle("agenda_contacts_may_add", "settings.agenda_contacts_may_add", |s| s.agenda_contacts_may_add, |s, v| s.agenda_contacts_may_add = v)}
             </fieldset>
             <fieldset class="field">
                 <legend>{move || i18n.t("settings.security")}</legend>
