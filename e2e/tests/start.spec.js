@@ -56,8 +56,11 @@ test('a person with two clients chooses one and switches via the photo', async (
   await snapshot(page, testInfo, 'switched-client');
 });
 
-test('a care worker without client portals is told so', async ({ page, demo }) => {
+test('a care worker starts with the clients of their care team', async ({ page, demo }, testInfo) => {
   await login(page, demo.fatima);
-  await expect(page.getByText('Er is nog geen cliëntportaal aan uw account gekoppeld.')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Uw cliënten' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Johanna de Vries' })).toBeVisible();
+  await expect(page.getByText('Privé-afspraken ziet u als "Bezet".')).toBeVisible();
   await expectAccessible(page);
+  await snapshot(page, testInfo, 'start-care-worker');
 });

@@ -33,7 +33,7 @@ impl SecurityPolicy {
             .collect();
         let app = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
-             img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+             img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'; object-src 'none'; \
              base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         );
         // Swagger UI sets inline styles; it runs no inline script.

@@ -94,6 +94,7 @@ impl Application {
             state.mailer.clone(),
             state.config.mail_retry_seconds,
         );
+        crate::services::agenda::reminders::spawn_worker(state.db.clone());
         let server = run(listener, metrics_listener, trusted_proxies, state)?;
         Ok(Application {
             port,

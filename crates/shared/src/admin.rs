@@ -454,6 +454,8 @@ pub enum MailPurpose {
     TemporaryPassword,
     /// The ECD changed someone's e-mail address or mobile number.
     ContactDetailsChanged,
+    /// Tomorrow's appointments, for someone who asked for reminders.
+    AgendaReminder,
 }
 
 /// An e-mail that has not gone out after a failed try (*Beheer*: "send again").

@@ -291,3 +291,12 @@ pub struct CalendarFeedCreated {
 pub struct AgendaEvent {
     pub client_id: Uuid,
 }
+
+/// `GET`/`PUT /api/me/agenda-reminders`: an e-mail the day before (from 17:00, Europe/Amsterdam)
+/// with tomorrow's appointments of every agenda the user sees, as they may see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"enabled": true})))]
+pub struct ReminderSetting {
+    pub enabled: bool,
+}

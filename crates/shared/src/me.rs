@@ -259,6 +259,10 @@ pub struct Me {
     pub organisation: OrganisationInfo,
     /// Clients the user may open, sorted by name.
     pub clients: Vec<ClientMembership>,
+    /// A care worker: the clients whose care team they are in (their agenda, read-only, with
+    /// private appointments as busy time), sorted by name.
+    #[serde(default)]
+    pub care_team: Vec<ClientSummary>,
 }
 
 #[cfg(test)]

@@ -15,6 +15,10 @@ use kring_shared::{
         DischargeRequest, NewCareWorkerRequest, NewClientPortalRequest, OrganisationSettings,
         OutboxMailSummary, PrimaryContactRequest,
     },
+    agenda::{
+        AgendaItem, AgendaPage, AppointmentInput, CalendarFeedCreated, CalendarFeedStatus,
+        ChangeScope, ConflictReport, ReminderSetting,
+    },
     audit::AuditLogPage,
     auth::{
         AccessToken, ChangePasswordRequest, ContactDetailsRequest, ContactDetailsSaved,
@@ -336,6 +340,137 @@ impl Authenticated {
         };
         self.post_for(&format!("/api/clients/{client_id}/dossier/notes"), &body)
             .await
+    }
+
+    /// `GET /api/clients/{id}/agenda`: the days `from` up to `to` (ISO dates), after a cursor.
+    pub async fn agenda(
+        &self,
+        client_id: Uuid,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        cursor: Option<&str>,
+    ) -> Result<AgendaPage, ApiFailure> {
+        let mut url = format!("/api/clients/{client_id}/agenda?from={from}&to={to}&limit=200");
+        if let Some(cursor) = cursor {
+            url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(cursor)));
+        }
+        self.get(&url).await
+    }
+
+    /// The path of one own appointment, with the occurrence and scope of a series.
+    fn appointment_url(
+        client_id: Uuid,
+        id: Uuid,
+        occurrence: Option<chrono::DateTime<chrono::Utc>>,
+        scope: ChangeScope,
+    ) -> String {
+        let scope = match scope {
+            ChangeScope::This => "this",
+            ChangeScope::Following => "following",
+            ChangeScope::All => "all",
+        };
+        let mut url = format!("/api/clients/{client_id}/agenda/appointments/{id}?scope={scope}");
+        if let Some(at) = occurrence {
+            url.push_str(&format!(
+                "&occurrence={}",
+                js_sys::encode_uri_component(&at.to_rfc3339())
+            ));
+        }
+        url
+    }
+
+    /// `GET /api/clients/{id}/agenda/appointments/{appointment_id}`.
+    pub async fn appointment(
+        &self,
+        client_id: Uuid,
+        id: Uuid,
+        occurrence: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<AgendaItem, ApiFailure> {
+        self.get(&Self::appointment_url(
+            client_id,
+            id,
+            occurrence,
+            ChangeScope::All,
+        ))
+        .await
+    }
+
+    /// `POST /api/clients/{id}/agenda/appointments`.
+    pub async fn add_appointment(
+        &self,
+        client_id: Uuid,
+        input: &AppointmentInput,
+    ) -> Result<AgendaItem, ApiFailure> {
+        self.post_for(
+            &format!("/api/clients/{client_id}/agenda/appointments"),
+            input,
+        )
+        .await
+    }
+
+    /// `PUT /api/clients/{id}/agenda/appointments/{appointment_id}`.
+    pub async fn change_appointment(
+        &self,
+        client_id: Uuid,
+        id: Uuid,
+        occurrence: Option<chrono::DateTime<chrono::Utc>>,
+        scope: ChangeScope,
+        input: &AppointmentInput,
+    ) -> Result<AgendaItem, ApiFailure> {
+        let url = Self::appointment_url(client_id, id, occurrence, scope);
+        self.json_for(Verb::Put, &url, input).await
+    }
+
+    /// `DELETE /api/clients/{id}/agenda/appointments/{appointment_id}`.
+    pub async fn delete_appointment(
+        &self,
+        client_id: Uuid,
+        id: Uuid,
+        occurrence: Option<chrono::DateTime<chrono::Utc>>,
+        scope: ChangeScope,
+    ) -> Result<(), ApiFailure> {
+        let url = Self::appointment_url(client_id, id, occurrence, scope);
+        self.send_empty(Verb::Delete, &url).await
+    }
+
+    /// `POST /api/clients/{id}/agenda/conflicts`.
+    pub async fn agenda_conflicts(
+        &self,
+        client_id: Uuid,
+        input: &AppointmentInput,
+    ) -> Result<ConflictReport, ApiFailure> {
+        self.post_for(&format!("/api/clients/{client_id}/agenda/conflicts"), input)
+            .await
+    }
+
+    /// `GET /api/me/calendar-feed`.
+    pub async fn calendar_feed(&self) -> Result<CalendarFeedStatus, ApiFailure> {
+        self.get("/api/me/calendar-feed").await
+    }
+
+    /// `POST /api/me/calendar-feed`: a new subscription address.
+    pub async fn create_calendar_feed(&self) -> Result<CalendarFeedCreated, ApiFailure> {
+        self.post_for("/api/me/calendar-feed", &()).await
+    }
+
+    /// `DELETE /api/me/calendar-feed`.
+    pub async fn revoke_calendar_feed(&self) -> Result<(), ApiFailure> {
+        self.send_empty(Verb::Delete, "/api/me/calendar-feed").await
+    }
+
+    /// `GET /api/me/agenda-reminders`.
+    pub async fn agenda_reminders(&self) -> Result<ReminderSetting, ApiFailure> {
+        self.get("/api/me/agenda-reminders").await
+    }
+
+    /// `PUT /api/me/agenda-reminders`.
+    pub async fn set_agenda_reminders(&self, enabled: bool) -> Result<ReminderSetting, ApiFailure> {
+        self.json_for(
+            Verb::Put,
+            "/api/me/agenda-reminders",
+            &ReminderSetting { enabled },
+        )
+        .await
     }
 
     /// `POST /api/clients/{id}/events/ticket`.

@@ -18,6 +18,10 @@ use crate::{
     i18n::I18n,
     pages::{
         admin::{AdminPage, Section},
+        agenda::{
+            AgendaPage,
+            form::{ChangeAppointmentPage, NewAppointmentPage},
+        },
         dossier::{DossierEntryPage, DossierPage, Tab},
         forgot_password::ForgotPasswordPage,
         login::LoginPage,
@@ -112,6 +116,9 @@ pub fn FamilyApp() -> impl IntoView {
                 <Route path=path!("/dossier/schrijven") view=|| view! { <DossierPage tab=Tab::Write/> }/>
                 <Route path=path!("/dossier/plannen") view=|| view! { <DossierPage tab=Tab::Plans/> }/>
                 <Route path=path!("/dossier/items/:id") view=DossierEntryPage/>
+                <Route path=path!("/agenda") view=AgendaPage/>
+                <Route path=path!("/agenda/nieuw") view=NewAppointmentPage/>
+                <Route path=path!("/agenda/wijzigen/:id") view=ChangeAppointmentPage/>
             </Routes>
         </Router>
     }

@@ -208,6 +208,19 @@ impl Session {
     }
 
     /// The membership of the chosen client (reactive).
+    /// For a care worker: the chosen client of their care team.
+    pub fn current_care_client(&self) -> Option<kring_shared::me::ClientSummary> {
+        let id = self.current_client.get()?;
+        self.data.with(|data| {
+            data.as_ref()?
+                .me
+                .care_team
+                .iter()
+                .find(|client| client.id == id)
+                .cloned()
+        })
+    }
+
     pub fn current_membership(&self) -> Option<ClientMembership> {
         let id = self.current_client.get()?;
         self.data.with(|data| {

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table.
 
 pub mod access_log;
+pub mod agenda_reminder;
 pub mod audit_entry;
 pub mod auth_event;
 pub mod calendar_feed;

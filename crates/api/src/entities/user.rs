@@ -52,6 +52,8 @@ pub struct Model {
     pub reset_password_expires_at: Option<DateTimeUtc>,
     /// A care worker's photo (https), sent by the ECD.
     pub photo_url: Option<String>,
+    /// An e-mail the day before with tomorrow's appointments.
+    pub agenda_reminders: bool,
 }
 
 impl Model {

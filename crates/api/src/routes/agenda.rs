@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put,
 use chrono::{DateTime, NaiveDate, Utc};
 use kring_shared::agenda::{
     AgendaItem, AgendaPage, AppointmentInput, CalendarFeedCreated, CalendarFeedStatus, ChangeScope,
-    ConflictReport,
+    ConflictReport, ReminderSetting,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -37,7 +37,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(feed_status)
         .service(create_feed)
         .service(revoke_feed)
-        .service(calendar);
+        .service(calendar)
+        .service(reminders)
+        .service(set_reminders);
 }
 
 fn reader<'a>(auth: &'a AuthUser, origin: &'a ClientInfo) -> Reader<'a> {
@@ -401,4 +403,43 @@ async fn calendar(
             .body(body)),
         None => Err(ApiError::NotFound),
     }
+}
+
+/// Whether the user gets an e-mail the day before with tomorrow's appointments.
+#[utoipa::path(
+    tag = "agenda",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The setting", body = ReminderSetting),
+        Unauthenticated,
+        ServerError,
+    )
+)]
+#[get("/me/agenda-reminders")]
+async fn reminders(auth: AuthUser) -> web::Json<ReminderSetting> {
+    web::Json(services::agenda::reminders::setting(&auth.user))
+}
+
+/// Switches the e-mail reminders on or off: from 17:00 (Europe/Amsterdam) the day before, one
+/// e-mail per client with tomorrow's appointments of every agenda the user sees, as they may
+/// see them, through the mail outbox.
+#[utoipa::path(
+    tag = "agenda",
+    security(("bearer" = [])),
+    request_body = ReminderSetting,
+    responses(
+        (status = 200, description = "The setting", body = ReminderSetting),
+        Unauthenticated,
+        ServerError,
+    )
+)]
+#[put("/me/agenda-reminders")]
+async fn set_reminders(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: web::Json<ReminderSetting>,
+) -> Result<web::Json<ReminderSetting>, ApiError> {
+    Ok(web::Json(
+        services::agenda::reminders::set(&state.db, &auth.user, &body).await?,
+    ))
 }

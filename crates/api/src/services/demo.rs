@@ -502,6 +502,7 @@ async fn insert_user(
         reset_password_hash: Set(None),
         reset_password_expires_at: Set(None),
         photo_url: Set(None),
+        agenda_reminders: Set(false),
     }
     .insert(txn)
     .await?;

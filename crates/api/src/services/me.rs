@@ -2,13 +2,14 @@
 
 use chrono::Utc;
 use kring_shared::contacts::InvitationState;
+use kring_shared::me::AccountKind;
 use kring_shared::me::{
     ClientMembership, ClientSummary, Language, Me, OrganisationInfo, UserProfile,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::{
-    entities::{client, client_contact, organisation, user},
+    entities::{care_team_member, client, client_contact, organisation, user},
     error::ApiError,
     services::policy,
 };
@@ -84,6 +85,34 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
         (&a.client.last_name, &a.client.first_name)
             .cmp(&(&b.client.last_name, &b.client.first_name))
     });
+    let mut care_team = Vec::new();
+    if account.kind == AccountKind::CareWorker {
+        let ids: Vec<uuid::Uuid> = care_team_member::Entity::find()
+            .filter(care_team_member::Column::CareWorkerId.eq(account.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|member| member.client_id)
+            .collect();
+        care_team = client::Entity::find()
+            .filter(client::Column::Id.is_in(ids))
+            .filter(client::Column::OrganisationId.eq(account.organisation_id))
+            .all(db)
+            .await?
+            .iter()
+            .filter(|client| {
+                !policy::access_ended(
+                    client.discharged_on,
+                    organisation.discharge_access_days,
+                    today,
+                )
+            })
+            .map(client_summary)
+            .collect();
+        care_team.sort_by(|a: &ClientSummary, b: &ClientSummary| {
+            (&a.last_name, &a.first_name).cmp(&(&b.last_name, &b.first_name))
+        });
+    }
     Ok(Me {
         user: UserProfile {
             id: account.id,
@@ -99,5 +128,6 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
         },
         organisation: organisation_info(&organisation),
         clients,
+        care_team,
     })
 }

@@ -1006,3 +1006,113 @@ async fn the_start_panel_shows_the_next_appointment_and_the_three_after_it() {
         "the care worker is named"
     );
 }
+
+#[tokio::test]
+async fn reminders_go_out_the_evening_before_once_and_keep_private_details_from_the_care_team() {
+    use kring_api::{
+        entities::outbox_mail,
+        services::agenda::reminders::{at_hour, send_due},
+    };
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let marieke = app.login_as("marieke").await;
+    let fatima = app.login_as("fatima").await;
+    for token in [&marieke, &fatima] {
+        let set = app
+            .put_json("/api/me/agenda-reminders", token, json!({"enabled": true}))
+            .await;
+        assert_eq!(set.status(), StatusCode::OK);
+    }
+    let status: Value = json_as(app.get_as(&marieke, "/api/me/agenda-reminders").await).await;
+    assert_eq!(status["enabled"], true);
+    add(
+        &app,
+        &marieke,
+        johanna,
+        json!({"title": "Geheim bezoek", "start": "2027-03-02T10:00:00", "end": "2027-03-02T11:00:00",
+               "location": "Thuis", "visibility": "private"}),
+    )
+    .await;
+    add(
+        &app,
+        &marieke,
+        johanna,
+        visit(
+            "Koffie met Kees",
+            "2027-03-02T15:00:00",
+            "2027-03-02T16:00:00",
+            "public",
+        ),
+    )
+    .await;
+    let day_before = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+    // Not before five in the afternoon; then one e-mail each, once.
+    assert_eq!(send_due(&app.db, at_hour(day_before, 16)).await.unwrap(), 0);
+    assert_eq!(send_due(&app.db, at_hour(day_before, 18)).await.unwrap(), 2);
+    assert_eq!(send_due(&app.db, at_hour(day_before, 19)).await.unwrap(), 0);
+    let mails = outbox_mail::Entity::find().all(&app.db).await.unwrap();
+    let to = |username: &str| {
+        let address = format!("{username}@demo.kring.nl");
+        mails
+            .iter()
+            .find(|mail| mail.to_address == address)
+            .unwrap_or_else(|| panic!("a reminder to {username}"))
+            .clone()
+    };
+    let family = to("marieke");
+    assert_eq!(family.subject, "Herinnering: afspraken van morgen");
+    assert!(
+        family.text_body.contains("02-03-2027"),
+        "{}",
+        family.text_body
+    );
+    assert!(
+        family
+            .text_body
+            .contains("10:00 – 11:00: Geheim bezoek (Thuis)")
+    );
+    assert!(family.text_body.contains("15:00 – 16:00: Koffie met Kees"));
+    let team = to("fatima");
+    assert!(
+        team.text_body.contains("10:00 – 11:00: Bezet"),
+        "{}",
+        team.text_body
+    );
+    assert!(team.text_body.contains("Koffie met Kees"));
+    for body in [&team.text_body, &team.html_body] {
+        assert!(
+            !body.contains("Geheim") && !body.contains("Thuis"),
+            "{body}"
+        );
+    }
+    // Switched off: nothing more, even for a new appointment.
+    let off = app
+        .put_json(
+            "/api/me/agenda-reminders",
+            &marieke,
+            json!({"enabled": false}),
+        )
+        .await;
+    assert_eq!(off.status(), StatusCode::OK);
+    add(
+        &app,
+        &marieke,
+        johanna,
+        visit(
+            "Nog iets",
+            "2027-03-02T17:00:00",
+            "2027-03-02T18:00:00",
+            "public",
+        ),
+    )
+    .await;
+    assert_eq!(send_due(&app.db, at_hour(day_before, 20)).await.unwrap(), 1);
+    let after = outbox_mail::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(
+        after
+            .iter()
+            .filter(|mail| mail.to_address == "marieke@demo.kring.nl")
+            .count(),
+        1
+    );
+}

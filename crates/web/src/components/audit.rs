@@ -71,7 +71,7 @@ pub fn AuditList(page: AuditLogPage, show_address: bool) -> impl IntoView {
     let i18n = use_i18n();
     let broken = page.chain_intact == Some(false);
     if page.entries.is_empty() {
-        return view! { <p>{move || i18n.t("audit.empty")}</p> }.into_any();
+        return view! { <p>{i18n.tr("audit.empty")}</p> }.into_any();
     }
     let items = page
         .entries
@@ -94,13 +94,13 @@ pub fn AuditList(page: AuditLogPage, show_address: bool) -> impl IntoView {
                         {whom.map(|name| view! { ": "<strong>{name}</strong> })}
                     </p>
                     {more.map(|text| view! { <p class="audit-details">{text}</p> })}
-                    {address.map(|ip| view! { <p class="audit-details">{move || i18n.t("audit.address")}" "{ip}</p> })}
+                    {address.map(|ip| view! { <p class="audit-details">{i18n.tr("audit.address")}" "{ip}</p> })}
                 </li>
             }
         })
         .collect_view();
     view! {
-        {broken.then(|| view! { <p class="form-error" role="alert">{move || i18n.t("audit.chain_broken")}</p> })}
+        {broken.then(|| view! { <p class="form-error" role="alert">{i18n.tr("audit.chain_broken")}</p> })}
         <ul class="audit-list">{items}</ul>
     }
     .into_any()

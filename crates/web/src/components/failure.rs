@@ -13,10 +13,10 @@ pub fn LoadFailure(failure: ApiFailure, #[prop(into)] retry: Callback<()>) -> im
     let offline = failure.code().is_none();
     view! {
         <div class="form-error load-failure" role="alert">
-            <p>{move || i18n.t(key)}</p>
+            <p>{i18n.tr(key)}</p>
             {offline.then(|| view! {
                 <button type="button" class="button-secondary" on:click=move |_| retry.run(())>
-                    {move || i18n.t("error.retry")}
+                    {i18n.tr("error.retry")}
                 </button>
             })}
         </div>

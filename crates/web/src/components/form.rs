@@ -19,7 +19,7 @@ pub fn TextField(
     let described = error_id.clone();
     view! {
         <div class="field">
-            <label for=id>{move || i18n.t(label)}</label>
+            <label for=id>{i18n.tr(label)}</label>
             <input id=id type=kind maxlength="254" aria-describedby=described
                 aria-invalid=move || error.get().is_some().to_string()
                 bind:value=value/>
@@ -40,13 +40,13 @@ pub fn GenderSelect(
     let described = error_id.clone();
     view! {
         <div class="field">
-            <label for=id>{move || i18n.t("users.gender")}</label>
+            <label for=id>{i18n.tr("users.gender")}</label>
             <select id=id aria-describedby=described on:change=move |event| value.set(event_target_value(&event))>
-                <option value="" selected=move || value.get().is_empty()>{move || i18n.t("portals.choose")}</option>
+                <option value="" selected=move || value.get().is_empty()>{i18n.tr("portals.choose")}</option>
                 {[("female", "users.gender.female"), ("male", "users.gender.male"), ("unknown", "users.gender.unknown")]
                     .into_iter()
                     .map(|(option, label)| view! {
-                        <option value=option selected=move || value.get() == option>{move || i18n.t(label)}</option>
+                        <option value=option selected=move || value.get() == option>{i18n.tr(label)}</option>
                     })
                     .collect_view()}
             </select>

@@ -85,8 +85,8 @@ pub fn InfoBar() -> impl IntoView {
             view! {
                 <li class=class>
                     <a href=url target="_blank" rel="noopener noreferrer">
-                        {move || i18n.t("nav.help")}
-                        <span class="visually-hidden">" " {move || i18n.t("nav.help_new_window")}</span>
+                        {i18n.tr("nav.help")}
+                        <span class="visually-hidden">" " {i18n.tr("nav.help_new_window")}</span>
                     </a>
                 </li>
             }
@@ -95,19 +95,19 @@ pub fn InfoBar() -> impl IntoView {
     let logout_button = move || {
         view! {
             <button type="button" class="button-quiet" on:click=open_logout>
-                {move || i18n.t("nav.logout")}
+                {i18n.tr("nav.logout")}
             </button>
         }
     };
     view! {
         <header class="infobar">
             <span class="brand">{organisation}</span>
-            <nav aria-label=move || i18n.t("nav.label")>
+            <nav aria-label=i18n.tr("nav.label")>
                 <ul class="infobar-items">
-                    <li><a href="/start">{move || i18n.t("nav.start")}</a></li>
+                    <li><a href="/start">{i18n.tr("nav.start")}</a></li>
                     <li>
                         <a href="/meldingen">
-                            {move || i18n.t("nav.notifications")}
+                            {i18n.tr("nav.notifications")}
                             {move || unread.get().and_then(Result::ok).filter(|count| *count > 0).map(|count| view! {
                                 " " <span class="badge" aria-hidden="true">{count}</span>
                                 <span class="visually-hidden">" (" {i18n.t_count("notifications.unread", u64::from(count))} ")"</span>
@@ -127,9 +127,9 @@ pub fn InfoBar() -> impl IntoView {
                                 <span class="user-menu-name">{user_name}</span>
                             </summary>
                             <ul>
-                                <li><a href="/profiel">{move || i18n.t("nav.profile")}</a></li>
+                                <li><a href="/profiel">{i18n.tr("nav.profile")}</a></li>
                                 {move || is_admin().then(|| view! {
-                                    <li><a href="/beheer" rel="external">{move || i18n.t("nav.admin")}</a></li>
+                                    <li><a href="/beheer" rel="external">{i18n.tr("nav.admin")}</a></li>
                                 })}
                                 {move || help_item("infobar-below-desk")}
                                 <li class="infobar-below-desk"><LanguageSwitch/></li>
@@ -142,13 +142,13 @@ pub fn InfoBar() -> impl IntoView {
         </header>
         <IdleWarning/>
         <dialog node_ref=dialog class="dialog" aria-labelledby="logout-question">
-            <p id="logout-question" class="dialog-question">{move || i18n.t("logout.question")}</p>
+            <p id="logout-question" class="dialog-question">{i18n.tr("logout.question")}</p>
             <div class="dialog-actions">
                 <button type="button" class="button-primary" on:click=confirm_logout>
-                    {move || i18n.t("logout.yes")}
+                    {i18n.tr("logout.yes")}
                 </button>
                 <button type="button" class="button-secondary" autofocus on:click=close_logout>
-                    {move || i18n.t("logout.no")}
+                    {i18n.tr("logout.no")}
                 </button>
             </div>
         </dialog>
@@ -208,10 +208,10 @@ fn IdleWarning() -> impl IntoView {
     };
     view! {
         <dialog node_ref=dialog class="dialog" aria-labelledby="idle-question">
-            <p id="idle-question" class="dialog-question">{move || i18n.t("idle.warning")}</p>
+            <p id="idle-question" class="dialog-question">{i18n.tr("idle.warning")}</p>
             <div class="dialog-actions">
                 <button type="button" class="button-primary" autofocus on:click=stay>
-                    {move || i18n.t("idle.stay")}
+                    {i18n.tr("idle.stay")}
                 </button>
             </div>
         </dialog>

@@ -19,7 +19,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             lang=move || other().as_str()
             on:click=move |_| i18n.set(other())
         >
-            {move || i18n.t("lang.switch")}
+            {i18n.tr("lang.switch")}
         </button>
     }
 }

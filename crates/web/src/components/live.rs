@@ -1,5 +1,5 @@
-//! Live updates: while a page that shows a client's dossier is open, it listens to the
-//! client's server-sent events and bumps a counter on every change, which the page's
+//! Live updates: while a page that shows a client's dossier or agenda is open, it listens to
+//! the client's server-sent events and bumps a counter on every change it follows, which the page's
 //! resources track to reload. `EventSource` cannot send the bearer token, so each connection
 //! starts with a one-time ticket; after an error it reconnects with a new ticket (1 s, then
 //! then doubling up to 30 s) and the counter is bumped so nothing missed stays missing.
@@ -32,12 +32,21 @@ struct Live {
     alive: StoredValue<bool>,
     /// A reload is already scheduled.
     pending: StoredValue<bool>,
+    /// The event names that count (`dossier`, `agenda`).
+    names: &'static [&'static str],
 }
 
 /// A counter that goes up whenever `client_id`'s dossier changes, for as long as the calling
 /// component lives.
 pub fn use_live_dossier(client_id: Uuid) -> ReadSignal<u32> {
+    use_live(client_id, &["dossier"])
+}
+
+/// A counter that goes up whenever one of `names` happens for `client_id` (`dossier`,
+/// `agenda`), for as long as the calling component lives.
+pub fn use_live(client_id: Uuid, names: &'static [&'static str]) -> ReadSignal<u32> {
     let live = Live {
+        names,
         session: use_session(),
         client_id,
         version: RwSignal::new(0),
@@ -93,7 +102,7 @@ fn connect(live: Live, attempt: u32) {
             );
         };
         let mut listeners = Vec::new();
-        for name in ["dossier", "resync"] {
+        for name in live.names.iter().copied().chain(["resync"]) {
             let listener = Closure::<dyn FnMut(web_sys::Event)>::new(bump);
             let _ =
                 source.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());

@@ -31,8 +31,30 @@ fn intl_options(pairs: &[(&str, &str)]) -> js_sys::Object {
 /// A date in the language's own long form: Dutch `29 november 2026`, English
 /// `29 November 2026` (the browser's `Intl`, so no month names in the wasm).
 pub fn long_date(language: kring_shared::me::Language, date: chrono::NaiveDate) -> String {
+    date_in(
+        language,
+        date,
+        &[("day", "numeric"), ("month", "long"), ("year", "numeric")],
+    )
+}
+
+/// A day with its weekday: Dutch `dinsdag 1 december`, English `Tuesday 1 December`.
+pub fn day_name(language: kring_shared::me::Language, date: chrono::NaiveDate) -> String {
+    date_in(
+        language,
+        date,
+        &[("weekday", "long"), ("day", "numeric"), ("month", "long")],
+    )
+}
+
+/// A date formatted by the browser's `Intl` with `options`.
+pub fn date_in(
+    language: kring_shared::me::Language,
+    date: chrono::NaiveDate,
+    options: &[(&str, &str)],
+) -> String {
     use chrono::Datelike;
-    let options = intl_options(&[("day", "numeric"), ("month", "long"), ("year", "numeric")]);
+    let options = intl_options(options);
     // Noon, so no time zone can move it to another day.
     let at = js_sys::Date::new_with_year_month_day_hr(
         u32::try_from(date.year()).unwrap_or_default(),

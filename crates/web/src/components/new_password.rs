@@ -133,8 +133,8 @@ pub fn NewPasswordForm(
         <form class="new-password" on:submit=submit novalidate>
             {may_choose.then(|| view! {
                 <div class="field">
-                    <label for="new-username">{move || i18n.t("password.username")}</label>
-                    <p class="hint" id="new-username-hint">{move || i18n.t("password.username_hint")}</p>
+                    <label for="new-username">{i18n.tr("password.username")}</label>
+                    <p class="hint" id="new-username-hint">{i18n.tr("password.username_hint")}</p>
                     <input id="new-username" type="text" autocomplete="username" autocapitalize="none"
                         spellcheck="false" maxlength="64"
                         aria-describedby="new-username-hint new-username-error"
@@ -145,7 +145,7 @@ pub fn NewPasswordForm(
             })}
             {ask_current.then(|| view! {
                 <div class="field">
-                    <label for="current-password">{move || i18n.t("password.current")}</label>
+                    <label for="current-password">{i18n.tr("password.current")}</label>
                     <input id="current-password" type=move || if show.get() { "text" } else { "password" }
                         autocomplete="current-password" maxlength="128"
                         aria-describedby="current-password-error"
@@ -155,7 +155,7 @@ pub fn NewPasswordForm(
                 </div>
             })}
             <div class="field">
-                <label for="new-password">{move || i18n.t("password.new")}</label>
+                <label for="new-password">{i18n.tr("password.new")}</label>
                 <input id="new-password" type=move || if show.get() { "text" } else { "password" }
                     autocomplete="new-password" node_ref=new_input
                     aria-describedby="password-rules new-password-error"
@@ -164,7 +164,7 @@ pub fn NewPasswordForm(
                 <p id="new-password-error" class="field-error">{move || password_error().map(|key| i18n.t(key))}</p>
             </div>
             <div class="password-rules" id="password-rules">
-                <p class="rules-title">{move || i18n.t("password.rules_title")}</p>
+                <p class="rules-title">{i18n.tr("password.rules_title")}</p>
                 <ul>
                     {rules.into_iter().map(|rule| {
                         let met = move || {
@@ -200,7 +200,7 @@ pub fn NewPasswordForm(
                 </ul>
             </div>
             <div class="field">
-                <label for="repeat-password">{move || i18n.t("password.repeat")}</label>
+                <label for="repeat-password">{i18n.tr("password.repeat")}</label>
                 <input id="repeat-password" type=move || if show.get() { "text" } else { "password" }
                     autocomplete="new-password"
                     aria-describedby="repeat-password-error"
@@ -210,7 +210,7 @@ pub fn NewPasswordForm(
             </div>
             <div class="checkbox">
                 <input id="show-new-password" type="checkbox" bind:checked=show/>
-                <label for="show-new-password">{move || i18n.t("login.show_password")}</label>
+                <label for="show-new-password">{i18n.tr("login.show_password")}</label>
             </div>
             <p class="form-error" role="alert">{move || form_error.get().map(|key| i18n.t(key))}</p>
             <button type="submit" class="button-primary button-wide" disabled=move || busy.get()>

@@ -30,7 +30,7 @@ pub fn Shell(
     let signed_in = move || session.data.with(Option::is_some);
     let children = StoredValue::new(children);
     view! {
-        <a class="skip-link" href="#inhoud">{move || i18n.t("a11y.skip")}</a>
+        <a class="skip-link" href="#inhoud">{i18n.tr("a11y.skip")}</a>
         <Show
             when=signed_in
             fallback=|| view! {
@@ -47,7 +47,7 @@ pub fn Shell(
                 when=move || !protected || signed_in()
                 fallback=move || {
                     if session.resuming.get() {
-                        return view! { <p class="loading">{move || i18n.t("start.loading")}</p> }.into_any();
+                        return view! { <p class="loading">{i18n.tr("start.loading")}</p> }.into_any();
                     }
                     let back = location.pathname.get_untracked();
                     view! { <Redirect path=format!("/inloggen?terug={back}")/> }.into_any()

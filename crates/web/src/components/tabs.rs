@@ -17,12 +17,12 @@ pub fn TabNav(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <nav class=format!("tabs {class}") aria-label=move || i18n.t(label)>
+        <nav class=format!("tabs {class}") aria-label=i18n.tr(label)>
             <ul>
                 {tabs.into_iter().map(|(path, text, current)| view! {
                     <li>
                         <a class="tab" href=path aria-current=current.then_some("page")>
-                            {move || i18n.t(text)}
+                            {i18n.tr(text)}
                         </a>
                     </li>
                 }).collect_view()}

@@ -107,6 +107,13 @@ impl I18n {
         text(self.language.get(), key)
     }
 
+    /// The text for `key` as a reactive view or attribute value. Every key gives the same
+    /// closure type, so the views that show catalog texts share one copy of their code
+    /// instead of one per `move || i18n.t(…)` (this keeps the download small).
+    pub fn tr(self, key: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(key)
+    }
+
     /// The text for `key` with `{name}` replaced (reactive).
     pub fn t_with(&self, key: &'static str, name: &str) -> String {
         self.t_args(key, &[("name", name)])

@@ -153,9 +153,9 @@ fn DossierFrame(tab: Option<Tab>, children: ChildrenFn) -> impl IntoView {
         let Some(membership) = session.current_membership() else {
             return view! {
                 <div class="page-text">
-                    <h1>{move || i18n.t("dossier.title")}</h1>
-                    <p>{move || i18n.t("dossier.no_client")}</p>
-                    <p><a class="button-secondary" href="/start">{move || i18n.t("dossier.back_start")}</a></p>
+                    <h1>{i18n.tr("dossier.title")}</h1>
+                    <p>{i18n.tr("dossier.no_client")}</p>
+                    <p><a class="button-secondary" href="/start">{i18n.tr("dossier.back_start")}</a></p>
                 </div>
             }
             .into_any();
@@ -167,16 +167,16 @@ fn DossierFrame(tab: Option<Tab>, children: ChildrenFn) -> impl IntoView {
         if !membership.permissions.contains(&Permission::Dossier) {
             return view! {
                 <div class="page-text">
-                    <h1>{move || i18n.t("dossier.title")}</h1>
-                    <p class="form-error" role="alert">{move || i18n.t("dossier.no_access")}</p>
-                    <p><a class="button-secondary" href="/start">{move || i18n.t("dossier.back_start")}</a></p>
+                    <h1>{i18n.tr("dossier.title")}</h1>
+                    <p class="form-error" role="alert">{i18n.tr("dossier.no_access")}</p>
+                    <p><a class="button-secondary" href="/start">{i18n.tr("dossier.back_start")}</a></p>
                 </div>
             }
             .into_any();
         }
         view! {
             <div class="page-text page-wide dossier">
-                <p class="breadcrumb"><a href="/start">{move || i18n.t("dossier.back_start")}</a></p>
+                <p class="breadcrumb"><a href="/start">{i18n.tr("dossier.back_start")}</a></p>
                 <h1>{move || i18n.t_with("dossier.heading", &name)}</h1>
                 <TabNav
                     label="dossier.tabs"
@@ -273,29 +273,31 @@ fn EntryStream(kind: Option<DossierKind>) -> impl IntoView {
         );
         before.set(Some(String::from(local_midnight.to_iso_string())));
     };
-    let date_bar = kind.is_none().then(|| view! {
-        <form class="date-bar" on:submit=go_to_date>
-            <label for="dossier-date">{move || i18n.t("dossier.date_label")}</label>
-            <input
-                id="dossier-date"
-                type="date"
-                prop:value=move || typed_date.get()
-                on:input=move |event| typed_date.set(event_target_value(&event))
-            />
-            <button type="submit" class="button-secondary">{move || i18n.t("dossier.date_go")}</button>
-            <Show when=move || before.get().is_some()>
-                <button
-                    type="button"
-                    class="button-secondary"
-                    on:click=move |_| {
-                        typed_date.set(String::new());
-                        before.set(None);
-                    }
-                >
-                    {move || i18n.t("dossier.date_reset")}
-                </button>
-            </Show>
-        </form>
+    let date_bar = kind.is_none().then(|| {
+        view! {
+            <form class="date-bar" on:submit=go_to_date>
+                <label for="dossier-date">{i18n.tr("dossier.date_label")}</label>
+                <input
+                    id="dossier-date"
+                    type="date"
+                    prop:value=move || typed_date.get()
+                    on:input=move |event| typed_date.set(event_target_value(&event))
+                />
+                <button type="submit" class="button-secondary">{i18n.tr("dossier.date_go")}</button>
+                <Show when=move || before.get().is_some()>
+                    <button
+                        type="button"
+                        class="button-secondary"
+                        on:click=move |_| {
+                            typed_date.set(String::new());
+                            before.set(None);
+                        }
+                    >
+                        {i18n.tr("dossier.date_reset")}
+                    </button>
+                </Show>
+            </form>
+        }
     });
     view! {
         {date_bar}
@@ -321,13 +323,13 @@ fn EntryStream(kind: Option<DossierKind>) -> impl IntoView {
                         disabled=move || more.pending().get()
                         on:click=move |_| { more.dispatch_local(cursor.clone()); }
                     >
-                        {move || i18n.t("dossier.more")}
+                        {i18n.tr("dossier.more")}
                     </button>
                 </p>
             }
             .into_any(),
             None => (loaded.get() && !entries.with(Vec::is_empty))
-                .then(|| view! { <p class="hint">{move || i18n.t("dossier.end")}</p> })
+                .then(|| view! { <p class="hint">{i18n.tr("dossier.end")}</p> })
                 .into_any(),
         }}
     }
@@ -383,7 +385,7 @@ fn EntryCard(entry: EntrySummary) -> impl IntoView {
             // A short note's first line is its title already.
             {(entry.excerpt != entry.title).then(|| view! { <p class="entry-excerpt">{entry.excerpt.clone()}</p> })}
             <a class="entry-open" href=href>
-                {move || i18n.t("dossier.read_more")}
+                {i18n.tr("dossier.read_more")}
                 <span class="visually-hidden">{format!(": {title}")}</span>
             </a>
         </article>
@@ -417,7 +419,7 @@ fn Read() -> impl IntoView {
         }
     });
     view! {
-        <p>{move || i18n.t("dossier.read_intro")}</p>
+        <p>{i18n.tr("dossier.read_intro")}</p>
         {move || match groups.get() {
             None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
             Some(Err(failure)) => view! { <LoadFailure failure retry=move || groups.refetch()/> }.into_any(),
@@ -503,10 +505,10 @@ fn Write() -> impl IntoView {
     };
     view! {
         <form class="note-form" on:submit=submit novalidate=true>
-            <p>{move || i18n.t("dossier.write_intro")}</p>
-            <p class="notice">{move || i18n.t("dossier.write_reminder")}</p>
-            <label for="note-text">{move || i18n.t("dossier.write_label")}</label>
-            <p class="hint" id="note-hint">{move || i18n.t("dossier.write_hint")}</p>
+            <p>{i18n.tr("dossier.write_intro")}</p>
+            <p class="notice">{i18n.tr("dossier.write_reminder")}</p>
+            <label for="note-text">{i18n.tr("dossier.write_label")}</label>
+            <p class="hint" id="note-hint">{i18n.tr("dossier.write_hint")}</p>
             <textarea
                 id="note-text"
                 rows="8"
@@ -566,18 +568,18 @@ fn PlanList(plans: CarePlans) -> impl IntoView {
         .collect();
     view! {
         <section aria-labelledby="plan-current">
-            <h2 id="plan-current">{move || i18n.t("dossier.plans_current")}</h2>
+            <h2 id="plan-current">{i18n.tr("dossier.plans_current")}</h2>
             {match plans.current {
                 Some(current) => view! {
                     <h3>{current.title.clone()}</h3>
                     {current.care_plan.clone().map(|plan| view! { <PlanBody plan text=current.text.clone()/> })}
                 }.into_any(),
-                None => view! { <p class="notice">{move || i18n.t("dossier.plans_none")}</p> }.into_any(),
+                None => view! { <p class="notice">{i18n.tr("dossier.plans_none")}</p> }.into_any(),
             }}
         </section>
         {(!earlier.is_empty()).then(|| view! {
             <section aria-labelledby="plan-versions">
-                <h2 id="plan-versions">{move || i18n.t("dossier.plans_versions")}</h2>
+                <h2 id="plan-versions">{i18n.tr("dossier.plans_versions")}</h2>
                 <ul class="entry-list">
                     {earlier.into_iter().map(|version| {
                         let period = move || {
@@ -625,14 +627,14 @@ fn PlanBody(plan: CarePlanDetail, text: String) -> impl IntoView {
     view! {
         <p class="entry-meta">{validity}</p>
         {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
-        <h4>{move || i18n.t("dossier.goals")}</h4>
+        <h4>{i18n.tr("dossier.goals")}</h4>
         <ol class="goal-list">
             {plan.goals.into_iter().map(|goal| view! {
                 <li class="goal">
                     <strong class="goal-title">{goal.title}</strong>
                     {goal.description.map(|description| view! { <p>{description}</p> })}
                     {(!goal.actions.is_empty()).then(|| view! {
-                        <ul class="action-list" aria-label=move || i18n.t("dossier.actions")>
+                        <ul class="action-list" aria-label=i18n.tr("dossier.actions")>
                             {goal.actions.into_iter().map(|action| view! {
                                 <li>
                                     {action.description}
@@ -709,7 +711,7 @@ fn EntryFull(entry: DossierEntry) -> impl IntoView {
                     .collect_view()
                     .into_any(),
                 None => view! {
-                    <h3>{move || i18n.t("dossier.answers")}</h3>
+                    <h3>{i18n.tr("dossier.answers")}</h3>
                     <dl class="answers">
                         {entry.answers.clone().into_iter().map(|answer| view! {
                             <dt>{answer.question}</dt>
@@ -719,14 +721,14 @@ fn EntryFull(entry: DossierEntry) -> impl IntoView {
                 }.into_any(),
             }}
         </article>
-        <nav class="pager" aria-label=move || i18n.t("dossier.pager")>
+        <nav class="pager" aria-label=i18n.tr("dossier.pager")>
             {entry.next_id.map(|id| view! {
-                <a class="button-secondary" href=format!("/dossier/items/{id}") rel="prev">{move || i18n.t("dossier.newer")}</a>
+                <a class="button-secondary" href=format!("/dossier/items/{id}") rel="prev">{i18n.tr("dossier.newer")}</a>
             })}
             {entry.previous_id.map(|id| view! {
-                <a class="button-secondary" href=format!("/dossier/items/{id}") rel="next">{move || i18n.t("dossier.older")}</a>
+                <a class="button-secondary" href=format!("/dossier/items/{id}") rel="next">{i18n.tr("dossier.older")}</a>
             })}
-            <a class="button-secondary" href=back>{move || i18n.t("dossier.back_group")}</a>
+            <a class="button-secondary" href=back>{i18n.tr("dossier.back_group")}</a>
         </nav>
     }
 }

@@ -49,14 +49,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     view! {
         <Shell title="forgot.title">
             <div class="login-card">
-                <h1>{move || i18n.t("forgot.title")}</h1>
+                <h1>{i18n.tr("forgot.title")}</h1>
                 <Show
                     when=sent
                     fallback=move || view! {
-                        <p>{move || i18n.t("forgot.intro")}</p>
+                        <p>{i18n.tr("forgot.intro")}</p>
                         <form on:submit=submit novalidate>
                             <div class="field">
-                                <label for="forgot-username">{move || i18n.t("login.username")}</label>
+                                <label for="forgot-username">{i18n.tr("login.username")}</label>
                                 <input id="forgot-username" type="text" autocomplete="username"
                                     autocapitalize="none" spellcheck="false" maxlength="64"
                                     aria-describedby="forgot-username-error"
@@ -65,7 +65,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                                 <p id="forgot-username-error" class="field-error">{move || username_error.get().map(|key| i18n.t(key))}</p>
                             </div>
                             <div class="field">
-                                <label for="forgot-email">{move || i18n.t("forgot.email")}</label>
+                                <label for="forgot-email">{i18n.tr("forgot.email")}</label>
                                 <input id="forgot-email" type="email" autocomplete="email" maxlength="254"
                                     aria-describedby="forgot-email-error"
                                     aria-invalid=move || email_error.get().is_some().to_string()
@@ -74,14 +74,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             </div>
                             <p class="form-error" role="alert">{move || form_error().map(|key| i18n.t(key))}</p>
                             <button type="submit" class="button-primary button-wide" disabled=move || request.pending().get()>
-                                {move || i18n.t("forgot.submit")}
+                                {i18n.tr("forgot.submit")}
                             </button>
                         </form>
                     }
                 >
-                    <p class="notice" role="status">{move || i18n.t("forgot.sent")}</p>
+                    <p class="notice" role="status">{i18n.tr("forgot.sent")}</p>
                 </Show>
-                <p class="below-form"><a href="/inloggen">{move || i18n.t("forgot.back")}</a></p>
+                <p class="below-form"><a href="/inloggen">{i18n.tr("forgot.back")}</a></p>
             </div>
         </Shell>
     }

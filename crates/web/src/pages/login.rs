@@ -108,11 +108,11 @@ fn SecondFactorStep(
     };
     view! {
         <div class="login-card">
-            <h1>{move || i18n.t("second_factor.title")}</h1>
-            <p>{move || i18n.t("second_factor.intro")}</p>
+            <h1>{i18n.tr("second_factor.title")}</h1>
+            <p>{i18n.tr("second_factor.intro")}</p>
             <form on:submit=submit novalidate>
                 <div class="field">
-                    <label for="second-factor-mobile">{move || i18n.t("second_factor.mobile")}</label>
+                    <label for="second-factor-mobile">{i18n.tr("second_factor.mobile")}</label>
                     <input id="second-factor-mobile" type="tel" inputmode="tel" autocomplete="tel"
                         maxlength="32" aria-describedby="second-factor-mobile-error"
                         aria-invalid=move || mobile_error().is_some().to_string()
@@ -121,7 +121,7 @@ fn SecondFactorStep(
                 </div>
                 {move || form_error.get().map(|key| view! { <p class="form-error" role="alert">{i18n.t(key)}</p> })}
                 <button type="submit" class="button-primary button-wide" disabled=move || send.pending().get()>
-                    {move || i18n.t("second_factor.submit")}
+                    {i18n.tr("second_factor.submit")}
                 </button>
             </form>
         </div>
@@ -217,11 +217,11 @@ fn CodeStep(
     };
     view! {
         <div class="login-card">
-            <h1>{move || i18n.t("verify.title")}</h1>
+            <h1>{i18n.tr("verify.title")}</h1>
             <p>{intro}</p>
             <form on:submit=submit novalidate>
                 <div class="field">
-                    <label for="code">{move || i18n.t("verify.code")}</label>
+                    <label for="code">{i18n.tr("verify.code")}</label>
                     <input id="code" type="text" inputmode=if by_app { "text" } else { "numeric" }
                         autocomplete="one-time-code" maxlength="12" node_ref=code_input
                         aria-describedby="code-error"
@@ -236,7 +236,7 @@ fn CodeStep(
                     </div>
                 })}
                 <button type="submit" class="button-primary button-wide" disabled=move || check.pending().get()>
-                    {move || i18n.t("verify.submit")}
+                    {i18n.tr("verify.submit")}
                 </button>
             </form>
             <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
@@ -244,7 +244,7 @@ fn CodeStep(
                 <p class="below-form">
                     <button type="button" class="button-quiet" disabled=move || resend.pending().get()
                         on:click=move |_| { resend.dispatch_local(()); }>
-                        {move || i18n.t("verify.resend")}
+                        {i18n.tr("verify.resend")}
                     </button>
                 </p>
             })}
@@ -307,10 +307,10 @@ fn FirstPasswordStep(
     });
     view! {
         <div class="login-card">
-            <h1>{move || i18n.t("password.first_title")}</h1>
-            <p>{move || i18n.t("password.first_intro")}</p>
+            <h1>{i18n.tr("password.first_title")}</h1>
+            <p>{i18n.tr("password.first_intro")}</p>
             {challenge.may_choose_username.then(|| view! {
-                <p class="notice">{move || i18n.t("password.username_once")}</p>
+                <p class="notice">{i18n.tr("password.username_once")}</p>
             })}
             <NewPasswordForm
                 policy=challenge.password_policy
@@ -395,14 +395,14 @@ fn LoginForm(
 
     view! {
         <div class="login-card">
-            <h1>{move || i18n.t("login.title")}</h1>
+            <h1>{i18n.tr("login.title")}</h1>
             {move || session.ended_by_idle.get().then(|| view! {
                 <p class="notice" role="status">{i18n.t("idle.signed_out")}</p>
             })}
-            <p>{move || i18n.t("login.intro")}</p>
+            <p>{i18n.tr("login.intro")}</p>
             <form on:submit=submit novalidate>
                 <div class="field">
-                    <label for="username">{move || i18n.t("login.username")}</label>
+                    <label for="username">{i18n.tr("login.username")}</label>
                     <input
                         id="username"
                         name="username"
@@ -421,7 +421,7 @@ fn LoginForm(
                     </p>
                 </div>
                 <div class="field">
-                    <label for="password">{move || i18n.t("login.password")}</label>
+                    <label for="password">{i18n.tr("login.password")}</label>
                     <input
                         id="password"
                         name="password"
@@ -440,7 +440,7 @@ fn LoginForm(
                 </div>
                 <div class="checkbox">
                     <input id="show-password" type="checkbox" bind:checked=show_password/>
-                    <label for="show-password">{move || i18n.t("login.show_password")}</label>
+                    <label for="show-password">{i18n.tr("login.show_password")}</label>
                 </div>
                 <div class="form-error" role="alert">
                     {move || form_error.get().map(|key| view! {
@@ -454,7 +454,7 @@ fn LoginForm(
                     {move || if busy.get() { i18n.t("login.busy") } else { i18n.t("login.submit") }}
                 </button>
             </form>
-            <p class="below-form"><a href="/wachtwoord-vergeten">{move || i18n.t("login.forgot")}</a></p>
+            <p class="below-form"><a href="/wachtwoord-vergeten">{i18n.tr("login.forgot")}</a></p>
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod admin;
+pub mod agenda;
 pub mod dossier;
 pub mod forgot_password;
 pub mod login;

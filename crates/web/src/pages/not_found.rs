@@ -10,9 +10,9 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <Shell title="notfound.title">
             <div class="page-text">
-                <h1>{move || i18n.t("notfound.title")}</h1>
-                <p>{move || i18n.t("notfound.text")}</p>
-                <p><a class="button-primary" href="/start">{move || i18n.t("notfound.home")}</a></p>
+                <h1>{i18n.tr("notfound.title")}</h1>
+                <p>{i18n.tr("notfound.text")}</p>
+                <p><a class="button-primary" href="/start">{i18n.tr("notfound.home")}</a></p>
             </div>
         </Shell>
     }

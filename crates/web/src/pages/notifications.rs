@@ -19,7 +19,7 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <Shell title="notifications.title" protected=true>
             <div class="page-text">
-                <h1>{move || i18n.t("notifications.title")}</h1>
+                <h1>{i18n.tr("notifications.title")}</h1>
                 <NotificationList/>
             </div>
         </Shell>
@@ -128,7 +128,7 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
     view! {
         <li class="session-item notification" class:notification-unread=unread>
             <div>
-                {unread.then(|| view! { <span class="badge">{move || i18n.t("notifications.new")}</span> " " })}
+                {unread.then(|| view! { <span class="badge">{i18n.tr("notifications.new")}</span> " " })}
                 <strong>{text}</strong>
                 <p class="hint">{move || date_time(i18n.language.get(), item.created_at)}</p>
                 <p class="form-error" role="alert">{move || error.get().map(|key| i18n.t(key))}</p>
@@ -138,22 +138,22 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
                     Some(contact_id) => view! {
                         <button type="button" class="button-primary" disabled=move || answer.pending().get()
                             on:click=move |_| { answer.dispatch_local((contact_id, true)); }>
-                            {move || i18n.t("notifications.accept")}
+                            {i18n.tr("notifications.accept")}
                         </button>
                         <button type="button" class="button-secondary" disabled=move || answer.pending().get()
                             on:click=move |_| { answer.dispatch_local((contact_id, false)); }>
-                            {move || i18n.t("notifications.decline")}
+                            {i18n.tr("notifications.decline")}
                         </button>
                     }.into_any(),
                     None => view! {
                         {plan_client.map(|_| view! {
                             <button type="button" class="button-primary" on:click=open_plan.clone()>
-                                {move || i18n.t("notifications.open_plan")}
+                                {i18n.tr("notifications.open_plan")}
                             </button>
                         })}
                         {unread.then(|| view! {
                             <button type="button" class="button-secondary" on:click=move |_| { mark.dispatch_local(()); }>
-                                {move || i18n.t("notifications.mark_read")}
+                                {i18n.tr("notifications.mark_read")}
                             </button>
                         })}
                     }.into_any(),

@@ -34,19 +34,19 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Shell title="profile.title" protected=true>
             <div class="page-text">
-                <h1>{move || i18n.t("profile.title")}</h1>
-                <p>{move || i18n.t("profile.intro")}</p>
+                <h1>{i18n.tr("profile.title")}</h1>
+                <p>{i18n.tr("profile.intro")}</p>
                 {move || user().map(|user| {
                     let mobile = user.mobile.clone();
                     view! {
                         <dl class="details-list">
-                            <dt>{move || i18n.t("profile.name")}</dt>
+                            <dt>{i18n.tr("profile.name")}</dt>
                             <dd>{format!("{} {}", user.first_name, user.last_name)}</dd>
-                            <dt>{move || i18n.t("profile.username")}</dt>
+                            <dt>{i18n.tr("profile.username")}</dt>
                             <dd>{user.username.clone()}</dd>
-                            <dt>{move || i18n.t("profile.email")}</dt>
+                            <dt>{i18n.tr("profile.email")}</dt>
                             <dd>{user.email.clone()}</dd>
-                            <dt>{move || i18n.t("profile.mobile")}</dt>
+                            <dt>{i18n.tr("profile.mobile")}</dt>
                             <dd>{move || mobile.clone().unwrap_or_else(|| i18n.t("profile.unknown").to_owned())}</dd>
                         </dl>
                     }
@@ -74,7 +74,135 @@ fn ProfileSections() -> impl IntoView {
         <AuthenticatorApp/>
         <Sessions sessions end=end_session/>
         <Devices/>
+        <CalendarSubscription/>
     }
+}
+
+/// *In uw eigen agenda*: a secret address for a calendar program, shown once; a new one
+/// replaces it, and switching it off stops it at once. Only for someone who sees an agenda.
+#[component]
+fn CalendarSubscription() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let sees_agenda = session
+        .data
+        .with_untracked(|data| {
+            data.as_ref().map(|data| {
+                data.me.clients.iter().any(|membership| {
+                    membership
+                        .permissions
+                        .contains(&kring_shared::Permission::Agenda)
+                })
+            })
+        })
+        .unwrap_or(false);
+    let status = LocalResource::new(move || {
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.calendar_feed().await.map(|status| status.active),
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    let address = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<&'static str>);
+    let create = session.action(
+        |api, ()| async move { api.create_calendar_feed().await },
+        move |result| match result {
+            Ok(created) => {
+                address.try_set(Some(created.url));
+                status.refetch();
+            }
+            Err(error) => {
+                failure.try_set(Some(error.message_key()));
+            }
+        },
+    );
+    let revoke = session.action(
+        |api, ()| async move { api.revoke_calendar_feed().await },
+        move |result| match result {
+            Ok(()) => {
+                address.try_set(None);
+                status.refetch();
+            }
+            Err(error) => {
+                failure.try_set(Some(error.message_key()));
+            }
+        },
+    );
+    let reminders = LocalResource::new(move || {
+        let api = session.api();
+        async move {
+            match api {
+                Some(api) => api.agenda_reminders().await.map(|setting| setting.enabled),
+                None => Err(ApiFailure::Network),
+            }
+        }
+    });
+    let reminder_saved = RwSignal::new(None::<&'static str>);
+    let set_reminders = session.action(
+        |api, enabled: bool| async move { api.set_agenda_reminders(enabled).await },
+        move |result| match result {
+            Ok(setting) => {
+                reminder_saved.try_set(Some(if setting.enabled {
+                    "reminders.on"
+                } else {
+                    "reminders.off"
+                }));
+            }
+            Err(error) => {
+                failure.try_set(Some(error.message_key()));
+            }
+        },
+    );
+    sees_agenda.then(|| view! {
+        <section class="profile-section" aria-labelledby="reminders-title">
+            <h2 id="reminders-title">{i18n.tr("reminders.title")}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr("start.loading")}</p> }>
+                {move || reminders.get().map(|enabled| view! {
+                    <div class="checkbox">
+                        <input type="checkbox" id="agenda-reminders" prop:checked=enabled.unwrap_or(false)
+                            on:change=move |event| { set_reminders.dispatch_local(event_target_checked(&event)); }/>
+                        <label for="agenda-reminders">{i18n.tr("reminders.label")}</label>
+                    </div>
+                })}
+            </Suspense>
+            <p role="status" class:notice=move || reminder_saved.get().is_some()>{move || reminder_saved.get().map(|key| i18n.t(key))}</p>
+        </section>
+        <section class="profile-section" aria-labelledby="calendar-title">
+            <h2 id="calendar-title">{i18n.tr("calendar.title")}</h2>
+            <p>{i18n.tr("calendar.intro")}</p>
+            {move || address.get().map(|url| view! {
+                <div class="inline-step" role="status">
+                    <label for="calendar-url">{i18n.tr("calendar.address")}</label>
+                    <input id="calendar-url" class="key-output" readonly value=url/>
+                    <p class="hint">{i18n.tr("calendar.once")}</p>
+                </div>
+            })}
+            <p class="form-error" role="alert">{move || failure.get().map(|key| i18n.t(key))}</p>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr("start.loading")}</p> }>
+                {move || status.get().map(|active| {
+                    let active = active.unwrap_or(false);
+                    view! {
+                        <p>{move || i18n.t(if active { "calendar.on" } else { "calendar.off" })}</p>
+                        <div class="form-actions">
+                            <button type="button" class="button-secondary"
+                                on:click=move |_| { create.dispatch_local(()); }>
+                                {move || i18n.t(if active { "calendar.renew" } else { "calendar.switch_on" })}
+                            </button>
+                            {active.then(|| view! {
+                                <button type="button" class="button-secondary"
+                                    on:click=move |_| { revoke.dispatch_local(()); }>
+                                    {i18n.tr("calendar.switch_off")}
+                                </button>
+                            })}
+                        </div>
+                    }
+                })}
+            </Suspense>
+        </section>
+    })
 }
 
 #[component]
@@ -120,8 +248,8 @@ fn ChangePassword(sessions: LocalResource<Vec<SessionSummary>>) -> impl IntoView
     });
     view! {
         <section class="profile-section" aria-labelledby="change-password-title">
-            <h2 id="change-password-title">{move || i18n.t("password.change_title")}</h2>
-            <p>{move || i18n.t("password.change_intro")}</p>
+            <h2 id="change-password-title">{i18n.tr("password.change_title")}</h2>
+            <p>{i18n.tr("password.change_intro")}</p>
             <p class="notice" role="status">
                 {move || changed.get().then(|| i18n.t("password.changed"))}
             </p>
@@ -152,9 +280,9 @@ fn Sessions(
     let i18n = use_i18n();
     view! {
         <section class="profile-section" aria-labelledby="sessions-title">
-            <h2 id="sessions-title">{move || i18n.t("sessions.title")}</h2>
-            <p>{move || i18n.t("sessions.intro")}</p>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
+            <h2 id="sessions-title">{i18n.tr("sessions.title")}</h2>
+            <p>{i18n.tr("sessions.intro")}</p>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr("start.loading")}</p> }>
                 <ul class="session-list">
                     {move || sessions.get().map(|list| list.into_iter().map(|item: SessionSummary| {
                         let id = item.id;
@@ -193,9 +321,9 @@ fn Devices() -> impl IntoView {
     );
     view! {
         <section class="profile-section" aria-labelledby="devices-title">
-            <h2 id="devices-title">{move || i18n.t("devices.title")}</h2>
-            <p>{move || i18n.t("devices.intro")}</p>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
+            <h2 id="devices-title">{i18n.tr("devices.title")}</h2>
+            <p>{i18n.tr("devices.intro")}</p>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.tr("start.loading")}</p> }>
                 {move || devices.get().map(|list| {
                     if list.is_empty() {
                         return view! { <p>{i18n.t("devices.none")}</p> }.into_any();
@@ -313,15 +441,15 @@ fn ContactDetails() -> impl IntoView {
     });
     view! {
         <section class="profile-section" aria-labelledby="contact-title">
-            <h2 id="contact-title">{move || i18n.t("contact.title")}</h2>
-            <p>{move || i18n.t("contact.intro")}</p>
+            <h2 id="contact-title">{i18n.tr("contact.title")}</h2>
+            <p>{i18n.tr("contact.intro")}</p>
             <p class="notice" role="status">{move || saved.get().map(|key| i18n.t(key))}</p>
             {move || pending.get().map(|verification| view! {
                 <MobileCodeStep verification pending on_confirmed/>
             })}
             <form on:submit=submit novalidate>
                 <div class="field">
-                    <label for="contact-email">{move || i18n.t("profile.email")}</label>
+                    <label for="contact-email">{i18n.tr("profile.email")}</label>
                     <input id="contact-email" type="email" autocomplete="email" maxlength="254"
                         aria-describedby="contact-email-error"
                         aria-invalid=move || field_error("email").is_some().to_string()
@@ -329,8 +457,8 @@ fn ContactDetails() -> impl IntoView {
                     <p id="contact-email-error" class="field-error">{move || field_error("email").map(|key| i18n.t(key))}</p>
                 </div>
                 <div class="field">
-                    <label for="contact-mobile">{move || i18n.t("profile.mobile")}</label>
-                    <p class="hint" id="contact-mobile-hint">{move || i18n.t("contact.mobile_hint")}</p>
+                    <label for="contact-mobile">{i18n.tr("profile.mobile")}</label>
+                    <p class="hint" id="contact-mobile-hint">{i18n.tr("contact.mobile_hint")}</p>
                     <input id="contact-mobile" type="tel" autocomplete="tel" maxlength="20"
                         aria-describedby="contact-mobile-hint contact-mobile-error"
                         aria-invalid=move || field_error("mobile").is_some().to_string()
@@ -338,13 +466,13 @@ fn ContactDetails() -> impl IntoView {
                     <p id="contact-mobile-error" class="field-error">{move || field_error("mobile").map(|key| i18n.t(key))}</p>
                 </div>
                 <div class="field">
-                    <label for="contact-password">{move || i18n.t("password.current")}</label>
+                    <label for="contact-password">{i18n.tr("password.current")}</label>
                     <input id="contact-password" type="password" autocomplete="current-password"
                         maxlength="128" bind:value=password/>
                 </div>
                 <p class="form-error" role="alert">{move || form_error.get().map(|key| i18n.t(key))}</p>
                 <button type="submit" class="button-primary" disabled=move || save.pending().get()>
-                    {move || i18n.t("contact.save")}
+                    {i18n.tr("contact.save")}
                 </button>
             </form>
         </section>
@@ -413,10 +541,10 @@ fn MobileCodeStep(
     let hint = verification.phone_hint.clone();
     view! {
         <form class="inline-step" on:submit=submit novalidate aria-labelledby="mobile-code-title">
-            <h3 id="mobile-code-title">{move || i18n.t("contact.mobile_code_title")}</h3>
+            <h3 id="mobile-code-title">{i18n.tr("contact.mobile_code_title")}</h3>
             <p>{move || i18n.t_with("contact.mobile_code_intro", &hint)}</p>
             <div class="field">
-                <label for="mobile-code">{move || i18n.t("verify.code")}</label>
+                <label for="mobile-code">{i18n.tr("verify.code")}</label>
                 <input id="mobile-code" type="text" inputmode="numeric" autocomplete="one-time-code"
                     maxlength="12" node_ref=code_input aria-describedby="mobile-code-error"
                     aria-invalid=move || code_error.get().is_some().to_string()
@@ -426,14 +554,14 @@ fn MobileCodeStep(
             <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
             <div class="form-actions">
                 <button type="submit" class="button-primary" disabled=move || confirm.pending().get()>
-                    {move || i18n.t("contact.mobile_confirm")}
+                    {i18n.tr("contact.mobile_confirm")}
                 </button>
                 <button type="button" class="button-quiet" disabled=move || resend.pending().get()
                     on:click=move |_| { resend.dispatch_local(()); }>
-                    {move || i18n.t("verify.resend")}
+                    {i18n.tr("verify.resend")}
                 </button>
                 <button type="button" class="button-secondary" on:click=move |_| pending.set(None)>
-                    {move || i18n.t("contact.mobile_cancel")}
+                    {i18n.tr("contact.mobile_cancel")}
                 </button>
             </div>
         </form>
@@ -512,7 +640,7 @@ fn AuthenticatorApp() -> impl IntoView {
     let password_field = move || {
         view! {
             <div class="field">
-                <label for="totp-password">{move || i18n.t("totp.password")}</label>
+                <label for="totp-password">{i18n.tr("totp.password")}</label>
                 <input id="totp-password" type="password" autocomplete="current-password"
                     maxlength="128" bind:value=password/>
             </div>
@@ -520,8 +648,8 @@ fn AuthenticatorApp() -> impl IntoView {
     };
     view! {
         <section class="profile-section" aria-labelledby="totp-title">
-            <h2 id="totp-title">{move || i18n.t("totp.title")}</h2>
-            <p>{move || i18n.t("totp.intro")}</p>
+            <h2 id="totp-title">{i18n.tr("totp.title")}</h2>
+            <p>{i18n.tr("totp.intro")}</p>
             <p class="form-error" role="alert">{move || error.get().map(|key| i18n.t(key))}</p>
             <p class="notice" role="status">{move || notice.get().map(|key| i18n.t(key))}</p>
             {move || (!recovery.get().is_empty()).then(|| view! {

@@ -52,8 +52,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
     view! {
         <Shell title="reset.title">
             <div class="login-card">
-                <h1>{move || i18n.t("reset.title")}</h1>
-                <Suspense fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
+                <h1>{i18n.tr("reset.title")}</h1>
+                <Suspense fallback=move || view! { <p class="loading">{i18n.tr("start.loading")}</p> }>
                     {move || link.get().map(|result| {
                         if done.get() {
                             return view! {
@@ -63,7 +63,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         }
                         match result {
                             Ok(info) if !expired.get() => view! {
-                                <p>{move || i18n.t("reset.intro")}</p>
+                                <p>{i18n.tr("reset.intro")}</p>
                                 <NewPasswordForm
                                     policy=info.password_policy
                                     choose_username=None

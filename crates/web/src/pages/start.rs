@@ -15,7 +15,7 @@ use crate::{
     components::{
         avatar::{Avatar, full_name},
         date_time,
-        live::use_live_dossier,
+        live::use_live,
         long_date,
         shell::Shell,
     },
@@ -52,26 +52,67 @@ fn StartContent() -> impl IntoView {
             .with(|data| data.as_ref().map(|data| data.me.clients.clone()))
             .unwrap_or_default()
     };
+    let care_team = move || {
+        session
+            .data
+            .with(|data| data.as_ref().map(|data| data.me.care_team.clone()))
+            .unwrap_or_default()
+    };
     move || {
         let clients = clients();
+        let team = care_team();
         match (clients.len(), session.current_client.get()) {
+            (0, _) if !team.is_empty() => view! { <CareTeamStart clients=team/> }.into_any(),
             (0, _) => view! {
                 <div class="page-text">
-                    <h1>{move || i18n.t("start.title")}</h1>
-                    <p>{move || i18n.t("start.no_clients")}</p>
+                    <h1>{i18n.tr("start.title")}</h1>
+                    <p>{i18n.tr("start.no_clients")}</p>
                 </div>
             }
             .into_any(),
             (_, None) => view! {
                 <div class="page-text">
-                    <h1>{move || i18n.t("start.choose_client")}</h1>
-                    <p>{move || i18n.t("start.choose_intro")}</p>
+                    <h1>{i18n.tr("start.choose_client")}</h1>
+                    <p>{i18n.tr("start.choose_intro")}</p>
                     <ClientList clients=clients on_choose=Callback::new(|_| ())/>
                 </div>
             }
             .into_any(),
             (_, Some(client_id)) => view! { <Home client_id=client_id/> }.into_any(),
         }
+    }
+}
+
+/// A care worker's start: the clients of their care team, each opening its agenda.
+#[component]
+fn CareTeamStart(clients: Vec<kring_shared::me::ClientSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    view! {
+        <div class="page-text">
+            <h1>{i18n.tr("start.care_team")}</h1>
+            <p>{i18n.tr("start.care_team_intro")}</p>
+            <ul class="client-list">
+                {clients.into_iter().map(|client| {
+                    let id = client.id;
+                    let name = full_name(&client);
+                    let navigate = navigate.clone();
+                    view! {
+                        <li>
+                            <button type="button" class="client-choice"
+                                on:click=move |_| {
+                                    session.current_client.set(Some(id));
+                                    navigate("/agenda", Default::default());
+                                }>
+                                <Avatar client=client.clone() small=true/>
+                                <span>{name}</span>
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }
 
@@ -112,13 +153,22 @@ fn Home(client_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    // With the Dossier permission the panel follows the dossier live.
-    let reads_dossier = session.current_membership().is_some_and(|membership| {
-        membership
-            .permissions
-            .contains(&kring_shared::Permission::Dossier)
-    });
-    let version = reads_dossier.then(|| use_live_dossier(client_id));
+    // The Dossier and Agenda panels follow their part live.
+    let holds = |permission| {
+        session
+            .current_membership()
+            .is_some_and(|membership| membership.permissions.contains(&permission))
+    };
+    let names: &'static [&'static str] = match (
+        holds(kring_shared::Permission::Dossier),
+        holds(kring_shared::Permission::Agenda),
+    ) {
+        (true, true) => &["dossier", "agenda"],
+        (true, false) => &["dossier"],
+        (false, true) => &["agenda"],
+        (false, false) => &[],
+    };
+    let version = (!names.is_empty()).then(|| use_live(client_id, names));
     let home = LocalResource::new(move || {
         if let Some(version) = version {
             version.track();
@@ -142,7 +192,7 @@ fn Home(client_id: Uuid) -> impl IntoView {
     });
     // Transition: a live reload keeps the screen in place instead of flashing "loading".
     view! {
-        <Transition fallback=move || view! { <p class="loading">{move || i18n.t("start.loading")}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{i18n.tr("start.loading")}</p> }>
             {move || home.get().map(|result| match result {
                 Ok(view) => view! { <HomeScreen home=view/> }.into_any(),
                 Err(failure) => view! {
@@ -226,12 +276,12 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
         })}
         {manages.then(|| view! {
             <p class="below-panels">
-                <a class="button-secondary" href="/gebruikersbeheer">{move || i18n.t("start.user_management")}</a>
+                <a class="button-secondary" href="/gebruikersbeheer">{i18n.tr("start.user_management")}</a>
             </p>
         })}
         {several.then(|| view! {
             <dialog node_ref=chooser class="dialog" aria-labelledby="choose-client-title">
-                <h2 id="choose-client-title">{move || i18n.t("start.choose_client")}</h2>
+                <h2 id="choose-client-title">{i18n.tr("start.choose_client")}</h2>
                 <ClientList
                     clients=clients.clone()
                     on_choose=Callback::new(move |_| {
@@ -250,7 +300,7 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
                             }
                         }
                     >
-                        {move || i18n.t("start.close")}
+                        {i18n.tr("start.close")}
                     </button>
                 </div>
             </dialog>
@@ -265,11 +315,14 @@ fn PanelCard(panel: Panel) -> impl IntoView {
     let heading_id = format!("panel-{kind}-title");
     let body = match (panel.status, panel.items.is_empty()) {
         (PanelStatus::NotYetAvailable, _) => view! {
-            <p class="panel-note">{move || i18n.t("panel.not_yet_available")}</p>
+            <p class="panel-note">{i18n.tr("panel.not_yet_available")}</p>
         }
         .into_any(),
+        (PanelStatus::Ready, _) if panel.kind == PanelKind::Agenda => {
+            view! { <AgendaPanel appointments=panel.appointments/> }.into_any()
+        }
         (PanelStatus::Ready, true) => view! {
-            <p class="panel-note">{move || i18n.t("panel.empty")}</p>
+            <p class="panel-note">{i18n.tr("panel.empty")}</p>
         }
         .into_any(),
         (PanelStatus::Ready, false) => view! {
@@ -285,11 +338,17 @@ fn PanelCard(panel: Panel) -> impl IntoView {
         }
         .into_any(),
     };
-    let open =
-        (panel.kind == PanelKind::Dossier && panel.status == PanelStatus::Ready).then(|| {
+    let link = match panel.kind {
+        PanelKind::Dossier => Some(("/dossier", "dossier.open")),
+        PanelKind::Agenda => Some(("/agenda", "agenda.open")),
+        _ => None,
+    };
+    let open = link
+        .filter(|_| panel.status == PanelStatus::Ready)
+        .map(|(href, label)| {
             view! {
                 <p class="panel-link">
-                    <a class="button-secondary" href="/dossier">{move || i18n.t("dossier.open")}</a>
+                    <a class="button-secondary" href=href>{i18n.tr(label)}</a>
                 </p>
             }
         });
@@ -301,4 +360,49 @@ fn PanelCard(panel: Panel) -> impl IntoView {
             {open}
         </section>
     }
+}
+
+/// The Agenda panel: the next appointment large (day, month, from–to, what, the care worker
+/// with photo), then the three after it.
+#[component]
+fn AgendaPanel(appointments: Vec<kring_shared::agenda::AgendaItem>) -> impl IntoView {
+    use crate::components::{date_in, day_name};
+    use crate::pages::agenda::{PersonLine, when};
+    let i18n = use_i18n();
+    let mut rest = appointments.into_iter();
+    let Some(next) = rest.next() else {
+        return view! { <p class="panel-note">{i18n.tr("agenda.none_coming")}</p> }.into_any();
+    };
+    let day = next.local_start.date();
+    let title = next.title.clone();
+    let moment = when(i18n, &next);
+    view! {
+        <div class="next-appt">
+            <p class="next-appt-date" aria-hidden="true">
+                <span class="next-appt-day">{chrono::Datelike::day(&day).to_string()}</span>
+                <span class="next-appt-month">{move || date_in(i18n.language.get(), day, &[("month", "short")])}</span>
+            </p>
+            <div>
+                <p class="visually-hidden">{move || day_name(i18n.language.get(), day)}</p>
+                <p class="appt-time">{moment}</p>
+                <p class="panel-item-title">{move || title.clone().unwrap_or_else(|| i18n.t("agenda.busy").to_owned())}</p>
+                {next.description.map(|text| view! { <p class="panel-item-sub">{text}</p> })}
+                {next.care_worker.map(|person| view! { <PersonLine person=person/> })}
+            </div>
+        </div>
+        <ul class="panel-items">
+            {rest.map(|item| {
+                let day = item.local_start.date();
+                let moment = when(i18n, &item);
+                let title = item.title.clone();
+                view! {
+                    <li>
+                        <span class="panel-item-title">{move || title.clone().unwrap_or_else(|| i18n.t("agenda.busy").to_owned())}</span>
+                        <span class="panel-item-sub">{move || format!("{}, {}", day_name(i18n.language.get(), day), moment)}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

@@ -29,7 +29,7 @@ pub fn UserManagementPage() -> impl IntoView {
     view! {
         <Shell title="users.title" protected=true>
             <div class="page-text page-wide">
-                <h1>{move || i18n.t("users.title")}</h1>
+                <h1>{i18n.tr("users.title")}</h1>
                 {move || match session.current_membership() {
                     Some(membership) if membership.permissions.contains(&Permission::Settings) => {
                         let client_id = membership.client.id;
@@ -79,7 +79,7 @@ fn NetworkChanges(client_id: Uuid) -> impl IntoView {
     };
     view! {
         <details class="profile-section network-changes" node_ref=details on:toggle=on_toggle>
-            <summary>{move || i18n.t("audit.network_title")}</summary>
+            <summary>{i18n.tr("audit.network_title")}</summary>
             {move || page.get().flatten().map(|page| view! { <AuditList page show_address=false/> })}
         </details>
     }
@@ -103,7 +103,7 @@ fn ContactTable(client_id: Uuid) -> impl IntoView {
     });
     view! {
         <section aria-labelledby="contacts-title">
-            <h2 id="contacts-title">{move || i18n.t("users.contacts")}</h2>
+            <h2 id="contacts-title">{i18n.tr("users.contacts")}</h2>
             {move || match rows.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
                 Some(Err(failure)) => view! { <LoadFailure failure retry=move || rows.refetch()/> }.into_any(),
@@ -203,9 +203,9 @@ fn ContactCard(row: ContactRow, client_id: Uuid, rows: ContactRows) -> impl Into
             <fieldset>
                 <legend>
                     <strong>{legend_name}</strong>
-                    <span class="muted">" · " {move || i18n.t(relationship)}</span>
-                    {row.is_primary_contact.then(|| view! { <span class="badge">{move || i18n.t("users.primary")}</span> })}
-                    {row.is_you.then(|| view! { <span class="badge">{move || i18n.t("users.you")}</span> })}
+                    <span class="muted">" · " {i18n.tr(relationship)}</span>
+                    {row.is_primary_contact.then(|| view! { <span class="badge">{i18n.tr("users.primary")}</span> })}
+                    {row.is_you.then(|| view! { <span class="badge">{i18n.tr("users.you")}</span> })}
                 </legend>
                 <div class="ticks">
                     {Permission::ALL.into_iter().map(|permission| {
@@ -266,17 +266,17 @@ fn ContactCard(row: ContactRow, client_id: Uuid, rows: ContactRows) -> impl Into
                     <div class="form-actions">
                         <Show when=move || confirming.get() fallback=move || view! {
                             <button type="button" class="button-secondary" on:click=move |_| confirming.set(true)>
-                                {move || i18n.t("users.remove")}
+                                {i18n.tr("users.remove")}
                             </button>
                         }>
                             <p class="dialog-question">{i18n.t_with("users.remove_question", &remove_name)}</p>
                             <button type="button" class="button-primary" node_ref=yes_button
                                 disabled=move || remove.pending().get()
                                 on:click=move |_| { remove.dispatch_local(()); }>
-                                {move || i18n.t("users.remove_yes")}
+                                {i18n.tr("users.remove_yes")}
                             </button>
                             <button type="button" class="button-secondary" on:click=move |_| confirming.set(false)>
-                                {move || i18n.t("logout.no")}
+                                {i18n.tr("logout.no")}
                             </button>
                         </Show>
                     </div>
@@ -378,7 +378,7 @@ fn AddContact(client_id: Uuid, rows: ContactRows) -> impl IntoView {
     let relationship_select = move || {
         view! {
             <div class="field">
-                <label for="new-relationship">{move || i18n.t("users.relationship")}</label>
+                <label for="new-relationship">{i18n.tr("users.relationship")}</label>
                 <select id="new-relationship" prop:value=move || relationship.get()
                     on:change=move |event| relationship.set(event_target_value(&event))>
                     {Relationship::iter().filter(|r| *r != Relationship::Client).map(|r| view! {
@@ -400,7 +400,7 @@ fn AddContact(client_id: Uuid, rows: ContactRows) -> impl IntoView {
         let described = error_id.clone();
         view! {
             <div class="field">
-                <label for=id>{move || i18n.t(label)}</label>
+                <label for=id>{i18n.tr(label)}</label>
                 <input id=id type=kind autocomplete=autocomplete maxlength="254"
                     aria-describedby=described
                     aria-invalid=move || field_error(field).is_some().to_string()
@@ -411,12 +411,12 @@ fn AddContact(client_id: Uuid, rows: ContactRows) -> impl IntoView {
     };
     view! {
         <section class="profile-section" aria-labelledby="add-contact-title">
-            <h2 id="add-contact-title">{move || i18n.t("users.add")}</h2>
+            <h2 id="add-contact-title">{i18n.tr("users.add")}</h2>
             <p class="notice" role="status">{move || added.get().map(|name| i18n.t_with("users.added", &name))}</p>
             <form class="search-form" on:submit=search novalidate>
                 {text_field("new-email", "profile.email", "email", email, "email", "off")}
                 <button type="submit" class="button-secondary" disabled=move || lookup.pending().get()>
-                    {move || i18n.t("users.lookup")}
+                    {i18n.tr("users.lookup")}
                 </button>
             </form>
             <p class="form-error" role="alert">{move || form_error.get().map(|key| i18n.t(key))}</p>
@@ -445,7 +445,7 @@ fn AddContact(client_id: Uuid, rows: ContactRows) -> impl IntoView {
                                         <input type="radio" name="gender" id=id value=value
                                             prop:checked=move || gender.get() == value
                                             on:change=move |_| gender.set(value.to_owned())/>
-                                        <label for=for_id>{move || i18n.t(label)}</label>
+                                        <label for=for_id>{i18n.tr(label)}</label>
                                     </div>
                                 }
                             }).collect_view()}

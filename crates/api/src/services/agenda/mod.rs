@@ -11,6 +11,7 @@
 
 mod calendar;
 mod changes;
+pub mod reminders;
 pub mod time;
 
 use std::collections::{HashMap, HashSet};
@@ -313,11 +314,23 @@ pub(crate) async fn in_range(
         .filter(own_appointment::Column::DeletedAt.is_null())
         .all(db)
         .await?;
+    // The series of changed occurrences, in one query.
+    let masters: HashMap<Uuid, own_appointment::Model> = {
+        let ids: HashSet<Uuid> = singles.iter().filter_map(|row| row.series_id).collect();
+        if ids.is_empty() {
+            HashMap::new()
+        } else {
+            own_appointment::Entity::find()
+                .filter(own_appointment::Column::Id.is_in(ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|master| (master.id, master))
+                .collect()
+        }
+    };
     for row in &singles {
-        let master = match row.series_id {
-            Some(series) => own_appointment::Entity::find_by_id(series).one(db).await?,
-            None => None,
-        };
+        let master = row.series_id.and_then(|series| masters.get(&series));
         let mut item = own_item(viewer, row, None);
         if let (Some(master), Some(original)) = (master, row.original_start) {
             item.series = master
@@ -490,7 +503,13 @@ pub async fn upcoming(
     reader: &Reader<'_>,
 ) -> Result<Vec<AgendaItem>, ApiError> {
     let now = Utc::now();
-    let (items, _) = in_range(db, viewer, now, now + Duration::days(366)).await?;
+    // Most agendas have four appointments within a fortnight; look further only when not.
+    let (mut items, _) = in_range(db, viewer, now, now + Duration::days(14)).await?;
+    if items.len() < 4 {
+        items = in_range(db, viewer, now, now + Duration::days(366))
+            .await?
+            .0;
+    }
     let items: Vec<AgendaItem> = items.into_iter().take(4).collect();
     if items
         .iter()

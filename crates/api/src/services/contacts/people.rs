@@ -219,6 +219,7 @@ pub async fn create_account(
         reset_password_hash: Set(None),
         reset_password_expires_at: Set(None),
         photo_url: Set(None),
+        agenda_reminders: Set(false),
     }
     .insert(txn)
     .await?)

@@ -29,14 +29,14 @@ pub(super) fn AuditLog() -> impl IntoView {
     });
     view! {
         <section class="profile-section" aria-labelledby="audit-title">
-            <h2 id="audit-title">{move || i18n.t("audit.title")}</h2>
-            <p>{move || i18n.t("audit.intro")}</p>
+            <h2 id="audit-title">{i18n.tr("audit.title")}</h2>
+            <p>{i18n.tr("audit.intro")}</p>
             <div class="field">
-                <label for="audit-client">{move || i18n.t("audit.filter_client")}</label>
+                <label for="audit-client">{i18n.tr("audit.filter_client")}</label>
                 <select id="audit-client" on:change=move |event| {
                     client.set(event_target_value(&event).parse::<Uuid>().ok());
                 }>
-                    <option value="">{move || i18n.t("audit.filter_all")}</option>
+                    <option value="">{i18n.tr("audit.filter_all")}</option>
                     {move || clients.get().unwrap_or_default().into_iter().map(|item| {
                         let label = format!("{} {}", item.first_name, item.last_name);
                         view! { <option value=item.id.to_string()>{label}</option> }

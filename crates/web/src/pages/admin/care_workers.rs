@@ -22,7 +22,7 @@ pub(super) fn CareWorkers() -> impl IntoView {
     });
     view! {
         <section class="profile-section" aria-labelledby="careworkers-title">
-            <h2 id="careworkers-title">{move || i18n.t("careworkers.title")}</h2>
+            <h2 id="careworkers-title">{i18n.tr("careworkers.title")}</h2>
             {move || match data.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
                 Some(Err(failure)) => view! { <LoadFailure failure retry=move || data.refetch()/> }.into_any(),
@@ -73,7 +73,7 @@ pub(super) fn CareWorkerCard(
             <fieldset>
                 <legend><strong>{name}</strong> <span class="muted">" · " {worker.email.clone()}</span></legend>
                 {if worker.teams.is_empty() {
-                    view! { <p class="hint">{move || i18n.t("careworkers.no_team")}</p> }.into_any()
+                    view! { <p class="hint">{i18n.tr("careworkers.no_team")}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="session-list">
@@ -83,10 +83,10 @@ pub(super) fn CareWorkerCard(
                                 let label = place.client_name.clone();
                                 view! {
                                     <li class="session-item">
-                                        <span>{place.client_name.clone()} " — " {move || i18n.t(role)}</span>
+                                        <span>{place.client_name.clone()} " — " {i18n.tr(role)}</span>
                                         <button type="button" class="button-secondary"
                                             on:click=move |_| { change.dispatch_local((client_id, None)); }>
-                                            {move || i18n.t("careworkers.remove")}
+                                            {i18n.tr("careworkers.remove")}
                                             <span class="visually-hidden">": " {label.clone()}</span>
                                         </button>
                                     </li>
@@ -102,16 +102,16 @@ pub(super) fn CareWorkerCard(
                     }
                 }>
                     <div class="field">
-                        <label for=client_for>{move || i18n.t("careworkers.client")}</label>
+                        <label for=client_for>{i18n.tr("careworkers.client")}</label>
                         <select id=client_select on:change=move |event| chosen_client.set(event_target_value(&event))>
-                            <option value="">{move || i18n.t("portals.choose")}</option>
+                            <option value="">{i18n.tr("portals.choose")}</option>
                             {clients.into_iter().map(|item| view! {
                                 <option value=item.id.to_string()>{format!("{} {}", item.first_name, item.last_name)}</option>
                             }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
-                        <label for=role_for>{move || i18n.t("careworkers.role")}</label>
+                        <label for=role_for>{i18n.tr("careworkers.role")}</label>
                         <select id=role_select on:change=move |event| chosen_role.set(event_target_value(&event))>
                             {CareRole::iter().map(|role| view! {
                                 <option value=role.as_str()>{move || i18n.t(care_role_label(role))}</option>
@@ -119,7 +119,7 @@ pub(super) fn CareWorkerCard(
                         </select>
                     </div>
                     <button type="submit" class="button-secondary" disabled=move || change.pending().get()>
-                        {move || i18n.t("careworkers.add_to_team")}
+                        {i18n.tr("careworkers.add_to_team")}
                     </button>
                 </form>
                 <p class="form-error" role="alert">{move || error.get().map(|key| i18n.t(key))}</p>
@@ -183,11 +183,11 @@ pub(super) fn NewCareWorkerForm(refresh: CareWorkersAndClients) -> impl IntoView
         <p class="notice" role="status">{move || status.get()}</p>
         <Show when=move || open.get() fallback=move || view! {
             <button type="button" class="button-primary" on:click=move |_| open.set(true)>
-                {move || i18n.t("careworkers.new")}
+                {i18n.tr("careworkers.new")}
             </button>
         }>
             <form class="inline-step" on:submit=submit novalidate aria-labelledby="new-careworker-title">
-                <h3 id="new-careworker-title">{move || i18n.t("careworkers.new")}</h3>
+                <h3 id="new-careworker-title">{i18n.tr("careworkers.new")}</h3>
                 {input("worker-first-name", "users.first_name", "first_name", first, "text")}
                 {input("worker-last-name", "users.last_name", "last_name", last, "text")}
                 {input("worker-email", "profile.email", "email", email, "email")}
@@ -195,10 +195,10 @@ pub(super) fn NewCareWorkerForm(refresh: CareWorkersAndClients) -> impl IntoView
                 {input("worker-mobile", "profile.mobile", "mobile", mobile, "tel")}
                 <div class="form-actions">
                     <button type="submit" class="button-primary" disabled=move || create.pending().get()>
-                        {move || i18n.t("careworkers.create")}
+                        {i18n.tr("careworkers.create")}
                     </button>
                     <button type="button" class="button-secondary" on:click=move |_| open.set(false)>
-                        {move || i18n.t("contact.mobile_cancel")}
+                        {i18n.tr("contact.mobile_cancel")}
                     </button>
                 </div>
             </form>

@@ -58,9 +58,9 @@ pub(super) fn Integrations() -> impl IntoView {
     };
     view! {
         <section class="profile-section" aria-labelledby="integrations-title">
-            <h2 id="integrations-title">{move || i18n.t("integrations.title")}</h2>
-            <p>{move || i18n.t("integrations.intro")}</p>
-            <p><a href="/docs/">{move || i18n.t("integrations.docs")}</a></p>
+            <h2 id="integrations-title">{i18n.tr("integrations.title")}</h2>
+            <p>{i18n.tr("integrations.intro")}</p>
+            <p><a href="/docs/">{i18n.tr("integrations.docs")}</a></p>
             {move || match accounts.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
                 Some(Err(failure)) => view! { <LoadFailure failure retry=move || accounts.refetch()/> }.into_any(),
@@ -72,7 +72,7 @@ pub(super) fn Integrations() -> impl IntoView {
                 }.into_any(),
             }}
             <form class="profile-form" on:submit=submit novalidate=true>
-                <h3>{move || i18n.t("integrations.new")}</h3>
+                <h3>{i18n.tr("integrations.new")}</h3>
                 <TextField
                     id="integration-name"
                     label="integrations.name"
@@ -80,7 +80,7 @@ pub(super) fn Integrations() -> impl IntoView {
                     error=Signal::derive(move || error.get().filter(|key| *key == "integrations.error.name"))
                 />
                 <fieldset>
-                    <legend>{move || i18n.t("integrations.scopes")}</legend>
+                    <legend>{i18n.tr("integrations.scopes")}</legend>
                     {scopes.into_iter().map(|(scope, ticked)| {
                         let id = format!("scope-{}", scope.as_str().replace(':', "-"));
                         let label_for = id.clone();
@@ -102,14 +102,14 @@ pub(super) fn Integrations() -> impl IntoView {
                 </p>
                 <div class="form-actions">
                     <button type="submit" class="button-primary" disabled=move || create.pending().get()>
-                        {move || i18n.t("integrations.create")}
+                        {i18n.tr("integrations.create")}
                     </button>
                 </div>
             </form>
             {move || new_key.get().map(|key| view! {
                 <div class="banner" role="status">
-                    <p><strong>{move || i18n.t("integrations.key_once")}</strong></p>
-                    <label for="integration-key">{move || i18n.t("integrations.key")}</label>
+                    <p><strong>{i18n.tr("integrations.key_once")}</strong></p>
+                    <label for="integration-key">{i18n.tr("integrations.key")}</label>
                     <input id="integration-key" class="key-output" type="text" readonly=true value=key/>
                 </div>
             })}
@@ -144,7 +144,7 @@ pub(super) fn IntegrationCard(
                 <strong>{account.name.clone()}</strong>
                 " · "
                 <code>{format!("{}…", account.key_prefix)}</code>
-                {revoked.then(|| view! { " " <span class="badge">{move || i18n.t("integrations.revoked")}</span> })}
+                {revoked.then(|| view! { " " <span class="badge">{i18n.tr("integrations.revoked")}</span> })}
             </p>
             <p class="hint">
                 {move || scopes.iter().map(|scope| i18n.t(scope_label(*scope))).collect::<Vec<_>>().join(", ")}
@@ -162,17 +162,17 @@ pub(super) fn IntegrationCard(
                         when=move || confirming.get()
                         fallback=move || view! {
                             <button type="button" class="button-secondary" on:click=move |_| confirming.set(true)>
-                                {move || i18n.t("integrations.revoke")}
+                                {i18n.tr("integrations.revoke")}
                                 <span class="visually-hidden">{format!(": {}", name.clone())}</span>
                             </button>
                         }
                     >
-                        <p>{move || i18n.t("integrations.revoke_confirm")}</p>
+                        <p>{i18n.tr("integrations.revoke_confirm")}</p>
                         <button type="button" class="button-primary" on:click=move |_| { revoke.dispatch_local(()); }>
-                            {move || i18n.t("integrations.revoke_yes")}
+                            {i18n.tr("integrations.revoke_yes")}
                         </button>
                         <button type="button" class="button-secondary" on:click=move |_| confirming.set(false)>
-                            {move || i18n.t("integrations.revoke_no")}
+                            {i18n.tr("integrations.revoke_no")}
                         </button>
                     </Show>
                 </div>

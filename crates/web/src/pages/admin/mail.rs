@@ -23,7 +23,7 @@ pub(super) fn UndeliveredMail() -> impl IntoView {
     );
     view! {
         <section class="profile-section" aria-labelledby="mail-outbox-title">
-            <h2 id="mail-outbox-title">{move || i18n.t("admin.mail_title")}</h2>
+            <h2 id="mail-outbox-title">{i18n.tr("admin.mail_title")}</h2>
             {move || match list.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
                 Some(Err(failure)) => view! { <LoadFailure failure retry=move || list.refetch()/> }.into_any(),
@@ -37,12 +37,12 @@ pub(super) fn UndeliveredMail() -> impl IntoView {
                                 <li class="audit-entry">
                                     <p><strong>{item.to_name}</strong>" <"{item.to_address}">"</p>
                                     <p>{item.subject}</p>
-                                    <p class="audit-details">{move || date_time(i18n.language.get(), item.created_at)}" · "{move || i18n.t(state)}</p>
+                                    <p class="audit-details">{move || date_time(i18n.language.get(), item.created_at)}" · "{i18n.tr(state)}</p>
                                     {item.last_error.map(|error| view! { <p class="audit-details">{error}</p> })}
                                     <button type="button" class="button-secondary"
                                         disabled=move || retry.pending().get()
                                         on:click=move |_| { retry.dispatch_local(id); }>
-                                        {move || i18n.t("admin.mail_retry")}
+                                        {i18n.tr("admin.mail_retry")}
                                     </button>
                                 </li>
                             }

@@ -113,7 +113,7 @@ pub fn AdminPage(section: Section) -> impl IntoView {
     view! {
         <Shell title="admin.title" protected=true>
             <div class="page-text page-wide">
-                <h1>{move || i18n.t("admin.title")}</h1>
+                <h1>{i18n.tr("admin.title")}</h1>
                 <Show when=is_admin fallback=move || view! { <p>{i18n.t("admin.not_allowed")}</p> }>
                     <TabNav
                         label="admin.sections"

@@ -21,7 +21,7 @@ pub(super) fn ClientPortals() -> impl IntoView {
     });
     view! {
         <section class="profile-section" aria-labelledby="portals-title">
-            <h2 id="portals-title">{move || i18n.t("portals.title")}</h2>
+            <h2 id="portals-title">{i18n.tr("portals.title")}</h2>
             {move || match list.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
                 Some(Err(failure)) => view! { <LoadFailure failure retry=move || list.refetch()/> }.into_any(),
@@ -106,16 +106,16 @@ pub(super) fn PortalCard(item: AdminClientSummary, list: Portals) -> impl IntoVi
                     }
                 }>
                     <div class="field">
-                        <label for=select_for>{move || i18n.t("portals.choose_primary")}</label>
+                        <label for=select_for>{i18n.tr("portals.choose_primary")}</label>
                         <select id=select_id on:change=move |event| chosen.set(event_target_value(&event))>
-                            <option value="">{move || i18n.t("portals.choose")}</option>
+                            <option value="">{i18n.tr("portals.choose")}</option>
                             {move || contacts.get().unwrap_or_default().into_iter().map(|row| view! {
                                 <option value=row.id.to_string()>{format!("{} {}", row.first_name, row.last_name)}</option>
                             }).collect_view()}
                         </select>
                     </div>
                     <button type="submit" class="button-secondary" disabled=move || appoint.pending().get()>
-                        {move || i18n.t("portals.appoint")}
+                        {i18n.tr("portals.appoint")}
                     </button>
                 </form>
                 <form class="search-form" on:submit=move |event: leptos::ev::SubmitEvent| {
@@ -124,11 +124,11 @@ pub(super) fn PortalCard(item: AdminClientSummary, list: Portals) -> impl IntoVi
                     discharge.dispatch_local(date);
                 }>
                     <div class="field">
-                        <label for=day_for>{move || i18n.t("portals.discharge_on")}</label>
+                        <label for=day_for>{i18n.tr("portals.discharge_on")}</label>
                         <input id=day_id type="date" bind:value=day/>
                     </div>
                     <button type="submit" class="button-secondary" disabled=move || discharge.pending().get()>
-                        {move || i18n.t("portals.discharge_save")}
+                        {i18n.tr("portals.discharge_save")}
                     </button>
                 </form>
                 <p class="form-error" role="alert">{move || status.get().map(|key| i18n.t(key))}</p>
@@ -270,25 +270,25 @@ pub(super) fn NewPortalForm(list: Portals) -> impl IntoView {
         <p class="notice" role="status">{move || status.get()}</p>
         <Show when=move || open.get() fallback=move || view! {
             <button type="button" class="button-primary" on:click=move |_| open.set(true)>
-                {move || i18n.t("portals.new")}
+                {i18n.tr("portals.new")}
             </button>
         }>
             <form class="inline-step" on:submit=submit novalidate aria-labelledby="new-portal-title">
-                <h3 id="new-portal-title">{move || i18n.t("portals.new")}</h3>
+                <h3 id="new-portal-title">{i18n.tr("portals.new")}</h3>
                 <fieldset class="field">
-                    <legend>{move || i18n.t("portals.client")}</legend>
+                    <legend>{i18n.tr("portals.client")}</legend>
                     {input("portal-first-name", "users.first_name", "first_name", client_first, "text")}
                     {input("portal-last-name", "users.last_name", "last_name", client_last, "text")}
                     {input("portal-birth-date", "portals.birth_date", "birth_date", birth, "date")}
                     {input("portal-external-id", "portals.external_id", "external_id", external, "text")}
                 </fieldset>
                 <fieldset class="field">
-                    <legend>{move || i18n.t("portals.primary_contact")}</legend>
+                    <legend>{i18n.tr("portals.primary_contact")}</legend>
                     {input("primary-email", "profile.email", "primary_contact.email", email, "email")}
                     <p>
                         <button type="button" class="button-secondary" disabled=move || lookup.pending().get()
                             on:click=move |_| { lookup.dispatch_local(email.get_untracked()); }>
-                            {move || i18n.t("users.lookup")}
+                            {i18n.tr("users.lookup")}
                         </button>
                     </p>
                     <p role="status">
@@ -307,7 +307,7 @@ pub(super) fn NewPortalForm(list: Portals) -> impl IntoView {
                     {input("primary-last-name", "users.last_name", "primary_contact.last_name", last, "text")}
                     <GenderSelect id="primary-gender" value=gender error=Signal::derive(move || error_of("primary_contact.gender"))/>
                     <div class="field">
-                        <label for="primary-relationship">{move || i18n.t("users.relationship")}</label>
+                        <label for="primary-relationship">{i18n.tr("users.relationship")}</label>
                         <select id="primary-relationship" on:change=move |event| relationship.set(event_target_value(&event))>
                             {Relationship::iter().filter(|r| *r != Relationship::Client).map(|r| view! {
                                 <option value=r.as_str() selected=move || relationship.get() == r.as_str()>
@@ -320,7 +320,7 @@ pub(super) fn NewPortalForm(list: Portals) -> impl IntoView {
                 </fieldset>
                 <div class="checkbox">
                     <input id="own-account" type="checkbox" bind:checked=own_account/>
-                    <label for="own-account">{move || i18n.t("portals.own_account")}</label>
+                    <label for="own-account">{i18n.tr("portals.own_account")}</label>
                 </div>
                 <Show when=move || own_account.get()>
                     {input("own-email", "profile.email", "client_account.email", own_email, "email")}
@@ -328,10 +328,10 @@ pub(super) fn NewPortalForm(list: Portals) -> impl IntoView {
                 </Show>
                 <div class="form-actions">
                     <button type="submit" class="button-primary" disabled=move || create.pending().get()>
-                        {move || i18n.t("portals.create")}
+                        {i18n.tr("portals.create")}
                     </button>
                     <button type="button" class="button-secondary" on:click=move |_| open.set(false)>
-                        {move || i18n.t("contact.mobile_cancel")}
+                        {i18n.tr("contact.mobile_cancel")}
                     </button>
                 </div>
             </form>

@@ -18,7 +18,7 @@ pub(super) fn OrganisationSettingsForm() -> impl IntoView {
     });
     view! {
         <section class="profile-section" aria-labelledby="settings-title">
-            <h2 id="settings-title">{move || i18n.t("settings.title")}</h2>
+            <h2 id="settings-title">{i18n.tr("settings.title")}</h2>
             {move || match loaded.get() {
                 None => view! { <p class="loading">{i18n.t("start.loading")}</p> }.into_any(),
                 Some(Err(failure)) => view! { <LoadFailure failure retry=move || loaded.refetch()/> }.into_any(),
@@ -77,7 +77,7 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
         let for_id = id.clone();
         view! {
             <div class="field">
-                <label for=for_id>{move || i18n.t(label)}</label>
+                <label for=for_id>{i18n.tr(label)}</label>
                 <input id=id type=kind maxlength="500"
                     aria-describedby=described
                     aria-invalid=move || error_of(field).is_some().to_string()
@@ -103,7 +103,7 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
         let range = format!("{min}–{max}");
         view! {
             <div class="field field-number">
-                <label for=for_id>{move || i18n.t(label)}</label>
+                <label for=for_id>{i18n.tr(label)}</label>
                 <p class="hint" id=hint_id>{move || i18n.t_with("settings.range", &range)}</p>
                 <input id=id type="number" inputmode="numeric" min=min max=max
                     aria-describedby=described
@@ -131,7 +131,7 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
                         let on = event_target_checked(&event);
                         current.update(|settings| set(settings, on));
                     }/>
-                <label for=for_id>{move || i18n.t(label)}</label>
+                <label for=for_id>{i18n.tr(label)}</label>
             </div>
         }
     };
@@ -143,14 +143,14 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
     view! {
         <form on:submit=submit novalidate class="settings-form">
             <fieldset class="field">
-                <legend>{move || i18n.t("settings.look")}</legend>
+                <legend>{i18n.tr("settings.look")}</legend>
                 {text("name", "settings.name", "text", |s| s.name.clone(), |s, v| s.name = v)}
                 {text("primary_colour", "settings.colour", "text", |s| s.primary_colour.clone(), |s, v| s.primary_colour = v)}
                 {text("help_url", "settings.help_url", "url", |s| s.help_url.clone().unwrap_or_default(), |s, v| s.help_url = Some(v))}
                 {text("logo_url", "settings.logo_url", "url", |s| s.logo_url.clone().unwrap_or_default(), |s, v| s.logo_url = Some(v))}
             </fieldset>
             <fieldset class="field">
-                <legend>{move || i18n.t("settings.panels")}</legend>
+                <legend>{i18n.tr("settings.panels")}</legend>
                 {toggle("panel_agenda_enabled", "panel.agenda", |s| s.panel_agenda_enabled, |s, v| s.panel_agenda_enabled = v)}
                 {toggle("panel_messages_enabled", "panel.messages", |s| s.panel_messages_enabled, |s, v| s.panel_messages_enabled = v)}
                 {toggle("panel_dossier_enabled", "panel.dossier", |s| s.panel_dossier_enabled, |s, v| s.panel_dossier_enabled = v)}
@@ -160,7 +160,7 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
                 {toggle("agenda_contacts_may_add", "settings.agenda_contacts_may_add", |s| s.agenda_contacts_may_add, |s, v| s.agenda_contacts_may_add = v)}
             </fieldset>
             <fieldset class="field">
-                <legend>{move || i18n.t("settings.security")}</legend>
+                <legend>{i18n.tr("settings.security")}</legend>
                 {number("lockout_threshold", "settings.lockout", (2, 10), |s| s.lockout_threshold, |s, v| s.lockout_threshold = v)}
                 {number("reset_link_minutes", "settings.reset_minutes", (5, 60), |s| s.reset_link_minutes, |s, v| s.reset_link_minutes = v)}
                 {number("verification_code_minutes", "settings.code_minutes", (1, 10), |s| s.verification_code_minutes, |s, v| s.verification_code_minutes = v)}
@@ -169,53 +169,53 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
                 {number("session_lifetime_hours", "settings.session_hours", (1, 24), |s| s.session_lifetime_hours, |s, v| s.session_lifetime_hours = v)}
                 {number("discharge_access_days", "settings.discharge_days", (0, 365), |s| s.discharge_access_days, |s, v| s.discharge_access_days = v)}
                 <div class="field">
-                    <label for="setting-password-policy">{move || i18n.t("settings.password_policy")}</label>
+                    <label for="setting-password-policy">{i18n.tr("settings.password_policy")}</label>
                     <select id="setting-password-policy"
                         on:change=move |event| {
                             let policy = PasswordPolicy::from_name(&event_target_value(&event));
                             current.update(|settings| settings.password_policy = policy);
                         }>
                         <option value="composition" selected=move || current.with(|s| s.password_policy == PasswordPolicy::Composition)>
-                            {move || i18n.t("settings.policy.composition")}
+                            {i18n.tr("settings.policy.composition")}
                         </option>
                         <option value="length_only" selected=move || current.with(|s| s.password_policy == PasswordPolicy::LengthOnly)>
-                            {move || i18n.t("settings.policy.length_only")}
+                            {i18n.tr("settings.policy.length_only")}
                         </option>
                     </select>
                 </div>
                 <div class="field">
-                    <label for="setting-lockout-mode">{move || i18n.t("settings.lockout_mode")}</label>
+                    <label for="setting-lockout-mode">{i18n.tr("settings.lockout_mode")}</label>
                     <select id="setting-lockout-mode"
                         on:change=move |event| {
                             let mode = LockoutMode::from_name(&event_target_value(&event));
                             current.update(|settings| settings.lockout_mode = mode);
                         }>
                         <option value="until_reset" selected=move || current.with(|s| s.lockout_mode == LockoutMode::UntilReset)>
-                            {move || i18n.t("settings.lockout_mode.until_reset")}
+                            {i18n.tr("settings.lockout_mode.until_reset")}
                         </option>
                         <option value="temporary" selected=move || current.with(|s| s.lockout_mode == LockoutMode::Temporary)>
-                            {move || i18n.t("settings.lockout_mode.temporary")}
+                            {i18n.tr("settings.lockout_mode.temporary")}
                         </option>
                     </select>
                 </div>
                 <div class="field">
-                    <label for="setting-reset-mode">{move || i18n.t("settings.reset_mode")}</label>
+                    <label for="setting-reset-mode">{i18n.tr("settings.reset_mode")}</label>
                     <select id="setting-reset-mode"
                         on:change=move |event| {
                             let mode = ResetMode::from_name(&event_target_value(&event));
                             current.update(|settings| settings.reset_mode = mode);
                         }>
                         <option value="link" selected=move || current.with(|s| s.reset_mode == ResetMode::Link)>
-                            {move || i18n.t("settings.reset_mode.link")}
+                            {i18n.tr("settings.reset_mode.link")}
                         </option>
                         <option value="temporary_password" selected=move || current.with(|s| s.reset_mode == ResetMode::TemporaryPassword)>
-                            {move || i18n.t("settings.reset_mode.temporary_password")}
+                            {i18n.tr("settings.reset_mode.temporary_password")}
                         </option>
                     </select>
                 </div>
                 {number("temporary_password_hours", "settings.temporary_hours", (1, 336), |s| s.temporary_password_hours, |s, v| s.temporary_password_hours = v)}
                 <div class="field">
-                    <label for="setting-allowed_mobile_countries">{move || i18n.t("settings.mobile_countries")}</label>
+                    <label for="setting-allowed_mobile_countries">{i18n.tr("settings.mobile_countries")}</label>
                     // Read on change, not on input: the list is rewritten from the text, which
                     // would swallow a comma while it is being typed.
                     <input id="setting-allowed_mobile_countries" type="text" maxlength="200"
@@ -237,7 +237,7 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
             </fieldset>
             <p class="notice" role="status">{move || status.get().map(|key| i18n.t(key))}</p>
             <button type="submit" class="button-primary" disabled=move || save.pending().get()>
-                {move || i18n.t("settings.save")}
+                {i18n.tr("settings.save")}
             </button>
         </form>
     }

@@ -26,13 +26,13 @@ pub(super) fn AdminUsers() -> impl IntoView {
     let sent_to = RwSignal::new(None::<String>);
     view! {
         <section class="profile-section" aria-labelledby="admin-users-title">
-            <h2 id="admin-users-title">{move || i18n.t("admin.users")}</h2>
+            <h2 id="admin-users-title">{i18n.tr("admin.users")}</h2>
             <form class="search-form" role="search" on:submit=submit>
                 <div class="field">
-                    <label for="admin-search">{move || i18n.t("admin.search")}</label>
+                    <label for="admin-search">{i18n.tr("admin.search")}</label>
                     <input id="admin-search" type="search" maxlength="100" bind:value=typed/>
                 </div>
-                <button type="submit" class="button-secondary">{move || i18n.t("admin.search_button")}</button>
+                <button type="submit" class="button-secondary">{i18n.tr("admin.search_button")}</button>
             </form>
             <p class="notice" role="status">
                 {move || sent_to.get().map(|name| i18n.t_with("admin.temporary_sent", &name))}
@@ -94,26 +94,26 @@ pub(super) fn AdminUserRow(
         <li class="session-item admin-user">
             <div>
                 <strong>{name.clone()}</strong>
-                {user.blocked.then(|| view! { <span class="badge badge-warning">{move || i18n.t("admin.blocked")}</span> })}
-                {user.must_change_password.then(|| view! { <span class="badge">{move || i18n.t("admin.temporary")}</span> })}
+                {user.blocked.then(|| view! { <span class="badge badge-warning">{i18n.tr("admin.blocked")}</span> })}
+                {user.must_change_password.then(|| view! { <span class="badge">{i18n.tr("admin.temporary")}</span> })}
                 <br/>
-                <span class="muted">{user.username.clone()} " · " {user.email.clone()} " · " {move || i18n.t(kind)}</span>
+                <span class="muted">{user.username.clone()} " · " {user.email.clone()} " · " {i18n.tr(kind)}</span>
             </div>
             <div class="form-actions">
                 <Show when=move || confirming.get() fallback=move || view! {
                     <button type="button" class="button-secondary"
                         on:click=move |_| confirming.set(true)>
-                        {move || i18n.t("admin.send_temporary")}
+                        {i18n.tr("admin.send_temporary")}
                     </button>
                 }>
                     <p class="dialog-question">{i18n.t_with("admin.send_temporary_question", &question_name)}</p>
                     <button type="button" class="button-primary" node_ref=yes_button
                         disabled=move || send.pending().get()
                         on:click=move |_| { send.dispatch_local(()); }>
-                        {move || i18n.t("admin.send_temporary_yes")}
+                        {i18n.tr("admin.send_temporary_yes")}
                     </button>
                     <button type="button" class="button-secondary" on:click=move |_| confirming.set(false)>
-                        {move || i18n.t("logout.no")}
+                        {i18n.tr("logout.no")}
                     </button>
                 </Show>
                 <p class="form-error" role="alert">{move || failed.get().map(|key| i18n.t(key))}</p>
