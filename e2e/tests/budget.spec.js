@@ -7,7 +7,11 @@ const { test, expect } = require('./fixtures');
 // bundle of their own, and the pages no longer watch actions with effects (348 → 341 KB); what
 // is left is Leptos' own weight, which trunk cannot split per route. Until it is split, the limit
 // holds the line a little above what ships now, so nothing grows it unnoticed.
-const FAMILY_FIRST_LOAD_BUDGET_KB = 350;
+// 350 → 390 with the agenda (issue 14): its pages, form and start panel add 45 KB (after
+// i18n.tr took 6.5 KB off the whole app). A bundle of its own would keep them off the first
+// load but turn every move between Start and the agenda into a full page load; per-route
+// splitting (wasm-split) is the way to get both — see the closing note.
+const FAMILY_FIRST_LOAD_BUDGET_KB = 390;
 
 async function served(request, path) {
   const response = await request.get(path, { headers: { 'Accept-Encoding': 'br' } });
