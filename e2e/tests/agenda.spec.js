@@ -29,19 +29,19 @@ test('a contact plans a weekly private visit, sees it as week and list, and move
   // A phone starts with the list, a tablet or PC with the week.
   const wide = page.viewportSize().width >= 768;
   await expect(page.getByRole('link', { name: wide ? 'Week' : 'Lijst', exact: true })).toHaveAttribute('aria-current', 'page');
-  await expect(page.getByText('De tijden van zorgafspraken zijn een indicatie.')).toBeVisible();
+  await expect(page.getByText('De medewerker spreekt de tijd met u af.')).toBeVisible();
   await expectAccessible(page);
   await snapshot(page, testInfo, 'agenda-start');
 
   const title = `Wandelen met Pieter ${unique(testInfo, 'w')}`;
   const wednesday = dayAhead(14, 3);
-  await page.getByRole('link', { name: 'Afspraak maken' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Afspraak maken' })).toBeVisible();
-  await page.getByLabel('Wat', { exact: true }).fill(title);
+  await page.getByRole('link', { name: 'Nieuwe afspraak' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Nieuwe afspraak' })).toBeVisible();
+  await page.getByLabel('Titel', { exact: true }).fill(title);
   await page.getByLabel('Datum', { exact: true }).fill(wednesday);
   await page.getByLabel('Van', { exact: true }).fill('10:00');
   await page.getByLabel('Tot', { exact: true }).fill('11:00');
-  await page.getByLabel('Privé: het zorgteam ziet alleen "Bezet"').check();
+  await page.getByLabel('Privé: het zorgteam ziet alleen "Bezet" en hoe laat').check();
   await page.getByLabel('Herhalen').selectOption('weekly');
   await page.getByLabel('Een aantal keer').check();
   await page.getByLabel('Aantal keer', { exact: true }).fill('4');
@@ -72,7 +72,7 @@ test('a contact plans a weekly private visit, sees it as week and list, and move
   await visits.nth(1).getByRole('link', { name: 'Wijzigen' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Afspraak wijzigen' })).toBeVisible();
   await expect(page.getByLabel('Alleen deze')).toBeChecked();
-  await expect(page.getByLabel('Wat', { exact: true })).toHaveValue(title);
+  await expect(page.getByLabel('Titel', { exact: true })).toHaveValue(title);
   await page.getByLabel('Van', { exact: true }).fill('13:00');
   await page.getByLabel('Tot', { exact: true }).fill('14:00');
   await expectAccessible(page);
@@ -100,9 +100,9 @@ test('an appointment over a care appointment is warned about and can still be sa
   await openAgenda(page);
   // The demo's physiotherapy is on Tuesdays 10:30–11:00 for the next three weeks.
   const tuesday = dayAhead(2, 2);
-  await page.getByRole('link', { name: 'Afspraak maken' }).click();
+  await page.getByRole('link', { name: 'Nieuwe afspraak' }).click();
   const title = `Koffie ${unique(testInfo, 'k')}`;
-  await page.getByLabel('Wat', { exact: true }).fill(title);
+  await page.getByLabel('Titel', { exact: true }).fill(title);
   await page.getByLabel('Datum', { exact: true }).fill(tuesday);
   await page.getByLabel('Van', { exact: true }).fill('10:15');
   await page.getByLabel('Tot', { exact: true }).fill('10:45');
@@ -118,13 +118,27 @@ test('an appointment over a care appointment is warned about and can still be sa
   await expect(page.locator('.appt', { hasText: title })).toBeVisible();
 
   // An end before the start is refused in words, and nothing is saved.
-  await page.getByRole('link', { name: 'Afspraak maken' }).click();
-  await page.getByLabel('Wat', { exact: true }).fill('Verkeerd om');
+  await page.getByRole('link', { name: 'Nieuwe afspraak' }).click();
+  await page.getByLabel('Titel', { exact: true }).fill('Verkeerd om');
   await page.getByLabel('Van', { exact: true }).fill('15:00');
   await page.getByLabel('Tot', { exact: true }).fill('14:00');
   await page.getByRole('button', { name: 'Opslaan' }).click();
   await expect(page.getByText('Het einde moet na het begin liggen.')).toBeVisible();
-  await expect(page.getByRole('heading', { level: 1, name: 'Afspraak maken' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Nieuwe afspraak' })).toBeVisible();
+
+  // An end date makes it span the night: Saturday evening to Sunday afternoon, on both days.
+  const saturday = dayAhead(3, 6);
+  const sunday = dayAhead(4, 0);
+  const stay = `Logeren ${unique(testInfo, 's')}`;
+  await page.getByLabel('Titel', { exact: true }).fill(stay);
+  await page.getByLabel('Datum', { exact: true }).fill(saturday);
+  await page.getByLabel('Van', { exact: true }).fill('18:00');
+  await page.getByLabel('Tot', { exact: true }).fill('14:00');
+  await page.getByLabel('Einddatum (als het over meer dagen gaat)').fill(sunday);
+  await page.getByRole('button', { name: 'Opslaan' }).click();
+  await expect(page.getByText('De afspraak is opgeslagen.')).toBeVisible();
+  await page.goto(`/agenda?weergave=lijst&datum=${saturday}`);
+  await expect(page.locator('.appt', { hasText: stay })).toHaveCount(2);
 });
 
 test('a care worker sees a private visit only as busy time', async ({ page, demo }, testInfo) => {
@@ -138,7 +152,7 @@ test('a care worker sees a private visit only as busy time', async ({ page, demo
   await expect(page.locator('.appt-busy').first().locator('.appt-title')).toHaveText('Bezet');
   await expect(page.getByText('Bezoek van Pieter')).toHaveCount(0);
   await expect(page.getByText('Samen naar de markt')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Afspraak maken' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Nieuwe afspraak' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Verwijderen' })).toHaveCount(0);
   await expectAccessible(page);
   await snapshot(page, testInfo, 'agenda-care-worker');

@@ -43,7 +43,7 @@ test('the start screen looks as approved', async ({ page, demo }) => {
   // height, too): they are left out of the comparison; agenda.spec.js checks what they say.
   // (Through the CSSOM: the Content Security Policy forbids a style element.)
   await page.evaluate(() => document
-    .querySelectorAll('section.panel-agenda .next-appt, section.panel-agenda .panel-items')
+    .querySelectorAll('section.panel-agenda .next-appt, section.panel-agenda .panel-items, section.panel-agenda .panel-note')
     .forEach((node) => { node.style.display = 'none'; }));
   // The dossier panel's latest reports carry today's times.
   await expect(page).toHaveScreenshot('start.png', options(page, ['section.panel-dossier .panel-items']));

@@ -1,5 +1,6 @@
 //! E-mail reminders of tomorrow's appointments: a per-user switch, and one row per reminded
-//! occurrence, whose unique key makes two instances send each reminder once.
+//! occurrence, whose unique key makes two instances send each reminder once. Also the
+//! organisation setting that keeps every own appointment's content from the care team.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -9,6 +10,15 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Amaris: the care team sees no own appointment's content, whatever its visibility.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Organisations::Table)
+                    .add_column(boolean(Organisations::AgendaAlwaysPrivate).default(false))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()
@@ -52,8 +62,22 @@ impl MigrationTrait for Migration {
                     .drop_column(Users::AgendaReminders)
                     .to_owned(),
             )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Organisations::Table)
+                    .drop_column(Organisations::AgendaAlwaysPrivate)
+                    .to_owned(),
+            )
             .await
     }
+}
+
+#[derive(DeriveIden)]
+enum Organisations {
+    Table,
+    AgendaAlwaysPrivate,
 }
 
 #[derive(DeriveIden)]

@@ -50,6 +50,7 @@ pub struct AdminUserSummary {
     "messages_to_care_allowed": true,
     "agenda_care_shown": true,
     "agenda_contacts_may_add": true,
+    "agenda_always_private": false,
     "lockout_threshold": 5,
     "reset_link_minutes": 10,
     "verification_code_minutes": 10,
@@ -89,6 +90,10 @@ pub struct OrganisationSettings {
     /// portal administrators may.
     #[serde(default = "switched_on")]
     pub agenda_contacts_may_add: bool,
+    /// The care team sees every own appointment only as busy time, public ones too (default
+    /// off; Amaris: on).
+    #[serde(default)]
+    pub agenda_always_private: bool,
     /// Wrong passwords in a row before the account is blocked (2–10).
     #[cfg_attr(feature = "server", schema(minimum = 2, maximum = 10))]
     #[serde(deserialize_with = "whole_i16")]

@@ -151,8 +151,17 @@ pub struct AgendaItem {
     pub all_day: bool,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    /// The start on the wall clock of Europe/Amsterdam.
+    /// The start on the wall clock of Europe/Amsterdam (no offset).
+    #[cfg_attr(
+        feature = "server",
+        schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-01T14:00:00")
+    )]
     pub local_start: NaiveDateTime,
+    /// The end on the same wall clock.
+    #[cfg_attr(
+        feature = "server",
+        schema(value_type = String, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-01T14:00:00")
+    )]
     pub local_end: NaiveDateTime,
     /// Care appointments: the care worker.
     pub care_worker: Option<AgendaPerson>,
@@ -179,6 +188,54 @@ pub struct SeriesRef {
 /// first, keyset-paged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "from": "2026-11-30",
+    "to": "2026-12-07",
+    "items": [{
+        "key": "5b1e4c0a-1f7d-4e8b-9a2c-3d4e5f607182",
+        "id": "5b1e4c0a-1f7d-4e8b-9a2c-3d4e5f607182",
+        "source": "care",
+        "busy": false,
+        "title": "Fysiotherapie: oefenen met lopen",
+        "location": "Oefenzaal, begane grond",
+        "description": "Graag makkelijke schoenen aan.",
+        "visibility": null,
+        "all_day": false,
+        "starts_at": "2026-12-01T09:30:00Z",
+        "ends_at": "2026-12-01T10:00:00Z",
+        "local_start": "2026-12-01T10:30:00",
+        "local_end": "2026-12-01T11:00:00",
+        "care_worker": {"name": "Thomas Mulder", "role": "personal_supervisor", "photo_url": null},
+        "made_by": null,
+        "series": null,
+        "can_change": false
+    }, {
+        "key": "0b7e4a52-8f2a-4f0b-9c55-2f1c0d9e7a10@2026-12-01T18:00:00+00:00",
+        "id": "0b7e4a52-8f2a-4f0b-9c55-2f1c0d9e7a10",
+        "source": "own",
+        "busy": true,
+        "title": null,
+        "location": null,
+        "description": null,
+        "visibility": null,
+        "all_day": false,
+        "starts_at": "2026-12-01T18:00:00Z",
+        "ends_at": "2026-12-01T19:00:00Z",
+        "local_start": "2026-12-01T19:00:00",
+        "local_end": "2026-12-01T20:00:00",
+        "care_worker": null,
+        "made_by": null,
+        "series": {
+            "id": "0b7e4a52-8f2a-4f0b-9c55-2f1c0d9e7a10",
+            "occurrence": "2026-12-01T18:00:00Z",
+            "recurrence": {"frequency": "weekly", "interval": 1, "until": null, "count": 14}
+        },
+        "can_change": false
+    }],
+    "next_cursor": null,
+    "care_appointments_shown": true,
+    "may_add": false
+})))]
 pub struct AgendaPage {
     /// The first day of the period (in Europe/Amsterdam).
     pub from: NaiveDate,
@@ -216,11 +273,19 @@ pub struct AppointmentInput {
     pub title: String,
     #[serde(default)]
     pub all_day: bool,
-    /// Timed: the start (wall clock, Europe/Amsterdam).
+    /// Timed: the start (wall clock, Europe/Amsterdam, no offset).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "server",
+        schema(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-01T14:00:00")
+    )]
     pub start: Option<NaiveDateTime>,
-    /// Timed: the end, after the start, at most 14 days later.
+    /// Timed: the end (same wall clock), after the start and less than 31 days later.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "server",
+        schema(value_type = Option<String>, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-01T14:00:00")
+    )]
     pub end: Option<NaiveDateTime>,
     /// Whole day: the first day.
     #[serde(default)]
@@ -259,6 +324,7 @@ pub enum ChangeScope {
 /// appointment overlaps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"conflicts": []})))]
 pub struct ConflictReport {
     pub conflicts: Vec<AgendaItem>,
 }
@@ -266,6 +332,7 @@ pub struct ConflictReport {
 /// `GET /api/me/calendar-feed`: whether the personal calendar subscription is on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"active": true, "created_at": "2026-11-30T09:12:00Z"})))]
 pub struct CalendarFeedStatus {
     pub active: bool,
     pub created_at: Option<DateTime<Utc>>,
@@ -288,6 +355,7 @@ pub struct CalendarFeedCreated {
 /// reload what is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"client_id": "5f0c6f1e-4f8b-4d7e-9a51-3f2d1c0b9a87"})))]
 pub struct AgendaEvent {
     pub client_id: Uuid,
 }

@@ -190,9 +190,13 @@ pub struct CareWorkerUpsert {
     pub email: String,
     #[serde(default)]
     pub mobile: Option<String>,
-    /// An https address of the care worker's photo, shown with their appointments.
+    /// An https address of the care worker's photo, shown with their appointments (empty or
+    /// absent: none).
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(max_length = 500, pattern = "^https://"))]
+    #[cfg_attr(
+        feature = "server",
+        schema(max_length = 500, pattern = "^(https://\\S*)?$")
+    )]
     pub photo_url: Option<String>,
 }
 

@@ -48,6 +48,8 @@ pub struct Model {
     /// Contacts with Afspraken may add appointments; otherwise only the client and portal
     /// administrators may.
     pub agenda_contacts_may_add: bool,
+    /// The care team sees every own appointment as busy time, whatever its visibility (Amaris).
+    pub agenda_always_private: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,8 +12,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::openapi::responses::{
-    AgendaChangeRefused, InvalidCursor, NoAgendaAccess, NoSuchClient, NotFound, ServerError,
-    Unauthenticated, ValidationFailed,
+    AgendaChangeRefused, NoAgendaAccess, NoSuchClient, NotFound, ServerError, Unauthenticated,
+    ValidationFailed,
 };
 use crate::{
     auth::AuthUser,
@@ -78,7 +78,8 @@ pub struct AgendaParams {
 /// series as its occurrences. For a care worker of the client's care team a private
 /// appointment is only busy time (`busy`, no title, place or description). Reading care
 /// appointments is written to the access log. Needs the Afspraken permission or a place in
-/// the care team. 422: `to` (`not_after_from`, `period_too_long`), `cursor`
+/// the care team. 422: `from`/`to` (`out_of_range`: before 1900 or after 2200), `to`
+/// (`not_after_from`, `period_too_long`), `cursor`
 /// (`invalid_cursor`), `limit` (`out_of_range`).
 #[utoipa::path(
     tag = "agenda",
@@ -89,7 +90,7 @@ pub struct AgendaParams {
         Unauthenticated,
         NoAgendaAccess,
         NoSuchClient,
-        InvalidCursor,
+        ValidationFailed,
         ServerError,
     )
 )]
@@ -108,7 +109,10 @@ async fn agenda(
         .unwrap_or_else(|| services::agenda::time::local(Utc::now()).date());
     let query = AgendaQuery {
         from,
-        to: params.to.unwrap_or(from + chrono::Duration::days(7)),
+        to: params
+            .to
+            .or_else(|| from.checked_add_days(chrono::Days::new(7)))
+            .unwrap_or(from),
         cursor: params.cursor,
         limit: params.limit,
     };

@@ -240,6 +240,7 @@ async fn load_variant(
         allowed_mobile_countries: Set("NL,BE,DE".to_owned()),
         agenda_care_shown: Set(true),
         agenda_contacts_may_add: Set(true),
+        agenda_always_private: Set(false),
     }
     .insert(&txn)
     .await?;

@@ -20,7 +20,8 @@ use uuid::Uuid;
 use crate::{
     auth::Integrator,
     entities::{
-        client, client_contact, dossier_entry, feed_event, own_appointment, service_account,
+        client, client_contact, dossier_entry, feed_event, organisation, own_appointment,
+        service_account,
     },
     error::ApiError,
 };
@@ -174,7 +175,11 @@ async fn appointment_item(
         return Ok(None);
     };
     let client = client::Entity::find_by_id(event.client_id).one(db).await?;
-    let busy = row.visibility == Visibility::Private;
+    let always_private = organisation::Entity::find_by_id(event.organisation_id)
+        .one(db)
+        .await?
+        .is_some_and(|organisation| organisation.agenda_always_private);
+    let busy = row.visibility == Visibility::Private || always_private;
     Ok(Some(FeedItem {
         cursor: event.seq.to_string(),
         kind,

@@ -1116,3 +1116,46 @@ async fn reminders_go_out_the_evening_before_once_and_keep_private_details_from_
         1
     );
 }
+
+#[tokio::test]
+async fn where_the_organisation_keeps_every_own_appointment_private_the_care_team_sees_only_busy_time()
+ {
+    let app = spawn_app().await;
+    let key = app.ecd_key().await;
+    let johanna = app.client_id("Johanna").await;
+    set_org(&app, |org: &mut organisation::ActiveModel| {
+        org.agenda_always_private = Set(true);
+    })
+    .await;
+    let marieke = app.login_as("marieke").await;
+    let start: FeedPage = json_as(app.get_as(&key, "/api/integration/feed?limit=500").await).await;
+    add(
+        &app,
+        &marieke,
+        johanna,
+        visit(
+            "Naar de kapper",
+            "2027-04-07T10:00:00",
+            "2027-04-07T11:00:00",
+            "public",
+        ),
+    )
+    .await;
+    let fatima = app.login_as("fatima").await;
+    let seen = page(&app, &fatima, johanna, "from=2027-04-05&to=2027-04-12").await;
+    assert_eq!(titles(&seen), ["(busy)"]);
+    // The family still sees it in full.
+    let family = page(&app, &marieke, johanna, "from=2027-04-05&to=2027-04-12").await;
+    assert_eq!(titles(&family), ["Naar de kapper"]);
+    let feed: FeedPage = json_as(
+        app.get_as(
+            &key,
+            &format!("/api/integration/feed?after={}", start.next_cursor),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(feed.items.len(), 1);
+    assert_eq!(feed.items[0].text, "Bezet");
+    assert!(feed.items[0].appointment.as_ref().unwrap().busy);
+}

@@ -423,12 +423,16 @@ fn AgendaView(client_id: Uuid) -> impl IntoView {
                             </a>
                         </p>
                     });
+                    // A contact who may not add is told who can (a care worker is not).
+                    let only_client = (!page.may_add && session.current_care_client().is_none())
+                        .then(|| view! { <p class="hint">{i18n.tr("agenda.only_client_adds")}</p> });
                     let care_note = page.care_appointments_shown.then(|| view! {
                         <p class="hint">{i18n.tr("agenda.care_note")}</p>
                     });
                     let show_empty_days = layout.get_untracked() != Layout::List;
                     view! {
                         {add}
+                        {only_client}
                         {care_note}
                         <Days from=page.from to=page.to items=page.items show_empty_days=show_empty_days on_delete=ask_delete/>
                     }

@@ -369,12 +369,20 @@ fn AgendaPanel(appointments: Vec<kring_shared::agenda::AgendaItem>) -> impl Into
     use crate::components::{date_in, day_name};
     use crate::pages::agenda::{PersonLine, when};
     let i18n = use_i18n();
+    let any_care = appointments
+        .iter()
+        .any(|item| item.source == kring_shared::agenda::AppointmentSource::Care);
+    let private_tag = |item: &kring_shared::agenda::AgendaItem| {
+        (item.visibility == Some(kring_shared::agenda::Visibility::Private))
+            .then(|| view! { <span class="tag">{i18n.tr("agenda.tag.private")}</span> })
+    };
     let mut rest = appointments.into_iter();
     let Some(next) = rest.next() else {
         return view! { <p class="panel-note">{i18n.tr("agenda.none_coming")}</p> }.into_any();
     };
     let day = next.local_start.date();
     let title = next.title.clone();
+    let next_private = private_tag(&next);
     let moment = when(i18n, &next);
     view! {
         <div class="next-appt">
@@ -385,7 +393,10 @@ fn AgendaPanel(appointments: Vec<kring_shared::agenda::AgendaItem>) -> impl Into
             <div>
                 <p class="visually-hidden">{move || day_name(i18n.language.get(), day)}</p>
                 <p class="appt-time">{moment}</p>
-                <p class="panel-item-title">{move || title.clone().unwrap_or_else(|| i18n.t("agenda.busy").to_owned())}</p>
+                <p class="panel-item-title">
+                    {move || title.clone().unwrap_or_else(|| i18n.t("agenda.busy").to_owned())}
+                    {next_private}
+                </p>
                 {next.description.map(|text| view! { <p class="panel-item-sub">{text}</p> })}
                 {next.care_worker.map(|person| view! { <PersonLine person=person/> })}
             </div>
@@ -395,14 +406,19 @@ fn AgendaPanel(appointments: Vec<kring_shared::agenda::AgendaItem>) -> impl Into
                 let day = item.local_start.date();
                 let moment = when(i18n, &item);
                 let title = item.title.clone();
+                let private = private_tag(&item);
                 view! {
                     <li>
-                        <span class="panel-item-title">{move || title.clone().unwrap_or_else(|| i18n.t("agenda.busy").to_owned())}</span>
+                        <span class="panel-item-title">
+                            {move || title.clone().unwrap_or_else(|| i18n.t("agenda.busy").to_owned())}
+                            {private}
+                        </span>
                         <span class="panel-item-sub">{move || format!("{}, {}", day_name(i18n.language.get(), day), moment)}</span>
                     </li>
                 }
             }).collect_view()}
         </ul>
+        {any_care.then(|| view! { <p class="panel-note hint">{i18n.tr("agenda.care_note_short")}</p> })}
     }
     .into_any()
 }

@@ -17,6 +17,7 @@ pub fn settings_of(organisation: &organisation::Model) -> OrganisationSettings {
         messages_to_care_allowed: organisation.messages_to_care_allowed,
         agenda_care_shown: organisation.agenda_care_shown,
         agenda_contacts_may_add: organisation.agenda_contacts_may_add,
+        agenda_always_private: organisation.agenda_always_private,
         lockout_threshold: organisation.lockout_threshold,
         reset_link_minutes: organisation.reset_link_minutes,
         verification_code_minutes: organisation.verification_code_minutes,
@@ -166,6 +167,7 @@ pub async fn update_settings(
     organisation.messages_to_care_allowed = Set(settings.messages_to_care_allowed);
     organisation.agenda_care_shown = Set(settings.agenda_care_shown);
     organisation.agenda_contacts_may_add = Set(settings.agenda_contacts_may_add);
+    organisation.agenda_always_private = Set(settings.agenda_always_private);
     organisation.lockout_threshold = Set(settings.lockout_threshold);
     organisation.reset_link_minutes = Set(settings.reset_link_minutes);
     organisation.verification_code_minutes = Set(settings.verification_code_minutes);

@@ -276,6 +276,9 @@ fn occurrence_of(
     at: Option<DateTime<Utc>>,
 ) -> Result<DateTime<Utc>, ApiError> {
     let at = at.ok_or_else(|| ApiError::invalid("occurrence", "required"))?;
+    if !super::in_calendar(at.date_naive()) {
+        return Err(ApiError::invalid("occurrence", "not_in_series"));
+    }
     let rule = master.rrule.as_deref().unwrap_or_default();
     let found = time::starts_between(rule, master.starts_at, at, at)
         .map_err(|error| anyhow::anyhow!("stored rule {rule} fails: {error}"))?;

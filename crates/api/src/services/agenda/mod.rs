@@ -191,7 +191,9 @@ pub(crate) fn own_item(
         Some(series) => format!("{}@{}", series.id, series.occurrence.to_rfc3339()),
         None => row.id.to_string(),
     };
-    let busy = row.visibility == Visibility::Private && !viewer.sees_private();
+    let private =
+        row.visibility == Visibility::Private || viewer.organisation().agenda_always_private;
+    let busy = private && !viewer.sees_private();
     let can_change = match viewer {
         Viewer::Contact(access) => may_change(access, row),
         Viewer::CareTeam { .. } => false,
@@ -389,6 +391,12 @@ pub(crate) async fn in_range(
     Ok((items, care_read))
 }
 
+/// Whether `date` lies in the years an agenda can show (1900–2200): far outside them the date
+/// arithmetic of a period would overflow.
+pub fn in_calendar(date: NaiveDate) -> bool {
+    (1900..=2200).contains(&chrono::Datelike::year(&date))
+}
+
 /// Items per page unless asked otherwise, and the most.
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 500;
@@ -425,6 +433,11 @@ pub async fn list(
     reader: &Reader<'_>,
     query: AgendaQuery,
 ) -> Result<AgendaPage, ApiError> {
+    for (field, date) in [("from", query.from), ("to", query.to)] {
+        if !in_calendar(date) {
+            return Err(ApiError::invalid(field, "out_of_range"));
+        }
+    }
     if query.to <= query.from {
         return Err(ApiError::invalid("to", "not_after_from"));
     }

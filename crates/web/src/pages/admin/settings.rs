@@ -158,6 +158,7 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
                 {toggle("messages_to_care_allowed", "settings.messages_to_care", |s| s.messages_to_care_allowed, |s, v| s.messages_to_care_allowed = v)}
                 {toggle("agenda_care_shown", "settings.agenda_care_shown", |s| s.agenda_care_shown, |s, v| s.agenda_care_shown = v)}
                 {toggle("agenda_contacts_may_add", "settings.agenda_contacts_may_add", |s| s.agenda_contacts_may_add, |s, v| s.agenda_contacts_may_add = v)}
+                {toggle("agenda_always_private", "settings.agenda_always_private", |s| s.agenda_always_private, |s, v| s.agenda_always_private = v)}
             </fieldset>
             <fieldset class="field">
                 <legend>{i18n.tr("settings.security")}</legend>

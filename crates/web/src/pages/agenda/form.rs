@@ -132,7 +132,13 @@ impl Fields {
             title: text(existing.and_then(|item| item.title.clone())),
             all_day: RwSignal::new(existing.is_some_and(|item| item.all_day)),
             date: RwSignal::new(date.to_string()),
-            end_date: RwSignal::new(last_day.unwrap_or(date).to_string()),
+            // Empty: the same day as the start.
+            end_date: RwSignal::new(
+                last_day
+                    .filter(|last| *last != date)
+                    .map(|last| last.to_string())
+                    .unwrap_or_default(),
+            ),
             start_time: RwSignal::new(
                 existing.map_or("14:00".to_owned(), |item| super::clock(item.local_start)),
             ),
@@ -190,18 +196,20 @@ impl Fields {
             NaiveTime::parse_from_str(&value.get_untracked(), "%H:%M").ok()
         };
         let all_day = self.all_day.get_untracked();
+        // An empty end date is the start's day.
+        let last_day = NaiveDate::parse_from_str(&self.end_date.get_untracked(), "%Y-%m-%d")
+            .ok()
+            .or(date);
         let (mut start, mut end, mut start_date, mut end_date) = (None, None, None, None);
         if all_day {
             start_date = date;
-            end_date = NaiveDate::parse_from_str(&self.end_date.get_untracked(), "%Y-%m-%d")
-                .ok()
-                .or(date);
+            end_date = last_day;
         } else {
-            match (date, time(self.start_time), time(self.end_time)) {
-                (Some(day), Some(from), Some(to)) => {
+            match (date, last_day, time(self.start_time), time(self.end_time)) {
+                (Some(day), Some(last), Some(from), Some(to)) => {
                     start = Some(day.and_time(from));
-                    end = Some(day.and_time(to));
-                    if to <= from {
+                    end = Some(last.and_time(to));
+                    if last.and_time(to) <= day.and_time(from) {
                         fail("end", "not_after_start");
                     }
                 }
@@ -264,7 +272,12 @@ impl Fields {
 }
 
 /// The catalog key of a field error from the server or the form.
-fn error_key(code: &str) -> &'static str {
+fn error_key(field: &str, code: &str) -> &'static str {
+    match (field, code) {
+        ("end" | "end_date", "too_long") => return "agenda.error.too_long_span",
+        ("start" | "start_date", "out_of_range") => return "agenda.error.date_range",
+        _ => {}
+    }
     match code {
         "required" => "agenda.error.required",
         "too_long" => "agenda.error.too_long",
@@ -297,8 +310,12 @@ fn AppointmentForm(
             errors.with(|errors| {
                 errors
                     .iter()
-                    .find(|(name, _)| name == field || name.starts_with(&format!("{field}.")))
-                    .map(|(_, code)| i18n.t(error_key(code)))
+                    .find(|(name, _)| {
+                        name == field
+                            || name.starts_with(&format!("{field}."))
+                            || (field == "start" && name == "start_date")
+                    })
+                    .map(|(name, code)| i18n.t(error_key(name, code)))
             })
         }
     };
@@ -412,6 +429,7 @@ fn AppointmentForm(
     let show_repeat = move || !(in_series && fields.scope.get() == ChangeScope::This);
     view! {
         <form class="appointment-form" on:submit=submit novalidate>
+            <p class="hint">{i18n.tr("agenda.plan_hint")}</p>
             {in_series.then(|| view! {
                 <ScopeChoice name="change-scope" scope=fields.scope on_change=Callback::new(move |scope| fields.scope.set(scope))/>
             })}
@@ -429,9 +447,10 @@ fn AppointmentForm(
                         {text_field("appt-start", "agenda.field.from", fields.start_time, "time", "start_time")}
                         {text_field("appt-end", "agenda.field.to", fields.end_time, "time", "end")}
                     </div>
+                    {text_field("appt-end-date", "agenda.field.end_date", fields.end_date, "date", "end_date")}
                 }
             >
-                {text_field("appt-end-date", "agenda.field.last_day", fields.end_date, "date", "end_date")}
+                {text_field("appt-last-day", "agenda.field.last_day", fields.end_date, "date", "end_date")}
             </Show>
             {text_field("appt-location", "agenda.field.location", fields.location, "text", "location")}
             <div class="field">
