@@ -129,7 +129,8 @@ async fn agenda(
 /// (`too_long`), `recurrence` (`no_end`, `until_and_count`, `invalid`),
 /// `recurrence.until` (`before_start`, `over_two_years`), `recurrence.count` (`out_of_range`,
 /// `over_two_years`), `recurrence.interval` (`out_of_range`); a value that does not fit its type,
-/// such as an unknown `visibility`, names its field with `invalid`.
+/// such as an unknown `visibility`, names its field with `invalid`. A client has at most 500
+/// current own appointments and 50 current series: `title` or `recurrence` (`too_many`).
 #[utoipa::path(
     tag = "agenda",
     security(("bearer" = [])),
@@ -207,8 +208,9 @@ async fn one(
 /// occurrence becomes its own appointment), `following` (the series ends before it and a new
 /// one starts with the change) or `all` (moving the occurrence's day moves every occurrence
 /// as many days). Only the maker and portal administrators; care appointments cannot be
-/// changed. 422: as for adding, plus `occurrence` (`required`, `not_in_series`) and
-/// `recurrence` (`not_for_one_occurrence`).
+/// changed; making one repeat or splitting a series needs the right to add. 422: as for
+/// adding, plus `occurrence` (`required`, `not_in_series`) and `recurrence`
+/// (`not_for_one_occurrence`).
 #[utoipa::path(
     tag = "agenda",
     security(("bearer" = [])),

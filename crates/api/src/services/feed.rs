@@ -187,11 +187,19 @@ async fn appointment_item(
         client_id: event.client_id,
         client_external_id: client.and_then(|client| client.external_id),
         written_at: event.created_at,
-        author: FeedAuthor {
-            name: row.author_name.clone(),
-            relationship: relationship_of(db, event.client_id, Some(row.created_by))
-                .await?
-                .to_owned(),
+        // Busy time says nothing about who planned it either.
+        author: if busy {
+            FeedAuthor {
+                name: String::new(),
+                relationship: "other".to_owned(),
+            }
+        } else {
+            FeedAuthor {
+                name: row.author_name.clone(),
+                relationship: relationship_of(db, event.client_id, Some(row.created_by))
+                    .await?
+                    .to_owned(),
+            }
         },
         text: if busy {
             "Bezet".to_owned()

@@ -230,5 +230,10 @@ pub async fn forget_reset_links_and_devices(
         .filter(trusted_device::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    // A calendar subscription made with the old password ends with it too.
+    crate::entities::calendar_feed::Entity::delete_many()
+        .filter(crate::entities::calendar_feed::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
     Ok(())
 }

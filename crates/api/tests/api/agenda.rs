@@ -303,6 +303,20 @@ async fn who_may_add_is_an_organisation_setting_and_only_the_maker_or_an_adminis
     let listed = page(&app, &pieter, johanna, "from=2027-03-01&to=2027-03-08").await;
     assert!(!listed.may_add);
     assert_eq!(titles(&listed), ["Wandelen in het park"]);
+    // ... nor can he make more by making his own one repeat.
+    let mut repeating = visit(
+        "Wandelen in het park",
+        "2027-03-02T14:00:00",
+        "2027-03-02T15:30:00",
+        "public",
+    );
+    repeating["recurrence"] = json!({"frequency": "weekly", "count": 10});
+    assert_problem(
+        app.put_json(&path, &pieter, repeating).await,
+        403,
+        "permission_denied",
+    )
+    .await;
     // ... but Pieter still changes what he made.
     assert_eq!(
         app.delete_as(&pieter, &path).await.status(),
@@ -775,6 +789,19 @@ fn urlencode(text: &str) -> String {
 async fn the_calendar_subscription_is_valid_icalendar_and_revoking_it_answers_404_at_once() {
     let app = spawn_app().await;
     let marieke = app.login_as("marieke").await;
+    // A carriage return in a title cannot start a line of its own in the calendar.
+    add(
+        &app,
+        &marieke,
+        app.client_id("Johanna").await,
+        visit(
+            "Koffie\rBEGIN:VEVENT",
+            "2026-12-20T10:00:00",
+            "2026-12-20T11:00:00",
+            "public",
+        ),
+    )
+    .await;
     let created: CalendarFeedCreated = json_as(
         app.post_json("/api/me/calendar-feed", Some(&marieke), json!({}))
             .await,
@@ -819,6 +846,15 @@ async fn the_calendar_subscription_is_valid_icalendar_and_revoking_it_answers_40
         body.contains("DTSTART;VALUE=DATE:"),
         "the birthday is a whole day"
     );
+    // Every carriage return ends a line; none starts a property of its own.
+    assert!(
+        !body.replace("\r\n", "").contains('\r'),
+        "a lone carriage return"
+    );
+    assert_eq!(
+        body.lines().filter(|line| *line == "BEGIN:VEVENT").count(),
+        events.len()
+    );
 
     // A new address replaces the old; turning it off stops the new at once.
     let renewed: CalendarFeedCreated = json_as(
@@ -862,6 +898,46 @@ async fn the_calendar_subscription_is_valid_icalendar_and_revoking_it_answers_40
     );
     let status: Value = json_as(app.get_as(&marieke, "/api/me/calendar-feed").await).await;
     assert_eq!(status["active"], false);
+
+    // A blocked account's address shows nothing; a new password ends the address.
+    let again: CalendarFeedCreated = json_as(
+        app.post_json("/api/me/calendar-feed", Some(&marieke), json!({}))
+            .await,
+    )
+    .await;
+    let again = again
+        .url
+        .split_once("/api/")
+        .map(|(_, rest)| format!("/api/{rest}"))
+        .unwrap();
+    let user = app.user("marieke").await;
+    let mut blocked: kring_api::entities::user::ActiveModel = user.clone().into();
+    blocked.locked_at = Set(Some(chrono::Utc::now()));
+    blocked.update(&app.db).await.unwrap();
+    assert_eq!(
+        app.http.get(app.url(&again)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let mut unblocked: kring_api::entities::user::ActiveModel = user.into();
+    unblocked.locked_at = Set(None);
+    unblocked.update(&app.db).await.unwrap();
+    assert_eq!(
+        app.http.get(app.url(&again)).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let changed = app
+        .post_json(
+            "/api/me/password",
+            Some(&marieke),
+            json!({"current_password": kring_api::services::demo::DEMO_PASSWORD,
+                   "new_password": "Nieuw-Wachtwoord-2027"}),
+        )
+        .await;
+    assert!(changed.status().is_success(), "{}", changed.status());
+    assert_eq!(
+        app.http.get(app.url(&again)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -909,7 +985,9 @@ async fn own_appointments_reach_the_ecd_feed_and_private_ones_only_as_busy_time(
             appointment.starts_at.to_rfc3339(),
             "2027-04-06T12:00:00+00:00"
         );
-        assert_eq!(item.author.relationship, "child");
+        // Busy time does not say who planned it either.
+        assert_eq!(item.author.name, "");
+        assert_eq!(item.author.relationship, "other");
     }
     let raw = app
         .get_as(&key, &format!("/api/integration/feed?after={after}"))
@@ -1009,11 +1087,11 @@ async fn the_start_panel_shows_the_next_appointment_and_the_three_after_it() {
 
 #[tokio::test]
 async fn reminders_go_out_the_evening_before_once_and_keep_private_details_from_the_care_team() {
-    use kring_api::{
-        entities::outbox_mail,
-        services::agenda::reminders::{at_hour, send_due},
-    };
-    let app = spawn_app().await;
+    use kring_api::services::agenda::reminders::{at_hour, send_due};
+
+    use crate::helpers::{ReceivedMail, SmtpServer, spawn_app_with};
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_with(|config| smtp.configure(config)).await;
     let johanna = app.client_id("Johanna").await;
     let marieke = app.login_as("marieke").await;
     let fatima = app.login_as("fatima").await;
@@ -1050,42 +1128,36 @@ async fn reminders_go_out_the_evening_before_once_and_keep_private_details_from_
     assert_eq!(send_due(&app.db, at_hour(day_before, 16)).await.unwrap(), 0);
     assert_eq!(send_due(&app.db, at_hour(day_before, 18)).await.unwrap(), 2);
     assert_eq!(send_due(&app.db, at_hour(day_before, 19)).await.unwrap(), 0);
-    let mails = outbox_mail::Entity::find().all(&app.db).await.unwrap();
+    smtp.wait_for_message(2).await;
+    let received = |smtp: &SmtpServer| -> Vec<ReceivedMail> {
+        smtp.messages()
+            .iter()
+            .map(|raw| ReceivedMail::parse(raw))
+            .collect()
+    };
+    let mails = received(&smtp);
+    assert_eq!(mails.len(), 2);
     let to = |username: &str| {
-        let address = format!("{username}@demo.kring.nl");
         mails
             .iter()
-            .find(|mail| mail.to_address == address)
+            .find(|mail| mail.to.contains(&format!("{username}@demo.kring.nl")))
             .unwrap_or_else(|| panic!("a reminder to {username}"))
-            .clone()
     };
     let family = to("marieke");
     assert_eq!(family.subject, "Herinnering: afspraken van morgen");
-    assert!(
-        family.text_body.contains("02-03-2027"),
-        "{}",
-        family.text_body
-    );
-    assert!(
-        family
-            .text_body
-            .contains("10:00 – 11:00: Geheim bezoek (Thuis)")
-    );
-    assert!(family.text_body.contains("15:00 – 16:00: Koffie met Kees"));
+    assert!(family.text.contains("02-03-2027"), "{}", family.text);
+    assert!(family.text.contains("10:00 – 11:00: Geheim bezoek (Thuis)"));
+    assert!(family.text.contains("15:00 – 16:00: Koffie met Kees"));
     let team = to("fatima");
-    assert!(
-        team.text_body.contains("10:00 – 11:00: Bezet"),
-        "{}",
-        team.text_body
-    );
-    assert!(team.text_body.contains("Koffie met Kees"));
-    for body in [&team.text_body, &team.html_body] {
+    assert!(team.text.contains("10:00 – 11:00: Bezet"), "{}", team.text);
+    assert!(team.text.contains("Koffie met Kees"));
+    for body in [&team.text, &team.html] {
         assert!(
             !body.contains("Geheim") && !body.contains("Thuis"),
             "{body}"
         );
     }
-    // Switched off: nothing more, even for a new appointment.
+    // Switched off: nothing more, even for a new appointment; the care worker hears of it.
     let off = app
         .put_json(
             "/api/me/agenda-reminders",
@@ -1107,14 +1179,15 @@ async fn reminders_go_out_the_evening_before_once_and_keep_private_details_from_
     )
     .await;
     assert_eq!(send_due(&app.db, at_hour(day_before, 20)).await.unwrap(), 1);
-    let after = outbox_mail::Entity::find().all(&app.db).await.unwrap();
-    assert_eq!(
-        after
-            .iter()
-            .filter(|mail| mail.to_address == "marieke@demo.kring.nl")
-            .count(),
-        1
+    let third = smtp.wait_for_message(3).await;
+    assert!(third.to.contains("fatima@demo.kring.nl"), "{}", third.to);
+    assert!(
+        third.text.contains("Nog iets") && !third.text.contains("Koffie"),
+        "{}",
+        third.text
     );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(received(&smtp).len(), 3);
 }
 
 #[tokio::test]
@@ -1158,4 +1231,47 @@ async fn where_the_organisation_keeps_every_own_appointment_private_the_care_tea
     assert_eq!(feed.items.len(), 1);
     assert_eq!(feed.items[0].text, "Bezet");
     assert!(feed.items[0].appointment.as_ref().unwrap().busy);
+}
+
+#[tokio::test]
+async fn a_client_has_at_most_fifty_current_series() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let marieke = app.login_as("marieke").await;
+    let series = |title: &str| {
+        let mut body = visit(
+            title,
+            "2027-01-04T10:00:00",
+            "2027-01-04T11:00:00",
+            "public",
+        );
+        body["recurrence"] = json!({"frequency": "daily", "count": 700});
+        body
+    };
+    // The demo has one series (Pieter's visit).
+    for n in 0..49 {
+        add(&app, &marieke, johanna, series(&format!("Reeks {n}"))).await;
+    }
+    let refused = app
+        .post_json(
+            &format!("/api/clients/{johanna}/agenda/appointments"),
+            Some(&marieke),
+            series("Te veel"),
+        )
+        .await;
+    let problem = assert_problem_dto(refused, 422, "validation_failed").await;
+    assert_eq!(field_errors(&problem), [("recurrence", "too_many")]);
+    // A single appointment is still fine.
+    add(
+        &app,
+        &marieke,
+        johanna,
+        visit(
+            "Los",
+            "2027-01-05T10:00:00",
+            "2027-01-05T11:00:00",
+            "public",
+        ),
+    )
+    .await;
 }

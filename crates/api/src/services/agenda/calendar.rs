@@ -74,6 +74,12 @@ pub async fn revoke_feed(db: &DatabaseConnection, account: &user::Model) -> Resu
     Ok(())
 }
 
+/// A text for a property: no carriage return, which the iCalendar writer does not escape and a
+/// calendar program could read as the start of a property of its own.
+fn clean(text: &str) -> String {
+    text.replace('\r', "")
+}
+
 fn event_of(item: &AgendaItem, client_name: &str, host: &str) -> Event {
     let mut event = Event::new();
     event
@@ -83,9 +89,9 @@ fn event_of(item: &AgendaItem, client_name: &str, host: &str) -> Event {
         (Some(title), false) => format!("{client_name}: {title}"),
         _ => format!("{client_name}: Bezet"),
     };
-    event.summary(&title);
+    event.summary(&clean(&title));
     if let Some(location) = &item.location {
-        event.location(location);
+        event.location(&clean(location));
     }
     let mut description = item.description.clone().unwrap_or_default();
     if item.source == AppointmentSource::Care {
@@ -98,7 +104,7 @@ fn event_of(item: &AgendaItem, client_name: &str, host: &str) -> Event {
         );
     }
     if !description.trim().is_empty() {
-        event.description(description.trim());
+        event.description(&clean(description.trim()));
     }
     if item.all_day {
         event
@@ -128,6 +134,10 @@ pub async fn calendar_feed(
     let Some(account) = user::Entity::find_by_id(feed.user_id).one(db).await? else {
         return Ok(None);
     };
+    // A blocked account shows nothing, through its sessions or its subscription.
+    if account.is_locked(Utc::now()) {
+        return Ok(None);
+    }
     let links = client_contact::Entity::find()
         .filter(client_contact::Column::UserId.eq(account.id))
         .filter(client_contact::Column::InvitationState.eq(InvitationState::Accepted))

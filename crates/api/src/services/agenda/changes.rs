@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{MAX_LENGTH_DAYS, Viewer, in_range, may_add, may_change, own_item, time};
+use super::{MAX_LENGTH_DAYS, Viewer, may_add, may_change, own_item, time};
 use crate::{
     entities::{own_appointment, user},
     error::ApiError,
@@ -217,10 +217,45 @@ pub async fn create(
     }
     let planned = plan(input)?;
     let txn = crate::db::begin_write(db).await?;
+    refuse_over_limit(&txn, access, planned.rrule.is_some()).await?;
     let row = insert(&txn, &access.client, author, planned).await?;
     txn.commit().await?;
     bus.publish(LiveEvent::agenda(access.client.id));
     Ok(first_item(access, &row))
+}
+
+/// Own appointments one client may have that have not ended, and series among them: every
+/// read of the agenda expands the series, so their number is bounded.
+pub const MAX_ACTIVE_APPOINTMENTS: u64 = 500;
+pub const MAX_ACTIVE_SERIES: u64 = 50;
+
+/// 422 `too_many` when the client has as many current appointments (or series) as allowed.
+async fn refuse_over_limit(
+    txn: &DatabaseTransaction,
+    access: &ClientAccess,
+    series: bool,
+) -> Result<(), ApiError> {
+    use sea_orm::PaginatorTrait;
+    let current = || {
+        own_appointment::Entity::find()
+            .filter(own_appointment::Column::ClientId.eq(access.client.id))
+            .filter(own_appointment::Column::DeletedAt.is_null())
+            .filter(own_appointment::Column::SeriesId.is_null())
+            .filter(own_appointment::Column::SeriesEndsAt.gt(Utc::now()))
+    };
+    if current().count(txn).await? >= MAX_ACTIVE_APPOINTMENTS {
+        return Err(ApiError::invalid("title", "too_many"));
+    }
+    if series
+        && current()
+            .filter(own_appointment::Column::Rrule.is_not_null())
+            .count(txn)
+            .await?
+            >= MAX_ACTIVE_SERIES
+    {
+        return Err(ApiError::invalid("recurrence", "too_many"));
+    }
+    Ok(())
 }
 
 /// Stores a checked appointment with its feed item.
@@ -256,18 +291,31 @@ fn first_item(access: &ClientAccess, row: &own_appointment::Model) -> AgendaItem
     }
 }
 
-/// An own appointment of this client that is not deleted: 404 otherwise.
+/// An own appointment of this client that is not deleted (nor part of a deleted series): 404
+/// otherwise. Read inside the writer's transaction and locked on PostgreSQL (SQLite has one
+/// writer at a time), so a change racing a delete cannot bring the appointment back.
 async fn stored(
-    db: &impl sea_orm::ConnectionTrait,
+    txn: &DatabaseTransaction,
     access: &ClientAccess,
     id: Uuid,
 ) -> Result<own_appointment::Model, ApiError> {
-    own_appointment::Entity::find_by_id(id)
+    use sea_orm::QuerySelect;
+    let row = own_appointment::Entity::find_by_id(id)
         .filter(own_appointment::Column::ClientId.eq(access.client.id))
         .filter(own_appointment::Column::DeletedAt.is_null())
-        .one(db)
+        .lock_exclusive()
+        .one(txn)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    if let Some(series) = row.series_id {
+        own_appointment::Entity::find_by_id(series)
+            .filter(own_appointment::Column::DeletedAt.is_null())
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+    }
+    Ok(row)
 }
 
 /// The occurrence `at` of `master`, which must be one of its starts.
@@ -315,6 +363,7 @@ pub async fn one(
     if let Some(changed) = own_appointment::Entity::find()
         .filter(own_appointment::Column::SeriesId.eq(row.id))
         .filter(own_appointment::Column::OriginalStart.eq(at))
+        .filter(own_appointment::Column::DeletedAt.is_null())
         .one(db)
         .await?
     {
@@ -426,13 +475,22 @@ pub async fn update(
     scope: ChangeScope,
     input: &AppointmentInput,
 ) -> Result<AgendaItem, ApiError> {
-    let row = stored(db, access, id).await?;
-    if !may_change(access, &row) {
-        return Err(refuse_change());
-    }
     let planned = plan(input)?;
     let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
+    let row = stored(&txn, access, id).await?;
+    if !may_change(access, &row) {
+        return Err(refuse_change());
+    }
+    // Whoever may no longer add cannot make new appointments by changing old ones either: not
+    // by making one repeat, nor by splitting a series.
+    let makes_more = (row.rrule.is_none() && planned.rrule.is_some())
+        || (row.rrule.is_some() && scope == ChangeScope::Following);
+    if makes_more && !may_add(access) {
+        return Err(ApiError::Forbidden(
+            "In this portal only the client and portal administrators add appointments.".to_owned(),
+        ));
+    }
     let result = if row.rrule.is_none() {
         if row.series_id.is_some() && planned.rrule.is_some() {
             return Err(ApiError::invalid("recurrence", "not_for_one_occurrence"));
@@ -526,12 +584,12 @@ pub async fn delete(
     occurrence: Option<DateTime<Utc>>,
     scope: ChangeScope,
 ) -> Result<(), ApiError> {
-    let row = stored(db, access, id).await?;
+    let now = Utc::now();
+    let txn = crate::db::begin_write(db).await?;
+    let row = stored(&txn, access, id).await?;
     if !may_change(access, &row) {
         return Err(refuse_change());
     }
-    let now = Utc::now();
-    let txn = crate::db::begin_write(db).await?;
     let at = match (row.rrule.is_some(), scope, occurrence) {
         (false, ..) | (true, ChangeScope::All, None) => None,
         (true, ..) => Some(occurrence_of(&row, occurrence)?),
@@ -603,10 +661,10 @@ pub async fn conflicts(
             .collect(),
         None => vec![(planned.starts_at, planned.ends_at)],
     };
-    let (items, _) = in_range(db, &viewer, planned.starts_at, planned.series_ends_at).await?;
-    let conflicts: Vec<AgendaItem> = items
+    // Only the care appointments are read: the family's own do not conflict.
+    let care = super::care_in_range(db, &viewer, planned.starts_at, planned.series_ends_at).await?;
+    let conflicts: Vec<AgendaItem> = care
         .into_iter()
-        .filter(|item| item.source == kring_shared::agenda::AppointmentSource::Care)
         .filter(|item| {
             occurrences
                 .iter()

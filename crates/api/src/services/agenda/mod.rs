@@ -278,6 +278,30 @@ async fn care_people(
         .collect())
 }
 
+/// The care appointments overlapping `[start, end)` (none when the organisation hides them).
+pub(crate) async fn care_in_range(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<AgendaItem>, ApiError> {
+    if !viewer.organisation().agenda_care_shown {
+        return Ok(Vec::new());
+    }
+    let client_id = viewer.client().id;
+    let rows = care_appointment::Entity::find()
+        .filter(care_appointment::Column::ClientId.eq(client_id))
+        .filter(care_appointment::Column::StartsAt.gte(start - Duration::days(MAX_LENGTH_DAYS)))
+        .filter(care_appointment::Column::StartsAt.lt(end))
+        .filter(care_appointment::Column::EndsAt.gt(start))
+        .filter(care_appointment::Column::RetractedAt.is_null())
+        .order_by_asc(care_appointment::Column::StartsAt)
+        .all(db)
+        .await?;
+    let people = care_people(db, client_id, &rows).await?;
+    Ok(rows.iter().map(|row| care_item(row, &people)).collect())
+}
+
 /// Every appointment of a client overlapping `[start, end)`, as `viewer` sees them, in order
 /// of start. Uses the index on (client, start): an appointment lasts at most
 /// `MAX_LENGTH_DAYS`, so none that started earlier can still be running.
@@ -289,22 +313,8 @@ pub(crate) async fn in_range(
 ) -> Result<(Vec<AgendaItem>, bool), ApiError> {
     let client_id = viewer.client().id;
     let earliest = start - Duration::days(MAX_LENGTH_DAYS);
-    let mut items = Vec::new();
-    let mut care_read = false;
-    if viewer.organisation().agenda_care_shown {
-        let rows = care_appointment::Entity::find()
-            .filter(care_appointment::Column::ClientId.eq(client_id))
-            .filter(care_appointment::Column::StartsAt.gte(earliest))
-            .filter(care_appointment::Column::StartsAt.lt(end))
-            .filter(care_appointment::Column::EndsAt.gt(start))
-            .filter(care_appointment::Column::RetractedAt.is_null())
-            .order_by_asc(care_appointment::Column::StartsAt)
-            .all(db)
-            .await?;
-        care_read = !rows.is_empty();
-        let people = care_people(db, client_id, &rows).await?;
-        items.extend(rows.iter().map(|row| care_item(row, &people)));
-    }
+    let mut items = care_in_range(db, viewer, start, end).await?;
+    let care_read = !items.is_empty();
     // Single appointments and changed occurrences.
     let singles = own_appointment::Entity::find()
         .filter(own_appointment::Column::ClientId.eq(client_id))
@@ -362,6 +372,7 @@ pub(crate) async fn in_range(
     if !series.is_empty() {
         let changed: HashSet<(Uuid, DateTime<Utc>)> = own_appointment::Entity::find()
             .filter(own_appointment::Column::SeriesId.is_in(series.iter().map(|row| row.id)))
+            .filter(own_appointment::Column::DeletedAt.is_null())
             .all(db)
             .await?
             .into_iter()

@@ -116,7 +116,29 @@ pub async fn send_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usi
         .all(db)
         .await?;
     let mut queued = 0;
-    for account in people {
+    for account in people.iter().filter(|account| !account.is_locked(now)) {
+        match remind(db, account, now, tomorrow, start, end).await {
+            Ok(sent) => queued += sent,
+            Err(error) => {
+                tracing::warn!(user = %account.id, error = %error, "a reminder could not be sent");
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// One person's reminders for tomorrow; answers how many e-mails were queued.
+async fn remind(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    now: DateTime<Utc>,
+    tomorrow: chrono::NaiveDate,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let account = account.clone();
+    let mut queued = 0;
+    {
         for client_id in clients_of(db, &account).await? {
             let Ok(viewer) = agenda_viewer(db, &account, client_id).await else {
                 continue;
