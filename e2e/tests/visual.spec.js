@@ -45,8 +45,9 @@ test('the start screen looks as approved', async ({ page, demo }) => {
   await page.evaluate(() => document
     .querySelectorAll('section.panel-agenda .next-appt, section.panel-agenda .panel-items, section.panel-agenda .panel-note')
     .forEach((node) => { node.style.display = 'none'; }));
-  // The dossier panel's latest reports carry today's times.
-  await expect(page).toHaveScreenshot('start.png', options(page, ['section.panel-dossier .panel-items']));
+  // The dossier panel's latest reports carry today's times, the Gegevens panel's latest post
+  // its own.
+  await expect(page).toHaveScreenshot('start.png', options(page, ['section.panel-dossier .panel-items', 'section.panel-details time']));
 });
 
 test('the agenda looks as approved', async ({ page, demo }) => {

@@ -13,6 +13,7 @@ mod m20261129_000007_audit_log;
 mod m20261129_000008_mail_outbox;
 mod m20261130_000009_agenda;
 mod m20261130_000010_agenda_reminders;
+mod m20261130_000011_pinboard_media;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_mail_outbox::Migration),
             Box::new(m20261130_000009_agenda::Migration),
             Box::new(m20261130_000010_agenda_reminders::Migration),
+            Box::new(m20261130_000011_pinboard_media::Migration),
         ]
     }
 }

@@ -103,6 +103,18 @@ pub struct Config {
     pub metrics_listen: Option<String>,
     /// Seconds before a failed e-mail is tried again (doubling each time, at most an hour).
     pub mail_retry_seconds: u64,
+    /// Largest photo upload in bytes (default 15 MB).
+    pub media_max_upload_bytes: usize,
+    /// Largest photo in pixels (width × height) before it is decoded (default 50 million).
+    pub media_max_pixels: u64,
+    /// Store photos in this S3-compatible bucket instead of `$data_dir/media` (needed when
+    /// several instances serve one portal).
+    pub media_s3_bucket: Option<String>,
+    /// The object store's address, e.g. `https://s3.eu-central-1.amazonaws.com` or a MinIO.
+    pub media_s3_endpoint: Option<String>,
+    pub media_s3_region: String,
+    pub media_s3_access_key_id: Option<String>,
+    pub media_s3_secret_access_key: Option<String>,
 }
 
 /// How to talk to the SMTP server.
@@ -146,6 +158,13 @@ impl Default for Config {
             trusted_proxies: StringList::Empty,
             metrics_listen: None,
             mail_retry_seconds: 30,
+            media_max_upload_bytes: 15 * 1024 * 1024,
+            media_max_pixels: 50_000_000,
+            media_s3_bucket: None,
+            media_s3_endpoint: None,
+            media_s3_region: "us-east-1".to_owned(),
+            media_s3_access_key_id: None,
+            media_s3_secret_access_key: None,
         }
     }
 }

@@ -48,6 +48,11 @@ pub enum ApiError {
     Malformed(String),
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// An upload that is not a photo we take (SVG, a renamed program, …).
+    #[error("not a JPEG, PNG or WebP photo")]
+    UnsupportedPhoto,
+    #[error("larger than {0} bytes")]
+    PayloadTooLarge(usize),
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -80,7 +85,10 @@ impl ApiError {
             ApiError::Conflict(code, _) => *code,
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
             ApiError::Malformed(_) => ErrorCode::MalformedRequest,
-            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::UnsupportedMediaType | ApiError::UnsupportedPhoto => {
+                ErrorCode::UnsupportedMediaType
+            }
+            ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             ApiError::Unavailable => ErrorCode::ServiceUnavailable,
             ApiError::Internal(_) => ErrorCode::InternalError,
         }
@@ -124,6 +132,13 @@ impl ApiError {
             ApiError::Forbidden(why) | ApiError::Conflict(_, why) => Some(why.clone()),
             ApiError::Malformed(why) => Some(why.clone()),
             ApiError::Validation(_) => Some("One or more fields are invalid.".to_owned()),
+            ApiError::UnsupportedPhoto => {
+                Some("Send a JPEG, PNG or WebP photo as the request body.".to_owned())
+            }
+            ApiError::PayloadTooLarge(limit) => Some(format!(
+                "The body is larger than {} MB.",
+                limit.div_ceil(1024 * 1024)
+            )),
             ApiError::NotFound
             | ApiError::UnsupportedMediaType
             | ApiError::Unavailable
@@ -147,6 +162,9 @@ fn conflict_of(error: &sea_orm::DbErr) -> Option<ApiError> {
             "Another request saved the same thing at the same moment; reload and try again."
                 .to_owned(),
         )),
+        // What the row refers to was deleted by a racing request (a reply to a post deleted
+        // at that moment): it is not there any more.
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => Some(ApiError::NotFound),
         _ => None,
     }
 }

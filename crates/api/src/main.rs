@@ -135,7 +135,8 @@ async fn main() -> anyhow::Result<()> {
             }
             if let Some(count) = scale {
                 let started = std::time::Instant::now();
-                demo::scale(&connection, count, |done| {
+                let media = kring_api::services::media::MediaStore::from_config(&config)?;
+                demo::scale(&connection, &media, count, |done| {
                     if done % 100_000 == 0 || done == count {
                         eprintln!("{done} of {count} reports");
                     }

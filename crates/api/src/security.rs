@@ -117,7 +117,10 @@ pub async fn headers(
         header::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
-    let cache = if is_api_path(&path) || path.starts_with("/dev/") {
+    let cache = if path.starts_with("/api/media/") && headers.contains_key(header::CACHE_CONTROL) {
+        // A photo keeps its own caching (`private`, revalidated with its ETag).
+        return Ok(response);
+    } else if is_api_path(&path) || path.starts_with("/dev/") {
         "no-store"
     } else if is_hashed_asset(&path) {
         "public, max-age=31536000, immutable"

@@ -68,11 +68,16 @@ impl Application {
         let port = listener.local_addr()?.port();
         let mailer = Mailer::from_config(&config)?;
         let sms = SmsSender::from_config(&config)?;
+        let media = crate::services::media::MediaStore::from_config(&config)?;
+        crate::services::media::adopt_legacy_photos(&db, &media)
+            .await
+            .map_err(|error| anyhow::anyhow!("moving client photos to the media store: {error}"))?;
         let state = AppState {
             db: db.clone(),
             tokens,
             mailer,
             sms,
+            media,
             config: Arc::new(config),
             events: EventBus::new(),
             sealer,
@@ -125,10 +130,12 @@ impl Application {
     }
 }
 
-/// Hourly chores: outbox files older than 7 days and ended rate-limit windows go.
+/// Hourly chores: outbox files older than 7 days, ended rate-limit windows, photos never
+/// posted and files without a row go.
 fn spawn_housekeeping(state: &AppState) {
     let outbox = state.config.data_dir.join("outbox");
     let db = state.db.clone();
+    let media = state.media.clone();
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
         loop {
@@ -138,6 +145,9 @@ fn spawn_housekeeping(state: &AppState) {
             }
             if let Err(error) = crate::services::limits::prune(&db).await {
                 tracing::warn!(error = %error, "cleaning the rate limits failed");
+            }
+            if let Err(error) = media.sweep(&db).await {
+                tracing::warn!(error = %error, "sweeping the media store failed");
             }
         }
     });

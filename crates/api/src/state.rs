@@ -25,4 +25,6 @@ pub struct AppState {
     pub events: EventBus,
     /// Seals secrets at rest and opaque handles.
     pub sealer: Sealer,
+    /// Every photo of the portal.
+    pub media: crate::services::media::MediaStore,
 }

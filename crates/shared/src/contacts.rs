@@ -271,6 +271,8 @@ pub enum NotificationKind {
     /// A new care plan version in the client's dossier (for everyone with the Dossier
     /// permission).
     CarePlan,
+    /// A new post on the client's pinboard (unless switched off for that client).
+    PinboardPost,
 }
 
 impl NotificationKind {

@@ -40,6 +40,8 @@ pub enum ErrorCode {
     ValidationFailed,
     /// The body's media type is not supported (send `application/json`).
     UnsupportedMediaType,
+    /// The body is larger than this endpoint takes (a photo over the configured size).
+    PayloadTooLarge,
     /// Too many requests; try again later.
     RateLimited,
     /// The change would leave a client without a portal administrator (the *Instellingen*
@@ -77,6 +79,7 @@ impl ErrorCode {
             ErrorCode::MalformedRequest => "malformed_request",
             ErrorCode::ValidationFailed => "validation_failed",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::LastAdministrator => "last_administrator",
             ErrorCode::AlreadyContact => "already_contact",
@@ -102,6 +105,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::MalformedRequest => 400,
             ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::PayloadTooLarge => 413,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::LastAdministrator
@@ -130,6 +134,7 @@ impl ErrorCode {
             ErrorCode::MalformedRequest => "Malformed request",
             ErrorCode::ValidationFailed => "Validation failed",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",
+            ErrorCode::PayloadTooLarge => "Too large",
             ErrorCode::RateLimited => "Too many requests",
             ErrorCode::LastAdministrator => "Last portal administrator",
             ErrorCode::AlreadyContact => "Already a contact",
@@ -228,6 +233,7 @@ mod tests {
             ErrorCode::MalformedRequest,
             ErrorCode::ValidationFailed,
             ErrorCode::UnsupportedMediaType,
+            ErrorCode::PayloadTooLarge,
             ErrorCode::RateLimited,
             ErrorCode::LastAdministrator,
             ErrorCode::AlreadyContact,

@@ -42,6 +42,9 @@ pub struct Panel {
     /// The Agenda panel: the next appointment and the three after it.
     #[serde(default)]
     pub appointments: Vec<crate::agenda::AgendaItem>,
+    /// The Gegevens panel: the latest pinboard post, if any.
+    #[serde(default)]
+    pub latest_post: Option<crate::pinboard::LatestPost>,
 }
 
 /// `GET /api/clients/{id}/home`: the client and the panels this user may see, in order.

@@ -134,6 +134,8 @@ pub struct Insurance {
     "first_name": "Johanna",
     "last_name": "de Vries",
     "birth_date": "1938-04-12",
+    "address": {"street": "Lindelaan 12", "postal_code": "3511 AB", "city": "Utrecht"},
+    "phone": "0301112233",
     "gp": {"name": "Huisartsenpraktijk De Linde", "phone": "0301234567"},
     "pharmacy": {"name": "Apotheek Centrum", "phone": "0307654321"},
     "insurance": {"insurer": "Zilveren Kruis", "policy_number": "123456789"}
@@ -151,9 +153,17 @@ pub struct ClientUpsert {
     pub last_name: String,
     #[serde(default)]
     pub birth_date: Option<NaiveDate>,
-    /// A JPEG or PNG photo, base64-encoded, at most 512 KB.
+    /// A JPEG, PNG or WebP photo, base64-encoded, at most 512 KB; stored re-encoded without
+    /// metadata.
     #[serde(default)]
     pub photo: Option<String>,
+    /// The client's home address.
+    #[serde(default)]
+    pub address: Option<crate::details::Address>,
+    /// The client's phone number, shown as sent.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 40))]
+    pub phone: Option<String>,
     #[serde(default)]
     pub gp: Option<CareContact>,
     #[serde(default)]

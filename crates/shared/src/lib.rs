@@ -7,6 +7,7 @@ pub mod agenda;
 pub mod audit;
 pub mod auth;
 pub mod contacts;
+pub mod details;
 pub mod dossier;
 pub mod error;
 pub mod home;
@@ -14,6 +15,7 @@ pub mod integration;
 pub mod me;
 pub mod password;
 pub mod permission;
+pub mod pinboard;
 
 pub use error::{ErrorCode, FieldError, Problem};
 pub use permission::{PanelKind, Permission};
@@ -66,6 +68,8 @@ mod stored_names {
         same_names::<Relationship>();
         same_names::<PasswordPolicy>();
         same_names::<crate::admin::MailPurpose>();
+        same_names::<crate::pinboard::Mood>();
+        same_names::<crate::pinboard::Emoji>();
     }
 
     #[test]

@@ -125,6 +125,9 @@ pub struct UserProfile {
     /// Whether logins on new devices use the authenticator app instead of an SMS code.
     #[serde(default)]
     pub totp_enabled: bool,
+    /// Whether the user shares their e-mail and mobile with the networks they are in.
+    #[serde(default)]
+    pub share_contact_details: bool,
 }
 
 /// The organisation running the portal, as far as the interface needs it.
@@ -247,6 +250,13 @@ pub struct ClientMembership {
     pub is_primary_contact: bool,
     /// The permissions the user holds for this client; empty means "sees only the photo".
     pub permissions: Vec<Permission>,
+    /// Whether a new pinboard post for this client gives a notification.
+    #[serde(default = "yes")]
+    pub pinboard_notifications: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `GET /api/me`: the signed-in user, their organisation and their clients.

@@ -32,6 +32,7 @@ use kring_shared::{
         ContactLookup, ContactLookupRequest, ContactRow, InvitationSent, NewContactRequest,
         Notifications, PermissionsRequest, PermissionsSaved,
     },
+    details::{ClientDetails, ClientNotificationSetting, SharingSetting},
     dossier::{
         CarePlans, DossierEntry, DossierGroups, DossierKind, EventTicket, NewNoteRequest,
         TimelinePage,
@@ -39,6 +40,7 @@ use kring_shared::{
     home::HomeView,
     integration::{NewServiceAccountRequest, ServiceAccountCreated, ServiceAccountSummary},
     me::Me,
+    pinboard::{Emoji, Photo, PinboardPage, Post, PostInput, Reply, ReplyInput},
 };
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
@@ -118,6 +120,8 @@ impl ApiFailure {
             Some(ErrorCode::PrimaryContactProtected) => "error.primary_contact_protected",
             Some(ErrorCode::ServiceUnavailable) => "error.service_unavailable",
             Some(ErrorCode::NotFound) => "error.not_found",
+            Some(ErrorCode::PayloadTooLarge) => "error.payload_too_large",
+            Some(ErrorCode::UnsupportedMediaType) => "error.unsupported_media_type",
             Some(ErrorCode::InternalError) => "error.server",
             Some(_) => "error.generic",
         }
@@ -223,7 +227,7 @@ impl Anonymous {
             "/api/auth/password-reset/{}",
             js_sys::encode_uri_component(token)
         );
-        parse(&send_once(Verb::Get, &url, None, None).await?)
+        parse(&text_of(send_once(Verb::Get, &url, Body::Empty, None).await?).await?)
     }
 
     /// `POST /api/auth/password-reset`.
@@ -469,6 +473,127 @@ impl Authenticated {
             Verb::Put,
             "/api/me/agenda-reminders",
             &ReminderSetting { enabled },
+        )
+        .await
+    }
+
+    /// `GET /api/clients/{id}/details`: every tab of *Gegevens*.
+    pub async fn client_details(&self, client_id: Uuid) -> Result<ClientDetails, ApiFailure> {
+        self.get(&format!("/api/clients/{client_id}/details")).await
+    }
+
+    /// `GET /api/clients/{id}/pinboard`: `limit` posts, newest first, after a cursor.
+    pub async fn pinboard(
+        &self,
+        client_id: Uuid,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<PinboardPage, ApiFailure> {
+        let mut url = format!("/api/clients/{client_id}/pinboard?limit={limit}");
+        if let Some(cursor) = cursor {
+            url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(cursor)));
+        }
+        self.get(&url).await
+    }
+
+    /// `POST /api/clients/{id}/pinboard`.
+    pub async fn add_post(&self, client_id: Uuid, input: &PostInput) -> Result<Post, ApiFailure> {
+        self.post_for(&format!("/api/clients/{client_id}/pinboard"), input)
+            .await
+    }
+
+    /// `DELETE /api/clients/{id}/pinboard/{post_id}`.
+    pub async fn delete_post(&self, client_id: Uuid, post_id: Uuid) -> Result<(), ApiFailure> {
+        let url = format!("/api/clients/{client_id}/pinboard/{post_id}");
+        self.send_empty(Verb::Delete, &url).await
+    }
+
+    /// `POST /api/clients/{id}/pinboard/{post_id}/replies`.
+    pub async fn add_reply(
+        &self,
+        client_id: Uuid,
+        post_id: Uuid,
+        text: &str,
+    ) -> Result<Reply, ApiFailure> {
+        let body = ReplyInput {
+            text: text.to_owned(),
+        };
+        self.post_for(
+            &format!("/api/clients/{client_id}/pinboard/{post_id}/replies"),
+            &body,
+        )
+        .await
+    }
+
+    /// `DELETE /api/clients/{id}/pinboard/{post_id}/replies/{reply_id}`.
+    pub async fn delete_reply(
+        &self,
+        client_id: Uuid,
+        post_id: Uuid,
+        reply_id: Uuid,
+    ) -> Result<(), ApiFailure> {
+        let url = format!("/api/clients/{client_id}/pinboard/{post_id}/replies/{reply_id}");
+        self.send_empty(Verb::Delete, &url).await
+    }
+
+    /// `PUT` (give) or `DELETE` (take back) `/api/clients/{id}/pinboard/{post_id}/emoji/{emoji}`;
+    /// answers the post as it is now.
+    pub async fn set_emoji(
+        &self,
+        client_id: Uuid,
+        post_id: Uuid,
+        emoji: Emoji,
+        give: bool,
+    ) -> Result<Post, ApiFailure> {
+        let name: &'static str = emoji.into();
+        let url = format!("/api/clients/{client_id}/pinboard/{post_id}/emoji/{name}");
+        let verb = if give { Verb::Put } else { Verb::Delete };
+        parse(&self.send(verb, &url, Body::Empty).await?)
+    }
+
+    /// `POST /api/clients/{id}/media`: one photo file, sent as it is.
+    pub async fn upload_photo(
+        &self,
+        client_id: Uuid,
+        file: &web_sys::Blob,
+    ) -> Result<Photo, ApiFailure> {
+        let url = format!("/api/clients/{client_id}/media");
+        parse(&self.send(Verb::Post, &url, Body::File(file)).await?)
+    }
+
+    /// A stored photo (`GET /api/media/{id}/{size}`, or a client's `photo_url`) as a blob for
+    /// an object URL: an `<img src>` cannot send the bearer token. Only the API's own
+    /// addresses: the token never goes anywhere else.
+    pub async fn photo(&self, url: &str) -> Result<web_sys::Blob, ApiFailure> {
+        if !url.starts_with("/api/") {
+            return Err(ApiFailure::Network);
+        }
+        let response: web_sys::Response = self.respond(Verb::Get, url, Body::Empty).await?.into();
+        let blob = response.blob().map_err(|_| ApiFailure::Network)?;
+        wasm_bindgen_futures::JsFuture::from(blob)
+            .await
+            .map(wasm_bindgen::JsCast::unchecked_into)
+            .map_err(|_| ApiFailure::Network)
+    }
+
+    /// `PUT /api/me/sharing`.
+    pub async fn set_sharing(&self, share: bool) -> Result<SharingSetting, ApiFailure> {
+        let body = SharingSetting {
+            share_contact_details: share,
+        };
+        self.json_for(Verb::Put, "/api/me/sharing", &body).await
+    }
+
+    /// `PUT /api/me/clients/{id}/notifications`.
+    pub async fn set_client_notifications(
+        &self,
+        client_id: Uuid,
+        pinboard: bool,
+    ) -> Result<ClientNotificationSetting, ApiFailure> {
+        self.json_for(
+            Verb::Put,
+            &format!("/api/me/clients/{client_id}/notifications"),
+            &ClientNotificationSetting { pinboard },
         )
         .await
     }
@@ -859,8 +984,8 @@ impl Authenticated {
     }
 
     /// The one way a signed-in request goes out: with the bearer token; on a 401 the token is
-    /// renewed (see `renew`) and the request sent once more. Answers the body of a 2xx.
-    async fn send(&self, verb: Verb, url: &str, body: Option<&str>) -> Result<String, ApiFailure> {
+    /// renewed (see `renew`) and the request sent once more. Answers a 2xx response.
+    async fn respond(&self, verb: Verb, url: &str, body: Body<'_>) -> Result<Response, ApiFailure> {
         let (token, generation) = self.current_token();
         match send_once(verb, url, body, Some(&token)).await {
             Err(failure) if failure.code() == Some(ErrorCode::AuthenticationRequired) => {
@@ -871,8 +996,13 @@ impl Authenticated {
         }
     }
 
+    /// Sends a signed-in request and answers the body of a 2xx.
+    async fn send(&self, verb: Verb, url: &str, body: Body<'_>) -> Result<String, ApiFailure> {
+        text_of(self.respond(verb, url, body).await?).await
+    }
+
     async fn get<T: DeserializeOwned>(&self, url: &str) -> Result<T, ApiFailure> {
-        parse(&self.send(Verb::Get, url, None).await?)
+        parse(&self.send(Verb::Get, url, Body::Empty).await?)
     }
 
     async fn post_for<B: Serialize, T: DeserializeOwned>(
@@ -889,11 +1019,11 @@ impl Authenticated {
         url: &str,
         body: &B,
     ) -> Result<T, ApiFailure> {
-        parse(&self.send(verb, url, Some(&to_json(body)?)).await?)
+        parse(&self.send(verb, url, Body::Json(&to_json(body)?)).await?)
     }
 
     async fn send_empty(&self, verb: Verb, url: &str) -> Result<(), ApiFailure> {
-        self.send(verb, url, None).await.map(|_| ())
+        self.send(verb, url, Body::Empty).await.map(|_| ())
     }
 
     async fn send_json_empty<B: Serialize>(
@@ -902,7 +1032,7 @@ impl Authenticated {
         url: &str,
         body: &B,
     ) -> Result<(), ApiFailure> {
-        self.send(verb, url, Some(&to_json(body)?))
+        self.send(verb, url, Body::Json(&to_json(body)?))
             .await
             .map(|_| ())
     }
@@ -917,15 +1047,26 @@ enum Verb {
     Delete,
 }
 
-/// Sends one request and answers the body of a 2xx; a problem as what it says, anything else
+/// What a request carries.
+#[derive(Debug, Clone, Copy)]
+enum Body<'a> {
+    Empty,
+    /// A JSON document.
+    Json(&'a str),
+    /// A file as it is (a photo): the browser sends it from disk and names its type, so it is
+    /// never copied into the wasm memory.
+    File(&'a web_sys::Blob),
+}
+
+/// Sends one request and answers a 2xx response; a problem as what it says, anything else
 /// (no connection, an answer that is not a problem) as `Network`. Not generic, so the wasm
 /// holds it once.
 async fn send_once(
     verb: Verb,
     url: &str,
-    body: Option<&str>,
+    body: Body<'_>,
     token: Option<&str>,
-) -> Result<String, ApiFailure> {
+) -> Result<Response, ApiFailure> {
     let mut builder = match verb {
         Verb::Get => Request::get(url),
         Verb::Post => Request::post(url),
@@ -936,18 +1077,24 @@ async fn send_once(
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => builder
+        Body::Json(body) => builder
             .header("Content-Type", "application/json")
             .body(body.to_owned()),
-        None => builder.build(),
+        Body::File(file) => builder.body(wasm_bindgen::JsValue::from(file.clone())),
+        Body::Empty => builder.build(),
     }
     .map_err(|_| ApiFailure::Network)?;
     let response = request.send().await.map_err(|_| ApiFailure::Network)?;
     if response.ok() {
-        response.text().await.map_err(|_| ApiFailure::Network)
+        Ok(response)
     } else {
         Err(problem_of(response).await)
     }
+}
+
+/// The body of a 2xx response as text.
+async fn text_of(response: Response) -> Result<String, ApiFailure> {
+    response.text().await.map_err(|_| ApiFailure::Network)
 }
 
 /// Reads a 2xx body; an empty one (204) reads as `null`.
@@ -961,7 +1108,8 @@ fn to_json<B: Serialize>(body: &B) -> Result<String, ApiFailure> {
 }
 
 async fn refresh() -> Result<AccessToken, ApiFailure> {
-    match parse(&send_once(Verb::Post, "/api/auth/refresh", None, None).await?)? {
+    let response = send_once(Verb::Post, "/api/auth/refresh", Body::Empty, None).await?;
+    match parse(&text_of(response).await?)? {
         LoginResponse::Authenticated(token) => Ok(token),
         _ => Err(ApiFailure::Network),
     }
@@ -971,7 +1119,8 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(
     url: &str,
     body: &B,
 ) -> Result<T, ApiFailure> {
-    parse(&send_once(Verb::Post, url, Some(&to_json(body)?), None).await?)
+    let response = send_once(Verb::Post, url, Body::Json(&to_json(body)?), None).await?;
+    parse(&text_of(response).await?)
 }
 
 async fn problem_of(response: Response) -> ApiFailure {

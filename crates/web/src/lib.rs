@@ -22,6 +22,7 @@ use crate::{
             AgendaPage,
             form::{ChangeAppointmentPage, NewAppointmentPage},
         },
+        details::{self, DetailsPage},
         dossier::{DossierEntryPage, DossierPage, Tab},
         forgot_password::ForgotPasswordPage,
         login::LoginPage,
@@ -119,6 +120,12 @@ pub fn FamilyApp() -> impl IntoView {
                 <Route path=path!("/agenda") view=AgendaPage/>
                 <Route path=path!("/agenda/nieuw") view=NewAppointmentPage/>
                 <Route path=path!("/agenda/wijzigen/:id") view=ChangeAppointmentPage/>
+                <Route path=path!("/gegevens") view=|| view! { <DetailsPage tab=details::Tab::Client/> }/>
+                <Route path=path!("/gegevens/prikbord") view=|| view! { <DetailsPage tab=details::Tab::Pinboard/> }/>
+                <Route path=path!("/gegevens/contactpersonen") view=|| view! { <DetailsPage tab=details::Tab::Contacts/> }/>
+                <Route path=path!("/gegevens/zorgteam") view=|| view! { <DetailsPage tab=details::Tab::CareTeam/> }/>
+                <Route path=path!("/gegevens/huisarts-apotheek") view=|| view! { <DetailsPage tab=details::Tab::Practitioners/> }/>
+                <Route path=path!("/gegevens/verzekeringen") view=|| view! { <DetailsPage tab=details::Tab::Insurance/> }/>
             </Routes>
         </Router>
     }

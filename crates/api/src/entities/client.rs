@@ -34,6 +34,8 @@ pub struct Model {
     pub status: ClientStatus,
     pub discharged_on: Option<Date>,
     pub created_at: DateTimeUtc,
+    /// The client's photo in the media store (replaces the old `data:` URL in `photo_url`).
+    pub photo_media_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,8 @@ pub struct Model {
     pub responded_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// A notification for each new pinboard post.
+    pub pinboard_notifications: bool,
 }
 
 impl Model {

@@ -1,4 +1,4 @@
-//! A client's care details from the ECD: GP, pharmacy and insurance.
+//! A client's details from the ECD: address and phone, GP, pharmacy and insurance.
 
 use sea_orm::entity::prelude::*;
 
@@ -14,6 +14,10 @@ pub struct Model {
     pub insurer: Option<String>,
     pub insurance_number: Option<String>,
     pub updated_at: DateTimeUtc,
+    pub address_street: Option<String>,
+    pub address_postal_code: Option<String>,
+    pub address_city: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -54,6 +54,8 @@ pub struct Model {
     pub photo_url: Option<String>,
     /// An e-mail the day before with tomorrow's appointments.
     pub agenda_reminders: bool,
+    /// Shows the user's e-mail and mobile to the networks they are in (*Contactpersonen*).
+    pub share_contact_details: bool,
 }
 
 impl Model {

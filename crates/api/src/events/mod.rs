@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use kring_shared::{agenda::AgendaEvent, dossier::DossierEvent};
+use kring_shared::{agenda::AgendaEvent, dossier::DossierEvent, pinboard::PinboardEvent};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -25,6 +25,8 @@ pub enum LiveEvent {
     Dossier(DossierEvent),
     /// Something in the agenda changed (needs Afspraken, or a place in the care team).
     Agenda(AgendaEvent),
+    /// A post, reply or emoji response on the pinboard (needs Gegevens; never the care team).
+    Pinboard(PinboardEvent),
 }
 
 impl LiveEvent {
@@ -32,7 +34,13 @@ impl LiveEvent {
         match self {
             LiveEvent::Dossier(event) => event.client_id,
             LiveEvent::Agenda(event) => event.client_id,
+            LiveEvent::Pinboard(event) => event.client_id,
         }
+    }
+
+    /// A pinboard change of `client_id`.
+    pub fn pinboard(client_id: Uuid) -> LiveEvent {
+        LiveEvent::Pinboard(PinboardEvent { client_id })
     }
 
     /// An agenda change of `client_id`.

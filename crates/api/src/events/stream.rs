@@ -18,6 +18,7 @@ use crate::{
 struct Allowed {
     dossier: bool,
     agenda: bool,
+    pinboard: bool,
 }
 
 impl Allowed {
@@ -25,11 +26,12 @@ impl Allowed {
         match event {
             LiveEvent::Dossier(_) => self.dossier,
             LiveEvent::Agenda(_) => self.agenda,
+            LiveEvent::Pinboard(_) => self.pinboard,
         }
     }
 }
 
-/// One open stream: `ready`, then the client's `dossier` and `agenda` events the user may see, `resync`
+/// One open stream: `ready`, then the client's `dossier`, `agenda` and `pinboard` events the user may see, `resync`
 /// when the bus dropped events for it, a keep-alive comment every 15 seconds (which also
 /// checks the session and the access again), and `end` when either is gone.
 pub struct DossierStream {
@@ -102,15 +104,20 @@ impl DossierStream {
         let agenda = services::agenda::agenda_viewer(&self.db, &account, self.client_id)
             .await
             .is_ok();
+        let pinboard = services::details::details_access(&self.db, &account, self.client_id)
+            .await
+            .is_ok();
         match services::policy::client_access(&self.db, &account, self.client_id).await {
             Ok(access) => Some(Allowed {
                 dossier: services::dossier::reads_dossier(&access),
                 agenda,
+                pinboard,
             }),
             // A care worker of the team follows the agenda only.
             Err(_) if agenda => Some(Allowed {
                 dossier: false,
                 agenda,
+                pinboard: false,
             }),
             Err(_) => None,
         }
@@ -145,6 +152,10 @@ impl DossierStream {
                                     ),
                                     LiveEvent::Agenda(event) => format!(
                                         "event: agenda\ndata: {}\n\n",
+                                        serde_json::to_string(event).ok()?
+                                    ),
+                                    LiveEvent::Pinboard(event) => format!(
+                                        "event: pinboard\ndata: {}\n\n",
                                         serde_json::to_string(event).ok()?
                                     ),
                                 });

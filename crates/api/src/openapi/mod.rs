@@ -32,6 +32,8 @@ integrations (the ECD) use a service-account API key instead (tag `integration`)
         (name = "clients", description = "A client's portal: start screen and features"),
         (name = "contacts", description = "Gebruikersbeheer: a client's contacts, their permissions and invitations (portal administrators)"),
         (name = "dossier", description = "A client's dossier: Tijdlijn, Lezen, Schrijven, Plannen, and the real-time event stream (Dossier permission)"),
+        (name = "details", description = "Gegevens: the client's details, network, care team, GP, pharmacy and insurance (Gegevens permission)"),
+        (name = "pinboard", description = "Prikbord: posts, photos, moods, replies and emoji responses for the client's network (Gegevens permission; never the care team), and the photo endpoint every photo is served from"),
         (name = "admin", description = "Organisation administration"),
         (name = "integration", description = "For the organisation's ECD, with a service-account API key (`Authorization: Bearer kring_…`, created in Beheer or with `kring integrator create`). Upserts are idempotent `PUT`s keyed by the ECD's own ids; `DELETE` retracts; `POST /api/integration/batch` takes up to 1000 operations; `GET /api/integration/feed` returns what was written in the portal. Send clients and care workers before what belongs to them."),
         (name = "operations", description = "Health probes for operators"),

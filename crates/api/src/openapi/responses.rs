@@ -76,6 +76,18 @@ problem_responses! {
     /// 403 for planning in the agenda.
     AgendaChangeRefused = 403,
         "No Afspraken permission or the agenda is switched off; or this user may not add appointments here (organisation setting) or change this one (only its maker and portal administrators) (`permission_denied`)";
+    /// 403 for Gegevens and the pinboard.
+    NoDetailsAccess = 403,
+        "The user has no Gegevens permission for this client, is a care worker (the pinboard is for the network), or the organisation switched Gegevens off (`permission_denied`)";
+    /// 403 for deleting on the pinboard.
+    PinboardDeleteRefused = 403,
+        "No Gegevens permission, or neither the writer nor a portal administrator (`permission_denied`)";
+    /// 413 for a photo upload.
+    PhotoTooLarge = 413, "The photo is larger than the configured size, 15 MB by default (`payload_too_large`)";
+    /// 415 for a photo upload.
+    NotAPhoto = 415, "Not a JPEG, PNG or WebP photo, whatever its `Content-Type` says (`unsupported_media_type`)";
+    /// 404 for a photo.
+    NoSuchPhoto = 404, "No such photo, or the user may not see it (`not_found`)";
     /// 403 for an API key without `clients:write`.
     NeedsClientsWrite = 403, "The key lacks the `clients:write` scope (`permission_denied`)";
     /// 403 for an API key without `dossier:write`.
@@ -141,6 +153,10 @@ problem_responses! {
     /// 429 from an administrator's hourly limits.
     AdministratorLimit = 429,
         "Too many look-ups or invitations by this administrator this hour (`rate_limited`, with `Retry-After`); adding a new person counts as a look-up, since the answer tells whether the e-mail address is in use";
+
+    /// 429 for photo uploads.
+    UploadLimit = 429,
+        "Over 120 uploads by this user this hour, or 8 uploads under way on the server (`rate_limited`, with `Retry-After`)";
 
     // ------------------------------------------------------------------ 5xx
     /// 500.

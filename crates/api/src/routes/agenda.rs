@@ -168,6 +168,7 @@ pub struct OccurrenceParams {
     pub occurrence: Option<DateTime<Utc>>,
     /// `this` (*alleen deze*), `following` (*deze en volgende*) or `all` (default).
     #[serde(default)]
+    #[param(inline)]
     pub scope: ChangeScope,
 }
 

@@ -3,11 +3,11 @@
 
 use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::{DateTime, Utc};
-use kring_shared::agenda::AgendaEvent;
 use kring_shared::dossier::{
     CarePlans, DossierEntry, DossierEvent, DossierGroups, DossierKind, EventTicket, NewNoteRequest,
     TimelinePage,
 };
+use kring_shared::{agenda::AgendaEvent, pinboard::PinboardEvent};
 use serde::Deserialize;
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -273,6 +273,7 @@ impl utoipa::PartialSchema for StreamEvent {
         let data = OneOfBuilder::new()
             .item(Ref::from_schema_name(DossierEvent::name()))
             .item(Ref::from_schema_name(AgendaEvent::name()))
+            .item(Ref::from_schema_name(PinboardEvent::name()))
             .item(
                 ObjectBuilder::new()
                     .description(Some("`ready`, `resync` or `end`: no data."))
@@ -283,14 +284,17 @@ impl utoipa::PartialSchema for StreamEvent {
                 .description(Some(
                     "One event: `ready` once the stream listens, `dossier` when an entry was \
                      added, changed or retracted, `agenda` when an appointment was added, \
-                     changed or removed, `resync` when events were missed (reload), `end` \
+                     changed or removed, `pinboard` when a post, reply or emoji response was \
+                     added or removed, `resync` when events were missed (reload), `end` \
                      when the stream closes.",
                 ))
                 .property(
                     "event",
                     ObjectBuilder::new()
                         .schema_type(SchemaType::Type(Type::String))
-                        .enum_values(Some(["ready", "dossier", "agenda", "resync", "end"])),
+                        .enum_values(Some([
+                            "ready", "dossier", "agenda", "pinboard", "resync", "end",
+                        ])),
                 )
                 .required("event")
                 .property(
@@ -299,7 +303,7 @@ impl utoipa::PartialSchema for StreamEvent {
                         .schema_type(SchemaType::Type(Type::String))
                         .description(Some(
                             "JSON text: a `DossierEvent` for `dossier`, an `AgendaEvent` for \
-                             `agenda`, `{}` otherwise.",
+                             `agenda`, a `PinboardEvent` for `pinboard`, `{}` otherwise.",
                         ))
                         .content_media_type("application/json")
                         .content_schema(Some(data)),
@@ -328,6 +332,7 @@ impl utoipa::ToSchema for StreamEvent {
         schemas.push((DossierEvent::name().into(), DossierEvent::schema()));
         <DossierEvent as utoipa::ToSchema>::schemas(schemas);
         schemas.push((AgendaEvent::name().into(), AgendaEvent::schema()));
+        schemas.push((PinboardEvent::name().into(), PinboardEvent::schema()));
     }
 }
 
@@ -341,7 +346,9 @@ pub struct StreamParams {
 /// Server-sent events for an open page of this client: `ready` once the stream listens,
 /// `dossier` events (data: a `DossierEvent`) when an entry is added, changed or retracted — only
 /// with the Dossier permission — `agenda` events (data: an `AgendaEvent`) when an appointment
-/// changes — only with Afspraken or for the care team — `resync` when events were missed, and
+/// changes — only with Afspraken or for the care team — `pinboard` events (data: a
+/// `PinboardEvent`) when a post, reply or emoji response changes — only with Gegevens, never for
+/// the care team — `resync` when events were missed, and
 /// `end`. A comment every 15 seconds keeps the
 /// connection open; the stream ends when the session or the access ends. Reconnect with a new
 /// ticket and reload what is shown.

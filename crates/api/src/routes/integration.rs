@@ -62,6 +62,7 @@ async fn run(
     let outcome = integration::apply(
         &state.db,
         &state.events,
+        &state.media,
         &integrator.organisation,
         &scopes_of(&integrator.account),
         &operation,
@@ -559,6 +560,7 @@ async fn batch(
         integration::batch(
             &state.db,
             &state.events,
+            &state.media,
             &integrator.organisation,
             &scopes_of(&integrator.account),
             request.items,

@@ -11,6 +11,7 @@ pub mod dossier;
 pub mod health;
 pub mod integration;
 pub mod me;
+pub mod pinboard;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -23,5 +24,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     admin::configure(cfg);
     dossier::configure(cfg);
     agenda::configure(cfg);
+    pinboard::configure(cfg);
     integration::configure(cfg);
 }

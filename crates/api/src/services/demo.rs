@@ -56,7 +56,7 @@ pub const DEMO_LOGINS: [DemoLogin; 10] = [
     },
     DemoLogin {
         username: "daan",
-        who: "Daan Smit, a client who is his own portal administrator",
+        who: "Daan Smit, a client who is his own portal administrator; shares his mood on the Prikbord",
     },
     DemoLogin {
         username: "fatima",
@@ -276,9 +276,16 @@ async fn load_variant(
     // notify anyone of the demo's care plans.
     let mut events = Vec::new();
     for operation in demo_dossier::operations(now)? {
-        integration::apply_in(&txn, &organisation, &Scope::ALL, &operation, &mut events)
-            .await
-            .map_err(|error| anyhow::anyhow!("demo operation failed: {error:?}"))?;
+        integration::apply_in(
+            &txn,
+            &mut Default::default(),
+            &organisation,
+            &Scope::ALL,
+            &operation,
+            &mut events,
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("demo operation failed: {error:?}"))?;
     }
     let client_id = |external_id: &str| {
         let txn = &txn;
@@ -362,9 +369,83 @@ async fn load_variant(
     )
     .await?;
     own_appointments(&txn, johanna, id("marieke")?, id("pieter")?, now).await?;
+    pinboard(
+        &txn,
+        johanna,
+        id("marieke")?,
+        id("sandra")?,
+        daan,
+        id("daan")?,
+        now,
+    )
+    .await?;
 
     txn.commit().await?;
     Ok(DemoOutcome::Loaded)
+}
+
+/// A lived-in pinboard: Marieke's post with Sandra's reply and a heart on Johanna's, and a mood
+/// of Daan's on his own. Written before anyone can be notified (no notifications).
+async fn pinboard(
+    txn: &DatabaseTransaction,
+    johanna: Uuid,
+    marieke: Uuid,
+    sandra: Uuid,
+    daan_client: Uuid,
+    daan: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use crate::entities::{pinboard_post, pinboard_reply, pinboard_response};
+    let visit = Uuid::new_v4();
+    let posts = [
+        (
+            visit,
+            johanna,
+            marieke,
+            "Zondag zijn we met mama naar het park geweest. Ze genoot van de eendjes!",
+            None,
+            chrono::Duration::hours(26),
+        ),
+        (
+            Uuid::new_v4(),
+            daan_client,
+            daan,
+            "Vandaag gezwommen. Het water was lekker warm.",
+            Some("happy"),
+            chrono::Duration::hours(5),
+        ),
+    ];
+    for (id, client_id, author_id, body, mood, ago) in posts {
+        pinboard_post::ActiveModel {
+            id: Set(id),
+            client_id: Set(client_id),
+            author_id: Set(author_id),
+            body: Set(body.to_owned()),
+            mood: Set(mood.map(str::to_owned)),
+            created_at: Set(now - ago),
+        }
+        .insert(txn)
+        .await?;
+    }
+    pinboard_reply::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        post_id: Set(visit),
+        author_id: Set(sandra),
+        body: Set("Wat fijn om te lezen. Ik ga donderdag bij haar langs.".to_owned()),
+        created_at: Set(now - chrono::Duration::hours(20)),
+    }
+    .insert(txn)
+    .await?;
+    pinboard_response::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        post_id: Set(visit),
+        user_id: Set(sandra),
+        emoji: Set("heart".to_owned()),
+        created_at: Set(now - chrono::Duration::hours(20)),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 /// The family's own appointments in Johanna's agenda: Pieter's weekly private visit, and two
@@ -504,6 +585,7 @@ async fn insert_user(
         reset_password_expires_at: Set(None),
         photo_url: Set(None),
         agenda_reminders: Set(false),
+        share_contact_details: Set(false),
     }
     .insert(txn)
     .await?;
@@ -542,6 +624,7 @@ async fn link(
         responded_at: Set(Some(now)),
         last_login_at: Set(None),
         created_at: Set(now),
+        pinboard_notifications: Set(true),
     }
     .insert(txn)
     .await?;
@@ -552,6 +635,7 @@ async fn link(
 /// batch, 1000 per batch, for benchmarks. `progress` hears the running total.
 pub async fn scale(
     db: &DatabaseConnection,
+    media: &crate::services::media::MediaStore,
     count: u64,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<()> {
@@ -566,7 +650,7 @@ pub async fn scale(
     while done < count {
         let size = (count - done).min(integration::MAX_BATCH as u64);
         let items = demo_dossier::scale_items("ECD-1001", done, size, now);
-        let response = integration::batch(db, &bus, &organisation, &Scope::ALL, items)
+        let response = integration::batch(db, &bus, media, &organisation, &Scope::ALL, items)
             .await
             .map_err(|error| anyhow::anyhow!("batch failed: {error:?}"))?;
         if response.failed > 0 {

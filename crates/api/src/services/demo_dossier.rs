@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use kring_shared::{
     admin::CareRole,
+    details::Address,
     dossier::{CarePlanAction, CarePlanGoal, QuestionAnswer},
     integration::{
         AppointmentUpsert, BatchAction, BatchItem, CareContact, CarePlanUpsert, CareTeamUpsert,
@@ -32,6 +33,12 @@ fn client(
             last_name: last_name.to_owned(),
             birth_date: Some(birth_date),
             photo: None,
+            address: Some(Address {
+                street: format!("Lindelaan {}", id.trim_start_matches("ECD-").len() * 3 + 9),
+                postal_code: "3511 AB".to_owned(),
+                city: "Utrecht".to_owned(),
+            }),
+            phone: Some("030 111 22 33".to_owned()),
             gp: Some(CareContact {
                 name: gp.to_owned(),
                 phone: Some("030 123 45 67".to_owned()),

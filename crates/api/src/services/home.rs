@@ -18,6 +18,7 @@ use crate::{
         access_log::{self, Reader},
         agenda, dossier,
         me::client_summary,
+        pinboard,
         policy::ClientAccess,
     },
 };
@@ -63,6 +64,7 @@ pub async fn home(
                     status: PanelStatus::Ready,
                     items,
                     appointments: Vec::new(),
+                    latest_post: None,
                 }
             }
             PanelKind::Agenda => {
@@ -72,13 +74,22 @@ pub async fn home(
                     status: PanelStatus::Ready,
                     items: Vec::new(),
                     appointments: agenda::upcoming(db, &viewer, reader).await?,
+                    latest_post: None,
                 }
             }
+            PanelKind::Details => Panel {
+                kind,
+                status: PanelStatus::Ready,
+                items: Vec::new(),
+                appointments: Vec::new(),
+                latest_post: pinboard::latest(db, access).await?,
+            },
             _ => Panel {
                 kind,
                 status: PanelStatus::NotYetAvailable,
                 items: Vec::new(),
                 appointments: Vec::new(),
+                latest_post: None,
             },
         };
         panels.push(panel);

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use crate::{
     entities::{care_team_member, client, client_contact, organisation, user},
     error::ApiError,
-    services::policy,
+    services::{media, policy},
 };
 
 /// The API view of a client.
@@ -21,7 +21,9 @@ pub fn client_summary(client: &client::Model) -> ClientSummary {
         first_name: client.first_name.clone(),
         last_name: client.last_name.clone(),
         birth_date: client.birth_date,
-        photo_url: client.photo_url.clone(),
+        photo_url: client
+            .photo_media_id
+            .map(|id| media::url(id, media::Size::Display)),
         discharged_on: client.discharged_on,
     }
 }
@@ -79,6 +81,7 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
             relationship: link.relationship,
             is_primary_contact: link.is_primary_contact,
             permissions: link.permissions(),
+            pinboard_notifications: link.pinboard_notifications,
         })
         .collect();
     clients.sort_by(|a, b| {
@@ -125,6 +128,7 @@ pub async fn me(db: &DatabaseConnection, account: &user::Model) -> Result<Me, Ap
             kind: account.kind,
             last_login_at: account.last_login_at,
             totp_enabled: account.totp_enabled_at.is_some(),
+            share_contact_details: account.share_contact_details,
         },
         organisation: organisation_info(&organisation),
         clients,

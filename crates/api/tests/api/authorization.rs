@@ -53,7 +53,18 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
             | "/api/auth/refresh",
         ) => Public,
         ("GET", "/api/auth/password-reset/{token}") => Public,
+        ("PUT", "/api/me/clients/{client_id}/notifications") => ClientMember,
         (_, path) if path.starts_with("/api/me") => SignedIn,
+        // Whether the photo may be seen is decided per photo (see `pinboard.rs`): for a photo
+        // that is not theirs to see, everyone signed in hears 404.
+        ("GET", "/api/media/{photo_id}/{size}") => SignedIn,
+        (_, path)
+            if path == "/api/clients/{client_id}/details"
+                || path == "/api/clients/{client_id}/media"
+                || path.starts_with("/api/clients/{client_id}/pinboard") =>
+        {
+            Client(Permission::Details)
+        }
         ("GET", "/api/clients/{client_id}/home") => ClientMember,
         ("POST", "/api/clients/{client_id}/events/ticket") => MemberOrCareTeam,
         // The subscription address is its own secret (see `agenda.rs`).
@@ -271,7 +282,12 @@ async fn every_operation_allows_and_denies_exactly_as_the_matrix_says() {
                 .replace("{entry_id}", &Uuid::new_v4().to_string())
                 .replace("{appointment_id}", &Uuid::new_v4().to_string())
                 .replace("{account_id}", &Uuid::new_v4().to_string())
-                .replace("{mail_id}", &Uuid::new_v4().to_string());
+                .replace("{mail_id}", &Uuid::new_v4().to_string())
+                .replace("{post_id}", &Uuid::new_v4().to_string())
+                .replace("{reply_id}", &Uuid::new_v4().to_string())
+                .replace("{photo_id}", &Uuid::new_v4().to_string())
+                .replace("{emoji}", "heart")
+                .replace("{size}", "display");
             let mut request = app.http.request(method.parse().unwrap(), app.url(&url));
             if method != "GET" && method != "DELETE" {
                 request = request.json(body);

@@ -54,6 +54,11 @@ async fn the_home_view_names_the_client_shows_the_latest_dossier_entries_and_is_
             // Tested in `agenda.rs`.
             assert_eq!(panel.status, PanelStatus::Ready);
             assert_eq!(panel.appointments.len(), 4);
+        } else if panel.kind == PanelKind::Details {
+            // The latest pinboard post (tested in `pinboard.rs`).
+            assert_eq!(panel.status, PanelStatus::Ready);
+            let latest = panel.latest_post.as_ref().expect("the demo's post");
+            assert_eq!(latest.author.first_name, "Marieke");
         } else {
             assert_eq!(panel.status, PanelStatus::NotYetAvailable);
             assert!(panel.items.is_empty());

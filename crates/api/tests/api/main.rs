@@ -21,6 +21,7 @@ mod me;
 mod openapi;
 mod organisation;
 mod outbox;
+mod pinboard;
 mod schema;
 mod security;
 mod sms_provider;

@@ -3,7 +3,7 @@
 use kring_shared::me::ClientSummary;
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::{components::photo::AuthImage, i18n::use_i18n};
 
 /// The initials of a name: first letter of the first name and of the last word of the last name.
 pub fn initials(first_name: &str, last_name: &str) -> String {
@@ -34,6 +34,11 @@ pub fn Avatar(client: ClientSummary, #[prop(optional)] small: bool) -> impl Into
     };
     let name = full_name(&client);
     match client.photo_url.clone() {
+        // A photo Kring stores itself needs the session's token (see `AuthImage`).
+        Some(url) if url.starts_with("/api/") => view! {
+            <AuthImage src=url class=class alt=Signal::derive(move || i18n.t_with("start.photo_of", &name))/>
+        }
+        .into_any(),
         Some(url) => view! {
             <img class=class src=url alt=move || i18n.t_with("start.photo_of", &name)/>
         }

@@ -1,4 +1,4 @@
-//! Live updates: while a page that shows a client's dossier or agenda is open, it listens to
+//! Live updates: while a page that shows a client's dossier, agenda or pinboard is open, it listens to
 //! the client's server-sent events and bumps a counter on every change it follows, which the page's
 //! resources track to reload. `EventSource` cannot send the bearer token, so each connection
 //! starts with a one-time ticket; after an error it reconnects with a new ticket (1 s, then
@@ -32,8 +32,8 @@ struct Live {
     alive: StoredValue<bool>,
     /// A reload is already scheduled.
     pending: StoredValue<bool>,
-    /// The event names that count (`dossier`, `agenda`).
-    names: &'static [&'static str],
+    /// The event names that count (`dossier`, `agenda`, `pinboard`).
+    names: StoredValue<Vec<&'static str>>,
 }
 
 /// A counter that goes up whenever `client_id`'s dossier changes, for as long as the calling
@@ -43,10 +43,10 @@ pub fn use_live_dossier(client_id: Uuid) -> ReadSignal<u32> {
 }
 
 /// A counter that goes up whenever one of `names` happens for `client_id` (`dossier`,
-/// `agenda`), for as long as the calling component lives.
-pub fn use_live(client_id: Uuid, names: &'static [&'static str]) -> ReadSignal<u32> {
+/// `agenda`, `pinboard`), for as long as the calling component lives.
+pub fn use_live(client_id: Uuid, names: &[&'static str]) -> ReadSignal<u32> {
     let live = Live {
-        names,
+        names: StoredValue::new(names.to_vec()),
         session: use_session(),
         client_id,
         version: RwSignal::new(0),
@@ -102,7 +102,7 @@ fn connect(live: Live, attempt: u32) {
             );
         };
         let mut listeners = Vec::new();
-        for name in live.names.iter().copied().chain(["resync"]) {
+        for name in live.names.get_value().into_iter().chain(["resync"]) {
             let listener = Closure::<dyn FnMut(web_sys::Event)>::new(bump);
             let _ =
                 source.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());

@@ -8,6 +8,7 @@ pub mod info_bar;
 pub mod language_switch;
 pub mod live;
 pub mod new_password;
+pub mod photo;
 pub mod shell;
 pub mod tabs;
 

@@ -310,7 +310,14 @@ mod tests {
             .filter_map(|rest| {
                 let rest = rest.trim_start().strip_prefix(quote)?;
                 let (key, rest) = rest.split_once(quote)?;
-                let (args, _) = rest.split_once("])")?;
+                // The slice ends at the `]` before the call's `)`, also when rustfmt puts
+                // each argument on a line of its own (`],` then `)`).
+                let end = rest.match_indices(']').map(|(at, _)| at).find(|&at| {
+                    rest[at + 1..]
+                        .trim_start_matches(|c: char| c == ',' || c.is_whitespace())
+                        .starts_with(')')
+                })?;
+                let args = &rest[..end];
                 let names = args
                     .split(&format!("({quote}"))
                     .skip(1)

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agenda;
+pub mod details;
 pub mod dossier;
 pub mod forgot_password;
 pub mod login;

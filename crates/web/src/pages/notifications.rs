@@ -1,6 +1,6 @@
 //! *Meldingen*: the user's notifications, newest first. An invitation to a client's portal is
 //! answered here (*Accepteren* or *Weigeren*); until then that client stays invisible. A new
-//! care plan links to *Plannen* of its client.
+//! care plan links to *Plannen* of its client, a new pinboard post to its *Prikbord*.
 
 use kring_shared::contacts::{InvitationState, Notification, NotificationKind};
 use leptos::prelude::*;
@@ -103,20 +103,32 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
             NotificationKind::CarePlan => {
                 i18n.t_args("notifications.care_plan", &[("client", &client)])
             }
+            NotificationKind::PinboardPost => {
+                i18n.t_args("notifications.pinboard_post", &[("client", &client)])
+            }
         }
     };
-    // A new care plan links to *Plannen* of that client (and counts as read).
-    let plan_client = (kind == NotificationKind::CarePlan)
-        .then_some(item.client_id)
+    let from_line = (kind == NotificationKind::PinboardPost)
+        .then(|| item.from_name.clone())
         .flatten();
+    // A new care plan links to *Plannen* of that client, a new post to its *Prikbord* (and
+    // opening it counts as read).
+    let target = match kind {
+        NotificationKind::CarePlan => Some(("/dossier/plannen", "notifications.open_plan")),
+        NotificationKind::PinboardPost => {
+            Some(("/gegevens/prikbord", "notifications.open_pinboard"))
+        }
+        NotificationKind::Invitation => None,
+    }
+    .zip(item.client_id);
     let navigate = use_navigate();
-    let open_plan = move |_| {
-        if let Some(client_id) = plan_client {
+    let open_target = move |_| {
+        if let Some(((path, _), client_id)) = target {
             session.current_client.set(Some(client_id));
             if unread_at_start {
                 mark.dispatch_local(());
             }
-            navigate("/dossier/plannen", Default::default());
+            navigate(path, Default::default());
         }
     };
     let pending = item
@@ -130,6 +142,7 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
             <div>
                 {unread.then(|| view! { <span class="badge">{i18n.tr("notifications.new")}</span> " " })}
                 <strong>{text}</strong>
+                {from_line.map(|name| view! { <p class="hint">{move || i18n.t_with("notifications.from", &name)}</p> })}
                 <p class="hint">{move || date_time(i18n.language.get(), item.created_at)}</p>
                 <p class="form-error" role="alert">{move || error.get().map(|key| i18n.t(key))}</p>
             </div>
@@ -146,9 +159,9 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
                         </button>
                     }.into_any(),
                     None => view! {
-                        {plan_client.map(|_| view! {
-                            <button type="button" class="button-primary" on:click=open_plan.clone()>
-                                {i18n.tr("notifications.open_plan")}
+                        {target.map(|((_, label), _)| view! {
+                            <button type="button" class="button-primary" on:click=open_target.clone()>
+                                {i18n.tr(label)}
                             </button>
                         })}
                         {unread.then(|| view! {

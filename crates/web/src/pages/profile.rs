@@ -1,5 +1,6 @@
-//! *Profielinstellingen*: the user's own details, changing the password, and the places where
-//! the user is signed in (each can be ended, e.g. for a lost phone).
+//! *Profielinstellingen*: the user's own details, changing the password, the places where
+//! the user is signed in (each can be ended, e.g. for a lost phone), and what the user shares
+//! with and hears from the network.
 
 use kring_shared::{
     ErrorCode,
@@ -21,6 +22,8 @@ use crate::{
     i18n::use_i18n,
     session::{Session, use_session},
 };
+
+pub mod sharing;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -70,6 +73,7 @@ fn ProfileSections() -> impl IntoView {
     );
     view! {
         <ContactDetails/>
+        <sharing::SharingAndNotifications/>
         <ChangePassword sessions/>
         <AuthenticatorApp/>
         <Sessions sessions end=end_session/>

@@ -153,22 +153,22 @@ fn Home(client_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    // The Dossier and Agenda panels follow their part live.
+    // The Dossier, Agenda and Gegevens panels follow their part live.
     let holds = |permission| {
         session
             .current_membership()
             .is_some_and(|membership| membership.permissions.contains(&permission))
     };
-    let names: &'static [&'static str] = match (
-        holds(kring_shared::Permission::Dossier),
-        holds(kring_shared::Permission::Agenda),
-    ) {
-        (true, true) => &["dossier", "agenda"],
-        (true, false) => &["dossier"],
-        (false, true) => &["agenda"],
-        (false, false) => &[],
-    };
-    let version = (!names.is_empty()).then(|| use_live(client_id, names));
+    let names: Vec<&'static str> = [
+        (kring_shared::Permission::Dossier, "dossier"),
+        (kring_shared::Permission::Agenda, "agenda"),
+        (kring_shared::Permission::Details, "pinboard"),
+    ]
+    .into_iter()
+    .filter(|(permission, _)| holds(*permission))
+    .map(|(_, name)| name)
+    .collect();
+    let version = (!names.is_empty()).then(|| use_live(client_id, &names));
     let home = LocalResource::new(move || {
         if let Some(version) = version {
             version.track();
@@ -321,6 +321,9 @@ fn PanelCard(panel: Panel) -> impl IntoView {
         (PanelStatus::Ready, _) if panel.kind == PanelKind::Agenda => {
             view! { <AgendaPanel appointments=panel.appointments/> }.into_any()
         }
+        (PanelStatus::Ready, _) if panel.kind == PanelKind::Details => {
+            view! { <DetailsPanel post=panel.latest_post/> }.into_any()
+        }
         (PanelStatus::Ready, true) => view! {
             <p class="panel-note">{i18n.tr("panel.empty")}</p>
         }
@@ -338,20 +341,24 @@ fn PanelCard(panel: Panel) -> impl IntoView {
         }
         .into_any(),
     };
-    let link = match panel.kind {
-        PanelKind::Dossier => Some(("/dossier", "dossier.open")),
-        PanelKind::Agenda => Some(("/agenda", "agenda.open")),
-        _ => None,
+    let links: &[(&'static str, &'static str)] = match panel.kind {
+        PanelKind::Dossier => &[("/dossier", "dossier.open")],
+        PanelKind::Agenda => &[("/agenda", "agenda.open")],
+        PanelKind::Details => &[
+            ("/gegevens/prikbord", "pinboard.open"),
+            ("/gegevens", "details.open"),
+        ],
+        _ => &[],
     };
-    let open = link
-        .filter(|_| panel.status == PanelStatus::Ready)
-        .map(|(href, label)| {
-            view! {
-                <p class="panel-link">
+    let open = (panel.status == PanelStatus::Ready && !links.is_empty()).then(|| {
+        view! {
+            <p class="panel-link">
+                {links.iter().map(|&(href, label)| view! {
                     <a class="button-secondary" href=href>{i18n.tr(label)}</a>
-                </p>
-            }
-        });
+                }).collect_view()}
+            </p>
+        }
+    });
     let labelled_by = heading_id.clone();
     view! {
         <section class=format!("panel panel-{kind}") aria-labelledby=labelled_by data-panel=kind>
@@ -421,4 +428,73 @@ fn AgendaPanel(appointments: Vec<kring_shared::agenda::AgendaItem>) -> impl Into
         {any_care.then(|| view! { <p class="panel-note hint">{i18n.tr("agenda.care_note_short")}</p> })}
     }
     .into_any()
+}
+
+/// The Gegevens panel: the latest pinboard post (who, when, the mood, the start of the text,
+/// the first photo), or that there is none yet.
+#[component]
+fn DetailsPanel(post: Option<kring_shared::pinboard::LatestPost>) -> impl IntoView {
+    use crate::components::photo::AuthImage;
+    use crate::pages::details::pinboard::MoodLine;
+    let i18n = use_i18n();
+    let Some(post) = post else {
+        return view! { <p class="panel-note">{i18n.tr("pinboard.empty")}</p> }.into_any();
+    };
+    let author = format!("{} {}", post.author.first_name, post.author.last_name);
+    let created = post.created_at;
+    let photo_author = author.clone();
+    let photo = post.thumbnail_url.map(|url| {
+        view! {
+            <AuthImage src=url class="latest-post-photo"
+                alt=Signal::derive(move || i18n.t_with("pinboard.latest_photo_alt", &photo_author))/>
+        }
+    });
+    let more_photos = post.photo_count.saturating_sub(1);
+    view! {
+        <div class="latest-post">
+            <p class="panel-item-sub">{i18n.tr("pinboard.latest")}</p>
+            <p class="panel-item-title">{author}</p>
+            <p class="panel-item-sub">
+                <time datetime=created.to_rfc3339()>{move || date_time(i18n.language.get(), created)}</time>
+            </p>
+            {post.mood.map(|mood| view! { <MoodLine mood/> })}
+            {(!post.text.is_empty()).then(|| view! { <p class="latest-post-text">{short_text(&post.text)}</p> })}
+            {photo.map(|photo| view! {
+                <div class="latest-post-photos">
+                    {photo}
+                    {(more_photos > 0).then(|| view! {
+                        <span class="tag">{move || i18n.t_count("pinboard.more_photos", u64::from(more_photos))}</span>
+                    })}
+                </div>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// The start of a text for a panel: at most 140 characters, cut at a word.
+fn short_text(text: &str) -> String {
+    const MOST: usize = 140;
+    if text.chars().count() <= MOST {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(MOST).collect();
+    let at_word = cut
+        .rfind(char::is_whitespace)
+        .map_or(cut.as_str(), |end| &cut[..end]);
+    format!("{}…", at_word.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_text;
+
+    #[test]
+    fn a_long_text_is_cut_at_a_word() {
+        assert_eq!(short_text("Korte tekst"), "Korte tekst");
+        let long = "woord ".repeat(40);
+        let short = short_text(&long);
+        assert!(short.ends_with("woord…"));
+        assert!(short.chars().count() <= 141);
+    }
 }

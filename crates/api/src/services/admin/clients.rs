@@ -102,6 +102,7 @@ pub async fn create_client(
         status: Set(client::ClientStatus::Active),
         discharged_on: Set(None),
         created_at: Set(Utc::now()),
+        photo_media_id: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -235,7 +235,14 @@ async fn refuse_over_limit(
     access: &ClientAccess,
     series: bool,
 ) -> Result<(), ApiError> {
-    use sea_orm::PaginatorTrait;
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    // Counted and inserted by one writer per client at a time: the client's row is locked on
+    // PostgreSQL (SQLite's writers are one at a time already), so parallel requests cannot all
+    // pass the count.
+    crate::entities::client::Entity::find_by_id(access.client.id)
+        .lock_exclusive()
+        .one(txn)
+        .await?;
     let current = || {
         own_appointment::Entity::find()
             .filter(own_appointment::Column::ClientId.eq(access.client.id))

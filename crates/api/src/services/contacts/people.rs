@@ -108,6 +108,7 @@ pub async fn create_link(
         responded_at: Set(None),
         last_login_at: Set(None),
         created_at: Set(Utc::now()),
+        pinboard_notifications: Set(true),
     }
     .insert(txn)
     .await?;
@@ -220,6 +221,7 @@ pub async fn create_account(
         reset_password_expires_at: Set(None),
         photo_url: Set(None),
         agenda_reminders: Set(false),
+        share_contact_details: Set(false),
     }
     .insert(txn)
     .await?)

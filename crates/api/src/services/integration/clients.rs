@@ -1,33 +1,42 @@
 //! Clients: their portal data, photo, GP, pharmacy, insurance and discharge.
 
 use super::*;
+use crate::{
+    entities::media as media_entity,
+    services::media::{ClientPhotos, PreparedPhoto},
+};
 
-/// A base64 JPEG or PNG of at most `MAX_PHOTO_BYTES`, as a `data:` URL.
-pub(super) fn photo_url(checks: &mut Checks, photo: &str) -> Option<String> {
-    let Ok(bytes) = STANDARD.decode(photo.trim()) else {
-        checks.fail("photo", "invalid_base64");
-        return None;
-    };
-    if bytes.len() > MAX_PHOTO_BYTES {
-        checks.fail("photo", "too_large");
-        return None;
+/// The row of a photo written before the transaction, now that its client is known.
+async fn insert_photo(
+    txn: &impl ConnectionTrait,
+    mut photo: media_entity::Model,
+    client_id: Uuid,
+) -> Result<Uuid, ApiError> {
+    photo.client_id = client_id;
+    let id = photo.id;
+    let active: media_entity::ActiveModel = photo.into();
+    active.insert(txn).await?;
+    Ok(id)
+}
+
+/// The bytes of a base64 photo of at most `MAX_PHOTO_BYTES` (what it is, is decided when it
+/// is decoded), or the `photo` field code it is refused with. The length is checked before
+/// anything is decoded.
+pub(super) fn photo_bytes(photo: &str) -> Result<Vec<u8>, &'static str> {
+    let photo = photo.trim();
+    if photo.len() > MAX_PHOTO_BYTES.div_ceil(3) * 4 + 4 {
+        return Err("too_large");
     }
-    let media_type = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "image/jpeg"
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else {
-        checks.fail("photo", "unsupported_format");
-        return None;
-    };
-    Some(format!(
-        "data:{media_type};base64,{}",
-        STANDARD.encode(bytes)
-    ))
+    let bytes = STANDARD.decode(photo).map_err(|_| "invalid_base64")?;
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err("too_large");
+    }
+    Ok(bytes)
 }
 
 pub(super) async fn upsert_client(
     txn: &impl ConnectionTrait,
+    photos: &mut ClientPhotos,
     organisation: &organisation::Model,
     external_id: &str,
     data: &ClientUpsert,
@@ -45,8 +54,31 @@ pub(super) async fn upsert_client(
     let photo = match data.photo.as_deref() {
         None => None,
         Some(raw) if raw.trim().is_empty() => Some(None),
-        Some(raw) => Some(photo_url(&mut checks, raw)),
+        Some(_) => match photos.take()? {
+            PreparedPhoto::Unchanged => None,
+            PreparedPhoto::New(photo) => Some(Some(photo)),
+            PreparedPhoto::Refused(code) => {
+                checks.fail("photo", code);
+                None
+            }
+        },
     };
+    let phone = checks.optional("phone", data.phone.as_deref(), 40);
+    let street = data
+        .address
+        .as_ref()
+        .map(|address| checks.text("address.street", &address.street, 200));
+    let postal_code = data.address.as_ref().and_then(|address| {
+        checks.optional(
+            "address.postal_code",
+            Some(address.postal_code.as_str()),
+            20,
+        )
+    });
+    let city = data
+        .address
+        .as_ref()
+        .and_then(|address| checks.optional("address.city", Some(address.city.as_str()), 100));
     let gp_name = data
         .gp
         .as_ref()
@@ -75,6 +107,7 @@ pub(super) async fn upsert_client(
         )
     });
     checks.done()?;
+    // `None`: keep the photo; `Some(None)`: remove it; `Some(Some(_))`: replace it.
     let now = Utc::now();
     let existing = client::Entity::find()
         .filter(client::Column::OrganisationId.eq(organisation.id))
@@ -83,19 +116,40 @@ pub(super) async fn upsert_client(
         .await?;
     let (client_id, mut result) = match existing {
         Some(found) => {
-            let photo_url = photo.clone().unwrap_or_else(|| found.photo_url.clone());
+            let photo = match photo {
+                Some(None) if found.photo_media_id.is_none() => None,
+                other => other,
+            };
             let same = found.first_name == first_name
                 && found.last_name == last_name
                 && found.birth_date == data.birth_date
-                && found.photo_url == photo_url
+                && photo.is_none()
                 && found.discharged_on == data.discharged_on;
             let id = found.id;
             if !same {
+                let photo_id = match photo {
+                    None => found.photo_media_id,
+                    Some(new) => {
+                        let old = match found.photo_media_id {
+                            Some(old) => media_entity::Entity::find_by_id(old).one(txn).await?,
+                            None => None,
+                        };
+                        if let Some(old) = old {
+                            media_entity::Entity::delete_by_id(old.id).exec(txn).await?;
+                            photos.replaced.push(old);
+                        }
+                        match new {
+                            Some(photo) => Some(insert_photo(txn, photo, found.id).await?),
+                            None => None,
+                        }
+                    }
+                };
                 let mut active: client::ActiveModel = found.into();
                 active.first_name = Set(first_name);
                 active.last_name = Set(last_name);
                 active.birth_date = Set(data.birth_date);
-                active.photo_url = Set(photo_url);
+                active.photo_url = Set(None);
+                active.photo_media_id = Set(photo_id);
                 active.discharged_on = Set(data.discharged_on);
                 active.update(txn).await?;
             }
@@ -109,14 +163,20 @@ pub(super) async fn upsert_client(
             )
         }
         None => {
+            let id = Uuid::new_v4();
+            let photo_id = match photo.flatten() {
+                Some(photo) => Some(insert_photo(txn, photo, id).await?),
+                None => None,
+            };
             let created = client::ActiveModel {
-                id: Set(Uuid::new_v4()),
+                id: Set(id),
                 organisation_id: Set(organisation.id),
                 external_id: Set(Some(external_id.to_owned())),
                 first_name: Set(first_name),
                 last_name: Set(last_name),
                 birth_date: Set(data.birth_date),
-                photo_url: Set(photo.flatten()),
+                photo_url: Set(None),
+                photo_media_id: Set(photo_id),
                 status: Set(client::ClientStatus::Active),
                 discharged_on: Set(data.discharged_on),
                 created_at: Set(now),
@@ -135,6 +195,10 @@ pub(super) async fn upsert_client(
         insurer,
         insurance_number,
         updated_at: now,
+        address_street: street,
+        address_postal_code: postal_code,
+        address_city: city,
+        phone,
     };
     let stored = client_detail::Entity::find_by_id(client_id)
         .one(txn)

@@ -35,6 +35,7 @@ use crate::{
     events::EventBus,
     mail::{Email, Paragraph},
     messages,
+    services::media::{ClientPhotos, MediaStore, SentPhoto},
     services::{
         contacts::{self, NewAccount},
         dossier::whole_seconds,
@@ -206,18 +207,53 @@ impl Operation {
     }
 }
 
+/// The client photos among `operations` (by place), as bytes or the code they are refused
+/// with, for `ClientPhotos::prepare`.
+fn client_photos<'a>(
+    operations: impl IntoIterator<Item = (usize, &'a Operation)>,
+) -> Vec<SentPhoto> {
+    operations
+        .into_iter()
+        .filter_map(|(index, operation)| match operation {
+            Operation::Client { id, data } => data
+                .photo
+                .as_deref()
+                .filter(|photo| !photo.trim().is_empty())
+                .map(|photo| SentPhoto {
+                    index,
+                    external_id: id.clone(),
+                    bytes: clients::photo_bytes(photo),
+                }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Applies one operation in its own transaction and publishes what changed.
 pub async fn apply(
     db: &DatabaseConnection,
     bus: &EventBus,
+    media: &MediaStore,
     organisation: &organisation::Model,
     scopes: &[Scope],
     operation: &Operation,
 ) -> Result<UpsertOutcome, ApiError> {
     let mut events = Vec::new();
+    let mut photos =
+        ClientPhotos::prepare(db, media, organisation.id, client_photos([(0, operation)])).await?;
+    photos.select(0);
     let txn = crate::db::begin_write(db).await?;
-    let outcome = apply_in(&txn, organisation, scopes, operation, &mut events).await?;
+    let outcome = apply_in(
+        &txn,
+        &mut photos,
+        organisation,
+        scopes,
+        operation,
+        &mut events,
+    )
+    .await?;
     txn.commit().await?;
+    photos.done().await;
     for event in events {
         bus.publish(event);
     }
@@ -229,6 +265,7 @@ pub async fn apply(
 pub async fn batch(
     db: &DatabaseConnection,
     bus: &EventBus,
+    media: &MediaStore,
     organisation: &organisation::Model,
     scopes: &[Scope],
     items: Vec<BatchItem>,
@@ -241,14 +278,31 @@ pub async fn batch(
     }
     let mut events = Vec::new();
     let mut results = Vec::with_capacity(items.len());
+    let operations: Vec<Result<Operation, ApiError>> =
+        items.into_iter().map(Operation::from_item).collect();
+    let mut photos = ClientPhotos::prepare(
+        db,
+        media,
+        organisation.id,
+        client_photos(
+            operations
+                .iter()
+                .enumerate()
+                .filter_map(|(index, operation)| Some((index, operation.as_ref().ok()?))),
+        ),
+    )
+    .await?;
     let txn = crate::db::begin_write(db).await?;
-    for (index, item) in items.into_iter().enumerate() {
-        let result = match Operation::from_item(item) {
+    for (index, operation) in operations.into_iter().enumerate() {
+        let result = match operation {
             Ok(operation) => {
                 let savepoint = txn.begin().await?;
                 let mut item_events = Vec::new();
+                let replaced = photos.replaced.len();
+                photos.select(index);
                 match apply_in(
                     &savepoint,
+                    &mut photos,
                     organisation,
                     scopes,
                     &operation,
@@ -263,6 +317,8 @@ pub async fn batch(
                     }
                     Err(error) => {
                         savepoint.rollback().await?;
+                        // Its replaced photos were not replaced after all.
+                        photos.replaced.truncate(replaced);
                         Err(error)
                     }
                 }
@@ -293,6 +349,7 @@ pub async fn batch(
         });
     }
     txn.commit().await?;
+    photos.done().await;
     for event in events {
         bus.publish(event);
     }
@@ -308,8 +365,11 @@ pub async fn batch(
 }
 
 /// Applies one operation on `txn`, adding the events to publish after commit.
+/// `photos` holds the operation's client photo, decoded before the transaction (the demo
+/// sends none: `ClientPhotos::default()`).
 pub async fn apply_in(
     txn: &impl ConnectionTrait,
+    photos: &mut ClientPhotos,
     organisation: &organisation::Model,
     scopes: &[Scope],
     operation: &Operation,
@@ -323,7 +383,7 @@ pub async fn apply_in(
         )));
     }
     match operation {
-        Operation::Client { id, data } => upsert_client(txn, organisation, id, data).await,
+        Operation::Client { id, data } => upsert_client(txn, photos, organisation, id, data).await,
         Operation::CareWorker { id, data } => upsert_care_worker(txn, organisation, id, data).await,
         Operation::RemoveCareWorker { id } => remove_care_worker(txn, organisation, id).await,
         Operation::CareTeam {
@@ -414,7 +474,7 @@ pub(super) async fn care_worker_by_external_id(
 
 #[cfg(test)]
 mod tests {
-    use super::{clients::photo_url, *};
+    use super::{clients::photo_bytes, *};
 
     fn item(value: serde_json::Value) -> BatchItem {
         serde_json::from_value(value).unwrap()
@@ -439,13 +499,16 @@ mod tests {
     }
 
     #[test]
-    fn photos_must_be_small_jpeg_or_png() {
-        let mut checks = Checks::default();
+    fn photos_must_be_small_base64() {
         let png = STANDARD.encode(b"\x89PNG\r\n\x1a\nrest");
-        assert!(photo_url(&mut checks, &png).is_some_and(|url| url.starts_with("data:image/png")));
-        assert!(photo_url(&mut checks, "%%%").is_none());
-        assert!(photo_url(&mut checks, &STANDARD.encode(b"GIF89a")).is_none());
-        let codes: Vec<_> = checks.0.iter().map(|error| error.code.as_str()).collect();
-        assert_eq!(codes, ["invalid_base64", "unsupported_format"]);
+        assert!(photo_bytes(&png).is_ok());
+        assert_eq!(photo_bytes("%%%"), Err("invalid_base64"));
+        let big = STANDARD.encode(vec![0u8; MAX_PHOTO_BYTES + 1]);
+        assert_eq!(photo_bytes(&big), Err("too_large"));
+        // Refused by its length, before it is decoded.
+        assert_eq!(
+            photo_bytes(&"%".repeat(MAX_PHOTO_BYTES * 2)),
+            Err("too_large")
+        );
     }
 }
