@@ -11,7 +11,10 @@ const { test, expect } = require('./fixtures');
 // i18n.tr took 6.5 KB off the whole app). A bundle of its own would keep them off the first
 // load but turn every move between Start and the agenda into a full page load; per-route
 // splitting (wasm-split) is the way to get both — see the closing note.
-const FAMILY_FIRST_LOAD_BUDGET_KB = 390;
+// 390 → 445 with Gegevens and the Prikbord (issue 15): six tabs, the pinboard with its composer,
+// photo viewer, replies and emoji, and the profile's sharing choices add 55 KB. Issue 13 stays
+// open: this is the debt per-route splitting has to pay back.
+const FAMILY_FIRST_LOAD_BUDGET_KB = 445;
 
 async function served(request, path) {
   const response = await request.get(path, { headers: { 'Accept-Encoding': 'br' } });
