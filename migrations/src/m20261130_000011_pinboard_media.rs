@@ -3,7 +3,7 @@
 //! responses) with a per-client switch for its notifications, and one media store for every
 //! photo (pinboard photos and, moved out of the `clients` row, the client's own photo).
 
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::{prelude::*, schema::*, sea_orm::ConnectionTrait};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -172,6 +172,23 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Client photos live only in the media store once they moved (their `data:` URLs are
+        // gone): going back would lose them, so it is refused while there are any.
+        let photos = manager
+            .get_connection()
+            .query_one_raw(sea_orm_migration::sea_orm::Statement::from_string(
+                manager.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM media WHERE purpose = 'client_photo'",
+            ))
+            .await?
+            .map(|row| row.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        if photos > 0 {
+            return Err(DbErr::Migration(format!(
+                "{photos} client photos are in the media store only; rolling back would lose them"
+            )));
+        }
         for table in [
             PinboardResponses::Table.into_iden(),
             PinboardReplies::Table.into_iden(),

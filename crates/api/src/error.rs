@@ -136,8 +136,8 @@ impl ApiError {
                 Some("Send a JPEG, PNG or WebP photo as the request body.".to_owned())
             }
             ApiError::PayloadTooLarge(limit) => Some(format!(
-                "The body is larger than {} MB.",
-                limit.div_ceil(1024 * 1024)
+                "The body is larger than {:.1} MB.",
+                *limit as f64 / (1024.0 * 1024.0)
             )),
             ApiError::NotFound
             | ApiError::UnsupportedMediaType

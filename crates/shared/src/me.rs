@@ -162,7 +162,7 @@ pub struct ClientSummary {
     pub last_name: String,
     /// Date of birth.
     pub birth_date: Option<NaiveDate>,
-    /// URL of the client's photo, if there is one.
+    /// URL of the client's photo (its thumbnail, `GET` with the token), if there is one.
     pub photo_url: Option<String>,
     /// The date the client left care; access ends some days later.
     pub discharged_on: Option<NaiveDate>,

@@ -561,6 +561,12 @@ impl Authenticated {
         parse(&self.send(Verb::Post, &url, Body::File(file)).await?)
     }
 
+    /// `DELETE /api/media/{id}`: an uploaded photo that is not posted (*Weghalen*).
+    pub async fn delete_photo(&self, photo_id: Uuid) -> Result<(), ApiFailure> {
+        self.send_empty(Verb::Delete, &format!("/api/media/{photo_id}"))
+            .await
+    }
+
     /// A stored photo (`GET /api/media/{id}/{size}`, or a client's `photo_url`) as a blob for
     /// an object URL: an `<img src>` cannot send the bearer token. Only the API's own
     /// addresses: the token never goes anywhere else.

@@ -43,7 +43,9 @@ pub struct Session {
 #[derive(Debug, Default)]
 struct Drafts {
     owner: Option<Uuid>,
-    fields: HashMap<&'static str, String>,
+    /// By the client the form is about (`None`: the user's own account) and the field: a
+    /// mentor of two clients never finds one family's draft in the other's form.
+    fields: HashMap<(Option<Uuid>, &'static str), String>,
 }
 
 impl Session {
@@ -180,10 +182,17 @@ impl Session {
     /// A text field whose unsaved input survives an idle logout. It starts with the kept
     /// draft, or else with `saved` (the value on the server); while the two differ the input
     /// is kept as a draft. Never use it for passwords or codes.
-    pub fn draft_field(&self, key: &'static str, saved: RwSignal<String>) -> RwSignal<String> {
+    /// `client` is the client the form is about (`None` for the user's own details).
+    pub fn draft_field(
+        &self,
+        client: Option<Uuid>,
+        field: &'static str,
+        saved: RwSignal<String>,
+    ) -> RwSignal<String> {
         let drafts = self.drafts;
+        let key = (client, field);
         let start = drafts
-            .with_value(|drafts| drafts.fields.get(key).cloned())
+            .with_value(|drafts| drafts.fields.get(&key).cloned())
             .unwrap_or_else(|| saved.get_untracked());
         let value = RwSignal::new(start);
         Effect::new(move || {
@@ -193,7 +202,7 @@ impl Session {
                 if unsaved {
                     drafts.fields.insert(key, now);
                 } else {
-                    drafts.fields.remove(key);
+                    drafts.fields.remove(&key);
                 }
             });
         });
@@ -201,9 +210,9 @@ impl Session {
     }
 
     /// Forgets the unsaved input kept under `key` (it was saved), also when its page has closed.
-    pub fn clear_draft(&self, key: &'static str) {
+    pub fn clear_draft(&self, client: Option<Uuid>, field: &'static str) {
         self.drafts.update_value(|drafts| {
-            drafts.fields.remove(key);
+            drafts.fields.remove(&(client, field));
         });
     }
 

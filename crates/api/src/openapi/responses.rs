@@ -81,7 +81,7 @@ problem_responses! {
         "The user has no Gegevens permission for this client, is a care worker (the pinboard is for the network), or the organisation switched Gegevens off (`permission_denied`)";
     /// 403 for deleting on the pinboard.
     PinboardDeleteRefused = 403,
-        "No Gegevens permission, or neither the writer nor a portal administrator (`permission_denied`)";
+        "No Gegevens permission, a care worker, Gegevens switched off, or neither the writer nor a portal administrator (`permission_denied`)";
     /// 413 for a photo upload.
     PhotoTooLarge = 413, "The photo is larger than the configured size, 15 MB by default (`payload_too_large`)";
     /// 415 for a photo upload.

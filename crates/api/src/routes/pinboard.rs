@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(take_emoji)
         .service(upload)
         .service(serve_photo)
+        .service(remove_photo)
         .service(set_sharing)
         .service(set_notifications);
 }
@@ -427,6 +428,29 @@ async fn serve_photo(
         .insert_header(cache)
         .insert_header((header::CONTENT_DISPOSITION, "inline"))
         .body(bytes))
+}
+
+/// Removes the user's own uploaded photo that is not posted yet (*Weghalen*), so it no longer
+/// waits. A posted photo goes with its post; anything else is 404.
+#[utoipa::path(
+    tag = "pinboard",
+    security(("bearer" = [])),
+    params(("photo_id" = Uuid, Path, description = "The photo's id")),
+    responses(
+        (status = 204, description = "Removed"),
+        Unauthenticated,
+        NoSuchPhoto,
+        ServerError,
+    )
+)]
+#[delete("/media/{photo_id}")]
+async fn remove_photo(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    photo_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    pinboard::remove_upload(&state, &auth.user, *photo_id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Whether the user's e-mail and mobile show under *Contactpersonen* in the networks they are

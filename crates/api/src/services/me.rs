@@ -23,7 +23,7 @@ pub fn client_summary(client: &client::Model) -> ClientSummary {
         birth_date: client.birth_date,
         photo_url: client
             .photo_media_id
-            .map(|id| media::url(id, media::Size::Display)),
+            .map(|id| media::url(id, media::Size::Thumbnail)),
         discharged_on: client.discharged_on,
     }
 }

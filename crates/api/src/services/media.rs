@@ -139,7 +139,11 @@ pub fn process(bytes: &[u8], max_pixels: u64) -> Result<Processed, Refusal> {
     };
     display.apply_orientation(orientation);
     let display = flattened(&display);
-    let thumbnail = image::imageops::thumbnail(&display, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+    // `imageops::thumbnail` takes the exact size: keep the shape, never enlarge.
+    let (width, height) = display.dimensions();
+    let scale = (f64::from(THUMBNAIL_SIZE) / f64::from(width.max(height))).min(1.0);
+    let fit = |side: u32| ((f64::from(side) * scale).round() as u32).max(1);
+    let thumbnail = image::imageops::thumbnail(&display, fit(width), fit(height));
     let encode = |image: &RgbImage| -> Result<Vec<u8>, Refusal> {
         let mut out = Vec::new();
         JpegEncoder::new_with_quality(&mut out, 85)
@@ -226,10 +230,11 @@ impl MediaStore {
                 Arc::new(builder.build().context("media store: S3 settings")?)
             }
             _ => {
-                let root = config.data_dir.join("media");
-                std::fs::create_dir_all(&root)
+                // Keys start with `media/`: the files are in `$data_dir/media/<id>/<size>`.
+                let root = &config.data_dir;
+                std::fs::create_dir_all(root.join("media"))
                     .with_context(|| format!("cannot create {}", root.display()))?;
-                Arc::new(LocalFileSystem::new_with_prefix(&root).context("media store")?)
+                Arc::new(LocalFileSystem::new_with_prefix(root).context("media store")?)
             }
         };
         Ok(MediaStore {

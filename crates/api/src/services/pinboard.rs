@@ -365,6 +365,36 @@ pub async fn upload(
     Ok(photo_of(&photo))
 }
 
+/// Removes the user's own uploaded photo that is not posted (*Weghalen* in the composer); a
+/// posted photo goes with its post. 404 for anything else.
+pub async fn remove_upload(
+    state: &AppState,
+    account: &user::Model,
+    photo_id: Uuid,
+) -> Result<(), ApiError> {
+    let own_unposted = || {
+        media::Entity::find_by_id(photo_id)
+            .filter(media::Column::UploadedBy.eq(account.id))
+            .filter(media::Column::PostId.is_null())
+            .filter(media::Column::Purpose.eq(media::Purpose::Pinboard))
+    };
+    let photo = own_unposted()
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // Deleted only while still unposted: a post may claim it at this very moment.
+    let gone = media::Entity::delete_many()
+        .filter(media::Column::Id.eq(photo.id))
+        .filter(media::Column::PostId.is_null())
+        .exec(&state.db)
+        .await?;
+    if gone.rows_affected != 1 {
+        return Err(ApiError::NotFound);
+    }
+    state.media.forget(std::slice::from_ref(&photo)).await;
+    Ok(())
+}
+
 /// Posts on the pinboard: text, photos from the viewer's uploads, and (only the client) a
 /// mood. Everyone else in the network with Gegevens gets a notification unless they switched
 /// those off for this client.

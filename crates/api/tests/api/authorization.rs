@@ -57,7 +57,7 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
         (_, path) if path.starts_with("/api/me") => SignedIn,
         // Whether the photo may be seen is decided per photo (see `pinboard.rs`): for a photo
         // that is not theirs to see, everyone signed in hears 404.
-        ("GET", "/api/media/{photo_id}/{size}") => SignedIn,
+        ("GET", "/api/media/{photo_id}/{size}") | ("DELETE", "/api/media/{photo_id}") => SignedIn,
         (_, path)
             if path == "/api/clients/{client_id}/details"
                 || path == "/api/clients/{client_id}/media"

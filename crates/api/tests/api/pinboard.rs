@@ -923,13 +923,17 @@ async fn uploads_that_are_too_big_not_a_photo_or_a_bomb_are_refused_and_leave_no
         invalid(upload(&app, &marieke, johanna, bomb, "image/png").await).await,
         ["file/too_many_pixels"]
     );
-    let mut broken = jpeg_with_exif(16, 16);
-    broken.truncate(broken.len() / 2);
-    broken.extend([0u8; 40]);
-    let refused = upload(&app, &marieke, johanna, broken, "image/jpeg").await;
-    assert!(
-        refused.status() == StatusCode::UNPROCESSABLE_ENTITY
-            || refused.status() == StatusCode::CREATED
+    // A PNG whose image data does not match its checksum.
+    let mut broken = png(16, 16);
+    let data = broken
+        .windows(4)
+        .position(|window| window == b"IDAT")
+        .unwrap()
+        + 4;
+    broken[data + 2] ^= 0xFF;
+    assert_eq!(
+        invalid(upload(&app, &marieke, johanna, broken, "image/png").await).await,
+        ["file/unreadable"]
     );
     assert_eq!(
         invalid(upload(&app, &marieke, johanna, Vec::new(), "image/jpeg").await).await,
@@ -951,13 +955,14 @@ async fn uploads_that_are_too_big_not_a_photo_or_a_bomb_are_refused_and_leave_no
         refused.contains(&"photos/too_many".to_owned()),
         "{refused:?}"
     );
-    // Nothing refused was stored, except possibly the half photo the decoder could still read.
+    // Nothing refused was stored.
     let rows = media::Entity::find()
         .filter(media::Column::ClientId.eq(johanna))
         .count(&app.db)
         .await
         .unwrap();
-    assert!(rows <= 1, "{rows} photos stored");
+    assert_eq!(rows, 0);
+    assert!(walk(&app.data_dir.path().join("media")).is_empty());
 }
 
 #[tokio::test]
@@ -977,6 +982,22 @@ async fn a_photo_over_the_pixel_limit_is_refused_before_it_is_decoded() {
     let johanna2 = app2.client_id("Johanna").await;
     let big = uploaded(&app2, &marieke2, johanna2, png(2400, 1200)).await;
     assert_eq!((big.width, big.height), (1600, 800));
+    // The thumbnail keeps the shape; a small photo is not enlarged.
+    let bytes = fetch(&app2, &marieke2, &big.thumbnail_url)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let thumbnail = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((thumbnail.width(), thumbnail.height()), (320, 160));
+    let small = uploaded(&app2, &marieke2, johanna2, png(40, 20)).await;
+    let bytes = fetch(&app2, &marieke2, &small.thumbnail_url)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let thumbnail = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((thumbnail.width(), thumbnail.height()), (40, 20));
 }
 
 #[tokio::test]
@@ -1354,4 +1375,65 @@ async fn contact_details_are_shared_only_with_networks_the_person_joined() {
         .find(|contact| contact.first_name == "Sandra")
         .expect("still listed as invited");
     assert_eq!((row.email.as_deref(), row.mobile.as_deref()), (None, None));
+}
+
+#[tokio::test]
+async fn an_unposted_photo_is_removed_by_its_uploader_only() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let marieke = app.login_as("marieke").await;
+    let sandra = app.login_as("sandra").await;
+    let mine = uploaded(&app, &marieke, johanna, png(8, 8)).await;
+    let posted_photo = uploaded(&app, &marieke, johanna, png(8, 8)).await;
+    posted(
+        &app,
+        &marieke,
+        johanna,
+        json!({"photos": [posted_photo.id]}),
+    )
+    .await;
+    // Not someone else's, not a posted one (that goes with its post).
+    for (token, id) in [(&sandra, mine.id), (&marieke, posted_photo.id)] {
+        assert_problem(
+            app.delete_as(token, &format!("/api/media/{id}")).await,
+            404,
+            "not_found",
+        )
+        .await;
+    }
+    let removed = app
+        .delete_as(&marieke, &format!("/api/media/{}", mine.id))
+        .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_problem(fetch(&app, &marieke, &mine.url).await, 404, "not_found").await;
+    assert!(
+        walk(&app.data_dir.path().join("media"))
+            .iter()
+            .all(|path| !path.to_string_lossy().contains(&mine.id.to_string()))
+    );
+    assert_eq!(
+        fetch(&app, &sandra, &posted_photo.url).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn rolling_back_is_refused_while_client_photos_live_only_in_the_media_store() {
+    let app = spawn_app().await;
+    let key = app.ecd_key().await;
+    use base64::Engine;
+    let body = json!({
+        "first_name": "Johanna",
+        "last_name": "de Vries",
+        "photo": base64::engine::general_purpose::STANDARD.encode(png(20, 20)),
+    });
+    let stored = app
+        .put_json("/api/integration/clients/ECD-1001", &key, body)
+        .await;
+    assert_eq!(stored.status(), StatusCode::OK);
+    use migration::MigratorTrait;
+    let refused = migration::Migrator::down(&app.db, None).await.unwrap_err();
+    assert!(refused.to_string().contains("client photos"), "{refused}");
+    // Nothing was rolled back: the photo is still served.
+    assert!(media::Entity::find().count(&app.db).await.unwrap() >= 1);
 }

@@ -468,13 +468,13 @@ fn Write() -> impl IntoView {
         return ().into_any();
     };
     let saved_text = RwSignal::new(String::new());
-    let text = session.draft_field("dossier-note", saved_text);
+    let text = session.draft_field(Some(client_id), "dossier-note", saved_text);
     let error = RwSignal::new(None::<&'static str>);
     let save = session.action(
         move |api, text: String| async move { api.write_note(client_id, &text).await },
         move |result| match result {
             Ok(_) => {
-                session.clear_draft("dossier-note");
+                session.clear_draft(Some(client_id), "dossier-note");
                 text.set(String::new());
                 // Back to the timeline, unless the writer has gone elsewhere meanwhile.
                 if error.try_set(None).is_none() {

@@ -380,8 +380,8 @@ fn ContactDetails() -> impl IntoView {
             .and_then(|user| user.mobile.clone())
             .unwrap_or_default(),
     );
-    let email = session.draft_field("contact-email", saved_email);
-    let mobile = session.draft_field("contact-mobile", saved_mobile);
+    let email = session.draft_field(None, "contact-email", saved_email);
+    let mobile = session.draft_field(None, "contact-mobile", saved_mobile);
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let form_error = RwSignal::new(None::<&'static str>);

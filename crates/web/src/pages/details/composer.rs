@@ -68,7 +68,7 @@ pub fn Composer(client_id: Uuid, is_client: bool, on_posted: Callback<Post>) -> 
     let i18n = use_i18n();
     let session = use_session();
     let saved = RwSignal::new(String::new());
-    let text = session.draft_field(DRAFT, saved);
+    let text = session.draft_field(Some(client_id), DRAFT, saved);
     let mood = RwSignal::new(None::<Mood>);
     let photos = RwSignal::new(Vec::<Photo>::new());
     // Files chosen and not yet stored.
@@ -134,7 +134,7 @@ pub fn Composer(client_id: Uuid, is_client: bool, on_posted: Callback<Post>) -> 
         move |api, input: PostInput| async move { api.add_post(client_id, &input).await },
         move |result| match result {
             Ok(post) => {
-                session.clear_draft(DRAFT);
+                session.clear_draft(Some(client_id), DRAFT);
                 text.try_set(String::new());
                 mood.try_set(None);
                 photos.try_set(Vec::new());
@@ -253,6 +253,7 @@ pub fn Composer(client_id: Uuid, is_client: bool, on_posted: Callback<Post>) -> 
 #[component]
 fn ChosenPhoto(photo: Photo, photos: RwSignal<Vec<Photo>>) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     let id = photo.id;
     let number = move || {
         photos
@@ -265,7 +266,15 @@ fn ChosenPhoto(photo: Photo, photos: RwSignal<Vec<Photo>>) -> impl IntoView {
             <AuthImage src=photo.thumbnail_url class="photo-thumb"
                 alt=Signal::derive(move || i18n.t_with("pinboard.chosen_alt", &number()))/>
             <button type="button" class="button-secondary photo-remove"
-                on:click=move |_| photos.update(|list| list.retain(|shown| shown.id != id))>
+                on:click=move |_| {
+                    photos.update(|list| list.retain(|shown| shown.id != id));
+                    // Gone from the server too, so it does not count as waiting to be posted.
+                    if let Some(api) = session.api() {
+                        leptos::task::spawn_local(async move {
+                            let _ = api.delete_photo(id).await;
+                        });
+                    }
+                }>
                 {i18n.tr("pinboard.remove_photo")}
                 <span class="visually-hidden">" " {move || i18n.t_with("pinboard.chosen_alt", &number())}</span>
             </button>
