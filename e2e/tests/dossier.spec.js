@@ -79,7 +79,7 @@ test('a note written in the browser shows in the timeline and reaches the ECD fe
 test('Lezen groups the record and an entry pages through its kind', async ({ page, demo }, testInfo) => {
   await login(page, demo.marieke);
   await openDossier(page);
-  await page.getByRole('link', { name: 'Lezen' }).click();
+  await page.getByRole('link', { name: 'Lezen', exact: true }).click();
   await expect(page.getByRole('link', { name: /Vragenlijsten\s*1/ })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('link', { name: /Vragenlijsten/ }).click();

@@ -9,7 +9,10 @@ test('a portal administrator sees all four panels around the photo', async ({ pa
     await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
   }
   await expect(page.locator('.client-name')).toHaveText('Johanna de Vries');
-  await expect(page.getByText('Dit onderdeel komt binnenkort.').first()).toBeVisible();
+  // Berichten: the latest message of the demo (Pieter's answer), unread.
+  const messages = page.locator('section.panel-messages');
+  await expect(messages).toContainText('Goed idee. Ik kom om drie uur');
+  await expect(messages).toContainText('1 ongelezen');
   await expectAccessible(page);
   await snapshot(page, testInfo, 'start-all-panels');
 });

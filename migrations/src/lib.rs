@@ -14,6 +14,7 @@ mod m20261129_000008_mail_outbox;
 mod m20261130_000009_agenda;
 mod m20261130_000010_agenda_reminders;
 mod m20261130_000011_pinboard_media;
+mod m20261201_000012_messages;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_agenda::Migration),
             Box::new(m20261130_000010_agenda_reminders::Migration),
             Box::new(m20261130_000011_pinboard_media::Migration),
+            Box::new(m20261201_000012_messages::Migration),
         ]
     }
 }

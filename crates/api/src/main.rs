@@ -47,6 +47,10 @@ enum Command {
         /// integration batch (for benchmarks).
         #[arg(long)]
         scale: Option<u64>,
+        /// Also add this many messages between Marieke, Pieter and the care team about
+        /// Johanna, ten per conversation, half of them unread (for benchmarks).
+        #[arg(long, conflicts_with = "copy")]
+        messages: Option<u64>,
         /// Instead, load a new copy of the demo (own slug, usernames and mobile numbers) under
         /// the first free copy number from this one (1–9999), and print it as JSON. The browser
         /// tests give each test its own copy.
@@ -107,7 +111,11 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&connection).await?;
             writeln!(out, "Migrations applied.")?;
         }
-        Command::Demo { scale, copy } => {
+        Command::Demo {
+            scale,
+            copy,
+            messages,
+        } => {
             std::fs::create_dir_all(&config.data_dir)?;
             let connection = db::connect(&config.database_url()).await?;
             db::migrate(&connection).await?;
@@ -145,6 +153,15 @@ async fn main() -> anyhow::Result<()> {
                 writeln!(
                     out,
                     "Added {count} reports in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                )?;
+            }
+            if let Some(count) = messages {
+                let started = std::time::Instant::now();
+                demo::scale_messages(&connection, count).await?;
+                writeln!(
+                    out,
+                    "Added {count} messages in {:.1} s.",
                     started.elapsed().as_secs_f64()
                 )?;
             }

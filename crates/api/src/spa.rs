@@ -1,6 +1,6 @@
 //! Serves the built web app from the web dir (`scripts/build-web`): its files, precompressed
 //! when the browser accepts it, and for every other path the page of the bundle it belongs to,
-//! so deep links work — the staff tools' `staff/index.html` for `/beheer`, the family portal's
+//! so deep links work — the staff tools' `staff/index.html` for `/beheer` and `/zorg`, the family portal's
 //! `index.html` for everything else. The hashes of both pages' inline bootstrap scripts feed
 //! the Content-Security-Policy.
 
@@ -27,8 +27,9 @@ pub struct Spa {
     staff_index: Option<String>,
 }
 
-/// The address under which the staff tools' pages live; their files are under `/staff/`.
-const STAFF_PAGES: &str = "beheer";
+/// The addresses under which the staff tools' pages live (*Beheer* for the organisation's
+/// administrator, *Zorg* — the inbox — for care workers); their files are under `/staff/`.
+const STAFF_PAGES: [&str; 2] = ["beheer", "zorg"];
 
 impl Spa {
     /// Reads both bundles' pages; a missing one is logged and answered with a clear page.
@@ -81,7 +82,7 @@ impl Spa {
         let first_segment = relative.split('/').next().unwrap_or_default();
         // A missing staff bundle must not fall back to the family page: that page would send
         // the browser straight back here.
-        let page = if first_segment == STAFF_PAGES {
+        let page = if STAFF_PAGES.contains(&first_segment) {
             &self.staff_index
         } else {
             &self.index

@@ -100,6 +100,7 @@ impl Application {
             state.config.mail_retry_seconds,
         );
         crate::services::agenda::reminders::spawn_worker(state.db.clone());
+        crate::services::messages::spawn_worker(state.db.clone(), state.events.clone());
         let server = run(listener, metrics_listener, trusted_proxies, state)?;
         Ok(Application {
             port,

@@ -47,7 +47,8 @@ pub struct AdminUserSummary {
     "panel_messages_enabled": true,
     "panel_dossier_enabled": true,
     "panel_details_enabled": true,
-    "messages_to_care_allowed": true,
+    "care_messages": "everyone",
+    "care_reply_days": 2,
     "agenda_care_shown": true,
     "agenda_contacts_may_add": true,
     "agenda_always_private": false,
@@ -81,8 +82,13 @@ pub struct OrganisationSettings {
     pub panel_messages_enabled: bool,
     pub panel_dossier_enabled: bool,
     pub panel_details_enabled: bool,
-    /// Whether contacts may send messages to the care team.
-    pub messages_to_care_allowed: bool,
+    /// Who may write to the care team in Kring.
+    pub care_messages: crate::messages::CareMessaging,
+    /// The answer time promised for messages to care, in working days (1–10); a message
+    /// nobody in the care team read by then is raised in the team inbox.
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 10))]
+    #[serde(deserialize_with = "whole_i16")]
+    pub care_reply_days: i16,
     /// The agenda shows the care appointments from the ECD (default on).
     #[serde(default = "switched_on")]
     pub agenda_care_shown: bool,
@@ -461,6 +467,8 @@ pub enum MailPurpose {
     ContactDetailsChanged,
     /// Tomorrow's appointments, for someone who asked for reminders.
     AgendaReminder,
+    /// "There is a new message in Kring" (never its content).
+    NewMessage,
 }
 
 /// An e-mail that has not gone out after a failed try (*Beheer*: "send again").

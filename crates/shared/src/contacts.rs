@@ -273,6 +273,11 @@ pub enum NotificationKind {
     CarePlan,
     /// A new post on the client's pinboard (unless switched off for that client).
     PinboardPost,
+    /// A new message in a conversation (`entry_id`: the conversation).
+    Message,
+    /// A message to care nobody read within the organisation's answer time: call the
+    /// department if it is urgent (`entry_id`: the conversation).
+    MessageOverdue,
 }
 
 impl NotificationKind {

@@ -308,6 +308,9 @@ pub enum AccessObject {
     /// Care appointments in the agenda (or on its start panel).
     #[strum(serialize = "agenda")]
     Agenda,
+    /// A conversation with the care team (read or written).
+    #[strum(serialize = "messages")]
+    Messages,
 }
 
 impl AccessObject {

@@ -45,6 +45,9 @@ pub struct Panel {
     /// The Gegevens panel: the latest pinboard post, if any.
     #[serde(default)]
     pub latest_post: Option<crate::pinboard::LatestPost>,
+    /// The Berichten panel: the latest message and the unread count, if any.
+    #[serde(default)]
+    pub latest_message: Option<crate::messages::LatestMessage>,
 }
 
 /// `GET /api/clients/{id}/home`: the client and the panels this user may see, in order.

@@ -42,11 +42,20 @@ pub enum Scope {
     #[serde(rename = "feed:read")]
     #[strum(serialize = "feed:read")]
     FeedRead,
+    /// Send care workers' answers to messages.
+    #[serde(rename = "messages:write")]
+    #[strum(serialize = "messages:write")]
+    MessagesWrite,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 3] = [Scope::ClientsWrite, Scope::DossierWrite, Scope::FeedRead];
+    pub const ALL: [Scope; 4] = [
+        Scope::ClientsWrite,
+        Scope::DossierWrite,
+        Scope::FeedRead,
+        Scope::MessagesWrite,
+    ];
 
     /// The stored and documented name.
     pub fn as_str(self) -> &'static str {
@@ -483,6 +492,8 @@ pub enum FeedKind {
     Appointment,
     /// An appointment that was deleted (or a series shortened: see `appointment`).
     AppointmentRemoved,
+    /// A message to the care team or a care worker (`message` says which conversation).
+    Message,
 }
 
 impl FeedKind {
@@ -516,6 +527,22 @@ pub struct FeedItem {
     /// Appointments only: when, and whether it repeats.
     #[serde(default)]
     pub appointment: Option<FeedAppointment>,
+    /// Messages only: the conversation and to whom in the care team.
+    #[serde(default)]
+    pub message: Option<FeedMessage>,
+}
+
+/// The conversation side of a message to care. Answer it with `PUT
+/// /api/integration/clients/{client_id}/conversations/{conversation_id}/messages/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct FeedMessage {
+    pub conversation_id: Uuid,
+    pub subject: String,
+    /// Addressed to the whole care team.
+    pub care_team: bool,
+    /// The ECD's ids of the care workers it is addressed to.
+    pub care_workers: Vec<String>,
 }
 
 /// The planning side of an appointment in the feed. A private appointment has no title,

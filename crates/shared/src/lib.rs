@@ -13,6 +13,7 @@ pub mod error;
 pub mod home;
 pub mod integration;
 pub mod me;
+pub mod messages;
 pub mod password;
 pub mod permission;
 pub mod pinboard;

@@ -40,6 +40,10 @@ use kring_shared::{
     home::HomeView,
     integration::{NewServiceAccountRequest, ServiceAccountCreated, ServiceAccountSummary},
     me::Me,
+    messages::{
+        Absence, Attachment, Conversation, ConversationPage, InboxBox, Message, MessageMailSetting,
+        NewConversation, RecipientOptions, ReplyInput as MessageReply, UnreadCount,
+    },
     pinboard::{Emoji, Photo, PinboardPage, Post, PostInput, Reply, ReplyInput},
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -604,6 +608,158 @@ impl Authenticated {
         .await
     }
 
+    /// `GET /api/clients/{id}/messages/recipients`.
+    pub async fn message_recipients(
+        &self,
+        client_id: Uuid,
+    ) -> Result<RecipientOptions, ApiFailure> {
+        self.get(&format!("/api/clients/{client_id}/messages/recipients"))
+            .await
+    }
+
+    /// `GET /api/clients/{id}/conversations`: a page, newest first; `archived` lists the
+    /// viewer's archive instead, `search` finds subject and text.
+    pub async fn conversations(
+        &self,
+        client_id: Uuid,
+        archived: bool,
+        search: &str,
+        cursor: Option<&str>,
+    ) -> Result<ConversationPage, ApiFailure> {
+        let mut url = format!("/api/clients/{client_id}/conversations?archived={archived}");
+        push_query(
+            &mut url,
+            "q",
+            Some(search).filter(|text| !text.trim().is_empty()),
+        );
+        push_query(&mut url, "cursor", cursor);
+        self.get(&url).await
+    }
+
+    /// `GET /api/care/inbox`: a care worker's own inbox or the team inbox, over every client.
+    pub async fn care_inbox(
+        &self,
+        inbox: InboxBox,
+        archived: bool,
+        search: &str,
+        cursor: Option<&str>,
+    ) -> Result<ConversationPage, ApiFailure> {
+        let name: &'static str = inbox.into();
+        let mut url = format!("/api/care/inbox?box={name}&archived={archived}");
+        push_query(
+            &mut url,
+            "q",
+            Some(search).filter(|text| !text.trim().is_empty()),
+        );
+        push_query(&mut url, "cursor", cursor);
+        self.get(&url).await
+    }
+
+    /// `GET /api/clients/{id}/conversations/{conversation_id}` (marks it read); `before` pages
+    /// back to earlier messages.
+    pub async fn conversation(
+        &self,
+        client_id: Uuid,
+        conversation_id: Uuid,
+        before: Option<&str>,
+    ) -> Result<Conversation, ApiFailure> {
+        let mut url = format!("/api/clients/{client_id}/conversations/{conversation_id}?");
+        push_query(&mut url, "before", before);
+        self.get(&url).await
+    }
+
+    /// `POST /api/clients/{id}/conversations`: *Nieuw bericht*.
+    pub async fn start_conversation(
+        &self,
+        client_id: Uuid,
+        input: &NewConversation,
+    ) -> Result<Conversation, ApiFailure> {
+        self.post_for(&format!("/api/clients/{client_id}/conversations"), input)
+            .await
+    }
+
+    /// `POST /api/clients/{id}/conversations/{conversation_id}/messages`: an answer.
+    pub async fn reply_to_conversation(
+        &self,
+        client_id: Uuid,
+        conversation_id: Uuid,
+        input: &MessageReply,
+    ) -> Result<Message, ApiFailure> {
+        self.post_for(
+            &format!("/api/clients/{client_id}/conversations/{conversation_id}/messages"),
+            input,
+        )
+        .await
+    }
+
+    /// `PUT` (archive) or `DELETE` (back to the inbox)
+    /// `/api/clients/{id}/conversations/{conversation_id}/archive`.
+    pub async fn archive_conversation(
+        &self,
+        client_id: Uuid,
+        conversation_id: Uuid,
+        archive: bool,
+    ) -> Result<(), ApiFailure> {
+        let url = format!("/api/clients/{client_id}/conversations/{conversation_id}/archive");
+        let verb = if archive { Verb::Put } else { Verb::Delete };
+        self.send_empty(verb, &url).await
+    }
+
+    /// `POST /api/clients/{id}/messages/attachments?name=…`: one photo or PDF, sent as it is.
+    pub async fn upload_attachment(
+        &self,
+        client_id: Uuid,
+        name: &str,
+        file: &web_sys::Blob,
+    ) -> Result<Attachment, ApiFailure> {
+        let url = format!(
+            "/api/clients/{client_id}/messages/attachments?name={}",
+            js_sys::encode_uri_component(name)
+        );
+        parse(&self.send(Verb::Post, &url, Body::File(file)).await?)
+    }
+
+    /// `DELETE /api/media/{id}`: an uploaded attachment that is not sent (*Weghalen*).
+    pub async fn delete_attachment(&self, attachment_id: Uuid) -> Result<(), ApiFailure> {
+        self.send_empty(Verb::Delete, &format!("/api/media/{attachment_id}"))
+            .await
+    }
+
+    /// `GET /api/me/messages/unread`: unread messages over every client.
+    pub async fn unread_messages(&self) -> Result<UnreadCount, ApiFailure> {
+        self.get("/api/me/messages/unread").await
+    }
+
+    /// `GET /api/me/message-mail`.
+    pub async fn message_mail(&self) -> Result<MessageMailSetting, ApiFailure> {
+        self.get("/api/me/message-mail").await
+    }
+
+    /// `PUT /api/me/message-mail`.
+    pub async fn set_message_mail(&self, enabled: bool) -> Result<MessageMailSetting, ApiFailure> {
+        self.json_for(
+            Verb::Put,
+            "/api/me/message-mail",
+            &MessageMailSetting { enabled },
+        )
+        .await
+    }
+
+    /// `GET /api/me/absence`: the care worker's absence, if one is set.
+    pub async fn absence(&self) -> Result<Option<Absence>, ApiFailure> {
+        self.get("/api/me/absence").await
+    }
+
+    /// `PUT /api/me/absence`.
+    pub async fn set_absence(&self, absence: &Absence) -> Result<Absence, ApiFailure> {
+        self.json_for(Verb::Put, "/api/me/absence", absence).await
+    }
+
+    /// `DELETE /api/me/absence`: back at work.
+    pub async fn end_absence(&self) -> Result<(), ApiFailure> {
+        self.send_empty(Verb::Delete, "/api/me/absence").await
+    }
+
     /// `POST /api/clients/{id}/events/ticket`.
     pub async fn event_ticket(&self, client_id: Uuid) -> Result<EventTicket, ApiFailure> {
         self.post_for(&format!("/api/clients/{client_id}/events/ticket"), &())
@@ -1133,5 +1289,17 @@ async fn problem_of(response: Response) -> ApiFailure {
     match response.json::<Problem>().await {
         Ok(problem) => ApiFailure::Problem(problem),
         Err(_) => ApiFailure::Network,
+    }
+}
+
+/// Appends `name=value` (encoded) to `url` when there is a value.
+fn push_query(url: &mut String, name: &str, value: Option<&str>) {
+    if let Some(value) = value {
+        if !url.ends_with('?') {
+            url.push(if url.contains('?') { '&' } else { '?' });
+        }
+        url.push_str(name);
+        url.push('=');
+        url.push_str(&String::from(js_sys::encode_uri_component(value)));
     }
 }

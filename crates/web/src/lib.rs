@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod pages;
 pub mod session;
 
+use kring_shared::messages::InboxBox;
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes},
@@ -22,10 +23,12 @@ use crate::{
             AgendaPage,
             form::{ChangeAppointmentPage, NewAppointmentPage},
         },
+        care::{CarePage, CareSection},
         details::{self, DetailsPage},
         dossier::{DossierEntryPage, DossierPage, Tab},
         forgot_password::ForgotPasswordPage,
         login::LoginPage,
+        messages::{ConversationPage, MessagesPage, NewMessagePage},
         not_found::NotFoundPage,
         notifications::NotificationsPage,
         profile::ProfilePage,
@@ -111,12 +114,18 @@ pub fn FamilyApp() -> impl IntoView {
                 <Route path=path!("/profiel") view=ProfilePage/>
                 <Route path=path!("/beheer") view=OtherBundle/>
                 <Route path=path!("/beheer/*any") view=OtherBundle/>
+                <Route path=path!("/zorg") view=OtherBundle/>
+                <Route path=path!("/zorg/*any") view=OtherBundle/>
                 <Route path=path!("/gebruikersbeheer") view=UserManagementPage/>
                 <Route path=path!("/dossier") view=|| view! { <DossierPage tab=Tab::Timeline/> }/>
                 <Route path=path!("/dossier/lezen") view=|| view! { <DossierPage tab=Tab::Read/> }/>
                 <Route path=path!("/dossier/schrijven") view=|| view! { <DossierPage tab=Tab::Write/> }/>
                 <Route path=path!("/dossier/plannen") view=|| view! { <DossierPage tab=Tab::Plans/> }/>
                 <Route path=path!("/dossier/items/:id") view=DossierEntryPage/>
+                <Route path=path!("/berichten") view=|| view! { <MessagesPage/> }/>
+                <Route path=path!("/berichten/archief") view=|| view! { <MessagesPage archived=true/> }/>
+                <Route path=path!("/berichten/nieuw") view=NewMessagePage/>
+                <Route path=path!("/berichten/:id") view=ConversationPage/>
                 <Route path=path!("/agenda") view=AgendaPage/>
                 <Route path=path!("/agenda/nieuw") view=NewAppointmentPage/>
                 <Route path=path!("/agenda/wijzigen/:id") view=ChangeAppointmentPage/>
@@ -131,22 +140,25 @@ pub fn FamilyApp() -> impl IntoView {
     }
 }
 
-/// An address the staff tools do not know: under `/beheer` a not-found page (asking the server
-/// again would only bring this bundle back), elsewhere the family portal's page.
+/// An address the staff tools do not know: under `/beheer` and `/zorg` a not-found page (asking
+/// the server again would only bring this bundle back), elsewhere the family portal's page.
 #[component]
 fn StaffFallback() -> impl IntoView {
     let path = leptos_router::hooks::use_location()
         .pathname
         .get_untracked();
-    if path == "/beheer" || path.starts_with("/beheer/") {
+    let staff = ["/beheer", "/zorg"]
+        .iter()
+        .any(|root| path == *root || path.starts_with(&format!("{root}/")));
+    if staff {
         view! { <NotFoundPage/> }.into_any()
     } else {
         view! { <OtherBundle/> }.into_any()
     }
 }
 
-/// The staff tools (*Beheer*), loaded only when a staff member opens them; any other page is
-/// the family portal's.
+/// The staff tools (*Beheer*, and *Zorg*: the care worker's inbox), loaded only when a staff
+/// member opens them; any other page is the family portal's.
 #[component]
 pub fn StaffApp() -> impl IntoView {
     provide_app_contexts();
@@ -160,6 +172,10 @@ pub fn StaffApp() -> impl IntoView {
                 <Route path=path!("/beheer/gebruikers") view=|| view! { <AdminPage section=Section::Users/> }/>
                 <Route path=path!("/beheer/e-mail") view=|| view! { <AdminPage section=Section::Mail/> }/>
                 <Route path=path!("/beheer/logboek") view=|| view! { <AdminPage section=Section::AuditLog/> }/>
+                <Route path=path!("/zorg") view=|| view! { <CarePage section=CareSection::Inbox(InboxBox::Personal)/> }/>
+                <Route path=path!("/zorg/team") view=|| view! { <CarePage section=CareSection::Inbox(InboxBox::Team)/> }/>
+                <Route path=path!("/zorg/gesprek/:client_id/:id") view=|| view! { <CarePage section=CareSection::Conversation/> }/>
+                <Route path=path!("/zorg/afwezig") view=|| view! { <CarePage section=CareSection::Absence/> }/>
             </Routes>
         </Router>
     }

@@ -13,6 +13,7 @@ pub enum Purpose {
     Pinboard,
     /// The client's own photo from the ECD: everyone linked to the client and the care team.
     ClientPhoto,
+    Message,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -35,6 +36,10 @@ pub struct Model {
     /// Bytes stored, both sizes together.
     pub bytes: i64,
     pub created_at: DateTimeUtc,
+    /// A message attachment's message, once sent.
+    pub message_id: Option<Uuid>,
+    /// A message attachment's file name.
+    pub file_name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

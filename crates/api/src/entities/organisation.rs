@@ -23,7 +23,6 @@ pub struct Model {
     pub panel_messages_enabled: bool,
     pub panel_dossier_enabled: bool,
     pub panel_details_enabled: bool,
-    pub messages_to_care_allowed: bool,
     pub lockout_threshold: i16,
     pub reset_link_minutes: i16,
     pub verification_code_minutes: i16,
@@ -50,6 +49,8 @@ pub struct Model {
     pub agenda_contacts_may_add: bool,
     /// The care team sees every own appointment as busy time, whatever its visibility (Amaris).
     pub agenda_always_private: bool,
+    pub care_messages: kring_shared::messages::CareMessaging,
+    pub care_reply_days: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

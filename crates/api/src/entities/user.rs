@@ -56,6 +56,10 @@ pub struct Model {
     pub agenda_reminders: bool,
     /// Shows the user's e-mail and mobile to the networks they are in (*Contactpersonen*).
     pub share_contact_details: bool,
+    pub message_mail: bool,
+    pub absent_from: Option<Date>,
+    pub absent_until: Option<Date>,
+    pub absence_note: Option<String>,
 }
 
 impl Model {

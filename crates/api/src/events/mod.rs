@@ -8,7 +8,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use kring_shared::{agenda::AgendaEvent, dossier::DossierEvent, pinboard::PinboardEvent};
+use kring_shared::{
+    agenda::AgendaEvent, dossier::DossierEvent, messages::MessagesEvent, pinboard::PinboardEvent,
+};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -27,6 +29,11 @@ pub enum LiveEvent {
     Agenda(AgendaEvent),
     /// A post, reply or emoji response on the pinboard (needs Gegevens; never the care team).
     Pinboard(PinboardEvent),
+    /// A conversation changed: only for `audience`, the people who see it.
+    Messages {
+        event: MessagesEvent,
+        audience: Arc<[Uuid]>,
+    },
 }
 
 impl LiveEvent {
@@ -35,6 +42,7 @@ impl LiveEvent {
             LiveEvent::Dossier(event) => event.client_id,
             LiveEvent::Agenda(event) => event.client_id,
             LiveEvent::Pinboard(event) => event.client_id,
+            LiveEvent::Messages { event, .. } => event.client_id,
         }
     }
 

@@ -19,19 +19,21 @@ struct Allowed {
     dossier: bool,
     agenda: bool,
     pinboard: bool,
+    messages: bool,
 }
 
 impl Allowed {
-    fn event(self, event: &LiveEvent) -> bool {
+    fn event(self, event: &LiveEvent, user_id: Uuid) -> bool {
         match event {
             LiveEvent::Dossier(_) => self.dossier,
             LiveEvent::Agenda(_) => self.agenda,
             LiveEvent::Pinboard(_) => self.pinboard,
+            LiveEvent::Messages { audience, .. } => self.messages && audience.contains(&user_id),
         }
     }
 }
 
-/// One open stream: `ready`, then the client's `dossier`, `agenda` and `pinboard` events the user may see, `resync`
+/// One open stream: `ready`, then the client's `dossier`, `agenda`, `pinboard` and `messages` events the user may see, `resync`
 /// when the bus dropped events for it, a keep-alive comment every 15 seconds (which also
 /// checks the session and the access again), and `end` when either is gone.
 pub struct DossierStream {
@@ -107,17 +109,22 @@ impl DossierStream {
         let pinboard = services::details::details_access(&self.db, &account, self.client_id)
             .await
             .is_ok();
+        let messages = services::messages::viewer(&self.db, &account, self.client_id)
+            .await
+            .is_ok();
         match services::policy::client_access(&self.db, &account, self.client_id).await {
             Ok(access) => Some(Allowed {
                 dossier: services::dossier::reads_dossier(&access),
                 agenda,
                 pinboard,
+                messages,
             }),
-            // A care worker of the team follows the agenda only.
-            Err(_) if agenda => Some(Allowed {
+            // A care worker of the team follows the agenda and the conversations.
+            Err(_) if agenda || messages => Some(Allowed {
                 dossier: false,
                 agenda,
                 pinboard: false,
+                messages,
             }),
             Err(_) => None,
         }
@@ -143,7 +150,7 @@ impl DossierStream {
                                 self.ended = true;
                                 return Some("event: end\ndata: {}\n\n".to_owned());
                             }
-                            Some(allowed) if !allowed.event(&event) => continue,
+                            Some(allowed) if !allowed.event(&event, self.user_id) => continue,
                             Some(_) => {
                                 return Some(match &event {
                                     LiveEvent::Dossier(event) => format!(
@@ -156,6 +163,10 @@ impl DossierStream {
                                     ),
                                     LiveEvent::Pinboard(event) => format!(
                                         "event: pinboard\ndata: {}\n\n",
+                                        serde_json::to_string(event).ok()?
+                                    ),
+                                    LiveEvent::Messages { event, .. } => format!(
+                                        "event: messages\ndata: {}\n\n",
                                         serde_json::to_string(event).ok()?
                                     ),
                                 });

@@ -88,6 +88,26 @@ problem_responses! {
     NotAPhoto = 415, "Not a JPEG, PNG or WebP photo, whatever its `Content-Type` says (`unsupported_media_type`)";
     /// 404 for a photo.
     NoSuchPhoto = 404, "No such photo, or the user may not see it (`not_found`)";
+    /// 403 for reading and answering messages.
+    NoMessagesAccess = 403,
+        "The user has no Berichten permission for this client and is not in its care team, or the organisation switched Berichten off; answering a conversation with care also needs the organisation's leave to write to care (`permission_denied`)";
+    /// 403 for starting a conversation.
+    ConversationRefused = 403,
+        "No Berichten permission, Berichten switched off, or a care worker (care workers answer; they do not start conversations) (`permission_denied`)";
+    /// 403 for the care worker's inbox and absence.
+    NotCareWorker = 403, "Only care workers have an inbox and an absence (`permission_denied`)";
+    /// 413 for an attachment upload.
+    AttachmentTooLarge = 413, "The file is larger than the configured size, 15 MB by default (`payload_too_large`)";
+    /// 415 for an attachment upload.
+    NotAnAttachment = 415, "Not a PDF or a JPEG, PNG or WebP photo, whatever its `Content-Type` says (`unsupported_media_type`)";
+    /// 404 for a conversation.
+    NoSuchConversation = 404,
+        "No such client, or no such conversation for this user: it belongs to another client, or the user is not in it (`not_found`)";
+    /// 429 for sending messages.
+    MessageLimit = 429,
+        "Over 60 messages by this user this hour (`rate_limited`, with `Retry-After`)";
+    /// 403 for an API key without `messages:write`.
+    NeedsMessagesWrite = 403, "The key lacks the `messages:write` scope (`permission_denied`)";
     /// 403 for an API key without `clients:write`.
     NeedsClientsWrite = 403, "The key lacks the `clients:write` scope (`permission_denied`)";
     /// 403 for an API key without `dossier:write`.

@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use super::dossier::reader;
 use crate::openapi::responses::{
     AgendaChangeRefused, NoAgendaAccess, NoSuchClient, NotFound, ServerError, Unauthenticated,
     ValidationFailed,
@@ -20,7 +21,6 @@ use crate::{
     error::ApiError,
     services::{
         self,
-        access_log::Reader,
         agenda::{AgendaQuery, Viewer},
         security_log::ClientInfo,
     },
@@ -40,14 +40,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(calendar)
         .service(reminders)
         .service(set_reminders);
-}
-
-fn reader<'a>(auth: &'a AuthUser, origin: &'a ClientInfo) -> Reader<'a> {
-    Reader {
-        user: &auth.user,
-        session_id: auth.session_id,
-        origin,
-    }
 }
 
 /// An appointment from a request body: a value that does not fit (an unknown `visibility`,

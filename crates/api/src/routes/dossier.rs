@@ -101,7 +101,8 @@ async fn timeline(
     ))
 }
 
-fn reader<'a>(auth: &'a AuthUser, origin: &'a ClientInfo) -> Reader<'a> {
+/// Who reads, for the access log.
+pub(super) fn reader<'a>(auth: &'a AuthUser, origin: &'a ClientInfo) -> Reader<'a> {
     Reader {
         user: &auth.user,
         session_id: auth.session_id,

@@ -11,6 +11,7 @@ pub mod dossier;
 pub mod health;
 pub mod integration;
 pub mod me;
+pub mod messages;
 pub mod pinboard;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,5 +26,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     dossier::configure(cfg);
     agenda::configure(cfg);
     pinboard::configure(cfg);
+    messages::configure(cfg);
     integration::configure(cfg);
 }

@@ -403,9 +403,13 @@ async fn serve_photo(
     if !pinboard::may_see_photo(&state.db, &auth.user, &stored).await? {
         return Err(ApiError::NotFound);
     }
+    // A document has only its file; a photo only its two sizes.
+    let document = stored.content_type == media::PDF;
     let etag = match size {
-        media::Size::Display => &stored.display_etag,
-        media::Size::Thumbnail => &stored.thumbnail_etag,
+        media::Size::Display if !document => &stored.display_etag,
+        media::Size::Thumbnail if !document => &stored.thumbnail_etag,
+        media::Size::File if document => &stored.display_etag,
+        _ => return Err(ApiError::NotFound),
     };
     // Kept by the browser only, and asked again each time (a cheap 304): someone who loses
     // access, or signs out on a shared tablet, does not keep seeing it from the cache.
@@ -422,11 +426,25 @@ async fn serve_photo(
             .finish());
     }
     let bytes = state.media.read(&stored, size).await?;
+    // A document is always downloaded, never shown in the page's origin; its name is the
+    // cleaned one stored with it.
+    let disposition = header::ContentDisposition {
+        disposition: if document {
+            header::DispositionType::Attachment
+        } else {
+            header::DispositionType::Inline
+        },
+        parameters: stored
+            .file_name
+            .iter()
+            .map(|name| header::DispositionParam::Filename(name.clone()))
+            .collect(),
+    };
     Ok(HttpResponse::Ok()
         .content_type(stored.content_type.clone())
         .insert_header((header::ETAG, etag.clone()))
         .insert_header(cache)
-        .insert_header((header::CONTENT_DISPOSITION, "inline"))
+        .insert_header(disposition)
         .body(bytes))
 }
 

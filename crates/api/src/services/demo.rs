@@ -223,7 +223,8 @@ async fn load_variant(
         panel_messages_enabled: Set(true),
         panel_dossier_enabled: Set(true),
         panel_details_enabled: Set(true),
-        messages_to_care_allowed: Set(true),
+        care_messages: Set(kring_shared::messages::CareMessaging::Everyone),
+        care_reply_days: Set(2),
         lockout_threshold: Set(5),
         reset_link_minutes: Set(10),
         verification_code_minutes: Set(10),
@@ -379,9 +380,134 @@ async fn load_variant(
         now,
     )
     .await?;
+    conversations(
+        &txn,
+        johanna,
+        [id("marieke")?, id("pieter")?, id("lotte")?],
+        now,
+    )
+    .await?;
 
     txn.commit().await?;
     Ok(DemoOutcome::Loaded)
+}
+
+/// Two conversations about Johanna: Marieke and Pieter on her birthday (one unread for
+/// Marieke), and Marieke's question to the care team, answered and read by Lotte. Written
+/// without notifications or e-mails.
+async fn conversations(
+    txn: &DatabaseTransaction,
+    johanna: Uuid,
+    [marieke, pieter, lotte]: [Uuid; 3],
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use crate::entities::{conversation, conversation_member, message, message_receipt};
+    let family = Uuid::new_v4();
+    let care = Uuid::new_v4();
+    let hours = chrono::Duration::hours;
+    for (id, subject, started_by, to_team, with_care, last) in [
+        (
+            family,
+            "Verjaardag van mama",
+            marieke,
+            false,
+            false,
+            hours(3),
+        ),
+        (care, "Nieuwe bril", marieke, true, true, hours(44)),
+    ] {
+        conversation::ActiveModel {
+            id: Set(id),
+            client_id: Set(johanna),
+            subject: Set(subject.to_owned()),
+            started_by: Set(started_by),
+            to_team: Set(to_team),
+            with_care: Set(with_care),
+            last_message_at: Set(now - last),
+            created_at: Set(now - last),
+        }
+        .insert(txn)
+        .await?;
+    }
+    for (conversation_id, user_id, is_care) in [
+        (family, marieke, false),
+        (family, pieter, false),
+        (care, marieke, false),
+        (care, lotte, true),
+    ] {
+        conversation_member::ActiveModel {
+            conversation_id: Set(conversation_id),
+            user_id: Set(user_id),
+            is_care: Set(is_care),
+            joined_at: Set(now - hours(50)),
+        }
+        .insert(txn)
+        .await?;
+    }
+    // (conversation, author, text, hours ago, who received it and whether they read it)
+    type DemoMessage<'a> = (Uuid, Uuid, &'a str, i64, &'a [(Uuid, bool)]);
+    let messages: [DemoMessage; 4] = [
+        (
+            family,
+            marieke,
+            "Zullen we mama's verjaardag zaterdag vieren op de afdeling? Ik neem taart mee.",
+            26,
+            &[(pieter, true)],
+        ),
+        (
+            family,
+            pieter,
+            "Goed idee. Ik kom om drie uur en neem bloemen mee.",
+            3,
+            &[(marieke, false)],
+        ),
+        (
+            care,
+            marieke,
+            "Moeder heeft een nieuwe bril nodig. Kan iemand een afspraak maken bij de opticien?",
+            50,
+            &[(lotte, true)],
+        ),
+        (
+            care,
+            lotte,
+            "Dat regelen we. De opticien komt donderdag op de afdeling.",
+            44,
+            &[(marieke, true)],
+        ),
+    ];
+    for (conversation_id, author_id, body, ago, receipts) in messages {
+        let id = Uuid::new_v4();
+        let sent = now - hours(ago);
+        let to_care = conversation_id == care && author_id == marieke;
+        message::ActiveModel {
+            id: Set(id),
+            conversation_id: Set(conversation_id),
+            client_id: Set(johanna),
+            author_id: Set(author_id),
+            body: Set(body.to_owned()),
+            created_at: Set(sent),
+            via_ecd: Set(false),
+            external_id: Set(None),
+            care_due_at: Set(to_care.then(|| sent + hours(48))),
+            care_read_at: Set(to_care.then(|| sent + hours(2))),
+            escalated_at: Set(None),
+        }
+        .insert(txn)
+        .await?;
+        for (user_id, read) in receipts {
+            message_receipt::ActiveModel {
+                message_id: Set(id),
+                user_id: Set(*user_id),
+                conversation_id: Set(conversation_id),
+                client_id: Set(johanna),
+                read_at: Set(read.then(|| sent + hours(2))),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A lived-in pinboard: Marieke's post with Sandra's reply and a heart on Johanna's, and a mood
@@ -586,6 +712,10 @@ async fn insert_user(
         photo_url: Set(None),
         agenda_reminders: Set(false),
         share_contact_details: Set(false),
+        message_mail: Set(true),
+        absent_from: Set(None),
+        absent_until: Set(None),
+        absence_note: Set(None),
     }
     .insert(txn)
     .await?;
@@ -628,6 +758,110 @@ async fn link(
     }
     .insert(txn)
     .await?;
+    Ok(())
+}
+
+/// Adds `count` messages about Johanna de Vries between Marieke, Pieter and Lotte (care), ten
+/// per conversation, every other one unread for its readers: a heavy inbox for benchmarks.
+pub async fn scale_messages(db: &DatabaseConnection, count: u64) -> anyhow::Result<()> {
+    use crate::entities::{conversation, conversation_member, message, message_receipt};
+    let person = |username: &'static str| async move {
+        user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(db)
+            .await?
+            .map(|person| person.id)
+            .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))
+    };
+    let (marieke, pieter, lotte) = (
+        person("marieke").await?,
+        person("pieter").await?,
+        person("lotte").await?,
+    );
+    let johanna = client::Entity::find()
+        .filter(client::Column::ExternalId.eq("ECD-1001"))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo client missing"))?
+        .id;
+    let start = Utc::now() - chrono::Duration::minutes(i64::try_from(count).unwrap_or(0) + 10);
+    let mut written = 0u64;
+    while written < count {
+        let txn = crate::db::begin_write(db).await?;
+        for _ in 0..100 {
+            if written >= count {
+                break;
+            }
+            let id = Uuid::new_v4();
+            let with_care = written.is_multiple_of(30);
+            let first = start + chrono::Duration::minutes(i64::try_from(written).unwrap_or(0));
+            let in_it = (count - written).min(10);
+            conversation::ActiveModel {
+                id: Set(id),
+                client_id: Set(johanna),
+                subject: Set(format!("Gesprek {}", written / 10 + 1)),
+                started_by: Set(marieke),
+                to_team: Set(with_care),
+                with_care: Set(with_care),
+                last_message_at: Set(
+                    first + chrono::Duration::minutes(i64::try_from(in_it).unwrap_or(1) - 1)
+                ),
+                created_at: Set(first),
+            }
+            .insert(&txn)
+            .await?;
+            let mut members = vec![(marieke, false), (pieter, false)];
+            if with_care {
+                members.push((lotte, true));
+            }
+            for (user_id, is_care) in &members {
+                conversation_member::ActiveModel {
+                    conversation_id: Set(id),
+                    user_id: Set(*user_id),
+                    is_care: Set(*is_care),
+                    joined_at: Set(first),
+                }
+                .insert(&txn)
+                .await?;
+            }
+            for n in 0..in_it {
+                let author = if n % 2 == 0 { pieter } else { marieke };
+                let sent = first + chrono::Duration::minutes(i64::try_from(n).unwrap_or(0));
+                let message_id = Uuid::new_v4();
+                message::ActiveModel {
+                    id: Set(message_id),
+                    conversation_id: Set(id),
+                    client_id: Set(johanna),
+                    author_id: Set(author),
+                    body: Set(format!(
+                        "Bericht {} over de zorg van mama.",
+                        written + n + 1
+                    )),
+                    created_at: Set(sent),
+                    via_ecd: Set(false),
+                    external_id: Set(None),
+                    care_due_at: Set(None),
+                    care_read_at: Set(None),
+                    escalated_at: Set(None),
+                }
+                .insert(&txn)
+                .await?;
+                for (reader, _) in members.iter().filter(|(user_id, _)| *user_id != author) {
+                    message_receipt::ActiveModel {
+                        message_id: Set(message_id),
+                        user_id: Set(*reader),
+                        conversation_id: Set(id),
+                        client_id: Set(johanna),
+                        read_at: Set((n % 2 == 1).then_some(sent)),
+                    }
+                    .insert(&txn)
+                    .await?;
+                }
+            }
+            written += in_it;
+        }
+        txn.commit().await?;
+    }
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! The feed the ECD pulls: what was written in the portal (client notes, own appointments;
-//! messages to care later), in order, by cursor. Each service account acknowledges what it has stored; a pull
+//! The feed the ECD pulls: what was written in the portal (client notes, own appointments,
+//! messages to care), in order, by cursor. Each service account acknowledges what it has stored; a pull
 //! without a cursor resumes after the last acknowledgement, so a crashed integration loses
 //! nothing and an acknowledged item is not sent twice.
 
@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use kring_shared::{
     agenda::Visibility,
     integration::{
-        FeedAck, FeedAppointment, FeedAuthor, FeedItem, FeedKind, FeedPage, FeedPosition, Scope,
+        FeedAck, FeedAppointment, FeedAuthor, FeedItem, FeedKind, FeedMessage, FeedPage,
+        FeedPosition, Scope,
     },
 };
 use sea_orm::{
@@ -20,8 +21,8 @@ use uuid::Uuid;
 use crate::{
     auth::Integrator,
     entities::{
-        client, client_contact, dossier_entry, feed_event, organisation, own_appointment,
-        service_account,
+        client, client_contact, conversation, conversation_member, dossier_entry, feed_event,
+        message, organisation, own_appointment, service_account, user,
     },
     error::ApiError,
 };
@@ -122,6 +123,9 @@ async fn item_of(
     if matches!(kind, FeedKind::Appointment | FeedKind::AppointmentRemoved) {
         return appointment_item(db, event, kind).await;
     }
+    if kind == FeedKind::Message {
+        return message_item(db, event).await;
+    }
     let Some(entry) = dossier_entry::Entity::find_by_id(event.entry_id)
         .one(db)
         .await?
@@ -143,6 +147,64 @@ async fn item_of(
         },
         text: entry.body,
         appointment: None,
+        message: None,
+    }))
+}
+
+/// A message from the network to the care team, with its conversation.
+async fn message_item(
+    db: &DatabaseConnection,
+    event: &feed_event::Model,
+) -> Result<Option<FeedItem>, ApiError> {
+    let Some(sent) = message::Entity::find_by_id(event.entry_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(found) = conversation::Entity::find_by_id(sent.conversation_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let client = client::Entity::find_by_id(event.client_id).one(db).await?;
+    let author = user::Entity::find_by_id(sent.author_id).one(db).await?;
+    let care: Vec<Uuid> = conversation_member::Entity::find()
+        .filter(conversation_member::Column::ConversationId.eq(found.id))
+        .filter(conversation_member::Column::IsCare.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|member| member.user_id)
+        .collect();
+    let care_workers = user::Entity::find()
+        .filter(user::Column::Id.is_in(care))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|worker| worker.external_id)
+        .collect();
+    Ok(Some(FeedItem {
+        cursor: event.seq.to_string(),
+        kind: FeedKind::Message,
+        id: sent.id,
+        client_id: event.client_id,
+        client_external_id: client.and_then(|client| client.external_id),
+        written_at: sent.created_at,
+        author: FeedAuthor {
+            name: author.map_or_else(String::new, |author| {
+                format!("{} {}", author.first_name, author.last_name)
+            }),
+            relationship: relationship_of(db, event.client_id, Some(sent.author_id))
+                .await?
+                .to_owned(),
+        },
+        text: sent.body,
+        appointment: None,
+        message: Some(FeedMessage {
+            conversation_id: found.id,
+            subject: found.subject,
+            care_team: found.to_team,
+            care_workers,
+        }),
     }))
 }
 
@@ -206,6 +268,7 @@ async fn appointment_item(
         } else {
             row.title.clone()
         },
+        message: None,
         appointment: Some(FeedAppointment {
             starts_at: row.starts_at,
             ends_at: row.ends_at,

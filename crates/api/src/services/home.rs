@@ -65,6 +65,7 @@ pub async fn home(
                     items,
                     appointments: Vec::new(),
                     latest_post: None,
+                    latest_message: None,
                 }
             }
             PanelKind::Agenda => {
@@ -75,6 +76,7 @@ pub async fn home(
                     items: Vec::new(),
                     appointments: agenda::upcoming(db, &viewer, reader).await?,
                     latest_post: None,
+                    latest_message: None,
                 }
             }
             PanelKind::Details => Panel {
@@ -83,13 +85,15 @@ pub async fn home(
                 items: Vec::new(),
                 appointments: Vec::new(),
                 latest_post: pinboard::latest(db, access).await?,
+                latest_message: None,
             },
-            _ => Panel {
+            PanelKind::Messages => Panel {
                 kind,
-                status: PanelStatus::NotYetAvailable,
+                status: PanelStatus::Ready,
                 items: Vec::new(),
                 appointments: Vec::new(),
                 latest_post: None,
+                latest_message: crate::services::messages::latest(db, access).await?,
             },
         };
         panels.push(panel);

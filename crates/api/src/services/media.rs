@@ -20,7 +20,8 @@ use object_store::{
     ObjectStore, PutPayload, aws::AmazonS3Builder, local::LocalFileSystem, path::Path,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
+    QueryFilter,
 };
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
@@ -47,7 +48,7 @@ const PARALLEL_DECODES: usize = 2;
 /// so waiting bodies cannot pile up in memory.
 const PARALLEL_UPLOADS: usize = 8;
 
-/// The two sizes stored of every photo.
+/// The two sizes stored of every photo, and the one file of a document (a PDF attachment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Size {
@@ -55,6 +56,8 @@ pub enum Size {
     Display,
     /// At most 320 px on its longest side.
     Thumbnail,
+    /// A document as it was sent (PDF attachments).
+    File,
 }
 
 impl Size {
@@ -62,8 +65,17 @@ impl Size {
         match self {
             Size::Display => "display",
             Size::Thumbnail => "thumbnail",
+            Size::File => "file",
         }
     }
+}
+
+/// The content type of a PDF document.
+pub const PDF: &str = "application/pdf";
+
+/// Whether `bytes` are a PDF document (by its header, not by what the sender says).
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"%PDF-")
 }
 
 /// The address a photo is served on.
@@ -307,6 +319,8 @@ impl MediaStore {
             bytes: i64::try_from(processed.display.len() + processed.thumbnail.len())
                 .unwrap_or(i64::MAX),
             created_at: Utc::now(),
+            message_id: None,
+            file_name: None,
         };
         for (size, bytes) in [
             (Size::Display, processed.display),
@@ -318,6 +332,39 @@ impl MediaStore {
                 .context("media store: write")?;
         }
         Ok(photo)
+    }
+
+    /// Writes a document as it is (a PDF attachment: checked by `is_pdf`) and returns the row
+    /// to insert (not yet inserted).
+    pub async fn write_document(
+        &self,
+        bytes: Bytes,
+        client_id: Uuid,
+        uploaded_by: Uuid,
+        purpose: media::Purpose,
+    ) -> Result<media::Model, ApiError> {
+        let document = media::Model {
+            id: Uuid::new_v4(),
+            client_id,
+            uploaded_by: Some(uploaded_by),
+            purpose,
+            post_id: None,
+            position: 0,
+            content_type: PDF.to_owned(),
+            width: 0,
+            height: 0,
+            display_etag: etag(&bytes),
+            thumbnail_etag: String::new(),
+            bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            created_at: Utc::now(),
+            message_id: None,
+            file_name: None,
+        };
+        self.store
+            .put(&Self::key(document.id, Size::File), PutPayload::from(bytes))
+            .await
+            .context("media store: write")?;
+        Ok(document)
     }
 
     /// The stored bytes of one size.
@@ -334,7 +381,12 @@ impl MediaStore {
     /// committed). A file that cannot be removed is logged; the sweep tries again.
     pub async fn forget(&self, photos: &[media::Model]) {
         for photo in photos {
-            for size in [Size::Display, Size::Thumbnail] {
+            let sizes: &[Size] = if photo.content_type == PDF {
+                &[Size::File]
+            } else {
+                &[Size::Display, Size::Thumbnail]
+            };
+            for &size in sizes {
                 if let Err(error) = self.store.delete(&Self::key(photo.id, size)).await
                     && !matches!(error, object_store::Error::NotFound { .. })
                 {
@@ -344,12 +396,24 @@ impl MediaStore {
         }
     }
 
-    /// Hourly: pinboard uploads never posted within a day go, and so do files without a row
-    /// (a transaction that wrote them and then failed) once they are an hour old.
+    /// Hourly: pinboard uploads never posted and attachments never sent within a day go, and
+    /// so do files without a row (a transaction that wrote them and then failed) once they are
+    /// an hour old.
     pub async fn sweep(&self, db: &DatabaseConnection) -> Result<usize, ApiError> {
         let abandoned = media::Entity::find()
-            .filter(media::Column::PostId.is_null())
-            .filter(media::Column::Purpose.eq(media::Purpose::Pinboard))
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(media::Column::Purpose.eq(media::Purpose::Pinboard))
+                            .add(media::Column::PostId.is_null()),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(media::Column::Purpose.eq(media::Purpose::Message))
+                            .add(media::Column::MessageId.is_null()),
+                    ),
+            )
             .filter(media::Column::CreatedAt.lt(Utc::now() - chrono::Duration::days(1)))
             .all(db)
             .await?;
@@ -359,6 +423,7 @@ impl MediaStore {
             let gone = media::Entity::delete_many()
                 .filter(media::Column::Id.eq(photo.id))
                 .filter(media::Column::PostId.is_null())
+                .filter(media::Column::MessageId.is_null())
                 .exec(db)
                 .await?;
             if gone.rows_affected == 1 {

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod lockout;
 pub mod me;
 pub mod media;
+pub mod messages;
 pub mod mobile_change;
 pub mod notifications;
 pub mod outbox;

@@ -365,8 +365,8 @@ pub async fn upload(
     Ok(photo_of(&photo))
 }
 
-/// Removes the user's own uploaded photo that is not posted (*Weghalen* in the composer); a
-/// posted photo goes with its post. 404 for anything else.
+/// Removes the user's own uploaded photo that is not posted, or attachment that is not sent
+/// (*Weghalen* in the composer); a posted photo goes with its post. 404 for anything else.
 pub async fn remove_upload(
     state: &AppState,
     account: &user::Model,
@@ -376,7 +376,10 @@ pub async fn remove_upload(
         media::Entity::find_by_id(photo_id)
             .filter(media::Column::UploadedBy.eq(account.id))
             .filter(media::Column::PostId.is_null())
-            .filter(media::Column::Purpose.eq(media::Purpose::Pinboard))
+            .filter(media::Column::MessageId.is_null())
+            .filter(
+                media::Column::Purpose.is_in([media::Purpose::Pinboard, media::Purpose::Message]),
+            )
     };
     let photo = own_unposted()
         .one(&state.db)
@@ -386,6 +389,7 @@ pub async fn remove_upload(
     let gone = media::Entity::delete_many()
         .filter(media::Column::Id.eq(photo.id))
         .filter(media::Column::PostId.is_null())
+        .filter(media::Column::MessageId.is_null())
         .exec(&state.db)
         .await?;
     if gone.rows_affected != 1 {
@@ -658,6 +662,9 @@ pub async fn may_see_photo(
     photo: &media::Model,
 ) -> Result<bool, ApiError> {
     match photo.purpose {
+        media::Purpose::Message => {
+            crate::services::messages::may_see_attachment(db, account, photo).await
+        }
         media::Purpose::Pinboard => {
             let Ok(access) =
                 crate::services::details::details_access(db, account, photo.client_id).await

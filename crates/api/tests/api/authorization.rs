@@ -28,6 +28,11 @@ enum Rule {
     MemberOrCareTeam,
     /// Afspraken for the client, or a care worker in its care team (reading the agenda).
     AgendaReader,
+    /// Berichten for the client, or a care worker in its care team (reading and answering
+    /// conversations).
+    MessagesReader,
+    /// Any care worker (their inbox and absence).
+    CareWorker,
     /// The organisation's functional administrator.
     OrganisationAdmin,
     /// A service-account API key, never a user's token: every user gets 401 (the scopes are
@@ -54,6 +59,7 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
         ) => Public,
         ("GET", "/api/auth/password-reset/{token}") => Public,
         ("PUT", "/api/me/clients/{client_id}/notifications") => ClientMember,
+        (_, "/api/me/absence") | ("GET", "/api/care/inbox") => CareWorker,
         (_, path) if path.starts_with("/api/me") => SignedIn,
         // Whether the photo may be seen is decided per photo (see `pinboard.rs`): for a photo
         // that is not theirs to see, everyone signed in hears 404.
@@ -66,6 +72,15 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
             Client(Permission::Details)
         }
         ("GET", "/api/clients/{client_id}/home") => ClientMember,
+        // Care workers answer conversations; they do not start them.
+        ("GET", "/api/clients/{client_id}/messages/recipients")
+        | ("POST", "/api/clients/{client_id}/conversations") => Client(Permission::Messages),
+        (_, path)
+            if path.starts_with("/api/clients/{client_id}/conversations")
+                || path == "/api/clients/{client_id}/messages/attachments" =>
+        {
+            MessagesReader
+        }
         ("POST", "/api/clients/{client_id}/events/ticket") => MemberOrCareTeam,
         // The subscription address is its own secret (see `agenda.rs`).
         ("GET", "/api/calendar/{token}.ics") => Public,
@@ -106,6 +121,8 @@ struct Actor {
     organisation_admin: bool,
     /// A care worker in the client's care team.
     care_team: bool,
+    /// A care worker (in the client's team or not).
+    care_worker: bool,
 }
 
 impl Actor {
@@ -126,6 +143,14 @@ impl Actor {
                 .holds
                 .as_ref()
                 .is_some_and(|held| held.contains(&permission)),
+            Rule::MessagesReader => {
+                self.care_team
+                    || self
+                        .holds
+                        .as_ref()
+                        .is_some_and(|held| held.contains(&Permission::Messages))
+            }
+            Rule::CareWorker => self.care_worker,
             Rule::OrganisationAdmin => self.organisation_admin,
             Rule::Integration => false,
         }
@@ -141,6 +166,7 @@ fn actors() -> Vec<Actor> {
         holds,
         organisation_admin: false,
         care_team: false,
+        care_worker: false,
     };
     let mut list = vec![
         contact("the client", "daan", "Daan", Some(Permission::ALL.to_vec())),
@@ -159,6 +185,7 @@ fn actors() -> Vec<Actor> {
         contact("a contact of another client", "sandra", "Daan", None),
         Actor {
             care_team: true,
+            care_worker: true,
             ..contact(
                 "a care worker in the client's team",
                 "fatima",
@@ -166,7 +193,10 @@ fn actors() -> Vec<Actor> {
                 None,
             )
         },
-        contact("a care worker outside the team", "lotte", "Gerrit", None),
+        Actor {
+            care_worker: true,
+            ..contact("a care worker outside the team", "lotte", "Gerrit", None)
+        },
         Actor {
             name: "the organisation admin",
             username: Some("beheer"),
@@ -174,6 +204,7 @@ fn actors() -> Vec<Actor> {
             holds: None,
             organisation_admin: true,
             care_team: false,
+            care_worker: false,
         },
         Actor {
             name: "anonymous",
@@ -182,6 +213,7 @@ fn actors() -> Vec<Actor> {
             holds: None,
             organisation_admin: false,
             care_team: false,
+            care_worker: false,
         },
     ];
     for permission in [Messages, Agenda, Dossier, Details, Settings] {
@@ -286,6 +318,8 @@ async fn every_operation_allows_and_denies_exactly_as_the_matrix_says() {
                 .replace("{post_id}", &Uuid::new_v4().to_string())
                 .replace("{reply_id}", &Uuid::new_v4().to_string())
                 .replace("{photo_id}", &Uuid::new_v4().to_string())
+                .replace("{conversation_id}", &Uuid::new_v4().to_string())
+                .replace("{message_id}", "ANS-1")
                 .replace("{emoji}", "heart")
                 .replace("{size}", "display");
             let mut request = app.http.request(method.parse().unwrap(), app.url(&url));

@@ -18,6 +18,7 @@ mod helpers;
 mod home;
 mod integration;
 mod me;
+mod messages;
 mod openapi;
 mod organisation;
 mod outbox;

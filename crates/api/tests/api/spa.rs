@@ -87,6 +87,9 @@ async fn the_staff_tools_have_their_own_page_and_every_other_path_the_family_por
     for (path, title) in [
         ("/beheer", "<title>Kring – Beheer</title>"),
         ("/beheer/koppelingen", "<title>Kring – Beheer</title>"),
+        ("/zorg", "<title>Kring – Beheer</title>"),
+        ("/zorg/gesprek/1/2", "<title>Kring – Beheer</title>"),
+        ("/zorgen", "<title>Kring</title>"),
         ("/beheerder", "<title>Kring</title>"),
         ("/start", "<title>Kring</title>"),
     ] {

@@ -1,4 +1,5 @@
-//! The staff tools' bundle (*Beheer*), served for `/beheer`.
+//! The staff tools' bundle (*Beheer* and the care worker's *Zorg*), served for `/beheer` and
+//! `/zorg`.
 
 fn main() {
     kring_web::boot(kring_web::StaffApp);

@@ -1,5 +1,6 @@
-//! The info bar at the top of every signed-in page: Start, Meldingen, Informatie, the user's
-//! name menu, the language switch and Uitloggen (with a confirmation).
+//! The info bar at the top of every signed-in page: Start, Berichten (for whoever has them),
+//! Meldingen, Informatie, the user's name menu, the language switch and Uitloggen (with a
+//! confirmation).
 
 use leptos::{html, prelude::*};
 use leptos_router::hooks::use_navigate;
@@ -71,6 +72,28 @@ pub fn InfoBar() -> impl IntoView {
             }
         }
     });
+    // Berichten, with its unread count, for whoever holds Berichten for some client.
+    let has_messages = move || {
+        session.data.with(|data| {
+            data.as_ref().is_some_and(|data| {
+                data.me.clients.iter().any(|membership| {
+                    membership
+                        .permissions
+                        .contains(&kring_shared::Permission::Messages)
+                })
+            })
+        })
+    };
+    let unread_messages = LocalResource::new(move || {
+        session.notifications_changed.track();
+        let api = session.api().filter(|_| has_messages());
+        async move {
+            match api {
+                Some(api) => api.unread_messages().await.map(|count| count.unread),
+                None => Ok(0),
+            }
+        }
+    });
     let is_admin = move || {
         session.data.with(|data| {
             data.as_ref().is_some_and(|data| {
@@ -103,11 +126,32 @@ pub fn InfoBar() -> impl IntoView {
         <header class="infobar">
             <span class="brand">{organisation}</span>
             <nav aria-label=i18n.tr("nav.label")>
-                <ul class="infobar-items">
+                // With Berichten there is one more item: the items sit closer, and on a small
+                // phone Meldingen becomes a bell (CSS), so the bar stays one row.
+                <ul class="infobar-items" class:infobar-compact=has_messages>
                     <li><a href="/start">{i18n.tr("nav.start")}</a></li>
+                    {move || has_messages().then(|| view! {
+                        // Below 1024 px an envelope with the count, so the bar stays one row;
+                        // the word stays there for screen readers.
+                        <li>
+                            <a href="/berichten" class="infobar-messages">
+                                <svg class="infobar-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+                                    <path d="M2 5h20v14H2z M3 6l9 7 9-7"/>
+                                </svg>
+                                <span class="infobar-label">{i18n.tr("nav.messages")}</span>
+                                {move || unread_messages.get().and_then(Result::ok).filter(|count| *count > 0).map(|count| view! {
+                                    " " <span class="badge" aria-hidden="true">{count}</span>
+                                    <span class="visually-hidden">" (" {i18n.t_count("messages.unread", u64::from(count))} ")"</span>
+                                })}
+                            </a>
+                        </li>
+                    })}
                     <li>
-                        <a href="/meldingen">
-                            {i18n.tr("nav.notifications")}
+                        <a href="/meldingen" class="infobar-notifications">
+                            <svg class="infobar-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+                                <path d="M6 17V11a6 6 0 0 1 12 0v6l2 2H4z M10 21h4"/>
+                            </svg>
+                            <span class="infobar-label">{i18n.tr("nav.notifications")}</span>
                             {move || unread.get().and_then(Result::ok).filter(|count| *count > 0).map(|count| view! {
                                 " " <span class="badge" aria-hidden="true">{count}</span>
                                 <span class="visually-hidden">" (" {i18n.t_count("notifications.unread", u64::from(count))} ")"</span>

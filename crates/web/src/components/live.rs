@@ -32,7 +32,7 @@ struct Live {
     alive: StoredValue<bool>,
     /// A reload is already scheduled.
     pending: StoredValue<bool>,
-    /// The event names that count (`dossier`, `agenda`, `pinboard`).
+    /// The event names that count (`dossier`, `agenda`, `pinboard`, `messages`).
     names: StoredValue<Vec<&'static str>>,
 }
 
@@ -43,7 +43,7 @@ pub fn use_live_dossier(client_id: Uuid) -> ReadSignal<u32> {
 }
 
 /// A counter that goes up whenever one of `names` happens for `client_id` (`dossier`,
-/// `agenda`, `pinboard`), for as long as the calling component lives.
+/// `agenda`, `pinboard`, `messages`), for as long as the calling component lives.
 pub fn use_live(client_id: Uuid, names: &[&'static str]) -> ReadSignal<u32> {
     let live = Live {
         names: StoredValue::new(names.to_vec()),

@@ -1,5 +1,6 @@
 //! Small reusable pieces of the interface.
 
+pub mod attachments;
 pub mod audit;
 pub mod avatar;
 pub mod failure;

@@ -49,6 +49,7 @@ pub fn scope_label(scope: Scope) -> &'static str {
         Scope::ClientsWrite => "integrations.scope.clients",
         Scope::DossierWrite => "integrations.scope.dossier",
         Scope::FeedRead => "integrations.scope.feed",
+        Scope::MessagesWrite => "integrations.scope.messages",
     }
 }
 

@@ -2,10 +2,12 @@
 
 pub mod admin;
 pub mod agenda;
+pub mod care;
 pub mod details;
 pub mod dossier;
 pub mod forgot_password;
 pub mod login;
+pub mod messages;
 pub mod not_found;
 pub mod notifications;
 pub mod profile;

@@ -1,6 +1,7 @@
 //! *Meldingen*: the user's notifications, newest first. An invitation to a client's portal is
 //! answered here (*Accepteren* or *Weigeren*); until then that client stays invisible. A new
-//! care plan links to *Plannen* of its client, a new pinboard post to its *Prikbord*.
+//! care plan links to *Plannen* of its client, a new pinboard post to its *Prikbord*, a message
+//! to its conversation under *Berichten*.
 
 use kring_shared::contacts::{InvitationState, Notification, NotificationKind};
 use leptos::prelude::*;
@@ -106,25 +107,41 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
             NotificationKind::PinboardPost => {
                 i18n.t_args("notifications.pinboard_post", &[("client", &client)])
             }
+            NotificationKind::Message => {
+                i18n.t_args("notifications.message", &[("client", &client)])
+            }
+            NotificationKind::MessageOverdue => {
+                i18n.t_args("notifications.message_overdue", &[("client", &client)])
+            }
         }
     };
     let from_line = (kind == NotificationKind::PinboardPost)
         .then(|| item.from_name.clone())
         .flatten();
-    // A new care plan links to *Plannen* of that client, a new post to its *Prikbord* (and
-    // opening it counts as read).
+    // A new care plan links to *Plannen* of that client, a new post to its *Prikbord*, a
+    // message to its conversation (and opening it counts as read).
     let target = match kind {
-        NotificationKind::CarePlan => Some(("/dossier/plannen", "notifications.open_plan")),
-        NotificationKind::PinboardPost => {
-            Some(("/gegevens/prikbord", "notifications.open_pinboard"))
+        NotificationKind::CarePlan => {
+            Some(("/dossier/plannen".to_owned(), "notifications.open_plan"))
         }
+        NotificationKind::PinboardPost => Some((
+            "/gegevens/prikbord".to_owned(),
+            "notifications.open_pinboard",
+        )),
+        // `entry_id` is the conversation.
+        NotificationKind::Message | NotificationKind::MessageOverdue => Some((
+            item.entry_id
+                .map_or_else(|| "/berichten".to_owned(), |id| format!("/berichten/{id}")),
+            "notifications.open_messages",
+        )),
         NotificationKind::Invitation => None,
     }
     .zip(item.client_id);
+    let label = target.as_ref().map(|((_, label), _)| *label);
     let navigate = use_navigate();
     let open_target = move |_| {
-        if let Some(((path, _), client_id)) = target {
-            session.current_client.set(Some(client_id));
+        if let Some(((path, _), client_id)) = &target {
+            session.current_client.set(Some(*client_id));
             if unread_at_start {
                 mark.dispatch_local(());
             }
@@ -159,7 +176,7 @@ fn NotificationItem(item: Notification, notice: RwSignal<Option<&'static str>>) 
                         </button>
                     }.into_any(),
                     None => view! {
-                        {target.map(|((_, label), _)| view! {
+                        {label.map(|label| view! {
                             <button type="button" class="button-primary" on:click=open_target.clone()>
                                 {i18n.tr(label)}
                             </button>

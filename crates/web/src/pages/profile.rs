@@ -23,6 +23,7 @@ use crate::{
     session::{Session, use_session},
 };
 
+pub mod message_mail;
 pub mod sharing;
 
 #[component]
@@ -74,6 +75,7 @@ fn ProfileSections() -> impl IntoView {
     view! {
         <ContactDetails/>
         <sharing::SharingAndNotifications/>
+        <message_mail::MessageMail/>
         <ChangePassword sessions/>
         <AuthenticatorApp/>
         <Sessions sessions end=end_session/>

@@ -83,7 +83,8 @@ fn StartContent() -> impl IntoView {
     }
 }
 
-/// A care worker's start: the clients of their care team, each opening its agenda.
+/// A care worker's start: their messages and absence (the staff bundle's pages, hence a full
+/// load), and the clients of their care team, each opening its agenda.
 #[component]
 fn CareTeamStart(clients: Vec<kring_shared::me::ClientSummary>) -> impl IntoView {
     let i18n = use_i18n();
@@ -92,6 +93,10 @@ fn CareTeamStart(clients: Vec<kring_shared::me::ClientSummary>) -> impl IntoView
     view! {
         <div class="page-text">
             <h1>{i18n.tr("start.care_team")}</h1>
+            <p class="care-start-links">
+                <a class="button-primary" href="/zorg" rel="external">{i18n.tr("care.start.messages")}</a>
+                <a class="button-secondary" href="/zorg/afwezig" rel="external">{i18n.tr("care.start.absence")}</a>
+            </p>
             <p>{i18n.tr("start.care_team_intro")}</p>
             <ul class="client-list">
                 {clients.into_iter().map(|client| {
@@ -153,7 +158,7 @@ fn Home(client_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    // The Dossier, Agenda and Gegevens panels follow their part live.
+    // The Dossier, Agenda, Berichten and Gegevens panels follow their part live.
     let holds = |permission| {
         session
             .current_membership()
@@ -163,6 +168,7 @@ fn Home(client_id: Uuid) -> impl IntoView {
         (kring_shared::Permission::Dossier, "dossier"),
         (kring_shared::Permission::Agenda, "agenda"),
         (kring_shared::Permission::Details, "pinboard"),
+        (kring_shared::Permission::Messages, "messages"),
     ]
     .into_iter()
     .filter(|(permission, _)| holds(*permission))
@@ -324,6 +330,9 @@ fn PanelCard(panel: Panel) -> impl IntoView {
         (PanelStatus::Ready, _) if panel.kind == PanelKind::Details => {
             view! { <DetailsPanel post=panel.latest_post/> }.into_any()
         }
+        (PanelStatus::Ready, _) if panel.kind == PanelKind::Messages => {
+            view! { <MessagesPanel latest=panel.latest_message/> }.into_any()
+        }
         (PanelStatus::Ready, true) => view! {
             <p class="panel-note">{i18n.tr("panel.empty")}</p>
         }
@@ -344,11 +353,11 @@ fn PanelCard(panel: Panel) -> impl IntoView {
     let links: &[(&'static str, &'static str)] = match panel.kind {
         PanelKind::Dossier => &[("/dossier", "dossier.open")],
         PanelKind::Agenda => &[("/agenda", "agenda.open")],
+        PanelKind::Messages => &[("/berichten", "messages.open")],
         PanelKind::Details => &[
             ("/gegevens/prikbord", "pinboard.open"),
             ("/gegevens", "details.open"),
         ],
-        _ => &[],
     };
     let open = (panel.status == PanelStatus::Ready && !links.is_empty()).then(|| {
         view! {
@@ -467,6 +476,36 @@ fn DetailsPanel(post: Option<kring_shared::pinboard::LatestPost>) -> impl IntoVi
                     })}
                 </div>
             })}
+        </div>
+    }
+    .into_any()
+}
+
+/// The Berichten panel: how many messages are unread, and the latest message (who, the
+/// subject, the start of the text, when), or that there is none yet.
+#[component]
+fn MessagesPanel(latest: Option<kring_shared::messages::LatestMessage>) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(latest) = latest else {
+        return view! { <p class="panel-note">{i18n.tr("messages.panel_empty")}</p> }.into_any();
+    };
+    let unread = latest.unread;
+    let author = format!("{} {}", latest.author.first_name, latest.author.last_name);
+    let sent = latest.sent_at;
+    view! {
+        <div class="latest-post latest-message">
+            {(unread > 0).then(|| view! {
+                <p class="latest-unread">
+                    <span class="badge">{move || i18n.t_count("messages.panel_unread", u64::from(unread))}</span>
+                </p>
+            })}
+            <p class="panel-item-sub">{i18n.tr("messages.latest")}</p>
+            <p class="panel-item-title">{latest.subject}</p>
+            <p class="panel-item-sub">
+                {author} ", "
+                <time datetime=sent.to_rfc3339()>{move || date_time(i18n.language.get(), sent)}</time>
+            </p>
+            {(!latest.preview.is_empty()).then(|| view! { <p class="latest-post-text">{short_text(&latest.preview)}</p> })}
         </div>
     }
     .into_any()

@@ -14,7 +14,8 @@ pub fn settings_of(organisation: &organisation::Model) -> OrganisationSettings {
         panel_messages_enabled: organisation.panel_messages_enabled,
         panel_dossier_enabled: organisation.panel_dossier_enabled,
         panel_details_enabled: organisation.panel_details_enabled,
-        messages_to_care_allowed: organisation.messages_to_care_allowed,
+        care_messages: organisation.care_messages,
+        care_reply_days: organisation.care_reply_days,
         agenda_care_shown: organisation.agenda_care_shown,
         agenda_contacts_may_add: organisation.agenda_contacts_may_add,
         agenda_always_private: organisation.agenda_always_private,
@@ -71,6 +72,7 @@ pub fn check_settings(settings: &OrganisationSettings) -> Checks {
             1..=10,
         ),
         ("trusted_device_days", settings.trusted_device_days, 0..=90),
+        ("care_reply_days", settings.care_reply_days, 1..=10),
         (
             "idle_timeout_minutes",
             settings.idle_timeout_minutes,
@@ -164,7 +166,8 @@ pub async fn update_settings(
     organisation.panel_messages_enabled = Set(settings.panel_messages_enabled);
     organisation.panel_dossier_enabled = Set(settings.panel_dossier_enabled);
     organisation.panel_details_enabled = Set(settings.panel_details_enabled);
-    organisation.messages_to_care_allowed = Set(settings.messages_to_care_allowed);
+    organisation.care_messages = Set(settings.care_messages);
+    organisation.care_reply_days = Set(settings.care_reply_days);
     organisation.agenda_care_shown = Set(settings.agenda_care_shown);
     organisation.agenda_contacts_may_add = Set(settings.agenda_contacts_may_add);
     organisation.agenda_always_private = Set(settings.agenda_always_private);

@@ -222,6 +222,10 @@ pub async fn create_account(
         photo_url: Set(None),
         agenda_reminders: Set(false),
         share_contact_details: Set(false),
+        message_mail: Set(true),
+        absent_from: Set(None),
+        absent_until: Set(None),
+        absence_note: Set(None),
     }
     .insert(txn)
     .await?)

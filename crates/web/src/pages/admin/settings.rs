@@ -1,5 +1,7 @@
 //! The organisation settings, saved all at once.
 
+use kring_shared::messages::CareMessaging;
+
 use super::*;
 
 /// The organisation settings: saved all at once; a bad value saves nothing and is named.
@@ -155,10 +157,32 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
                 {toggle("panel_messages_enabled", "panel.messages", |s| s.panel_messages_enabled, |s, v| s.panel_messages_enabled = v)}
                 {toggle("panel_dossier_enabled", "panel.dossier", |s| s.panel_dossier_enabled, |s, v| s.panel_dossier_enabled = v)}
                 {toggle("panel_details_enabled", "panel.details", |s| s.panel_details_enabled, |s, v| s.panel_details_enabled = v)}
-                {toggle("messages_to_care_allowed", "settings.messages_to_care", |s| s.messages_to_care_allowed, |s, v| s.messages_to_care_allowed = v)}
                 {toggle("agenda_care_shown", "settings.agenda_care_shown", |s| s.agenda_care_shown, |s, v| s.agenda_care_shown = v)}
                 {toggle("agenda_contacts_may_add", "settings.agenda_contacts_may_add", |s| s.agenda_contacts_may_add, |s, v| s.agenda_contacts_may_add = v)}
                 {toggle("agenda_always_private", "settings.agenda_always_private", |s| s.agenda_always_private, |s, v| s.agenda_always_private = v)}
+            </fieldset>
+            <fieldset class="field">
+                <legend>{i18n.tr("care.setting.legend")}</legend>
+                <div class="field">
+                    <label for="setting-care-messages">{i18n.tr("care.setting.messages")}</label>
+                    <select id="setting-care-messages"
+                        on:change=move |event| {
+                            let choice = CareMessaging::from_stored(&event_target_value(&event))
+                                .unwrap_or_default();
+                            current.update(|settings| settings.care_messages = choice);
+                        }>
+                        <option value="nobody" selected=move || current.with(|s| s.care_messages == CareMessaging::Nobody)>
+                            {i18n.tr("care.setting.messages.nobody")}
+                        </option>
+                        <option value="representatives" selected=move || current.with(|s| s.care_messages == CareMessaging::Representatives)>
+                            {i18n.tr("care.setting.messages.representatives")}
+                        </option>
+                        <option value="everyone" selected=move || current.with(|s| s.care_messages == CareMessaging::Everyone)>
+                            {i18n.tr("care.setting.messages.everyone")}
+                        </option>
+                    </select>
+                </div>
+                {number("care_reply_days", "settings.care_reply_days", (1, 10), |s| s.care_reply_days, |s, v| s.care_reply_days = v)}
             </fieldset>
             <fieldset class="field">
                 <legend>{i18n.tr("settings.security")}</legend>
