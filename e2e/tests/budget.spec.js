@@ -14,7 +14,12 @@ const { test, expect } = require('./fixtures');
 // 390 → 445 with Gegevens and the Prikbord (issue 15): six tabs, the pinboard with its composer,
 // photo viewer, replies and emoji, and the profile's sharing choices add 55 KB. Issue 13 stays
 // open: this is the debt per-route splitting has to pay back.
-const FAMILY_FIRST_LOAD_BUDGET_KB = 445;
+// 445 → 500 with Berichten (issue 16): the conversation list with search and archive, the new
+// message form (recipients with absences, the answer-time notice, attachments), a conversation
+// with read receipts and answers, the Start panel, the envelope in the info bar and the e-mail
+// choice in the profile add 55 KB (441 → 496 KB). The care worker's inbox is in the staff
+// bundle. Per-route splitting (issue 13) would take all of Berichten off the first load.
+const FAMILY_FIRST_LOAD_BUDGET_KB = 500;
 
 async function served(request, path) {
   const response = await request.get(path, { headers: { 'Accept-Encoding': 'br' } });
