@@ -436,9 +436,9 @@ async fn serve_photo(
         },
         parameters: stored
             .file_name
-            .iter()
-            .map(|name| header::DispositionParam::Filename(name.clone()))
-            .collect(),
+            .as_deref()
+            .map(file_name)
+            .unwrap_or_default(),
     };
     Ok(HttpResponse::Ok()
         .content_type(stored.content_type.clone())
@@ -446,6 +446,26 @@ async fn serve_photo(
         .insert_header(cache)
         .insert_header(disposition)
         .body(bytes))
+}
+
+/// `filename` in ASCII (others as `_`) for old browsers and, for a name that is not ASCII,
+/// `filename*` in UTF-8 (RFC 6266).
+fn file_name(name: &str) -> Vec<header::DispositionParam> {
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '_' })
+        .collect();
+    let mut parameters = vec![header::DispositionParam::Filename(ascii)];
+    if !name.is_ascii() {
+        parameters.push(header::DispositionParam::FilenameExt(
+            header::ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: name.as_bytes().to_vec(),
+            },
+        ));
+    }
+    parameters
 }
 
 /// Removes the user's own uploaded photo that is not posted yet (*Weghalen*), so it no longer

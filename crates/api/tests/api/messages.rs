@@ -885,7 +885,7 @@ async fn attachments_lose_their_metadata_and_only_the_conversation_sees_them() {
     let photo: Attachment = json_as(photo).await;
     assert_eq!(photo.file_name, "IMG_0042.jpg");
     assert_eq!(photo.content_type, "image/jpeg");
-    let document = upload(&app, &marieke, johanna, "brief.pdf", pdf()).await;
+    let document = upload(&app, &marieke, johanna, "brief%C3%A9.pdf", pdf()).await;
     assert_eq!(document.status(), StatusCode::CREATED);
     let document: Attachment = json_as(document).await;
     assert_eq!(document.content_type, "application/pdf");
@@ -937,7 +937,9 @@ async fn attachments_lose_their_metadata_and_only_the_conversation_sees_them() {
     assert_eq!(served.headers()["content-type"], "application/pdf");
     let disposition = served.headers()["content-disposition"].to_str().unwrap();
     assert!(
-        disposition.starts_with("attachment") && disposition.contains("brief.pdf"),
+        disposition.starts_with("attachment")
+            && disposition.contains("filename=\"brief_.pdf\"")
+            && disposition.contains("filename*=UTF-8''brief%C3%A9.pdf"),
         "{disposition}"
     );
     assert_eq!(served.bytes().await.unwrap().as_ref(), pdf().as_slice());
