@@ -158,7 +158,7 @@ pub struct NewConversation {
 #[cfg_attr(feature = "server", schema(example = json!({
     "text": "Dat kan. We zetten de rolstoel klaar.", "attachments": []
 })))]
-pub struct ReplyInput {
+pub struct AnswerInput {
     pub text: String,
     #[serde(default)]
     pub attachments: Vec<Uuid>,

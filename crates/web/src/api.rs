@@ -41,8 +41,8 @@ use kring_shared::{
     integration::{NewServiceAccountRequest, ServiceAccountCreated, ServiceAccountSummary},
     me::Me,
     messages::{
-        Absence, Attachment, Conversation, ConversationPage, InboxBox, Message, MessageMailSetting,
-        NewConversation, RecipientOptions, ReplyInput as MessageReply, UnreadCount,
+        Absence, AnswerInput as MessageReply, Attachment, Conversation, ConversationPage, InboxBox,
+        Message, MessageMailSetting, NewConversation, RecipientOptions, UnreadCount,
     },
     pinboard::{Emoji, Photo, PinboardPage, Post, PostInput, Reply, ReplyInput},
 };

@@ -6,8 +6,8 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use kring_shared::{
     integration::Scope,
     messages::{
-        Absence, Attachment, Conversation, ConversationPage, EcdReply, InboxBox, Message,
-        MessageMailSetting, NewConversation, RecipientOptions, ReplyInput, UnreadCount,
+        Absence, AnswerInput, Attachment, Conversation, ConversationPage, EcdReply, InboxBox,
+        Message, MessageMailSetting, NewConversation, RecipientOptions, UnreadCount,
     },
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
@@ -110,7 +110,7 @@ impl ListParams {
 /// conversations they are in; a care worker of the client's team also those addressed to the
 /// team.
 ///
-/// Refused with 422: `cursor` `invalid_cursor`, `q` `too_long`.
+/// Refused with 422: `cursor` `invalid_cursor`, `q` `too_long`, `limit` `out_of_range`.
 #[utoipa::path(
     tag = "messages",
     security(("bearer" = [])),
@@ -246,7 +246,7 @@ async fn open(
         ("client_id" = Uuid, Path, description = "The client's id"),
         ("conversation_id" = Uuid, Path, description = "The conversation's id"),
     ),
-    request_body = ReplyInput,
+    request_body = AnswerInput,
     responses(
         (status = 201, description = "The message sent", body = Message),
         Unauthenticated,
@@ -263,7 +263,7 @@ async fn reply(
     auth: AuthUser,
     origin: ClientInfo,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<ReplyInput>,
+    body: web::Json<AnswerInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (client_id, conversation_id) = path.into_inner();
     let viewer = messages::viewer(&state.db, &auth.user, client_id).await?;
@@ -395,7 +395,7 @@ struct InboxParams {
 /// conversation names its client. A conversation nobody in the team read in time is
 /// `overdue`.
 ///
-/// Refused with 422: `cursor` `invalid_cursor`, `q` `too_long`.
+/// Refused with 422: `cursor` `invalid_cursor`, `q` `too_long`, `limit` `out_of_range`.
 #[utoipa::path(
     tag = "messages",
     security(("bearer" = [])),

@@ -21,7 +21,7 @@ use crate::{
     auth::AuthUser,
     entities::{media as media_entity, user},
     error::ApiError,
-    services::{self, details::details_access, media, pinboard},
+    services::{self, details::details_access, media, pinboard, security_log::ClientInfo},
     state::AppState,
 };
 
@@ -392,6 +392,7 @@ async fn upload(
 async fn serve_photo(
     state: web::Data<AppState>,
     auth: AuthUser,
+    origin: ClientInfo,
     request: HttpRequest,
     path: web::Path<(Uuid, media::Size)>,
 ) -> Result<HttpResponse, ApiError> {
@@ -402,6 +403,10 @@ async fn serve_photo(
         .ok_or(ApiError::NotFound)?;
     if !pinboard::may_see_photo(&state.db, &auth.user, &stored).await? {
         return Err(ApiError::NotFound);
+    }
+    if stored.purpose == media_entity::Purpose::Message {
+        let reader = super::dossier::reader(&auth, &origin);
+        services::messages::record_attachment_read(&state.db, &reader, &stored).await?;
     }
     // A document has only its file; a photo only its two sizes.
     let document = stored.content_type == media::PDF;

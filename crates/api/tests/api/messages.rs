@@ -526,6 +526,33 @@ async fn the_care_team_reads_and_answers_and_the_writer_sees_who_read_it() {
             .any(|row| row.id == id)
     );
 
+    // A document sent to care, opened by Lotte, is in the access log as her reading it.
+    let document: Attachment =
+        json_as(upload(&app, &marieke, johanna, "recept.pdf", pdf()).await).await;
+    let with_file = answer(
+        &app,
+        &marieke,
+        johanna,
+        id,
+        json!({"text": "Hier is het recept.", "attachments": [document.id]}),
+    )
+    .await;
+    assert_eq!(with_file.status(), StatusCode::CREATED);
+    let lotte_reads = || async {
+        access_log::Entity::find()
+            .filter(access_log::Column::ObjectId.eq(id))
+            .filter(access_log::Column::UserName.eq("Lotte de Jong"))
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
+    let before = lotte_reads().await;
+    assert_eq!(
+        app.get_as(&lotte, &document.url).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(lotte_reads().await, before + 1);
+
     // A care worker outside the client's team gets nothing: Lotte is not in Daan's team.
     let daan_client = app.client_id("Daan").await;
     let response = app
@@ -860,6 +887,15 @@ async fn conversations_page_newest_first_without_gaps() {
         )
         .await;
     assert_eq!(invalid(bad).await, ["cursor/invalid_cursor"]);
+    for limit in ["0", "101"] {
+        let bad = app
+            .get_as(
+                &marieke,
+                &format!("/api/clients/{johanna}/conversations?limit={limit}"),
+            )
+            .await;
+        assert_eq!(invalid(bad).await, ["limit/out_of_range"], "{limit}");
+    }
 }
 
 // ---------------------------------------------------------------- attachments
@@ -943,6 +979,15 @@ async fn attachments_lose_their_metadata_and_only_the_conversation_sees_them() {
         "{disposition}"
     );
     assert_eq!(served.bytes().await.unwrap().as_ref(), pdf().as_slice());
+    // Opening what was sent is recorded only for conversations with care: this one is family.
+    assert_eq!(
+        access_log::Entity::find()
+            .filter(access_log::Column::ObjectId.eq(created.summary.id))
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
     // A PDF has no display size, a photo no file.
     assert_eq!(
         app.get_as(&pieter, &document.url.replace("/file", "/display"))

@@ -73,16 +73,27 @@ pub fn InfoBar() -> impl IntoView {
         }
     });
     // Berichten, with its unread count, for whoever holds Berichten for some client.
-    let has_messages = move || {
+    // A care worker's messages are their inbox in the staff tools (another bundle: a full
+    // load); everyone else's are Berichten, for whoever has the tick for some client.
+    let is_care_worker = move || {
         session.data.with(|data| {
             data.as_ref().is_some_and(|data| {
-                data.me.clients.iter().any(|membership| {
-                    membership
-                        .permissions
-                        .contains(&kring_shared::Permission::Messages)
-                })
+                data.me.user.kind == kring_shared::me::AccountKind::CareWorker
+                    && !data.me.care_team.is_empty()
             })
         })
+    };
+    let has_messages = move || {
+        is_care_worker()
+            || session.data.with(|data| {
+                data.as_ref().is_some_and(|data| {
+                    data.me.clients.iter().any(|membership| {
+                        membership
+                            .permissions
+                            .contains(&kring_shared::Permission::Messages)
+                    })
+                })
+            })
     };
     let unread_messages = LocalResource::new(move || {
         session.notifications_changed.track();
@@ -134,7 +145,9 @@ pub fn InfoBar() -> impl IntoView {
                         // Below 1024 px an envelope with the count, so the bar stays one row;
                         // the word stays there for screen readers.
                         <li>
-                            <a href="/berichten" class="infobar-messages">
+                            <a href=move || if is_care_worker() { "/zorg" } else { "/berichten" }
+                                rel=move || is_care_worker().then_some("external")
+                                class="infobar-messages">
                                 <svg class="infobar-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
                                     <path d="M2 5h20v14H2z M3 6l9 7 9-7"/>
                                 </svg>

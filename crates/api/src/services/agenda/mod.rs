@@ -552,9 +552,18 @@ pub async fn may_follow(
 ) -> Result<(), ApiError> {
     match policy::client_access(db, account, client_id).await {
         Ok(_) => Ok(()),
-        Err(refusal) => match agenda_viewer(db, account, client_id).await {
-            Ok(_) => Ok(()),
-            Err(_) => Err(refusal),
-        },
+        Err(refusal) => {
+            // A care worker of the team follows the agenda or the conversations (either may
+            // be switched off).
+            if agenda_viewer(db, account, client_id).await.is_ok()
+                || crate::services::messages::viewer(db, account, client_id)
+                    .await
+                    .is_ok()
+            {
+                Ok(())
+            } else {
+                Err(refusal)
+            }
+        }
     }
 }

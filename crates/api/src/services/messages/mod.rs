@@ -400,7 +400,11 @@ async fn page(
     clients: &[Uuid],
     query: &ListQuery<'_>,
 ) -> Result<ConversationPage, ApiError> {
-    let limit = query.limit.unwrap_or(PAGE).clamp(1, 100);
+    let limit = match query.limit {
+        None => PAGE,
+        Some(limit) if (1..=100).contains(&limit) => limit,
+        Some(_) => return Err(ApiError::invalid("limit", "out_of_range")),
+    };
     // The inbox or the archive: the unread count follows the same choice.
     let scope = if query.archived {
         scope.add(conversation::Column::Id.in_subquery(archived_by(viewer_id)))
@@ -906,6 +910,32 @@ pub async fn latest(
         preview: preview(&last.body),
         unread: u32::try_from(unread).unwrap_or(u32::MAX),
     }))
+}
+
+/// Records that `account` opened an attachment of a conversation with care (NEN 7513: a photo
+/// or a document sent to or by the care team is part of what was read).
+pub async fn record_attachment_read(
+    db: &DatabaseConnection,
+    reader: &Reader<'_>,
+    attachment: &media::Model,
+) -> Result<(), ApiError> {
+    let Some(message_id) = attachment.message_id else {
+        return Ok(());
+    };
+    let Some(sent) = message::Entity::find_by_id(message_id).one(db).await? else {
+        return Ok(());
+    };
+    let Some(found) = conversation::Entity::find_by_id(sent.conversation_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    if !found.with_care {
+        return Ok(());
+    }
+    let viewer = viewer(db, reader.user, attachment.client_id).await?;
+    record(db, &viewer, reader, AccessAction::Read, found.id).await
 }
 
 /// Who may see a message attachment: its uploader before it is sent; afterwards whoever sees

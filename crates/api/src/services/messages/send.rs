@@ -12,8 +12,8 @@ use kring_shared::{
     integration::FeedKind,
     me::AccountKind,
     messages::{
-        Absence, Attachment, Conversation, EcdReply, MAX_ATTACHMENTS, MAX_SUBJECT, MAX_TEXT,
-        Message, MessagesEvent, NewConversation, Recipient, RecipientOptions, ReplyInput,
+        Absence, AnswerInput, Attachment, Conversation, EcdReply, MAX_ATTACHMENTS, MAX_SUBJECT,
+        MAX_TEXT, Message, MessagesEvent, NewConversation, Recipient, RecipientOptions,
     },
 };
 use sea_orm::{
@@ -564,7 +564,7 @@ pub async fn reply(
     viewer: &Viewer,
     reader: &Reader<'_>,
     id: Uuid,
-    input: &ReplyInput,
+    input: &AnswerInput,
 ) -> Result<Message, ApiError> {
     let db = &state.db;
     let found = visible(db, viewer, id).await?;

@@ -4,7 +4,7 @@
 
 use std::{cell::RefCell, collections::HashMap};
 
-use kring_shared::messages::{Attachment, MAX_TEXT, Message, ReplyInput};
+use kring_shared::messages::{AnswerInput, Attachment, MAX_TEXT, Message};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -63,7 +63,7 @@ pub(super) fn ReplyForm(
     let status = RwSignal::new(None::<&'static str>);
 
     let send = session.action(
-        move |api, input: ReplyInput| async move {
+        move |api, input: AnswerInput| async move {
             api.reply_to_conversation(client_id, conversation_id, &input)
                 .await
         },
@@ -104,7 +104,7 @@ pub(super) fn ReplyForm(
         }
         error.set(None);
         attachments_error.set(None);
-        send.dispatch_local(ReplyInput {
+        send.dispatch_local(AnswerInput {
             text: typed,
             attachments: attachments
                 .with_untracked(|list| list.iter().map(|attachment| attachment.id).collect()),

@@ -5,7 +5,7 @@
 
 use std::{cell::RefCell, collections::HashMap};
 
-use kring_shared::messages::{Attachment, Conversation, MAX_TEXT, Message, ReplyInput};
+use kring_shared::messages::{AnswerInput, Attachment, Conversation, MAX_TEXT, Message};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
@@ -301,7 +301,7 @@ fn ReplyForm(
     let uploading = RwSignal::new(0usize);
     let errors = RwSignal::new(Vec::<(&'static str, &'static str)>::new());
     let send = session.action(
-        move |api, input: ReplyInput| async move {
+        move |api, input: AnswerInput| async move {
             api.reply_to_conversation(client_id, conversation_id, &input)
                 .await
         },
@@ -337,7 +337,7 @@ fn ReplyForm(
             return;
         }
         errors.set(Vec::new());
-        send.dispatch_local(ReplyInput {
+        send.dispatch_local(AnswerInput {
             text: typed,
             attachments: attachments
                 .with_untracked(|list| list.iter().map(|file| file.id).collect()),

@@ -256,7 +256,7 @@ fn ConversationItem(summary: ConversationSummary, viewer: Uuid) -> impl IntoView
                 <a href=href>
                     {summary.subject.clone()}
                     {is_unread.then(|| view! {
-                        <span class="visually-hidden">", " {move || i18n.t_count("messages.unread", u64::from(unread))}</span>
+                        <span class="visually-hidden">" (" {move || i18n.t_count("messages.unread", u64::from(unread))} ")"</span>
                     })}
                 </a>
                 {is_unread.then(|| view! { <span class="badge" aria-hidden="true">{unread}</span> })}
