@@ -157,7 +157,8 @@ test('a daughter writes to her brother and the care team; care answers and she s
   const lotteContext = await browser.newContext(PHONE);
   const lotte = await lotteContext.newPage();
   await login(lotte, demo.lotte);
-  await lotte.getByRole('link', { name: 'Berichten', exact: true }).click();
+  // Her Start page links to her inbox (so does the envelope in the info bar).
+  await lotte.locator('#inhoud').getByRole('link', { name: 'Berichten', exact: true }).click();
   await expect(lotte.getByRole('heading', { level: 1, name: 'Berichten' })).toBeVisible();
   const boxes = lotte.getByRole('navigation', { name: 'Postvakken' });
   await expect(boxes.getByRole('link', { name: /^Aan mij/ })).toHaveAttribute('aria-current', 'page');
