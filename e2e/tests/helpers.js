@@ -138,6 +138,24 @@ async function snapshot(page, testInfo, name) {
   await page.screenshot({ path: `artifacts/${testInfo.project.name}/${name}.png`, fullPage: true });
 }
 
+// Opens the menu behind the user's name (at every size), if it is not open yet.
+async function openUserMenu(page) {
+  const menu = page.locator('.user-menu');
+  if (!(await menu.evaluate((details) => details.open))) {
+    await menu.locator('summary').click();
+  }
+  return menu;
+}
+
+// Nothing is wider than the screen. Measured against the screen's own width: a phone browser
+// widens its layout to fit a too-wide page (and window.innerWidth with it), which would hide it.
+// A soft check: a page that is too wide fails the test, and the steps after it still run.
+async function expectNoSidewaysScroll(page) {
+  const width = page.viewportSize().width;
+  const overflow = await page.evaluate((screen) => document.documentElement.scrollWidth - screen, width);
+  expect.soft(overflow, `${new URL(page.url()).pathname} scrolls sideways`).toBeLessThanOrEqual(0);
+}
+
 // The visible start-screen panels, by their data-panel name, in order.
 async function visiblePanels(page) {
   await expect(page.locator('.home')).toBeVisible();
@@ -146,5 +164,7 @@ async function visiblePanels(page) {
 
 module.exports = {
   openMenuOnPhone,
+  openUserMenu,
+  expectNoSidewaysScroll,
   clickLogout,
   totpNow, login, loginHere, enterCode, latestCode, latestCodeTo, expectAccessible, snapshot, visiblePanels, DEMO_PASSWORD };

@@ -15,6 +15,7 @@ mod m20261130_000009_agenda;
 mod m20261130_000010_agenda_reminders;
 mod m20261130_000011_pinboard_media;
 mod m20261201_000012_messages;
+mod m20261202_000013_exports;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_agenda_reminders::Migration),
             Box::new(m20261130_000011_pinboard_media::Migration),
             Box::new(m20261201_000012_messages::Migration),
+            Box::new(m20261202_000013_exports::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Serves the built web app from the web dir (`scripts/build-web`): its files, precompressed
 //! when the browser accepts it, and for every other path the page of the bundle it belongs to,
-//! so deep links work — the staff tools' `staff/index.html` for `/beheer` and `/zorg`, the family portal's
+//! so deep links work — the staff tools' `staff/index.html` for `/beheer`, `/zorg`, `/download` and
+//! `/bekeken`, the family portal's
 //! `index.html` for everything else. The hashes of both pages' inline bootstrap scripts feed
 //! the Content-Security-Policy.
 
@@ -27,9 +28,11 @@ pub struct Spa {
     staff_index: Option<String>,
 }
 
-/// The addresses under which the staff tools' pages live (*Beheer* for the organisation's
-/// administrator, *Zorg* — the inbox — for care workers); their files are under `/staff/`.
-const STAFF_PAGES: [&str; 2] = ["beheer", "zorg"];
+/// The addresses under which the second bundle's pages live (*Beheer* for the organisation's
+/// administrator, *Zorg* — the inbox — for care workers, and the client's data rights —
+/// *Download* and *Wie heeft mijn dossier bekeken* — that a family opens now and then); their
+/// files are under `/staff/`.
+const STAFF_PAGES: [&str; 4] = ["beheer", "zorg", "download", "bekeken"];
 
 impl Spa {
     /// Reads both bundles' pages; a missing one is logged and answered with a clear page.

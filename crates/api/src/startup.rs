@@ -101,6 +101,11 @@ impl Application {
         );
         crate::services::agenda::reminders::spawn_worker(state.db.clone());
         crate::services::messages::spawn_worker(state.db.clone(), state.events.clone());
+        crate::services::export::spawn_worker(
+            state.db.clone(),
+            state.media.clone(),
+            state.config.data_dir.clone(),
+        );
         let server = run(listener, metrics_listener, trusted_proxies, state)?;
         Ok(Application {
             port,

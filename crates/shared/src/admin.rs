@@ -63,7 +63,10 @@ pub struct AdminUserSummary {
     "lockout_mode": "until_reset",
     "reset_mode": "link",
     "temporary_password_hours": 72,
-    "allowed_mobile_countries": ["NL", "BE", "DE"]
+    "allowed_mobile_countries": ["NL", "BE", "DE"],
+    "export_keep_hours": 24,
+    "access_log_years": 5,
+    "access_log_staff": "name"
 })))]
 pub struct OrganisationSettings {
     /// Shown in the info bar and in e-mails (1–200 characters).
@@ -140,6 +143,25 @@ pub struct OrganisationSettings {
     /// ISO 3166 country codes whose mobile numbers may receive codes (at least one).
     #[cfg_attr(feature = "server", schema(min_items = 1))]
     pub allowed_mobile_countries: Vec<String>,
+    /// Hours a *Download* file is kept before it is removed (1–168, default 24).
+    #[cfg_attr(feature = "server", schema(minimum = 1, maximum = 168))]
+    #[serde(default = "one_day", deserialize_with = "whole_i16")]
+    pub export_keep_hours: i16,
+    /// Years the access log is kept (5–20; NEN 7513 asks at least 5, the default).
+    #[cfg_attr(feature = "server", schema(minimum = 5, maximum = 20))]
+    #[serde(default = "five_years", deserialize_with = "whole_i16")]
+    pub access_log_years: i16,
+    /// Whether *Wie heeft mijn dossier bekeken* names care workers or shows only their role.
+    #[serde(default)]
+    pub access_log_staff: crate::export::StaffDisclosure,
+}
+
+fn one_day() -> i16 {
+    24
+}
+
+fn five_years() -> i16 {
+    5
 }
 
 fn switched_on() -> bool {

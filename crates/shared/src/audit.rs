@@ -36,6 +36,8 @@ pub enum AuditAction {
     ServiceAccountCreated,
     ServiceAccountRevoked,
     TemporaryPasswordSent,
+    /// Rows of the access log past the organisation's retention period were removed.
+    AccessLogPurged,
 }
 
 impl AuditAction {

@@ -311,6 +311,12 @@ pub enum AccessObject {
     /// A conversation with the care team (read or written).
     #[strum(serialize = "messages")]
     Messages,
+    /// A *Download* of the client's data (`object_id` is the export).
+    #[strum(serialize = "export")]
+    Export,
+    /// The FHIR `$everything` bundle.
+    #[strum(serialize = "fhir")]
+    Fhir,
 }
 
 impl AccessObject {

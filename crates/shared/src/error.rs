@@ -55,6 +55,9 @@ pub enum ErrorCode {
     /// The primary contact cannot be removed here; the care organisation appoints another one
     /// first.
     PrimaryContactProtected,
+    /// The *Download* file is not ready yet, failed, or was removed after its time; make a
+    /// new one.
+    ExportNotReady,
     /// The database or another dependency is not available.
     ServiceUnavailable,
     /// Something went wrong on the server; it has been logged.
@@ -85,6 +88,7 @@ impl ErrorCode {
             ErrorCode::AlreadyContact => "already_contact",
             ErrorCode::AlreadyExists => "already_exists",
             ErrorCode::PrimaryContactProtected => "primary_contact_protected",
+            ErrorCode::ExportNotReady => "export_not_ready",
             ErrorCode::ServiceUnavailable => "service_unavailable",
             ErrorCode::InternalError => "internal_error",
         }
@@ -111,7 +115,8 @@ impl ErrorCode {
             ErrorCode::LastAdministrator
             | ErrorCode::AlreadyContact
             | ErrorCode::AlreadyExists
-            | ErrorCode::PrimaryContactProtected => 409,
+            | ErrorCode::PrimaryContactProtected
+            | ErrorCode::ExportNotReady => 409,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::InternalError => 500,
         }
@@ -140,6 +145,7 @@ impl ErrorCode {
             ErrorCode::AlreadyContact => "Already a contact",
             ErrorCode::AlreadyExists => "Already exists",
             ErrorCode::PrimaryContactProtected => "Primary contact",
+            ErrorCode::ExportNotReady => "Export not ready",
             ErrorCode::ServiceUnavailable => "Service unavailable",
             ErrorCode::InternalError => "Internal server error",
         }

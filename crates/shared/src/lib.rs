@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod details;
 pub mod dossier;
 pub mod error;
+pub mod export;
 pub mod home;
 pub mod integration;
 pub mod me;
@@ -71,6 +72,8 @@ mod stored_names {
         same_names::<crate::admin::MailPurpose>();
         same_names::<crate::pinboard::Mood>();
         same_names::<crate::pinboard::Emoji>();
+        same_names::<crate::export::ExportState>();
+        same_names::<crate::export::StaffDisclosure>();
     }
 
     #[test]

@@ -37,6 +37,7 @@ use kring_shared::{
         CarePlans, DossierEntry, DossierGroups, DossierKind, EventTicket, NewNoteRequest,
         TimelinePage,
     },
+    export::{DownloadLink, ExportList, ExportRequest, ExportStatus, ViewLogPage, YearMonth},
     home::HomeView,
     integration::{NewServiceAccountRequest, ServiceAccountCreated, ServiceAccountSummary},
     me::Me,
@@ -578,6 +579,76 @@ impl Authenticated {
         if !url.starts_with("/api/") {
             return Err(ApiFailure::Network);
         }
+        self.blob(url).await
+    }
+
+    /// `GET /api/clients/{id}/exports`: the user's own exports of this client.
+    pub async fn exports(&self, client_id: Uuid) -> Result<ExportList, ApiFailure> {
+        self.get(&format!("/api/clients/{client_id}/exports")).await
+    }
+
+    /// `POST /api/clients/{id}/exports`: starts an export of the months `from` through `until`.
+    pub async fn start_export(
+        &self,
+        client_id: Uuid,
+        request: &ExportRequest,
+    ) -> Result<ExportStatus, ApiFailure> {
+        self.post_for(&format!("/api/clients/{client_id}/exports"), request)
+            .await
+    }
+
+    /// `GET /api/clients/{id}/exports/{export_id}`: how far an export is.
+    pub async fn export_status(
+        &self,
+        client_id: Uuid,
+        export_id: Uuid,
+    ) -> Result<ExportStatus, ApiFailure> {
+        self.get(&format!("/api/clients/{client_id}/exports/{export_id}"))
+            .await
+    }
+
+    /// `POST /api/clients/{id}/exports/{export_id}/link`: a one-time address of a ready file.
+    pub async fn export_link(
+        &self,
+        client_id: Uuid,
+        export_id: Uuid,
+    ) -> Result<DownloadLink, ApiFailure> {
+        let url = format!("/api/clients/{client_id}/exports/{export_id}/link");
+        parse(&self.send(Verb::Post, &url, Body::Empty).await?)
+    }
+
+    /// `GET /api/clients/{id}/access-log`: a page of *Wie heeft mijn dossier bekeken*, of one
+    /// month and one person when chosen, after a cursor.
+    pub async fn access_log(
+        &self,
+        client_id: Uuid,
+        month: Option<YearMonth>,
+        person: Option<Uuid>,
+        cursor: Option<&str>,
+    ) -> Result<ViewLogPage, ApiFailure> {
+        let mut url = access_log_url(client_id, "", month, person);
+        push_query(&mut url, "cursor", cursor);
+        self.get(&url).await
+    }
+
+    /// `GET /api/clients/{id}/access-log/csv`: the same lines as a CSV file.
+    pub async fn access_log_csv(
+        &self,
+        client_id: Uuid,
+        month: Option<YearMonth>,
+        person: Option<Uuid>,
+    ) -> Result<web_sys::Blob, ApiFailure> {
+        self.blob(&access_log_url(client_id, "/csv", month, person))
+            .await
+    }
+
+    /// `GET /api/me/data`: everything Kring holds about the signed-in user, as a JSON file.
+    pub async fn my_data(&self) -> Result<web_sys::Blob, ApiFailure> {
+        self.blob("/api/me/data").await
+    }
+
+    /// A signed-in `GET` whose body is a file.
+    async fn blob(&self, url: &str) -> Result<web_sys::Blob, ApiFailure> {
         let response: web_sys::Response = self.respond(Verb::Get, url, Body::Empty).await?.into();
         let blob = response.blob().map_err(|_| ApiFailure::Network)?;
         wasm_bindgen_futures::JsFuture::from(blob)
@@ -1290,6 +1361,27 @@ async fn problem_of(response: Response) -> ApiFailure {
         Ok(problem) => ApiFailure::Problem(problem),
         Err(_) => ApiFailure::Network,
     }
+}
+
+/// The access-log address under `client_id` (`suffix` "" or "/csv") with the chosen filters.
+fn access_log_url(
+    client_id: Uuid,
+    suffix: &str,
+    month: Option<YearMonth>,
+    person: Option<Uuid>,
+) -> String {
+    let mut url = format!("/api/clients/{client_id}/access-log{suffix}");
+    push_query(
+        &mut url,
+        "month",
+        month.map(|month| month.to_string()).as_deref(),
+    );
+    push_query(
+        &mut url,
+        "person",
+        person.map(|id| id.to_string()).as_deref(),
+    );
+    url
 }
 
 /// Appends `name=value` (encoded) to `url` when there is a value.

@@ -24,6 +24,7 @@ use crate::{
             form::{ChangeAppointmentPage, NewAppointmentPage},
         },
         care::{CarePage, CareSection},
+        client_data::{download::DownloadPage, viewed::ViewedPage},
         details::{self, DetailsPage},
         dossier::{DossierEntryPage, DossierPage, Tab},
         forgot_password::ForgotPasswordPage,
@@ -93,8 +94,24 @@ fn provide_app_contexts() {
 /// bundle: the family portal and the staff tools are two wasm files (see README).
 #[component]
 fn OtherBundle() -> impl IntoView {
+    // The router's address, not the window's: when a link is followed, this runs before the
+    // window's address changes, and reloading would bring back the page the link was on.
+    let location = leptos_router::hooks::use_location();
+    let mut target = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    if !search.is_empty() {
+        target.push('?');
+        target.push_str(&search);
+    }
+    let hash = location.hash.get_untracked();
+    if !hash.is_empty() {
+        if !hash.starts_with('#') {
+            target.push('#');
+        }
+        target.push_str(&hash);
+    }
     if let Some(window) = web_sys::window() {
-        let _ = window.location().reload();
+        let _ = window.location().assign(&target);
     }
 }
 
@@ -117,6 +134,8 @@ pub fn FamilyApp() -> impl IntoView {
                 <Route path=path!("/zorg") view=OtherBundle/>
                 <Route path=path!("/zorg/*any") view=OtherBundle/>
                 <Route path=path!("/gebruikersbeheer") view=UserManagementPage/>
+                <Route path=path!("/download") view=OtherBundle/>
+                <Route path=path!("/bekeken") view=OtherBundle/>
                 <Route path=path!("/dossier") view=|| view! { <DossierPage tab=Tab::Timeline/> }/>
                 <Route path=path!("/dossier/lezen") view=|| view! { <DossierPage tab=Tab::Read/> }/>
                 <Route path=path!("/dossier/schrijven") view=|| view! { <DossierPage tab=Tab::Write/> }/>
@@ -147,7 +166,7 @@ fn StaffFallback() -> impl IntoView {
     let path = leptos_router::hooks::use_location()
         .pathname
         .get_untracked();
-    let staff = ["/beheer", "/zorg"]
+    let staff = ["/beheer", "/zorg", "/download", "/bekeken"]
         .iter()
         .any(|root| path == *root || path.starts_with(&format!("{root}/")));
     if staff {
@@ -176,6 +195,9 @@ pub fn StaffApp() -> impl IntoView {
                 <Route path=path!("/zorg/team") view=|| view! { <CarePage section=CareSection::Inbox(InboxBox::Team)/> }/>
                 <Route path=path!("/zorg/gesprek/:client_id/:id") view=|| view! { <CarePage section=CareSection::Conversation/> }/>
                 <Route path=path!("/zorg/afwezig") view=|| view! { <CarePage section=CareSection::Absence/> }/>
+                // The client's data rights: opened now and then, so off the family's first load.
+                <Route path=path!("/download") view=DownloadPage/>
+                <Route path=path!("/bekeken") view=ViewedPage/>
             </Routes>
         </Router>
     }

@@ -27,6 +27,8 @@ pub struct Model {
     pub session_id: Option<Uuid>,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
+    /// More about what was accessed, e.g. an export's months (`2026-09..2026-11`).
+    pub detail: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ pub mod conversation;
 pub mod conversation_archive;
 pub mod conversation_member;
 pub mod dossier_entry;
+pub mod export;
 pub mod feed_event;
 pub mod login_attempt;
 pub mod media;

@@ -51,6 +51,12 @@ pub struct Model {
     pub agenda_always_private: bool,
     pub care_messages: kring_shared::messages::CareMessaging,
     pub care_reply_days: i16,
+    /// Hours a *Download* file is kept.
+    pub export_keep_hours: i16,
+    /// Years the access log is kept (at least 5, NEN 7513).
+    pub access_log_years: i16,
+    /// Whether the access-log page names care workers or shows their role only.
+    pub access_log_staff: kring_shared::export::StaffDisclosure,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -108,6 +108,24 @@ problem_responses! {
         "Over 60 messages by this user this hour (`rate_limited`, with `Retry-After`)";
     /// 403 for an API key without `messages:write`.
     NeedsMessagesWrite = 403, "The key lacks the `messages:write` scope (`permission_denied`)";
+    /// 403 for *Download* and *Wie heeft mijn dossier bekeken*.
+    NotClientOrAdministrator = 403,
+        "The user is neither the client nor a portal administrator (the Instellingen permission) of this client, or access ended after discharge (`permission_denied`)";
+    /// 404 for an export.
+    NoSuchExport = 404,
+        "No such client, or no such export of this user for this client (`not_found`)";
+    /// 409 for a download link.
+    ExportNotReady = 409,
+        "The export is still being written, failed, or its file was removed after the organisation's period (`export_not_ready`)";
+    /// 429 for a new export.
+    ExportRunning = 429,
+        "An export of this user is still queued or running, or they started 20 today; wait until it is done (`rate_limited`, with `Retry-After`)";
+    /// 429 for `$everything` and the access-log CSV.
+    DataLimit = 429,
+        "Over 30 bundles or CSV files by this user this hour (`rate_limited`, with `Retry-After`)";
+    /// 404 for a download.
+    DownloadLinkInvalid = 404,
+        "The download link is unknown, used or older than a minute, or the file was removed (`not_found`)";
     /// 403 for an API key without `clients:write`.
     NeedsClientsWrite = 403, "The key lacks the `clients:write` scope (`permission_denied`)";
     /// 403 for an API key without `dossier:write`.

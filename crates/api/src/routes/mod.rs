@@ -8,6 +8,7 @@ pub mod clients;
 pub mod contacts;
 pub mod dev;
 pub mod dossier;
+pub mod export;
 pub mod health;
 pub mod integration;
 pub mod me;
@@ -27,5 +28,6 @@ pub fn api(cfg: &mut ServiceConfig) {
     agenda::configure(cfg);
     pinboard::configure(cfg);
     messages::configure(cfg);
+    export::configure(cfg);
     integration::configure(cfg);
 }

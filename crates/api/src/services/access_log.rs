@@ -38,6 +38,24 @@ pub async fn record(
     object: AccessObject,
     object_id: Option<Uuid>,
 ) -> Result<(), ApiError> {
+    record_detail(
+        db, reader, client, acting_as, action, object, object_id, None,
+    )
+    .await
+}
+
+/// `record` with a detail, e.g. an export's months.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_detail(
+    db: &impl ConnectionTrait,
+    reader: &Reader<'_>,
+    client: &client::Model,
+    acting_as: Relationship,
+    action: AccessAction,
+    object: AccessObject,
+    object_id: Option<Uuid>,
+    detail: Option<String>,
+) -> Result<(), ApiError> {
     access_log::ActiveModel {
         id: Set(Uuid::new_v4()),
         occurred_at: Set(Utc::now()),
@@ -55,6 +73,7 @@ pub async fn record(
         session_id: Set(Some(reader.session_id)),
         ip_address: Set(reader.origin.ip_address.clone()),
         user_agent: Set(reader.origin.user_agent.clone()),
+        detail: Set(detail),
     }
     .insert(db)
     .await?;

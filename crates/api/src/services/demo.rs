@@ -242,6 +242,10 @@ async fn load_variant(
         agenda_care_shown: Set(true),
         agenda_contacts_may_add: Set(true),
         agenda_always_private: Set(false),
+        export_keep_hours: Set(24),
+        access_log_years: Set(5),
+        // De Linde weighed it: families see which care worker read the dossier.
+        access_log_staff: Set(kring_shared::export::StaffDisclosure::Name),
     }
     .insert(&txn)
     .await?;

@@ -37,6 +37,12 @@ pub const MOBILE_CHANGES_PER_DAY: Limit = Limit::new(5, 24 * 60 * 60);
 pub const RESET_REQUESTS: Limit = Limit::new(5, 60 * 60);
 /// "Bedoelde u …" look-ups, per user.
 pub const CONTACT_SUGGESTIONS: Limit = Limit::new(30, 60 * 60);
+/// *Download* exports started, per user a day.
+pub const EXPORTS: Limit = Limit::new(20, 24 * 60 * 60);
+/// FHIR `$everything` bundles, per user an hour.
+pub const EVERYTHING: Limit = Limit::new(30, 60 * 60);
+/// Access-log CSV files, per user an hour.
+pub const ACCESS_LOG_CSV: Limit = Limit::new(30, 60 * 60);
 /// Invitations and first-access mails sent, per administrator.
 pub const INVITATIONS: Limit = Limit::new(30, 60 * 60);
 

@@ -367,6 +367,48 @@ impl MediaStore {
         Ok(document)
     }
 
+    /// Stores the file at `local` under `exports/<id>.zip`, uploaded in parts so a large ZIP
+    /// is never read into memory whole.
+    pub async fn put_export(&self, id: Uuid, local: &std::path::Path) -> Result<(), ApiError> {
+        use tokio::io::AsyncWriteExt;
+        let mut file = tokio::fs::File::open(local).await.context("export: open")?;
+        let mut upload =
+            object_store::buffered::BufWriter::new(self.store.clone(), Self::export_key(id));
+        tokio::io::copy(&mut file, &mut upload)
+            .await
+            .context("export: store")?;
+        upload.shutdown().await.context("export: store")?;
+        Ok(())
+    }
+
+    /// The stored export as a stream of chunks.
+    pub async fn export_stream(
+        &self,
+        id: Uuid,
+    ) -> Result<
+        futures_util::stream::BoxStream<'static, Result<Bytes, object_store::Error>>,
+        ApiError,
+    > {
+        let found = self
+            .store
+            .get(&Self::export_key(id))
+            .await
+            .context("export: read")?;
+        Ok(found.into_stream())
+    }
+
+    /// Removes a stored export (gone already is fine).
+    pub async fn remove_export(&self, id: Uuid) -> Result<(), ApiError> {
+        match self.store.delete(&Self::export_key(id)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(error) => Err(anyhow::Error::from(error).context("export: remove").into()),
+        }
+    }
+
+    fn export_key(id: Uuid) -> Path {
+        Path::from(format!("exports/{id}.zip"))
+    }
+
     /// The stored bytes of one size.
     pub async fn read(&self, photo: &media::Model, size: Size) -> Result<Bytes, ApiError> {
         let found = self

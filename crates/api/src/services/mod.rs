@@ -10,6 +10,7 @@ pub mod demo;
 pub mod demo_dossier;
 pub mod details;
 pub mod dossier;
+pub mod export;
 pub mod feed;
 pub mod home;
 pub mod integration;

@@ -33,6 +33,8 @@ enum Rule {
     MessagesReader,
     /// Any care worker (their inbox and absence).
     CareWorker,
+    /// The client themselves, or a contact holding Instellingen (Download, the access log).
+    ClientOrAdministrator,
     /// The organisation's functional administrator.
     OrganisationAdmin,
     /// A service-account API key, never a user's token: every user gets 401 (the scopes are
@@ -72,6 +74,15 @@ fn rule_for(method: &str, path: &str) -> Option<Rule> {
             Client(Permission::Details)
         }
         ("GET", "/api/clients/{client_id}/home") => ClientMember,
+        // The ticket in the address is the authorization (see `export.rs`).
+        ("GET", "/api/exports/download") => Public,
+        (_, path)
+            if path.starts_with("/api/clients/{client_id}/exports")
+                || path.starts_with("/api/clients/{client_id}/access-log")
+                || path == "/api/clients/{client_id}/fhir/$everything" =>
+        {
+            ClientOrAdministrator
+        }
         // Care workers answer conversations; they do not start them.
         ("GET", "/api/clients/{client_id}/messages/recipients")
         | ("POST", "/api/clients/{client_id}/conversations") => Client(Permission::Messages),
@@ -123,6 +134,8 @@ struct Actor {
     care_team: bool,
     /// A care worker (in the client's team or not).
     care_worker: bool,
+    /// The client themselves (their own portal).
+    is_client: bool,
 }
 
 impl Actor {
@@ -151,6 +164,13 @@ impl Actor {
                         .is_some_and(|held| held.contains(&Permission::Messages))
             }
             Rule::CareWorker => self.care_worker,
+            Rule::ClientOrAdministrator => {
+                self.is_client
+                    || self
+                        .holds
+                        .as_ref()
+                        .is_some_and(|held| held.contains(&Permission::Settings))
+            }
             Rule::OrganisationAdmin => self.organisation_admin,
             Rule::Integration => false,
         }
@@ -167,9 +187,13 @@ fn actors() -> Vec<Actor> {
         organisation_admin: false,
         care_team: false,
         care_worker: false,
+        is_client: false,
     };
     let mut list = vec![
-        contact("the client", "daan", "Daan", Some(Permission::ALL.to_vec())),
+        Actor {
+            is_client: true,
+            ..contact("the client", "daan", "Daan", Some(Permission::ALL.to_vec()))
+        },
         contact(
             "an administrator contact",
             "marieke",
@@ -205,6 +229,7 @@ fn actors() -> Vec<Actor> {
             organisation_admin: true,
             care_team: false,
             care_worker: false,
+            is_client: false,
         },
         Actor {
             name: "anonymous",
@@ -214,6 +239,7 @@ fn actors() -> Vec<Actor> {
             organisation_admin: false,
             care_team: false,
             care_worker: false,
+            is_client: false,
         },
     ];
     for permission in [Messages, Agenda, Dossier, Details, Settings] {
@@ -319,6 +345,7 @@ async fn every_operation_allows_and_denies_exactly_as_the_matrix_says() {
                 .replace("{reply_id}", &Uuid::new_v4().to_string())
                 .replace("{photo_id}", &Uuid::new_v4().to_string())
                 .replace("{conversation_id}", &Uuid::new_v4().to_string())
+                .replace("{export_id}", &Uuid::new_v4().to_string())
                 .replace("{message_id}", "ANS-1")
                 .replace("{emoji}", "heart")
                 .replace("{size}", "display");

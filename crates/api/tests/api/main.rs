@@ -12,6 +12,7 @@ mod contacts;
 mod demo;
 mod dossier;
 mod errors;
+mod export;
 mod hardening;
 mod health;
 mod helpers;

@@ -120,6 +120,8 @@ fn every_operation_is_described_with_its_errors_as_problem_json() {
                 "/api/clients/{client_id}/events",
                 // A calendar subscription's address is its own secret.
                 "/api/calendar/{token}.ics",
+                // A download link carries a one-time ticket of a minute.
+                "/api/exports/download",
             ]
             .contains(&path.as_str());
             assert_eq!(secured, !public, "{name}: security requirement");

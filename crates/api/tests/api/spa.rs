@@ -89,6 +89,10 @@ async fn the_staff_tools_have_their_own_page_and_every_other_path_the_family_por
         ("/beheer/koppelingen", "<title>Kring – Beheer</title>"),
         ("/zorg", "<title>Kring – Beheer</title>"),
         ("/zorg/gesprek/1/2", "<title>Kring – Beheer</title>"),
+        // The client's data rights, opened now and then, are in the second bundle too.
+        ("/download", "<title>Kring – Beheer</title>"),
+        ("/bekeken", "<title>Kring – Beheer</title>"),
+        ("/downloads", "<title>Kring</title>"),
         ("/zorgen", "<title>Kring</title>"),
         ("/beheerder", "<title>Kring</title>"),
         ("/start", "<title>Kring</title>"),

@@ -11,11 +11,10 @@ use kring_shared::{
 };
 use leptos::{html, prelude::*};
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 
 use crate::{
     api::{ApiFailure, Authenticated},
-    components::photo::AuthImage,
+    components::{photo::AuthImage, save_file::save_blob},
     i18n::use_i18n,
     session::use_session,
 };
@@ -29,7 +28,7 @@ fn is_photo(attachment: &Attachment) -> bool {
 }
 
 /// A file's size as people say it: `340 kB`, `1,2 MB` (`1.2 MB` in English).
-fn file_size(language: Language, bytes: u64) -> String {
+pub fn file_size(language: Language, bytes: u64) -> String {
     const KB: u64 = 1000;
     if bytes < KB * KB {
         return format!("{} kB", bytes.div_ceil(KB).max(1));
@@ -358,34 +357,9 @@ fn FileDownload(file: Attachment) -> impl IntoView {
     }
 }
 
-/// Fetches `url` with the token and saves it as `name` through a short-lived link.
+/// Fetches `url` with the token and saves it as `name`.
 async fn download(api: Authenticated, url: String, name: String) -> Result<(), ApiFailure> {
-    let blob = api.photo(&url).await?;
-    let address =
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiFailure::Network)?;
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or(ApiFailure::Network)?;
-    let link = document
-        .create_element("a")
-        .ok()
-        .and_then(|link| link.dyn_into::<web_sys::HtmlElement>().ok())
-        .ok_or(ApiFailure::Network)?;
-    let _ = link.set_attribute("href", &address);
-    let _ = link.set_attribute("download", &name);
-    if let Some(body) = document.body() {
-        let _ = body.append_child(&link);
-        link.click();
-        link.remove();
-    }
-    // Long enough for the browser to have taken the file.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&address);
-        },
-        std::time::Duration::from_secs(60),
-    );
-    Ok(())
+    save_blob(&api.photo(&url).await?, &name)
 }
 
 #[cfg(test)]

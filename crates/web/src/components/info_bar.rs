@@ -5,7 +5,10 @@
 use leptos::{html, prelude::*};
 use leptos_router::hooks::use_navigate;
 
-use crate::{components::language_switch::LanguageSwitch, i18n::use_i18n, session::use_session};
+use crate::{
+    components::language_switch::LanguageSwitch, i18n::use_i18n,
+    pages::client_data::holds_data_rights, session::use_session,
+};
 
 #[component]
 pub fn InfoBar() -> impl IntoView {
@@ -112,6 +115,12 @@ pub fn InfoBar() -> impl IntoView {
             })
         })
     };
+    // Download and the access log: for the client themselves and portal administrators.
+    let data_rights = move || {
+        session
+            .current_membership()
+            .is_some_and(|membership| holds_data_rights(&membership))
+    };
     // The help link, the language and Uitloggen stand in the bar on a wide screen and in the
     // menu on a narrow one (CSS shows one of the two), so a phone's bar stays one row.
     let help_item = move |class: &'static str| {
@@ -185,6 +194,10 @@ pub fn InfoBar() -> impl IntoView {
                             </summary>
                             <ul>
                                 <li><a href="/profiel">{i18n.tr("nav.profile")}</a></li>
+                                {move || data_rights().then(|| view! {
+                                    <li><a href="/download">{i18n.tr("nav.download")}</a></li>
+                                    <li><a href="/bekeken">{i18n.tr("nav.viewed")}</a></li>
+                                })}
                                 {move || is_admin().then(|| view! {
                                     <li><a href="/beheer" rel="external">{i18n.tr("nav.admin")}</a></li>
                                 })}

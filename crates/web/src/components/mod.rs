@@ -10,6 +10,7 @@ pub mod language_switch;
 pub mod live;
 pub mod new_password;
 pub mod photo;
+pub mod save_file;
 pub mod shell;
 pub mod tabs;
 

@@ -66,5 +66,6 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::ServiceAccountCreated => "audit.action.service_account_created",
         AuditAction::ServiceAccountRevoked => "audit.action.service_account_revoked",
         AuditAction::TemporaryPasswordSent => "audit.action.temporary_password_sent",
+        AuditAction::AccessLogPurged => "audit.action.access_log_purged",
     }
 }

@@ -127,7 +127,7 @@ pub fn viewer_id() -> Uuid {
 }
 
 /// The day of a moment in the browser's time zone.
-fn local_day(at: DateTime<Utc>) -> NaiveDate {
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
     // Milliseconds since the epoch fit an f64 exactly for any realistic date.
     #[allow(clippy::cast_precision_loss)]
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(

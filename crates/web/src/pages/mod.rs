@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod agenda;
 pub mod care;
+pub mod client_data;
 pub mod details;
 pub mod dossier;
 pub mod forgot_password;

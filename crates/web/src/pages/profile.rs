@@ -1,6 +1,6 @@
 //! *Profielinstellingen*: the user's own details, changing the password, the places where
 //! the user is signed in (each can be ended, e.g. for a lost phone), and what the user shares
-//! with and hears from the network.
+//! with and hears from the network, and a copy of everything Kring holds about the user.
 
 use kring_shared::{
     ErrorCode,
@@ -24,6 +24,7 @@ use crate::{
 };
 
 pub mod message_mail;
+pub mod my_data;
 pub mod sharing;
 
 #[component]
@@ -81,6 +82,7 @@ fn ProfileSections() -> impl IntoView {
         <Sessions sessions end=end_session/>
         <Devices/>
         <CalendarSubscription/>
+        <my_data::MyData/>
     }
 }
 

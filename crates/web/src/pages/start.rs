@@ -20,6 +20,7 @@ use crate::{
         shell::Shell,
     },
     i18n::use_i18n,
+    pages::client_data::holds_data_rights,
     session::use_session,
 };
 
@@ -226,6 +227,9 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
             .permissions
             .contains(&kring_shared::Permission::Settings)
     });
+    let data_rights = session
+        .current_membership()
+        .is_some_and(|membership| holds_data_rights(&membership));
     let clients = session
         .data
         .with_untracked(|data| data.as_ref().map(|data| data.me.clients.clone()))
@@ -280,9 +284,15 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
         {only_photo.then(|| view! {
             <p class="notice">{move || i18n.t_with("start.only_photo", &notice_name)}</p>
         })}
-        {manages.then(|| view! {
-            <p class="below-panels">
-                <a class="button-secondary" href="/gebruikersbeheer">{i18n.tr("start.user_management")}</a>
+        {(manages || data_rights).then(|| view! {
+            <p class="below-panels start-links">
+                {manages.then(|| view! {
+                    <a class="button-secondary" href="/gebruikersbeheer">{i18n.tr("start.user_management")}</a>
+                })}
+                {data_rights.then(|| view! {
+                    <a class="button-secondary" href="/download">{i18n.tr("nav.download")}</a>
+                    <a class="button-secondary" href="/bekeken">{i18n.tr("nav.viewed")}</a>
+                })}
             </p>
         })}
         {several.then(|| view! {

@@ -37,6 +37,9 @@ pub fn settings_of(organisation: &organisation::Model) -> OrganisationSettings {
             .filter(|code| !code.is_empty())
             .map(str::to_owned)
             .collect(),
+        export_keep_hours: organisation.export_keep_hours,
+        access_log_years: organisation.access_log_years,
+        access_log_staff: organisation.access_log_staff,
     }
 }
 
@@ -93,6 +96,8 @@ pub fn check_settings(settings: &OrganisationSettings) -> Checks {
             settings.temporary_password_hours,
             1..=336,
         ),
+        ("export_keep_hours", settings.export_keep_hours, 1..=168),
+        ("access_log_years", settings.access_log_years, 5..=20),
     ] {
         if !range.contains(&value) {
             checks.fail(field, "out_of_range");
@@ -182,6 +187,9 @@ pub async fn update_settings(
     organisation.lockout_mode = Set(settings.lockout_mode);
     organisation.reset_mode = Set(settings.reset_mode);
     organisation.temporary_password_hours = Set(settings.temporary_password_hours);
+    organisation.export_keep_hours = Set(settings.export_keep_hours);
+    organisation.access_log_years = Set(settings.access_log_years);
+    organisation.access_log_staff = Set(settings.access_log_staff);
     organisation.allowed_mobile_countries = Set(settings
         .allowed_mobile_countries
         .iter()

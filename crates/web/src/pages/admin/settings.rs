@@ -1,6 +1,6 @@
 //! The organisation settings, saved all at once.
 
-use kring_shared::messages::CareMessaging;
+use kring_shared::{export::StaffDisclosure, messages::CareMessaging};
 
 use super::*;
 
@@ -183,6 +183,29 @@ pub(super) fn SettingsFields(settings: OrganisationSettings) -> impl IntoView {
                     </select>
                 </div>
                 {number("care_reply_days", "settings.care_reply_days", (1, 10), |s| s.care_reply_days, |s, v| s.care_reply_days = v)}
+            </fieldset>
+            <fieldset class="field">
+                <legend>{i18n.tr("settings.client_data")}</legend>
+                <p class="hint">{i18n.tr("settings.client_data_help")}</p>
+                {number("export_keep_hours", "settings.export_keep_hours", (1, 168), |s| s.export_keep_hours, |s, v| s.export_keep_hours = v)}
+                {number("access_log_years", "settings.access_log_years", (5, 20), |s| s.access_log_years, |s, v| s.access_log_years = v)}
+                <div class="field">
+                    <label for="setting-access-log-staff">{i18n.tr("settings.access_log_staff")}</label>
+                    <p class="hint" id="setting-access-log-staff-hint">{i18n.tr("settings.access_log_staff_help")}</p>
+                    <select id="setting-access-log-staff" aria-describedby="setting-access-log-staff-hint"
+                        on:change=move |event| {
+                            let choice = StaffDisclosure::from_stored(&event_target_value(&event))
+                                .unwrap_or_default();
+                            current.update(|settings| settings.access_log_staff = choice);
+                        }>
+                        <option value="name" selected=move || current.with(|s| s.access_log_staff == StaffDisclosure::Name)>
+                            {i18n.tr("settings.access_log_staff.name")}
+                        </option>
+                        <option value="role" selected=move || current.with(|s| s.access_log_staff == StaffDisclosure::Role)>
+                            {i18n.tr("settings.access_log_staff.role")}
+                        </option>
+                    </select>
+                </div>
             </fieldset>
             <fieldset class="field">
                 <legend>{i18n.tr("settings.security")}</legend>
