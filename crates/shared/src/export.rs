@@ -102,13 +102,13 @@ pub struct ExportRequest {
     /// The first month (`YYYY-MM`).
     #[cfg_attr(
         feature = "server",
-        schema(value_type = String, pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")
+        schema(value_type = String, pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$")
     )]
     pub from: YearMonth,
     /// The last month (`YYYY-MM`), not before `from`, at most 120 months later.
     #[cfg_attr(
         feature = "server",
-        schema(value_type = String, pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")
+        schema(value_type = String, pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$")
     )]
     pub until: YearMonth,
 }

@@ -278,13 +278,24 @@ async fn everything(
 #[into_params(parameter_in = Query)]
 struct LogQuery {
     /// Only this month (`YYYY-MM`).
-    #[param(value_type = Option<String>, pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    #[param(value_type = Option<String>, pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$")]
     month: Option<YearMonth>,
     /// Only this person (a `person_id` from `people`).
     person: Option<Uuid>,
     /// `next_cursor` of the page before.
     #[param(max_length = 200)]
     cursor: Option<String>,
+}
+
+/// Filters of the access-log CSV (all lines of them).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CsvQuery {
+    /// Only this month (`YYYY-MM`).
+    #[param(value_type = Option<String>, pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$")]
+    month: Option<YearMonth>,
+    /// Only this person (a `person_id` from `people`).
+    person: Option<Uuid>,
 }
 
 impl From<LogQuery> for viewed::Filter {
@@ -332,14 +343,14 @@ async fn access_log(
 
 /// The same log as CSV (UTF-8 with a byte-order mark, `;`-separated with every cell quoted, as
 /// Dutch spreadsheet programs read it; headings in the user's language): date, time, who,
-/// relationship, role, organisation, what. A cell that would start a formula starts with `'`. `cursor` is ignored: all lines of the
-/// filter, at most 50,000.
+/// relationship, role, organisation, what. A cell that would start a formula starts with `'`.
+/// All lines of the filter, at most 50,000.
 #[utoipa::path(
     tag = "export",
     security(("bearer" = [])),
     params(
         ("client_id" = Uuid, Path, description = "The client's id"),
-        LogQuery,
+        CsvQuery,
     ),
     responses(
         (status = 200, description = "The log as CSV", content_type = "text/csv", body = String),
@@ -356,10 +367,14 @@ async fn access_log_csv(
     state: web::Data<AppState>,
     auth: AuthUser,
     client_id: web::Path<Uuid>,
-    query: web::Query<LogQuery>,
+    query: web::Query<CsvQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut filter: viewed::Filter = query.into_inner().into();
-    filter.cursor = None;
+    let query = query.into_inner();
+    let filter = viewed::Filter {
+        month: query.month,
+        person: query.person,
+        cursor: None,
+    };
     let csv = viewed::csv(&state.db, &auth.user, *client_id, filter).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 
 /// What both overviews can show.
 pub trait Overview {
@@ -167,9 +167,14 @@ impl PdfOverview {
         }
     }
 
+    /// Finishes the page being written: compressed now (Flate), so a long overview holds
+    /// little in memory until the document is put together.
     fn new_page(&mut self) {
         let done = std::mem::replace(&mut self.content, Content::new());
-        self.pages.push(done.finish().to_vec());
+        self.pages.push(miniz_oxide::deflate::compress_to_vec_zlib(
+            &done.finish(),
+            6,
+        ));
         self.y = PAGE_HEIGHT - MARGIN;
     }
 
@@ -245,7 +250,7 @@ impl PdfOverview {
             fonts.finish();
             resources.finish();
             page.finish();
-            pdf.stream(*content_id, content);
+            pdf.stream(*content_id, content).filter(Filter::FlateDecode);
         }
         pdf.finish()
     }
@@ -391,5 +396,15 @@ mod tests {
         assert!(bytes.starts_with(b"%PDF-"));
         let pages = bytes.windows(10).filter(|w| w == b"/Type /Pag").count();
         assert!(pages > 5, "{pages}");
+        // Every page's text is compressed, and reads back.
+        let streams = bytes.windows(12).filter(|w| w == b"/FlateDecode").count();
+        assert_eq!(
+            streams,
+            pages - 1,
+            "one per page (the page tree is not a stream)"
+        );
+        let start = bytes.windows(7).position(|w| w == b"stream\n").unwrap() + 7;
+        let text = miniz_oxide::inflate::decompress_to_vec_zlib(&bytes[start..]).ok();
+        assert!(text.is_some_and(|text| text.windows(10).any(|w| w == b"Rapportage")));
     }
 }
