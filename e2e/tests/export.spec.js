@@ -222,6 +222,11 @@ test('Download and Wie heeft mijn dossier bekeken read well', async ({ page, dem
   await expect(links.getByRole('link', { name: 'Download', exact: true })).toBeVisible();
   await follow(page, links.getByRole('link', { name: 'Wie heeft mijn dossier bekeken' }));
   await expect(page.getByRole('heading', { level: 1, name: 'Wie heeft mijn dossier bekeken' })).toBeVisible();
+  // Back goes back to Start in one step, and forward again.
+  await page.goBack();
+  await expect(page.locator('p.below-panels.start-links')).toBeVisible();
+  await page.goForward();
+  await expect(page.getByRole('heading', { level: 1, name: 'Wie heeft mijn dossier bekeken' })).toBeVisible();
   await expect(page.getByLabel('Persoon').locator('option').first()).toHaveText('Iedereen');
   await expect(page.getByLabel('Maand').locator('option').first()).toHaveText('Alle maanden');
   await expect(page.getByRole('button', { name: 'Download als CSV' })).toBeVisible();

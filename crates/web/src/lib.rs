@@ -96,6 +96,8 @@ fn provide_app_contexts() {
 fn OtherBundle() -> impl IntoView {
     // The router's address, not the window's: when a link is followed, this runs before the
     // window's address changes, and reloading would bring back the page the link was on.
+    // (Links that are known to lead to the other bundle say `rel="external"`, so the browser
+    // loads them itself and Back works as usual.)
     let location = leptos_router::hooks::use_location();
     let mut target = location.pathname.get_untracked();
     let search = location.search.get_untracked();

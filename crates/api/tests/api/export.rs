@@ -247,9 +247,13 @@ async fn an_export_of_three_months_holds_a_readable_overview_a_valid_fhir_bundle
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let started: ExportStatus = json_as(response).await;
     assert!(started.file_name.starts_with("kring-johanna-de-vries-"));
-    let (done, _) = wait_ready(&app, &marieke, johanna, started.id).await;
+    let (done, seen) = wait_ready(&app, &marieke, johanna, started.id).await;
     assert_eq!(done.state, ExportState::Ready, "{done:?}");
     assert_eq!(done.progress, 100);
+    assert!(
+        seen.windows(2).all(|pair| pair[0] <= pair[1]),
+        "progress only goes up: {seen:?}"
+    );
     let expires = done.expires_at.unwrap();
     let hours = (expires - done.finished_at.unwrap()).num_hours();
     assert_eq!(hours, 24, "kept for the organisation's 24 hours");
@@ -460,6 +464,58 @@ async fn an_export_holds_only_what_its_maker_sees_in_the_portal() {
     assert!(resources(&bundle, "DocumentReference").is_empty());
     assert!(resources(&bundle, "Coverage").is_empty());
     assert_references_resolve(&bundle);
+}
+
+#[tokio::test]
+async fn a_care_plan_version_is_in_the_months_it_was_in_force_by_dutch_dates() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let marieke = app.login_as("marieke").await;
+    let key = app.ecd_key().await;
+    // The months asked for: the month before last through last month.
+    let first = Utc::now().date_naive().with_day(1).unwrap();
+    let from = first.checked_sub_months(chrono::Months::new(2)).unwrap();
+    let after = first;
+    let day = chrono::Days::new(1);
+    // Established long before; in force: ending on the day before, on the first day, starting on
+    // the last day, starting on the day after.
+    for (id, title, valid_from, valid_until) in [
+        (
+            "ZP-EDGE-1",
+            "Eindigde de dag ervoor",
+            from - chrono::Days::new(90),
+            Some(from - day),
+        ),
+        (
+            "ZP-EDGE-2",
+            "Eindigde op de eerste dag",
+            from - chrono::Days::new(90),
+            Some(from),
+        ),
+        ("ZP-EDGE-3", "Begon op de laatste dag", after - day, None),
+        ("ZP-EDGE-4", "Begon de dag erna", after, None),
+    ] {
+        let stored = app
+            .put_json(
+                &format!("/api/integration/clients/ECD-1001/care-plans/{id}"),
+                &key,
+                json!({"title": title, "established_at": Utc::now() - chrono::Duration::days(400),
+                       "valid_from": valid_from, "valid_until": valid_until,
+                       "goals": [{"title": "Zelf eten", "actions": []}]}),
+            )
+            .await;
+        assert!(stored.status().is_success(), "{id}: {}", stored.status());
+    }
+    let started: ExportStatus =
+        json_as(request_export(&app, &marieke, johanna, &month_ago(2), &month_ago(1)).await).await;
+    wait_ready(&app, &marieke, johanna, started.id).await;
+    let bytes = download(&app, &marieke, johanna, started.id).await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let html = String::from_utf8(entry(&mut zip, "overzicht.html")).unwrap();
+    assert!(!html.contains("Eindigde de dag ervoor"));
+    assert!(html.contains("Eindigde op de eerste dag"));
+    assert!(html.contains("Begon op de laatste dag"));
+    assert!(!html.contains("Begon de dag erna"));
 }
 
 #[tokio::test]

@@ -195,8 +195,8 @@ pub fn InfoBar() -> impl IntoView {
                             <ul>
                                 <li><a href="/profiel">{i18n.tr("nav.profile")}</a></li>
                                 {move || data_rights().then(|| view! {
-                                    <li><a href="/download">{i18n.tr("nav.download")}</a></li>
-                                    <li><a href="/bekeken">{i18n.tr("nav.viewed")}</a></li>
+                                    <li><a href="/download" rel="external">{i18n.tr("nav.download")}</a></li>
+                                    <li><a href="/bekeken" rel="external">{i18n.tr("nav.viewed")}</a></li>
                                 })}
                                 {move || is_admin().then(|| view! {
                                     <li><a href="/beheer" rel="external">{i18n.tr("nav.admin")}</a></li>

@@ -290,8 +290,8 @@ fn HomeScreen(home: HomeView) -> impl IntoView {
                     <a class="button-secondary" href="/gebruikersbeheer">{i18n.tr("start.user_management")}</a>
                 })}
                 {data_rights.then(|| view! {
-                    <a class="button-secondary" href="/download">{i18n.tr("nav.download")}</a>
-                    <a class="button-secondary" href="/bekeken">{i18n.tr("nav.viewed")}</a>
+                    <a class="button-secondary" href="/download" rel="external">{i18n.tr("nav.download")}</a>
+                    <a class="button-secondary" href="/bekeken" rel="external">{i18n.tr("nav.viewed")}</a>
                 })}
             </p>
         })}

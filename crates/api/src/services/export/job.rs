@@ -581,13 +581,19 @@ impl Job {
                 // A care plan version in force during the months counts too.
                 in_range = Condition::any().add(in_range).add(
                     Condition::all()
-                        .add(dossier_entry::Column::ValidFrom.lt(self.range.end.date_naive()))
+                        .add(
+                            dossier_entry::Column::ValidFrom.lt(self
+                                .range
+                                .until
+                                .next()
+                                .first_day()),
+                        )
                         .add(
                             Condition::any()
                                 .add(dossier_entry::Column::ValidUntil.is_null())
                                 .add(
                                     dossier_entry::Column::ValidUntil
-                                        .gte(self.range.start.date_naive()),
+                                        .gte(self.range.from.first_day()),
                                 ),
                         ),
                 );
@@ -710,7 +716,7 @@ impl Job {
                         actions.push(line);
                     }
                 }
-                let today = Utc::now().date_naive();
+                let today = crate::services::agenda::time::local(Utc::now()).date();
                 let valid_from = entry.valid_from.unwrap_or(entry.occurred_at.date_naive());
                 let in_force =
                     valid_from <= today && entry.valid_until.is_none_or(|until| until >= today);

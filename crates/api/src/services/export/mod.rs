@@ -696,15 +696,26 @@ pub async fn tidy(
         removed += expire(db, media, &row).await? as usize;
     }
     // Scratch files of jobs that stopped half-way (the overview and bundle in plain text).
+    // Read the running ones first: a job claimed after this list was read makes its directory
+    // after the listing below (and scratch directories of the last minutes stay anyway).
+    let running: Vec<String> = export::Entity::find()
+        .filter(export::Column::State.eq(ExportState::Running))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.id.to_string())
+        .collect();
     if let Ok(entries) = std::fs::read_dir(data_dir.join("exports")) {
-        let running: Vec<String> = export::Entity::find()
-            .filter(export::Column::State.eq(ExportState::Running))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|row| row.id.to_string())
-            .collect();
         for entry in entries.flatten() {
+            let young = entry
+                .metadata()
+                .and_then(|meta| meta.modified())
+                .is_ok_and(|at| {
+                    at.elapsed().unwrap_or_default() < std::time::Duration::from_secs(300)
+                });
+            if young {
+                continue;
+            }
             let name = entry.file_name().to_string_lossy().into_owned();
             if !running.contains(&name) {
                 let _ = std::fs::remove_dir_all(entry.path());

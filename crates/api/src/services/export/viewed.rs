@@ -30,6 +30,15 @@ use crate::{
 
 /// Lines per page.
 const PAGE: u64 = 100;
+/// The audit actions that are changes to a client's network.
+const NETWORK_CHANGES: [AuditAction; 6] = [
+    AuditAction::ContactAdded,
+    AuditAction::ContactRemoved,
+    AuditAction::PermissionsChanged,
+    AuditAction::InvitationSent,
+    AuditAction::PrimaryContactAppointed,
+    AuditAction::DischargeDateSet,
+];
 /// Lines in one CSV at most.
 const CSV_ROWS: u64 = 50_000;
 
@@ -224,8 +233,10 @@ async fn rows(
         .order_by_desc(access_log::Column::OccurredAt)
         .order_by_desc(access_log::Column::Id)
         .limit(limit);
+    // Only changes to the network, filtered before the limit so none fall between pages.
     let mut changes = audit_entry::Entity::find()
         .filter(audit_entry::Column::ClientId.eq(client_id))
+        .filter(audit_entry::Column::Action.is_in(NETWORK_CHANGES.map(AuditAction::as_str)))
         .order_by_desc(audit_entry::Column::OccurredAt)
         .order_by_desc(audit_entry::Column::Seq)
         .limit(limit);
@@ -276,27 +287,7 @@ async fn rows(
         .await?
         .into_iter()
         .map(Row::Access)
-        .chain(
-            changes
-                .all(db)
-                .await?
-                .into_iter()
-                // Only changes to the network; not the organisation's own settings.
-                .filter(|row| {
-                    row.action.known().is_some_and(|action| {
-                        matches!(
-                            action,
-                            AuditAction::ContactAdded
-                                | AuditAction::ContactRemoved
-                                | AuditAction::PermissionsChanged
-                                | AuditAction::InvitationSent
-                                | AuditAction::PrimaryContactAppointed
-                                | AuditAction::DischargeDateSet
-                        )
-                    })
-                })
-                .map(Row::Change),
-        )
+        .chain(changes.all(db).await?.into_iter().map(Row::Change))
         .collect();
     merged.sort_by_key(|row| std::cmp::Reverse(row.position()));
     merged.truncate(limit as usize);
