@@ -16,6 +16,7 @@ mod m20261130_000010_agenda_reminders;
 mod m20261130_000011_pinboard_media;
 mod m20261201_000012_messages;
 mod m20261202_000013_exports;
+mod m20261203_000014_scale_out;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_pinboard_media::Migration),
             Box::new(m20261201_000012_messages::Migration),
             Box::new(m20261202_000013_exports::Migration),
+            Box::new(m20261203_000014_scale_out::Migration),
         ]
     }
 }

@@ -72,6 +72,9 @@ impl Application {
         crate::services::media::adopt_legacy_photos(&db, &media)
             .await
             .map_err(|error| anyhow::anyhow!("moving client photos to the media store: {error}"))?;
+        let events = EventBus::for_database(&db)
+            .await
+            .context("cannot listen for live events")?;
         let state = AppState {
             db: db.clone(),
             tokens,
@@ -79,7 +82,7 @@ impl Application {
             sms,
             media,
             config: Arc::new(config),
-            events: EventBus::new(),
+            events,
             sealer,
         };
         let metrics_listener = match &state.config.metrics_listen {
@@ -181,14 +184,6 @@ fn run(
         .build()
         .map_err(|error| anyhow::anyhow!("metrics setup failed: {error}"))?;
     let throttle = AuthThrottle::new(state.config.auth_requests_per_minute);
-    let cleaner = throttle.clone();
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            every_minute.tick().await;
-            cleaner.clean();
-        }
-    });
     let throttle = web::Data::new(throttle);
     let dev_outbox = state.config.dev_outbox;
     if dev_outbox {

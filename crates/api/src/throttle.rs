@@ -1,52 +1,42 @@
 //! Per-address throttling of the sign-in endpoints (login, codes, first password, forgot and
 //! reset password, re-authentication), so that one address cannot guess passwords across
-//! many accounts. Built on the
-//! `governor` crate's keyed GCRA limiter; over the limit the answer is a 429 problem with
-//! `Retry-After`.
+//! many accounts. Counted in the database (`sign_in_throttle`, one atomic upsert per request,
+//! a fixed one-minute window), so the limit holds for the whole deployment however many
+//! instances share the database — not once per instance. Over the limit the answer is a 429
+//! problem with `Retry-After`.
 
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
-
-use std::future::{Ready, ready};
+use std::{future::Future, net::IpAddr, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use governor::{
-    DefaultKeyedRateLimiter, Quota, RateLimiter,
-    clock::{Clock, DefaultClock},
+
+use crate::{
+    error::ApiError,
+    proxy::TrustedProxies,
+    services::limits::{self, Limit},
+    state::AppState,
 };
 
-use crate::{error::ApiError, proxy::TrustedProxies};
-
-/// The shared limiter.
-#[derive(Clone)]
+/// The deployment's sign-in limit per client address.
+#[derive(Debug, Clone, Copy)]
 pub struct AuthThrottle {
-    limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    limit: Limit,
 }
 
 impl AuthThrottle {
-    /// Allows `per_minute` requests per IP address per minute (bursts up to the same number).
+    /// Allows `per_minute` requests per client address per minute.
     pub fn new(per_minute: u32) -> AuthThrottle {
-        let per_minute = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AuthThrottle {
-            limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            limit: Limit::new(i32::try_from(per_minute.max(1)).unwrap_or(i32::MAX), 60),
         }
     }
 
-    /// Seconds to wait when `ip` is over the limit now, `None` when the request may pass.
-    pub fn check(&self, ip: IpAddr) -> Option<u64> {
-        match self.limiter.check_key(&ip) {
-            Ok(()) => None,
-            Err(not_until) => Some(
-                not_until
-                    .wait_time_from(DefaultClock::default().now())
-                    .as_secs()
-                    + 1,
-            ),
-        }
-    }
-
-    /// Forgets addresses that are back under their limit (keeps memory bounded).
-    pub fn clean(&self) {
-        self.limiter.retain_recent();
+    /// Counts a request from `ip`: `RateLimited` (with the seconds to wait) over the limit.
+    pub async fn check(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        ip: IpAddr,
+    ) -> Result<(), ApiError> {
+        limits::hit_sign_in(db, &format!("sign-in:{}", network_of(ip)), self.limit).await
     }
 }
 
@@ -70,23 +60,25 @@ pub struct SignInThrottle;
 
 impl FromRequest for SignInThrottle {
     type Error = ApiError;
-    type Future = Ready<Result<SignInThrottle, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<SignInThrottle, ApiError>>>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let verdict = match (
-            request.app_data::<web::Data<AuthThrottle>>(),
-            TrustedProxies::address_of(request),
-        ) {
-            (Some(throttle), Some(address)) => match throttle.check(network_of(address)) {
-                Some(wait) => {
+        let throttle = request
+            .app_data::<web::Data<AuthThrottle>>()
+            .map(|t| *t.get_ref());
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let address = TrustedProxies::address_of(request);
+        Box::pin(async move {
+            if let (Some(throttle), Some(state), Some(address)) = (throttle, state, address)
+                && let Err(error) = throttle.check(&state.db, address).await
+            {
+                if matches!(error, ApiError::RateLimited { .. }) {
                     tracing::warn!(ip = %address, "sign-in requests throttled");
-                    Err(ApiError::RateLimited { retry_after: wait })
                 }
-                None => Ok(SignInThrottle),
-            },
-            _ => Ok(SignInThrottle),
-        };
-        ready(verdict)
+                return Err(error);
+            }
+            Ok(SignInThrottle)
+        })
     }
 }
 

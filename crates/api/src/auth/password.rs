@@ -1,17 +1,39 @@
 //! argon2id password hashing with OWASP's parameters (argon2's defaults: m = 19 MiB, t = 2,
-//! p = 1). Hashing is CPU-bound, so it runs on the blocking pool, never on an actix worker.
+//! p = 1). Hashing is CPU-bound, so it runs on the blocking pool, never on an actix worker, and
+//! at most half the cores hash at once: a burst of logins queues for the hashing permits instead
+//! of taking every core from the people reading their start screen.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use rand::RngCore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// A permit to hash: half the cores (at least one) hash at a time. The permit moves into the
+/// hashing task, so a request that goes away mid-hash still holds it until the hash is done.
+async fn hashing_permit() -> anyhow::Result<OwnedSemaphorePermit> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Arc::new(Semaphore::new((cores / 2).max(1)))
+    });
+    Arc::clone(permits)
+        .acquire_owned()
+        .await
+        .context("the hashing permits are closed")
+}
 
 /// Hashes `password` into a PHC string.
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .context("password hashing task failed")?
+    let permit = hashing_permit().await?;
+    tokio::task::spawn_blocking(move || {
+        let hashed = hash_blocking(&password);
+        drop(permit);
+        hashed
+    })
+    .await
+    .context("password hashing task failed")?
 }
 
 fn hash_blocking(password: &str) -> anyhow::Result<String> {
@@ -23,10 +45,13 @@ fn hash_blocking(password: &str) -> anyhow::Result<String> {
 
 /// Whether `password` matches `phc`. A malformed stored hash counts as no match.
 pub async fn verify(password: String, phc: String) -> anyhow::Result<bool> {
+    let permit = hashing_permit().await?;
     tokio::task::spawn_blocking(move || {
-        Argon2::default()
+        let matches = Argon2::default()
             .verify_password(password.as_bytes(), phc.as_str())
-            .is_ok()
+            .is_ok();
+        drop(permit);
+        matches
     })
     .await
     .context("password verification task failed")

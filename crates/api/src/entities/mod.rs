@@ -35,5 +35,6 @@ pub mod refresh_token;
 pub mod service_account;
 pub mod session;
 pub mod stored;
+pub mod stream_ticket;
 pub mod trusted_device;
 pub mod user;

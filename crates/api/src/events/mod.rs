@@ -1,20 +1,34 @@
-//! Real time: dossier and agenda changes are published on an in-process bus and streamed to
-//! open pages as server-sent events. `EventSource` cannot send a bearer token, so the page first trades its
-//! token for a one-time ticket (30 seconds) and opens the stream with it.
+//! Real time: dossier, agenda, pinboard and message changes are published on a bus and streamed
+//! to open pages as server-sent events. `EventSource` cannot send a bearer token, so the page
+//! first trades its token for a one-time ticket (30 seconds) and opens the stream with it.
+//!
+//! On SQLite (one instance) the bus is a channel inside the process. On PostgreSQL several
+//! instances share one database, so an event goes out as a `NOTIFY` on the channel
+//! `kring_events` and comes back through `LISTEN` on every instance — this one too — before it
+//! reaches the open streams. The payloads carry ids, never data: each stream still asks the
+//! database what its user may see. When the listening connection is lost, the events sent in
+//! between are gone, so every open stream is told to `resync` (reload what it shows). Tickets
+//! live in the database (`stream_tickets`, hashed), so a ticket from one instance opens a
+//! stream on any other.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
+use chrono::Utc;
 use kring_shared::{
     agenda::AgendaEvent, dossier::DossierEvent, messages::MessagesEvent, pinboard::PinboardEvent,
 };
-use tokio::sync::broadcast;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QueryFilter, Statement, sqlx::postgres::PgListener,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
-use crate::auth::secret::random_token;
+use crate::{
+    auth::secret::{hash_token, random_token},
+    entities::stream_ticket,
+};
 
 mod stream;
 
@@ -34,15 +48,20 @@ pub enum LiveEvent {
         event: MessagesEvent,
         audience: Arc<[Uuid]>,
     },
+    /// Events may have been missed (the bus's connection to the database was lost): every open
+    /// stream tells its page to reload.
+    Resync,
 }
 
 impl LiveEvent {
-    pub fn client_id(&self) -> Uuid {
+    /// The client whose pages the event is for (`None`: every page).
+    pub fn client_id(&self) -> Option<Uuid> {
         match self {
-            LiveEvent::Dossier(event) => event.client_id,
-            LiveEvent::Agenda(event) => event.client_id,
-            LiveEvent::Pinboard(event) => event.client_id,
-            LiveEvent::Messages { event, .. } => event.client_id,
+            LiveEvent::Dossier(event) => Some(event.client_id),
+            LiveEvent::Agenda(event) => Some(event.client_id),
+            LiveEvent::Pinboard(event) => Some(event.client_id),
+            LiveEvent::Messages { event, .. } => Some(event.client_id),
+            LiveEvent::Resync => None,
         }
     }
 
@@ -72,14 +91,161 @@ pub struct Ticket {
     pub user_id: Uuid,
     pub session_id: Uuid,
     pub client_id: Uuid,
-    issued: Instant,
 }
 
-/// The publish side and the ticket store, shared by every worker of one process.
+/// A new one-time ticket for `user_id`'s session to open `client_id`'s stream (on any
+/// instance). Expired tickets are removed on the way.
+pub async fn issue_ticket(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+    client_id: Uuid,
+) -> Result<String, DbErr> {
+    let now = Utc::now();
+    stream_ticket::Entity::delete_many()
+        .filter(stream_ticket::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    let ticket = random_token();
+    stream_ticket::Entity::insert(stream_ticket::ActiveModel {
+        ticket_hash: Set(hash_token(&ticket)),
+        user_id: Set(user_id),
+        session_id: Set(session_id),
+        client_id: Set(client_id),
+        expires_at: Set(now + chrono::Duration::seconds(i64::from(TICKET_SECONDS))),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(ticket)
+}
+
+/// Takes `ticket` out of the database — one atomic `DELETE … RETURNING`, so of two parallel
+/// redeems (on any instances) only one gets it. `None` when unknown, used, expired or issued
+/// for another client (a ticket tried on the wrong client is used up all the same).
+pub async fn redeem(
+    db: &DatabaseConnection,
+    ticket: &str,
+    client_id: Uuid,
+) -> Result<Option<Ticket>, DbErr> {
+    let taken = stream_ticket::Entity::delete_many()
+        .filter(stream_ticket::Column::TicketHash.eq(hash_token(ticket)))
+        .exec_with_returning(db)
+        .await?;
+    Ok(taken
+        .into_iter()
+        .find(|held| held.expires_at > Utc::now() && held.client_id == client_id)
+        .map(|held| Ticket {
+            user_id: held.user_id,
+            session_id: held.session_id,
+            client_id: held.client_id,
+        }))
+}
+
+/// The PostgreSQL channel every instance listens on.
+const CHANNEL: &str = "kring_events";
+/// PostgreSQL refuses a payload of 8000 bytes or more; events are sent in batches below this.
+const MAX_PAYLOAD: usize = 7000;
+
+/// An event as it travels between instances: ids only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Wire {
+    Dossier {
+        event: DossierEvent,
+    },
+    Agenda {
+        client_id: Uuid,
+    },
+    Pinboard {
+        client_id: Uuid,
+    },
+    Messages {
+        event: MessagesEvent,
+        audience: Vec<Uuid>,
+    },
+    Resync,
+}
+
+impl From<&LiveEvent> for Wire {
+    fn from(event: &LiveEvent) -> Wire {
+        match event {
+            LiveEvent::Dossier(event) => Wire::Dossier {
+                event: event.clone(),
+            },
+            LiveEvent::Agenda(event) => Wire::Agenda {
+                client_id: event.client_id,
+            },
+            LiveEvent::Pinboard(event) => Wire::Pinboard {
+                client_id: event.client_id,
+            },
+            LiveEvent::Messages { event, audience } => Wire::Messages {
+                event: event.clone(),
+                audience: audience.to_vec(),
+            },
+            LiveEvent::Resync => Wire::Resync,
+        }
+    }
+}
+
+impl From<Wire> for LiveEvent {
+    fn from(wire: Wire) -> LiveEvent {
+        match wire {
+            Wire::Dossier { event } => LiveEvent::Dossier(event),
+            Wire::Agenda { client_id } => LiveEvent::agenda(client_id),
+            Wire::Pinboard { client_id } => LiveEvent::pinboard(client_id),
+            Wire::Messages { event, audience } => LiveEvent::Messages {
+                event,
+                audience: audience.into(),
+            },
+            Wire::Resync => LiveEvent::Resync,
+        }
+    }
+}
+
+/// Packs queued events into `NOTIFY` payloads (JSON arrays) below `MAX_PAYLOAD` bytes; an event
+/// that is too big alone (a conversation with hundreds of members) becomes a `resync`.
+fn pack(events: &[LiveEvent]) -> Vec<String> {
+    let mut payloads = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut size = 2;
+    for event in events {
+        let mut item = serde_json::to_string(&Wire::from(event)).unwrap_or_default();
+        if item.is_empty() || item.len() + 2 > MAX_PAYLOAD {
+            tracing::warn!("a live event is too big for NOTIFY; streams resynchronise instead");
+            item = serde_json::to_string(&Wire::Resync).unwrap_or_default();
+        }
+        if size + item.len() + 1 > MAX_PAYLOAD && !current.is_empty() {
+            payloads.push(format!("[{}]", current.join(",")));
+            current.clear();
+            size = 2;
+        }
+        size += item.len() + 1;
+        current.push(item);
+    }
+    if !current.is_empty() {
+        payloads.push(format!("[{}]", current.join(",")));
+    }
+    payloads
+}
+
+/// The events in one `NOTIFY` payload (a payload that does not parse means missed events).
+fn unpack(payload: &str) -> Vec<LiveEvent> {
+    match serde_json::from_str::<Vec<Wire>>(payload) {
+        Ok(events) => events.into_iter().map(LiveEvent::from).collect(),
+        Err(error) => {
+            tracing::warn!(error = %error, "an unreadable live event; streams resynchronise");
+            vec![LiveEvent::Resync]
+        }
+    }
+}
+
+/// The publish side, shared by every worker of one process.
 #[derive(Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<LiveEvent>,
-    tickets: Arc<Mutex<HashMap<String, Ticket>>>,
+    /// What this instance's open streams receive.
+    local: broadcast::Sender<LiveEvent>,
+    /// On PostgreSQL: the queue of events to `NOTIFY`, sent in order by one task.
+    remote: Option<mpsc::UnboundedSender<LiveEvent>>,
 }
 
 impl Default for EventBus {
@@ -89,70 +255,192 @@ impl Default for EventBus {
 }
 
 impl EventBus {
-    /// A bus that buffers 1024 events per slow listener before it tells it to resynchronise.
+    /// An in-process bus (one instance) that buffers 1024 events per slow listener before it
+    /// tells it to resynchronise.
     pub fn new() -> EventBus {
-        let (sender, _) = broadcast::channel(1024);
+        let (local, _) = broadcast::channel(1024);
         EventBus {
-            sender,
-            tickets: Arc::new(Mutex::new(HashMap::new())),
+            local,
+            remote: None,
         }
     }
 
-    /// Sends `event` to every open stream (none listening is fine).
+    /// The bus for `db`: across instances through `LISTEN`/`NOTIFY` on PostgreSQL (listening
+    /// before this returns, so no event published afterwards is missed), in-process on SQLite.
+    pub async fn for_database(db: &DatabaseConnection) -> Result<EventBus, DbErr> {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(EventBus::new());
+        }
+        let bus = EventBus::new();
+        let pool = db.get_postgres_connection_pool().clone();
+        let mut listener = PgListener::connect_with(&pool)
+            .await
+            .map_err(|error| DbErr::Custom(format!("LISTEN connection: {error}")))?;
+        listener
+            .listen(CHANNEL)
+            .await
+            .map_err(|error| DbErr::Custom(format!("LISTEN {CHANNEL}: {error}")))?;
+        tokio::spawn(listen(listener, pool, bus.local.clone()));
+        let (queue, outgoing) = mpsc::unbounded_channel();
+        tokio::spawn(announce(db.clone(), outgoing, bus.local.clone()));
+        Ok(EventBus {
+            remote: Some(queue),
+            ..bus
+        })
+    }
+
+    /// Sends `event` to every open stream of every instance (none listening is fine).
     pub fn publish(&self, event: impl Into<LiveEvent>) {
-        let _ = self.sender.send(event.into());
+        let event = event.into();
+        match &self.remote {
+            Some(queue) => {
+                if let Err(unsent) = queue.send(event) {
+                    let _ = self.local.send(unsent.0);
+                }
+            }
+            None => {
+                let _ = self.local.send(event);
+            }
+        }
     }
 
     /// A receiver of every event from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
-        self.sender.subscribe()
+        self.local.subscribe()
     }
+}
 
-    /// A new one-time ticket for `user_id`'s session to open `client_id`'s stream.
-    pub fn issue_ticket(&self, user_id: Uuid, session_id: Uuid, client_id: Uuid) -> String {
-        let ticket = random_token();
-        let mut tickets = self
-            .tickets
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let lifetime = Duration::from_secs(u64::from(TICKET_SECONDS));
-        tickets.retain(|_, held| held.issued.elapsed() < lifetime);
-        tickets.insert(
-            ticket.clone(),
-            Ticket {
-                user_id,
-                session_id,
-                client_id,
-                issued: Instant::now(),
-            },
-        );
-        ticket
+/// Sends queued events as `NOTIFY`s, in order, packing what queued up meanwhile into one
+/// payload. When the database refuses, at least this instance's streams hear the events.
+async fn announce(
+    db: DatabaseConnection,
+    mut queue: mpsc::UnboundedReceiver<LiveEvent>,
+    local: broadcast::Sender<LiveEvent>,
+) {
+    let mut batch = Vec::new();
+    while queue.recv_many(&mut batch, 256).await > 0 {
+        for payload in pack(&batch) {
+            let sent = db
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_notify($1, $2)",
+                    [CHANNEL.into(), payload.into()],
+                ))
+                .await;
+            if let Err(error) = sent {
+                tracing::warn!(error = %error, "NOTIFY failed; only this instance hears the events");
+                for event in batch.iter().cloned() {
+                    let _ = local.send(event);
+                }
+                break;
+            }
+        }
+        batch.clear();
     }
+}
 
-    /// Takes `ticket` out of the store: `None` when unknown, used or expired.
-    pub fn redeem(&self, ticket: &str) -> Option<Ticket> {
-        let mut tickets = self
-            .tickets
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        tickets
-            .remove(ticket)
-            .filter(|held| held.issued.elapsed() < Duration::from_secs(u64::from(TICKET_SECONDS)))
+/// Hands every notification to this instance's streams. A lost connection is re-established
+/// (by `try_recv`, or here after an error) and every stream is told to resynchronise.
+async fn listen(
+    mut listener: PgListener,
+    pool: sea_orm::sqlx::PgPool,
+    local: broadcast::Sender<LiveEvent>,
+) {
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(notification)) => {
+                for event in unpack(notification.payload()) {
+                    let _ = local.send(event);
+                }
+            }
+            Ok(None) => {
+                tracing::warn!("the LISTEN connection was lost; open streams resynchronise");
+                let _ = local.send(LiveEvent::Resync);
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "LISTEN failed; connecting again");
+                let _ = local.send(LiveEvent::Resync);
+                loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    if pool.is_closed() {
+                        return;
+                    }
+                    let again = match PgListener::connect_with(&pool).await {
+                        Ok(mut again) => again.listen(CHANNEL).await.map(|()| again),
+                        Err(error) => Err(error),
+                    };
+                    match again {
+                        Ok(again) => {
+                            listener = again;
+                            let _ = local.send(LiveEvent::Resync);
+                            break;
+                        }
+                        Err(error) => tracing::warn!(error = %error, "LISTEN still fails"),
+                    }
+                }
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kring_shared::dossier::{DossierKind, EntryChange};
+
+    fn dossier_event() -> LiveEvent {
+        LiveEvent::Dossier(DossierEvent {
+            client_id: Uuid::new_v4(),
+            entry_id: Uuid::new_v4(),
+            kind: DossierKind::Report,
+            change: EntryChange::Added,
+        })
+    }
 
     #[test]
-    fn a_ticket_opens_one_stream_only() {
-        let bus = EventBus::new();
-        let (user, session, client) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-        let ticket = bus.issue_ticket(user, session, client);
-        let held = bus.redeem(&ticket).expect("fresh ticket");
-        assert_eq!((held.user_id, held.client_id), (user, client));
-        assert!(bus.redeem(&ticket).is_none());
-        assert!(bus.redeem("made-up").is_none());
+    fn events_survive_the_trip_between_instances() {
+        let events = vec![
+            dossier_event(),
+            LiveEvent::agenda(Uuid::new_v4()),
+            LiveEvent::pinboard(Uuid::new_v4()),
+            LiveEvent::Messages {
+                event: MessagesEvent {
+                    client_id: Uuid::new_v4(),
+                    conversation_id: Uuid::new_v4(),
+                },
+                audience: vec![Uuid::new_v4(), Uuid::new_v4()].into(),
+            },
+            LiveEvent::Resync,
+        ];
+        let payloads = pack(&events);
+        assert_eq!(payloads.len(), 1);
+        assert_eq!(unpack(&payloads[0]), events);
+        assert_eq!(unpack("not json"), vec![LiveEvent::Resync]);
+    }
+
+    #[test]
+    fn a_bulk_load_is_split_into_payloads_postgres_accepts() {
+        let events: Vec<LiveEvent> = (0..500).map(|_| dossier_event()).collect();
+        let payloads = pack(&events);
+        assert!(payloads.len() > 1);
+        assert!(payloads.iter().all(|payload| payload.len() < MAX_PAYLOAD));
+        let back: Vec<LiveEvent> = payloads.iter().flat_map(|p| unpack(p)).collect();
+        assert_eq!(back, events);
+    }
+
+    #[test]
+    fn an_event_too_big_for_notify_becomes_a_resync() {
+        let huge = LiveEvent::Messages {
+            event: MessagesEvent {
+                client_id: Uuid::new_v4(),
+                conversation_id: Uuid::new_v4(),
+            },
+            audience: (0..400).map(|_| Uuid::new_v4()).collect::<Vec<_>>().into(),
+        };
+        let payloads = pack(&[huge, LiveEvent::pinboard(Uuid::nil())]);
+        assert_eq!(
+            payloads.iter().flat_map(|p| unpack(p)).collect::<Vec<_>>(),
+            vec![LiveEvent::Resync, LiveEvent::pinboard(Uuid::nil())]
+        );
     }
 }

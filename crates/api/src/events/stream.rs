@@ -29,6 +29,7 @@ impl Allowed {
             LiveEvent::Agenda(_) => self.agenda,
             LiveEvent::Pinboard(_) => self.pinboard,
             LiveEvent::Messages { audience, .. } => self.messages && audience.contains(&user_id),
+            LiveEvent::Resync => true,
         }
     }
 }
@@ -144,7 +145,10 @@ impl DossierStream {
         loop {
             tokio::select! {
                 received = self.receiver.recv() => match received {
-                    Ok(event) if event.client_id() == self.client_id => {
+                    Ok(LiveEvent::Resync) => {
+                        return Some("event: resync\ndata: {}\n\n".to_owned());
+                    }
+                    Ok(event) if event.client_id() == Some(self.client_id) => {
                         match self.allowed_now().await {
                             None => {
                                 self.ended = true;
@@ -169,6 +173,7 @@ impl DossierStream {
                                         "event: messages\ndata: {}\n\n",
                                         serde_json::to_string(event).ok()?
                                     ),
+                                    LiveEvent::Resync => "event: resync\ndata: {}\n\n".to_owned(),
                                 });
                             }
                         }

@@ -253,9 +253,8 @@ async fn event_ticket(
 ) -> Result<web::Json<EventTicket>, ApiError> {
     services::agenda::may_follow(&state.db, &auth.user, *client_id).await?;
     Ok(web::Json(EventTicket {
-        ticket: state
-            .events
-            .issue_ticket(auth.user.id, auth.session_id, *client_id),
+        ticket: crate::events::issue_ticket(&state.db, auth.user.id, auth.session_id, *client_id)
+            .await?,
         expires_in: TICKET_SECONDS,
     }))
 }
@@ -370,10 +369,8 @@ async fn events(
     params: web::Query<StreamParams>,
 ) -> Result<HttpResponse, ApiError> {
     let client_id = *client_id;
-    let ticket = state
-        .events
-        .redeem(&params.ticket)
-        .filter(|ticket| ticket.client_id == client_id)
+    let ticket = crate::events::redeem(&state.db, &params.ticket, client_id)
+        .await?
         .ok_or(ApiError::Unauthenticated)?;
     let account = live_user(
         &state.db,

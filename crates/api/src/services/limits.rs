@@ -49,24 +49,59 @@ pub const INVITATIONS: Limit = Limit::new(30, 60 * 60);
 /// Counts one hit on `key`; `RateLimited` (with the seconds until the window ends) when this
 /// hit goes over `limit`. Hits over the limit are counted too.
 pub async fn hit(db: &impl ConnectionTrait, key: &str, limit: Limit) -> Result<(), ApiError> {
+    count(db, Counters::RateLimits, key, limit).await
+}
+
+/// Counts one sign-in request of a client address (the per-address throttle in front of every
+/// sign-in endpoint), for the whole deployment: every instance counts in the same table. On
+/// PostgreSQL that table is unlogged, so the count costs no fsync.
+pub async fn hit_sign_in(
+    db: &impl ConnectionTrait,
+    key: &str,
+    limit: Limit,
+) -> Result<(), ApiError> {
+    count(db, Counters::SignInThrottle, key, limit).await
+}
+
+/// The tables counters live in.
+#[derive(Debug, Clone, Copy)]
+enum Counters {
+    /// Limits on sends and tries: kept across a crash.
+    RateLimits,
+    /// The sign-in throttle: worthless after a crash (unlogged on PostgreSQL).
+    SignInThrottle,
+}
+
+impl Counters {
+    fn table(self) -> &'static str {
+        match self {
+            Counters::RateLimits => "rate_limits",
+            Counters::SignInThrottle => "sign_in_throttle",
+        }
+    }
+}
+
+/// One atomic upsert that starts a new window or adds a hit, and returns the new count.
+async fn count(
+    db: &impl ConnectionTrait,
+    counters: Counters,
+    key: &str,
+    limit: Limit,
+) -> Result<(), ApiError> {
     let now = Utc::now().timestamp();
     let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
-             ON CONFLICT (bucket) DO UPDATE SET \
-               hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
-               window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
-             RETURNING hits, window_start"
-        }
-        _ => {
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1) \
-             ON CONFLICT (bucket) DO UPDATE SET \
-               hits = CASE WHEN rate_limits.window_start <= ?3 THEN 1 ELSE rate_limits.hits + 1 END, \
-               window_start = CASE WHEN rate_limits.window_start <= ?3 THEN ?2 ELSE rate_limits.window_start END \
-             RETURNING hits, window_start"
-        }
+    let table = counters.table();
+    let (key_p, now_p, cutoff_p) = match backend {
+        DbBackend::Postgres => ("$1", "$2", "$3"),
+        _ => ("?1", "?2", "?3"),
     };
+    let sql = format!(
+        "INSERT INTO {table} (bucket, window_start, hits) VALUES ({key_p}, {now_p}, 1) \
+         ON CONFLICT (bucket) DO UPDATE SET \
+           hits = CASE WHEN {table}.window_start <= {cutoff_p} THEN 1 ELSE {table}.hits + 1 END, \
+           window_start = CASE WHEN {table}.window_start <= {cutoff_p} THEN {now_p} ELSE {table}.window_start END \
+         RETURNING hits, window_start"
+    );
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -98,19 +133,27 @@ pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), ApiError>
     Ok(())
 }
 
-/// Removes windows that ended more than a day ago (keeps the table small).
+/// Removes windows that ended more than a day ago, and sign-in counts older than ten minutes
+/// (keeps the tables small).
 pub async fn prune(db: &impl ConnectionTrait) -> Result<(), ApiError> {
     let backend = db.get_database_backend();
-    let cutoff = Utc::now().timestamp() - 2 * 24 * 60 * 60;
-    let sql = match backend {
-        DbBackend::Postgres => "DELETE FROM rate_limits WHERE window_start < $1",
-        _ => "DELETE FROM rate_limits WHERE window_start < ?1",
-    };
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [cutoff.into()],
-    ))
-    .await?;
+    let now = Utc::now().timestamp();
+    for (counters, cutoff) in [
+        (Counters::RateLimits, now - 2 * 24 * 60 * 60),
+        (Counters::SignInThrottle, now - 10 * 60),
+    ] {
+        let sql = match backend {
+            DbBackend::Postgres => {
+                format!("DELETE FROM {} WHERE window_start < $1", counters.table())
+            }
+            _ => format!("DELETE FROM {} WHERE window_start < ?1", counters.table()),
+        };
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [cutoff.into()],
+        ))
+        .await?;
+    }
     Ok(())
 }

@@ -399,7 +399,8 @@ pub(crate) async fn read_until(
     seen
 }
 
-pub(crate) async fn open_stream(app: &TestApp, token: &str, client: Uuid) -> reqwest::Response {
+/// A one-time ticket for `client`'s event stream.
+pub(crate) async fn stream_ticket(app: &TestApp, token: &str, client: Uuid) -> String {
     let ticket: EventTicket = json_as(
         app.post_json(
             &format!("/api/clients/{client}/events/ticket"),
@@ -409,7 +410,11 @@ pub(crate) async fn open_stream(app: &TestApp, token: &str, client: Uuid) -> req
         .await,
     )
     .await;
-    let ticket = ticket.ticket;
+    ticket.ticket
+}
+
+pub(crate) async fn open_stream(app: &TestApp, token: &str, client: Uuid) -> reqwest::Response {
+    let ticket = stream_ticket(app, token, client).await;
     let mut response = app
         .http
         .get(app.url(&format!("/api/clients/{client}/events?ticket={ticket}")))

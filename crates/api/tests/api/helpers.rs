@@ -33,6 +33,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub db: DatabaseConnection,
     pub data_dir: TempDir,
+    /// The configuration it was built with (a sibling instance shares it).
+    pub config: Config,
 }
 
 /// Spawns the app with demo data and default settings.
@@ -82,7 +84,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         ..Config::default()
     };
     adjust(&mut config);
-    let app = Application::build(config).await.expect("app builds");
+    let app = Application::build(config.clone())
+        .await
+        .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let metrics_address = app
         .metrics_port()
@@ -99,6 +103,44 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             .expect("http client"),
         db,
         data_dir,
+        config,
+    }
+}
+
+impl TestApp {
+    /// A second instance of this deployment: its own process state and port, the same database,
+    /// data dir (keys, outbox) and settings — as two instances behind a load balancer.
+    pub async fn spawn_sibling(&self) -> TestApp {
+        let config = Config {
+            listen: "127.0.0.1:0".to_owned(),
+            ..self.config.clone()
+        };
+        let app = Application::build(config.clone())
+            .await
+            .expect("sibling builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let db = app.db().clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            metrics_address: None,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
+            db,
+            // Unused: the sibling writes into the first instance's data dir.
+            data_dir: tempfile::tempdir().expect("temp dir"),
+            config,
+        }
+    }
+
+    /// Whether this deployment runs on PostgreSQL (where events cross instances).
+    pub fn on_postgres(&self) -> bool {
+        self.config
+            .database_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("postgres"))
     }
 }
 

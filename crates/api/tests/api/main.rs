@@ -24,6 +24,7 @@ mod openapi;
 mod organisation;
 mod outbox;
 mod pinboard;
+mod scale_out;
 mod schema;
 mod security;
 mod sms_provider;
