@@ -31,6 +31,8 @@ impl TrustedProxies {
     }
 
     fn trusts(&self, address: IpAddr) -> bool {
+        // A dual-stack listener sees an IPv4 proxy as `::ffff:a.b.c.d`.
+        let address = address.to_canonical();
         self.0.iter().any(|net| net.contains(&address))
     }
 

@@ -43,8 +43,9 @@ impl AuthThrottle {
 /// The key an address is counted under: an IPv6 address by its /64 (one household or customer
 /// usually has a whole /64, so counting single addresses would give them 2^64 budgets).
 fn network_of(address: IpAddr) -> IpAddr {
-    match address {
-        IpAddr::V4(_) => address,
+    // An IPv4 client of a dual-stack listener arrives as `::ffff:a.b.c.d`: count it as itself.
+    match address.to_canonical() {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => {
             let [a, b, c, d, ..] = v6.segments();
             IpAddr::V6(std::net::Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))
@@ -101,5 +102,10 @@ mod tests {
             network_of(ip("2001:db8:1:3::1"))
         );
         assert_eq!(network_of(ip("192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(network_of(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
+        assert_ne!(
+            network_of(ip("::ffff:192.0.2.7")),
+            network_of(ip("::ffff:198.51.100.1"))
+        );
     }
 }

@@ -48,9 +48,9 @@ pub enum LiveEvent {
         event: MessagesEvent,
         audience: Arc<[Uuid]>,
     },
-    /// Events may have been missed (the bus's connection to the database was lost): every open
-    /// stream tells its page to reload.
-    Resync,
+    /// Events may have been missed: the open streams of this client (`None`: every open
+    /// stream, after the bus lost its connection to the database) tell their pages to reload.
+    Resync(Option<Uuid>),
 }
 
 impl LiveEvent {
@@ -61,7 +61,7 @@ impl LiveEvent {
             LiveEvent::Agenda(event) => Some(event.client_id),
             LiveEvent::Pinboard(event) => Some(event.client_id),
             LiveEvent::Messages { event, .. } => Some(event.client_id),
-            LiveEvent::Resync => None,
+            LiveEvent::Resync(client_id) => *client_id,
         }
     }
 
@@ -163,7 +163,9 @@ enum Wire {
         event: MessagesEvent,
         audience: Vec<Uuid>,
     },
-    Resync,
+    Resync {
+        client_id: Option<Uuid>,
+    },
 }
 
 impl From<&LiveEvent> for Wire {
@@ -182,7 +184,9 @@ impl From<&LiveEvent> for Wire {
                 event: event.clone(),
                 audience: audience.to_vec(),
             },
-            LiveEvent::Resync => Wire::Resync,
+            LiveEvent::Resync(client_id) => Wire::Resync {
+                client_id: *client_id,
+            },
         }
     }
 }
@@ -197,13 +201,14 @@ impl From<Wire> for LiveEvent {
                 event,
                 audience: audience.into(),
             },
-            Wire::Resync => LiveEvent::Resync,
+            Wire::Resync { client_id } => LiveEvent::Resync(client_id),
         }
     }
 }
 
 /// Packs queued events into `NOTIFY` payloads (JSON arrays) below `MAX_PAYLOAD` bytes; an event
-/// that is too big alone (a conversation with hundreds of members) becomes a `resync`.
+/// that is too big alone (a conversation with hundreds of members) becomes a `resync` of its
+/// client's open pages.
 fn pack(events: &[LiveEvent]) -> Vec<String> {
     let mut payloads = Vec::new();
     let mut current: Vec<String> = Vec::new();
@@ -211,8 +216,11 @@ fn pack(events: &[LiveEvent]) -> Vec<String> {
     for event in events {
         let mut item = serde_json::to_string(&Wire::from(event)).unwrap_or_default();
         if item.is_empty() || item.len() + 2 > MAX_PAYLOAD {
-            tracing::warn!("a live event is too big for NOTIFY; streams resynchronise instead");
-            item = serde_json::to_string(&Wire::Resync).unwrap_or_default();
+            tracing::warn!("a live event is too big for NOTIFY; its client's streams resync");
+            item = serde_json::to_string(&Wire::Resync {
+                client_id: event.client_id(),
+            })
+            .unwrap_or_default();
         }
         if size + item.len() + 1 > MAX_PAYLOAD && !current.is_empty() {
             payloads.push(format!("[{}]", current.join(",")));
@@ -234,7 +242,7 @@ fn unpack(payload: &str) -> Vec<LiveEvent> {
         Ok(events) => events.into_iter().map(LiveEvent::from).collect(),
         Err(error) => {
             tracing::warn!(error = %error, "an unreadable live event; streams resynchronise");
-            vec![LiveEvent::Resync]
+            vec![LiveEvent::Resync(None)]
         }
     }
 }
@@ -311,7 +319,8 @@ impl EventBus {
 }
 
 /// Sends queued events as `NOTIFY`s, in order, packing what queued up meanwhile into one
-/// payload. When the database refuses, at least this instance's streams hear the events.
+/// payload. When the database refuses, this instance's streams hear the events that were not
+/// sent, and once the database answers again every instance is told to resync.
 async fn announce(
     db: DatabaseConnection,
     mut queue: mpsc::UnboundedReceiver<LiveEvent>,
@@ -319,18 +328,18 @@ async fn announce(
 ) {
     let mut batch = Vec::new();
     while queue.recv_many(&mut batch, 256).await > 0 {
-        for payload in pack(&batch) {
-            let sent = db
-                .execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT pg_notify($1, $2)",
-                    [CHANNEL.into(), payload.into()],
-                ))
-                .await;
-            if let Err(error) = sent {
+        let payloads = pack(&batch);
+        for (sent, payload) in payloads.iter().enumerate() {
+            if let Err(error) = notify(&db, payload).await {
                 tracing::warn!(error = %error, "NOTIFY failed; only this instance hears the events");
-                for event in batch.iter().cloned() {
-                    let _ = local.send(event);
+                for unsent in &payloads[sent..] {
+                    for event in unpack(unsent) {
+                        let _ = local.send(event);
+                    }
+                }
+                let resync = pack(&[LiveEvent::Resync(None)]).concat();
+                while notify(&db, &resync).await.is_err() {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                 }
                 break;
             }
@@ -339,45 +348,82 @@ async fn announce(
     }
 }
 
+async fn notify(db: &DatabaseConnection, payload: &str) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [CHANNEL.into(), payload.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
+/// After this long without a notification the listener sends itself one (an empty batch) …
+const QUIET: Duration = Duration::from_secs(30);
+/// … and takes a connection that does not bring it back within this long for dead: a
+/// half-open TCP connection (a NAT or firewall that forgot it) otherwise waits forever.
+const ANSWER: Duration = Duration::from_secs(10);
+
 /// Hands every notification to this instance's streams. A lost connection is re-established
-/// (by `try_recv`, or here after an error) and every stream is told to resynchronise.
+/// (by `try_recv`, or here when it fails or stops answering) and every stream is told to
+/// resynchronise.
 async fn listen(
     mut listener: PgListener,
     pool: sea_orm::sqlx::PgPool,
     local: broadcast::Sender<LiveEvent>,
 ) {
+    let mut pinged = false;
     loop {
-        match listener.try_recv().await {
-            Ok(Some(notification)) => {
+        let wait = if pinged { ANSWER } else { QUIET };
+        let lost = match tokio::time::timeout(wait, listener.try_recv()).await {
+            Ok(Ok(Some(notification))) => {
+                pinged = false;
                 for event in unpack(notification.payload()) {
                     let _ = local.send(event);
                 }
+                continue;
             }
-            Ok(None) => {
+            Ok(Ok(None)) => {
+                // sqlx connected again already; what was sent meanwhile is gone.
                 tracing::warn!("the LISTEN connection was lost; open streams resynchronise");
-                let _ = local.send(LiveEvent::Resync);
+                let _ = local.send(LiveEvent::Resync(None));
+                pinged = false;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
             }
-            Err(error) => {
-                tracing::warn!(error = %error, "LISTEN failed; connecting again");
-                let _ = local.send(LiveEvent::Resync);
-                loop {
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    if pool.is_closed() {
-                        return;
-                    }
-                    let again = match PgListener::connect_with(&pool).await {
-                        Ok(mut again) => again.listen(CHANNEL).await.map(|()| again),
-                        Err(error) => Err(error),
-                    };
-                    match again {
-                        Ok(again) => {
-                            listener = again;
-                            let _ = local.send(LiveEvent::Resync);
-                            break;
-                        }
-                        Err(error) => tracing::warn!(error = %error, "LISTEN still fails"),
-                    }
+            Err(_) if !pinged => {
+                pinged = true;
+                let ping = sea_orm::sqlx::query("SELECT pg_notify($1, '[]')")
+                    .bind(CHANNEL)
+                    .execute(&pool)
+                    .await;
+                if let Err(error) = ping {
+                    tracing::warn!(error = %error, "the LISTEN check could not be sent");
                 }
+                continue;
+            }
+            Err(_) => "the LISTEN connection stopped answering".to_owned(),
+            Ok(Err(error)) => error.to_string(),
+        };
+        tracing::warn!(error = %lost, "LISTEN failed; connecting again");
+        let _ = local.send(LiveEvent::Resync(None));
+        pinged = false;
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if pool.is_closed() {
+                return;
+            }
+            let again = match PgListener::connect_with(&pool).await {
+                Ok(mut again) => again.listen(CHANNEL).await.map(|()| again),
+                Err(error) => Err(error),
+            };
+            match again {
+                Ok(again) => {
+                    listener = again;
+                    let _ = local.send(LiveEvent::Resync(None));
+                    break;
+                }
+                Err(error) => tracing::warn!(error = %error, "LISTEN still fails"),
             }
         }
     }
@@ -410,12 +456,14 @@ mod tests {
                 },
                 audience: vec![Uuid::new_v4(), Uuid::new_v4()].into(),
             },
-            LiveEvent::Resync,
+            LiveEvent::Resync(None),
+            LiveEvent::Resync(Some(Uuid::new_v4())),
         ];
         let payloads = pack(&events);
         assert_eq!(payloads.len(), 1);
         assert_eq!(unpack(&payloads[0]), events);
-        assert_eq!(unpack("not json"), vec![LiveEvent::Resync]);
+        assert_eq!(unpack("not json"), vec![LiveEvent::Resync(None)]);
+        assert_eq!(unpack("[]"), vec![]);
     }
 
     #[test]
@@ -429,10 +477,11 @@ mod tests {
     }
 
     #[test]
-    fn an_event_too_big_for_notify_becomes_a_resync() {
+    fn an_event_too_big_for_notify_becomes_a_resync_of_its_client() {
+        let client_id = Uuid::new_v4();
         let huge = LiveEvent::Messages {
             event: MessagesEvent {
-                client_id: Uuid::new_v4(),
+                client_id,
                 conversation_id: Uuid::new_v4(),
             },
             audience: (0..400).map(|_| Uuid::new_v4()).collect::<Vec<_>>().into(),
@@ -440,7 +489,10 @@ mod tests {
         let payloads = pack(&[huge, LiveEvent::pinboard(Uuid::nil())]);
         assert_eq!(
             payloads.iter().flat_map(|p| unpack(p)).collect::<Vec<_>>(),
-            vec![LiveEvent::Resync, LiveEvent::pinboard(Uuid::nil())]
+            vec![
+                LiveEvent::Resync(Some(client_id)),
+                LiveEvent::pinboard(Uuid::nil())
+            ]
         );
     }
 }

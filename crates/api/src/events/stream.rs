@@ -29,7 +29,7 @@ impl Allowed {
             LiveEvent::Agenda(_) => self.agenda,
             LiveEvent::Pinboard(_) => self.pinboard,
             LiveEvent::Messages { audience, .. } => self.messages && audience.contains(&user_id),
-            LiveEvent::Resync => true,
+            LiveEvent::Resync(_) => true,
         }
     }
 }
@@ -145,7 +145,7 @@ impl DossierStream {
         loop {
             tokio::select! {
                 received = self.receiver.recv() => match received {
-                    Ok(LiveEvent::Resync) => {
+                    Ok(LiveEvent::Resync(None)) => {
                         return Some("event: resync\ndata: {}\n\n".to_owned());
                     }
                     Ok(event) if event.client_id() == Some(self.client_id) => {
@@ -173,7 +173,7 @@ impl DossierStream {
                                         "event: messages\ndata: {}\n\n",
                                         serde_json::to_string(event).ok()?
                                     ),
-                                    LiveEvent::Resync => "event: resync\ndata: {}\n\n".to_owned(),
+                                    LiveEvent::Resync(_) => "event: resync\ndata: {}\n\n".to_owned(),
                                 });
                             }
                         }

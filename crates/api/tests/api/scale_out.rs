@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     dossier::{read_until, stream_ticket as ticket},
-    helpers::{TestApp, assert_problem, json_as, report_body, spawn_app, spawn_app_with},
+    helpers::{TestApp, assert_problem, report_body, spawn_app, spawn_app_with},
 };
 
 async fn stream(app: &TestApp, client: Uuid, ticket: &str) -> reqwest::Response {
