@@ -44,10 +44,38 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
-/// Applies all pending migrations.
+/// Applies all pending migrations. On PostgreSQL several instances may start at once: the
+/// first takes an advisory lock and migrates, the others wait for it and then find nothing to
+/// do (without the lock two would run the same DDL and one would fail to start).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    migration::Migrator::up(db, None).await
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return migration::Migrator::up(db, None).await;
+    }
+    let mut holder = db
+        .get_postgres_connection_pool()
+        .acquire()
+        .await
+        .map_err(|error| DbErr::Custom(format!("migration lock connection: {error}")))?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await
+        .map_err(|error| DbErr::Custom(format!("migration lock: {error}")))?;
+    let migrated = migration::Migrator::up(db, None).await;
+    let unlocked = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await;
+    if let Err(error) = unlocked {
+        // Closing the session releases the lock too.
+        tracing::warn!(error = %error, "releasing the migration lock failed");
+        holder.close_on_drop();
+    }
+    migrated
 }
+
+/// The advisory lock key Kring's migrations run under ("kring-mg" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6b72_696e_672d_6d67;
 
 /// Whether the database answers a trivial query.
 pub async fn ping(db: &DatabaseConnection) -> bool {

@@ -158,7 +158,7 @@ pub async fn set_org(app: &TestApp, change: impl FnOnce(&mut organisation::Activ
 
 /// A new, empty PostgreSQL database when `KRING_TEST_POSTGRES_URL` is set; `None` means
 /// SQLite in the data dir.
-async fn fresh_postgres_database() -> Option<String> {
+pub async fn fresh_postgres_database() -> Option<String> {
     let admin_url = std::env::var("KRING_TEST_POSTGRES_URL").ok()?;
     let name = format!("kring_t_{}", Uuid::new_v4().simple());
     let admin = sea_orm::Database::connect(&admin_url)

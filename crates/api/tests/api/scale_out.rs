@@ -149,3 +149,33 @@ async fn the_sign_in_throttle_counts_across_instances_under_parallel_requests() 
     )
     .await;
 }
+
+#[tokio::test]
+async fn instances_starting_at_once_on_a_new_database_all_start() {
+    // On PostgreSQL the migrations run under an advisory lock; SQLite is one instance.
+    let Some(url) = crate::helpers::fresh_postgres_database().await else {
+        return;
+    };
+    let dirs: Vec<_> = (0..3)
+        .map(|_| tempfile::tempdir().expect("temp dir"))
+        .collect();
+    let builds = dirs.iter().map(|dir| {
+        kring_api::Application::build(kring_api::Config {
+            listen: "127.0.0.1:0".to_owned(),
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(url.clone()),
+            web_dir: dir.path().join("web"),
+            ..kring_api::Config::default()
+        })
+    });
+    for built in join_all(builds).await {
+        let app = built.expect("every instance starts");
+        // The schema is whole: a table of the last migration answers.
+        let answered = sea_orm::ConnectionTrait::execute_unprepared(
+            app.db(),
+            "SELECT count(*) FROM sign_in_throttle",
+        )
+        .await;
+        assert!(answered.is_ok(), "{answered:?}");
+    }
+}
