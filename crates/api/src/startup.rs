@@ -54,6 +54,15 @@ impl Application {
             );
         }
         let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies.items())?;
+        if db.get_database_backend() == sea_orm::DbBackend::Postgres
+            && (config.jwt_secret.is_none() || config.data_key.is_none())
+        {
+            tracing::warn!(
+                "on PostgreSQL several instances may share this database: set KRING_JWT_SECRET \
+                 and KRING_DATA_KEY to the same values on every instance, or tokens and sealed \
+                 secrets of one will not work on another"
+            );
+        }
         let secret = keys::load_or_create(config.jwt_secret.as_deref(), &config.data_dir)?;
         let sealer = Sealer::new(&keys::load_or_create_data_key(
             config.data_key.as_deref(),
