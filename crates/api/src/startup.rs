@@ -85,6 +85,7 @@ impl Application {
             .await
             .context("cannot listen for live events")?;
         let state = AppState {
+            access_log: crate::services::access_log::GroupCommit::start(db.clone()),
             db: db.clone(),
             tokens,
             mailer,
@@ -227,6 +228,7 @@ fn run(
         App::new()
             .wrap(cors)
             .wrap(from_fn(security::headers))
+            .wrap(from_fn(group_commit))
             .wrap(metrics.clone())
             .wrap(TracingLogger::default())
             .app_data(state.clone())
@@ -272,6 +274,20 @@ async fn serve_metrics(registry: web::Data<prometheus::Registry>) -> actix_web::
             tracing::error!(error = %error, "metrics could not be encoded");
             actix_web::HttpResponse::InternalServerError().finish()
         }
+    }
+}
+
+/// Handles the request with the access log's group commit at hand (see `access_log`).
+async fn group_commit(
+    request: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    match request.app_data::<web::Data<AppState>>() {
+        Some(state) => {
+            let writer = state.access_log.clone();
+            crate::services::access_log::with_group_commit(writer, next.call(request)).await
+        }
+        None => next.call(request).await,
     }
 }
 

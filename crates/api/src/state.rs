@@ -27,4 +27,6 @@ pub struct AppState {
     pub sealer: Sealer,
     /// Every photo of the portal.
     pub media: crate::services::media::MediaStore,
+    /// The access log's group commit for reads.
+    pub access_log: crate::services::access_log::GroupCommit,
 }

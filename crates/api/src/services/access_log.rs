@@ -1,7 +1,11 @@
 //! The access log (NEN 7513): every read of dossier data, and every note written, with who,
 //! on whose behalf, which client, what, when and from where. Rows are written in the request
-//! that reads; they are queryable per client by the organisation administrator (the screen
-//! that shows them to the client comes later).
+//! that reads, and are durable before its answer leaves: a row written inside a transaction
+//! commits with it; a read's row goes through the group commit (`GroupCommit`), which writes
+//! the rows of all requests waiting at that moment in one transaction — one fsync for many
+//! readers instead of one each — and answers each request once its row is committed.
+
+use std::any::Any;
 
 use chrono::{DateTime, Utc};
 use kring_shared::{
@@ -9,9 +13,10 @@ use kring_shared::{
     me::Relationship,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::{
@@ -29,8 +34,8 @@ pub struct Reader<'a> {
 }
 
 /// Records one access to `client`'s dossier by `reader`, acting as `acting_as`.
-pub async fn record(
-    db: &impl ConnectionTrait,
+pub async fn record<C: ConnectionTrait + 'static>(
+    db: &C,
     reader: &Reader<'_>,
     client: &client::Model,
     acting_as: Relationship,
@@ -46,8 +51,8 @@ pub async fn record(
 
 /// `record` with a detail, e.g. an export's months.
 #[allow(clippy::too_many_arguments)]
-pub async fn record_detail(
-    db: &impl ConnectionTrait,
+pub async fn record_detail<C: ConnectionTrait + 'static>(
+    db: &C,
     reader: &Reader<'_>,
     client: &client::Model,
     acting_as: Relationship,
@@ -56,7 +61,7 @@ pub async fn record_detail(
     object_id: Option<Uuid>,
     detail: Option<String>,
 ) -> Result<(), ApiError> {
-    access_log::ActiveModel {
+    let row = access_log::ActiveModel {
         id: Set(Uuid::new_v4()),
         occurred_at: Set(Utc::now()),
         organisation_id: Set(client.organisation_id),
@@ -74,10 +79,108 @@ pub async fn record_detail(
         ip_address: Set(reader.origin.ip_address.clone()),
         user_agent: Set(reader.origin.user_agent.clone()),
         detail: Set(detail),
+    };
+    // On the connection itself (not inside a transaction) during a request: group commit.
+    let on_connection = (db as &dyn Any).is::<DatabaseConnection>();
+    if on_connection && let Ok(writer) = GROUP_COMMIT.try_with(GroupCommit::clone) {
+        return writer.write(row).await;
     }
-    .insert(db)
-    .await?;
+    access_log::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
+}
+
+tokio::task_local! {
+    /// The group commit of the request being handled (set by `with_group_commit`).
+    static GROUP_COMMIT: GroupCommit;
+}
+
+/// Runs `request` with `writer` as the access log's group commit.
+pub async fn with_group_commit<F: std::future::Future>(
+    writer: GroupCommit,
+    request: F,
+) -> F::Output {
+    GROUP_COMMIT.scope(writer, request).await
+}
+
+/// A row waiting for its commit, and who waits for it.
+struct Pending {
+    row: access_log::ActiveModel,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// The access log's group commit: one writer task per instance takes every row that is waiting
+/// (up to 500), inserts them in one transaction and answers each waiting request after the
+/// commit. With one reader it is a plain insert; with many, one fsync serves them all.
+#[derive(Clone)]
+pub struct GroupCommit {
+    queue: mpsc::Sender<Pending>,
+}
+
+/// Rows per transaction at most.
+const GROUP: usize = 500;
+
+impl GroupCommit {
+    /// Starts the writer task on `db`.
+    pub fn start(db: DatabaseConnection) -> GroupCommit {
+        let (queue, mut waiting) = mpsc::channel::<Pending>(4 * GROUP);
+        tokio::spawn(async move {
+            let mut group = Vec::with_capacity(GROUP);
+            while waiting.recv_many(&mut group, GROUP).await > 0 {
+                let (rows, done): (Vec<_>, Vec<_>) =
+                    group.drain(..).map(|p| (p.row, p.done)).unzip();
+                let outcome = commit(&db, rows.clone()).await;
+                match outcome {
+                    Ok(()) => {
+                        for waiter in done {
+                            let _ = waiter.send(Ok(()));
+                        }
+                    }
+                    // One row the database refuses must not fail the others: one by one.
+                    Err(error) if rows.len() > 1 => {
+                        tracing::warn!(error = %error, "an access-log group failed; writing its rows one by one");
+                        for (row, waiter) in rows.into_iter().zip(done) {
+                            let single = commit(&db, vec![row]).await.map_err(|e| e.to_string());
+                            let _ = waiter.send(single);
+                        }
+                    }
+                    Err(error) => {
+                        for waiter in done {
+                            let _ = waiter.send(Err(error.to_string()));
+                        }
+                    }
+                }
+            }
+        });
+        GroupCommit { queue }
+    }
+
+    /// Writes `row`; returns once it is committed.
+    async fn write(&self, row: access_log::ActiveModel) -> Result<(), ApiError> {
+        let (done, committed) = oneshot::channel();
+        self.queue
+            .send(Pending { row, done })
+            .await
+            .map_err(|_| anyhow::anyhow!("the access-log writer has stopped"))?;
+        committed
+            .await
+            .map_err(|_| anyhow::anyhow!("the access-log writer has stopped"))?
+            .map_err(|error| anyhow::anyhow!("writing the access log failed: {error}"))?;
+        Ok(())
+    }
+}
+
+/// Inserts `rows` in one transaction.
+async fn commit(
+    db: &DatabaseConnection,
+    rows: Vec<access_log::ActiveModel>,
+) -> Result<(), sea_orm::DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    access_log::Entity::insert_many(rows)
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await
 }
 
 /// The log of one client of the admin's organisation, newest first, 100 rows per page.

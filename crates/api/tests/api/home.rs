@@ -190,3 +190,35 @@ async fn the_home_view_needs_a_login() {
         .unwrap();
     assert_problem(response, 401, "authentication_required").await;
 }
+
+#[tokio::test]
+async fn every_parallel_start_screen_is_in_the_access_log_when_its_answer_arrives() {
+    use kring_api::entities::access_log;
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let marieke = app.login_as("marieke").await;
+    let logged = || {
+        access_log::Entity::find()
+            .filter(access_log::Column::ClientId.eq(johanna))
+            .filter(access_log::Column::Object.eq("dossier.home"))
+            .count(&app.db)
+    };
+    let before = logged().await.unwrap();
+    // Many readers at once share a group commit; each answer waits for its own row.
+    let reads =
+        futures_util::future::join_all((0..40).map(|_| app.get_home(&marieke, johanna))).await;
+    assert!(reads.iter().all(|read| read.status() == StatusCode::OK));
+    assert_eq!(logged().await.unwrap() - before, 40);
+    let rows = access_log::Entity::find()
+        .filter(access_log::Column::ClientId.eq(johanna))
+        .filter(access_log::Column::Object.eq("dossier.home"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        rows.iter()
+            .all(|row| row.user_name == "Marieke de Vries" && row.session_id.is_some())
+    );
+}

@@ -503,7 +503,7 @@ pub async fn list(
 
 /// Writes the reading of care appointments to the access log.
 pub(crate) async fn log_care_read(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + 'static),
     viewer: &Viewer,
     reader: &Reader<'_>,
     object_id: Option<Uuid>,

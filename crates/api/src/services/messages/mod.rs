@@ -578,7 +578,7 @@ async fn summaries(
 
 /// Records reading or writing a conversation with the care team in the access log.
 pub(crate) async fn record(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + 'static),
     viewer: &Viewer,
     reader: &Reader<'_>,
     action: AccessAction,
