@@ -17,6 +17,7 @@ mod m20261130_000011_pinboard_media;
 mod m20261201_000012_messages;
 mod m20261202_000013_exports;
 mod m20261203_000014_scale_out;
+mod m20261203_000015_latest_message_index;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_messages::Migration),
             Box::new(m20261202_000013_exports::Migration),
             Box::new(m20261203_000014_scale_out::Migration),
+            Box::new(m20261203_000015_latest_message_index::Migration),
         ]
     }
 }
