@@ -18,6 +18,7 @@ mod m20261201_000012_messages;
 mod m20261202_000013_exports;
 mod m20261203_000014_scale_out;
 mod m20261203_000015_latest_message_index;
+mod m20261204_000016_unread_receipts_index;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_exports::Migration),
             Box::new(m20261203_000014_scale_out::Migration),
             Box::new(m20261203_000015_latest_message_index::Migration),
+            Box::new(m20261204_000016_unread_receipts_index::Migration),
         ]
     }
 }

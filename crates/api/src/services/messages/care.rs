@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{ListQuery, member_of, page};
+use super::{ListQuery, member_of_this, page};
 use crate::{
     entities::{
         care_team_member, client, conversation, message, message_receipt, organisation, user,
@@ -99,9 +99,7 @@ pub async fn inbox(
     let clients = team_clients(db, account).await?;
     let scope = Condition::all().add(conversation::Column::ClientId.is_in(clients.clone()));
     let scope = match inbox {
-        InboxBox::Personal => {
-            scope.add(conversation::Column::Id.in_subquery(member_of(account.id)))
-        }
+        InboxBox::Personal => scope.add(member_of_this(account.id)),
         InboxBox::Team => scope.add(conversation::Column::ToTeam.eq(true)),
     };
     page(db, account.id, scope, &clients, query).await

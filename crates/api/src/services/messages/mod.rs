@@ -362,13 +362,44 @@ fn matching(search: &str, clients: &[Uuid]) -> Condition {
         .add(conversation::Column::Id.in_subquery(in_messages))
 }
 
-/// Conversations `user_id` archived.
-fn archived_by(user_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+/// `SELECT 1 FROM table WHERE table.conversation = conversations.id AND table.user = user_id`:
+/// a correlated subquery for `EXISTS`, answered per row by the table's key on
+/// (conversation, user) — an `IN` list read all of the user's rows for every page.
+fn row_for_this_conversation<E: EntityTrait>(
+    table: E,
+    conversation: E::Column,
+    user: E::Column,
+    user_id: Uuid,
+) -> sea_orm::sea_query::SelectStatement {
     Query::select()
-        .column(conversation_archive::Column::ConversationId)
-        .from(conversation_archive::Entity)
-        .and_where(conversation_archive::Column::UserId.eq(user_id))
+        .expr(Expr::value(1))
+        .from(table)
+        .and_where(
+            Expr::col((table, conversation))
+                .equals((conversation::Entity, conversation::Column::Id)),
+        )
+        .and_where(Expr::col((table, user)).eq(user_id))
         .to_owned()
+}
+
+/// The conversation of the outer query is one `user_id` archived (for `EXISTS`).
+fn archived_by(user_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    row_for_this_conversation(
+        conversation_archive::Entity,
+        conversation_archive::Column::ConversationId,
+        conversation_archive::Column::UserId,
+        user_id,
+    )
+}
+
+/// The conversation of the outer query is one `user_id` is addressed in.
+fn member_of_this(user_id: Uuid) -> sea_orm::sea_query::Expr {
+    Expr::exists(row_for_this_conversation(
+        conversation_member::Entity,
+        conversation_member::Column::ConversationId,
+        conversation_member::Column::UserId,
+        user_id,
+    ))
 }
 
 /// Conversations `user_id` is addressed in.
@@ -407,9 +438,9 @@ async fn page(
     };
     // The inbox or the archive: the unread count follows the same choice.
     let scope = if query.archived {
-        scope.add(conversation::Column::Id.in_subquery(archived_by(viewer_id)))
+        scope.add(Expr::exists(archived_by(viewer_id)))
     } else {
-        scope.add(conversation::Column::Id.not_in_subquery(archived_by(viewer_id)))
+        scope.add(Expr::not_exists(archived_by(viewer_id)))
     };
     let mut select = conversation::Entity::find().filter(scope.clone());
     if let Some(search) = query.search.map(str::trim).filter(|text| !text.is_empty()) {
@@ -508,7 +539,7 @@ async fn summaries(
         .map(|row| row.conversation_id)
         .collect();
     let overdue: HashSet<Uuid> = message::Entity::find()
-        .filter(message::Column::ConversationId.is_in(ids))
+        .filter(message::Column::ConversationId.is_in(ids.clone()))
         .filter(message::Column::EscalatedAt.is_not_null())
         .filter(message::Column::CareReadAt.is_null())
         .all(db)
@@ -516,18 +547,20 @@ async fn summaries(
         .into_iter()
         .map(|row| row.conversation_id)
         .collect();
-    let mut latest = HashMap::new();
-    for row in &rows {
-        if let Some(last) = message::Entity::find()
-            .filter(message::Column::ConversationId.eq(row.id))
-            .order_by_desc(message::Column::CreatedAt)
-            .order_by_desc(message::Column::Id)
-            .one(db)
-            .await?
-        {
-            latest.insert(row.id, last);
-        }
-    }
+    // The newest message of each row, in one query: per conversation the index
+    // `(conversation_id, created_at, id)` gives its newest id (a fixed statement, no input).
+    let latest: HashMap<Uuid, message::Model> = message::Entity::find()
+        .filter(message::Column::ConversationId.is_in(ids))
+        .filter(Expr::cust(
+            "messages.id = (SELECT newest.id FROM messages AS newest \
+             WHERE newest.conversation_id = messages.conversation_id \
+             ORDER BY newest.created_at DESC, newest.id DESC LIMIT 1)",
+        ))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|last| (last.conversation_id, last))
+        .collect();
     let clients: HashMap<Uuid, String> = client::Entity::find()
         .filter(client::Column::Id.is_in(rows.iter().map(|row| row.client_id)))
         .all(db)
@@ -535,6 +568,24 @@ async fn summaries(
         .into_iter()
         .map(|row| (row.id, format!("{} {}", row.first_name, row.last_name)))
         .collect();
+    // The people named on the page, looked up once per client (a care worker's inbox spans
+    // several clients; a family's page is one).
+    let mut named: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    for row in &rows {
+        let ids = named.entry(row.client_id).or_default();
+        ids.extend(
+            members
+                .iter()
+                .filter(|member| member.conversation_id == row.id)
+                .map(|member| member.user_id),
+        );
+        ids.extend(latest.get(&row.id).map(|last| last.author_id));
+    }
+    let mut people_of_client = HashMap::with_capacity(named.len());
+    for (client_id, ids) in named {
+        people_of_client.insert(client_id, people(db, client_id, ids).await?);
+    }
+    let nobody = HashMap::new();
     let mut list = Vec::with_capacity(rows.len());
     for row in rows {
         let mut in_it: Vec<&conversation_member::Model> = members
@@ -544,15 +595,7 @@ async fn summaries(
         // The writer first, then in the order they joined.
         in_it.sort_by_key(|member| (member.user_id != row.started_by, member.joined_at));
         let last = latest.get(&row.id);
-        let known = people(
-            db,
-            row.client_id,
-            in_it
-                .iter()
-                .map(|member| member.user_id)
-                .chain(last.map(|last| last.author_id)),
-        )
-        .await?;
+        let known = people_of_client.get(&row.client_id).unwrap_or(&nobody);
         let person = |id: Uuid| known.get(&id).cloned().unwrap_or_else(|| someone(id));
         list.push(ConversationSummary {
             id: row.id,
@@ -606,13 +649,11 @@ pub async fn list(
 ) -> Result<ConversationPage, ApiError> {
     let mut scope = Condition::all().add(conversation::Column::ClientId.eq(viewer.client().id));
     scope = match viewer {
-        Viewer::Contact(_) => {
-            scope.add(conversation::Column::Id.in_subquery(member_of(viewer.user_id())))
-        }
+        Viewer::Contact(_) => scope.add(member_of_this(viewer.user_id())),
         Viewer::Care { .. } => scope.add(
             Condition::any()
                 .add(conversation::Column::ToTeam.eq(true))
-                .add(conversation::Column::Id.in_subquery(member_of(viewer.user_id()))),
+                .add(member_of_this(viewer.user_id())),
         ),
     };
     let shown = page(db, viewer.user_id(), scope, &[viewer.client().id], query).await?;
