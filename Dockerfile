@@ -9,7 +9,8 @@ WORKDIR /src
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/* \
  && rustup target add wasm32-unknown-unknown \
- && cargo install trunk --version 0.21.14 --locked
+ && cargo install trunk --version 0.21.14 --locked \
+ && cargo install wasm_split_cli_support --version 0.2.4 --features build-binary --locked
 COPY Cargo.toml Cargo.lock ./
 COPY crates crates
 COPY migrations migrations

@@ -1,4 +1,4 @@
-// Trunk post-build hook: writes a brotli (.br) and a gzip (.gz) copy next to every text and
+// Part of the trunk post-build hook (post-build.mjs): writes a brotli (.br) and a gzip (.gz) copy next to every text and
 // wasm asset in trunk's staging dir, so `kring serve` sends them as they are to browsers that
 // accept them (`Content-Encoding`, `Vary: Accept-Encoding`) without compressing per request.
 // Node's own zlib, maximum quality: this runs once per build, not per request.
@@ -6,11 +6,6 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const staging = process.env.TRUNK_STAGING_DIR;
-if (!staging) {
-  console.error("precompress.mjs runs as a trunk hook (TRUNK_STAGING_DIR is not set)");
-  process.exit(1);
-}
 const compressible = /\.(wasm|js|css|html|svg|json|txt)$/;
 
 function walk(dir) {
@@ -33,4 +28,6 @@ function walk(dir) {
   }
 }
 
-walk(staging);
+export function precompress(staging) {
+  walk(staging);
+}

@@ -1325,6 +1325,14 @@ async fn send_once(
     }
 }
 
+/// Whether Kring's server answers at all (`/healthz`): tells a lost connection from a file
+/// that is gone because Kring was updated while the page was open.
+pub async fn server_reachable() -> bool {
+    send_once(Verb::Get, "/healthz", Body::Empty, None)
+        .await
+        .is_ok()
+}
+
 /// The body of a 2xx response as text.
 async fn text_of(response: Response) -> Result<String, ApiFailure> {
     response.text().await.map_err(|_| ApiFailure::Network)

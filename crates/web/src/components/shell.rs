@@ -26,6 +26,13 @@ pub fn Shell(
             document.set_title(&format!("{page} – {app}"));
         }
     });
+    // The first page is drawn: the loading screen of index.html goes (see `boot`).
+    if let Some(loading) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("loading"))
+    {
+        loading.remove();
+    }
     let location = use_location();
     let signed_in = move || session.data.with(Option::is_some);
     let children = StoredValue::new(children);
