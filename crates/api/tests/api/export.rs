@@ -38,7 +38,7 @@ use crate::helpers::{
 
 /// `YYYY-MM` of `months` before this month.
 fn month_ago(months: u32) -> String {
-    let today = Utc::now().date_naive();
+    let today = crate::helpers::dutch_today();
     let first = today.with_day(1).unwrap();
     let month = first
         .checked_sub_months(chrono::Months::new(months))
@@ -424,9 +424,11 @@ async fn an_export_holds_only_what_its_maker_sees_in_the_portal() {
     assert_eq!(secret.status(), StatusCode::CREATED);
 
     // Marieke holds every tick: the dossier is in hers, the brothers' conversation is not.
+    // Last month and this one: the demo's conversations are from the last days, which on the
+    // first of a month are last month's.
     let marieke = app.login_as("marieke").await;
     let started: ExportStatus =
-        json_as(request_export(&app, &marieke, johanna, &month_ago(0), &month_ago(0)).await).await;
+        json_as(request_export(&app, &marieke, johanna, &month_ago(1), &month_ago(0)).await).await;
     wait_ready(&app, &marieke, johanna, started.id).await;
     let bytes = download(&app, &marieke, johanna, started.id).await;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -449,7 +451,7 @@ async fn an_export_holds_only_what_its_maker_sees_in_the_portal() {
     link.perm_settings = Set(true);
     link.update(&app.db).await.unwrap();
     let started: ExportStatus =
-        json_as(request_export(&app, &pieter, johanna, &month_ago(0), &month_ago(0)).await).await;
+        json_as(request_export(&app, &pieter, johanna, &month_ago(1), &month_ago(0)).await).await;
     let (done, _) = wait_ready(&app, &pieter, johanna, started.id).await;
     assert_eq!(done.state, ExportState::Ready);
     let bytes = download(&app, &pieter, johanna, started.id).await;
@@ -473,7 +475,7 @@ async fn a_care_plan_version_is_in_the_months_it_was_in_force_by_dutch_dates() {
     let marieke = app.login_as("marieke").await;
     let key = app.ecd_key().await;
     // The months asked for: the month before last through last month.
-    let first = Utc::now().date_naive().with_day(1).unwrap();
+    let first = crate::helpers::dutch_today().with_day(1).unwrap();
     let from = first.checked_sub_months(chrono::Months::new(2)).unwrap();
     let after = first;
     let day = chrono::Days::new(1);
@@ -677,7 +679,7 @@ async fn everything_is_a_fhir_bundle_for_the_chosen_days_recorded_in_the_access_
     let app = spawn_app().await;
     let johanna = app.client_id("Johanna").await;
     let marieke = app.login_as("marieke").await;
-    let today = Utc::now().date_naive();
+    let today = crate::helpers::dutch_today();
     let start = today - chrono::Days::new(30);
     let response = app
         .get_as(

@@ -687,3 +687,12 @@ pub fn report_body(text: &str, hours_ago: i64) -> Value {
         "text": text,
     })
 }
+
+/// Today in the Netherlands: the date the server's checks and month ranges use
+/// (`services::agenda::time::ZONE`). Between 23:00 and 24:00 UTC (22:00 in summer) it is
+/// already tomorrow there, so a test that took UTC's date failed in that hour.
+pub fn dutch_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+}

@@ -583,7 +583,7 @@ async fn a_message_to_an_absent_care_worker_goes_to_the_team_too() {
     let fatima = app.login_as("fatima").await;
     let thomas = app.login_as("thomas").await;
     let fatima_id = app.user("fatima").await.id;
-    let today = Utc::now().date_naive();
+    let today = crate::helpers::dutch_today();
     let until = today + Days::new(12);
 
     // Bad absences are refused; family members have none.
