@@ -73,8 +73,16 @@ test('each area of the family portal is fetched when one of its pages first open
   await login(page, demo.marieke);
   await expect(page.getByRole('link', { name: 'Naar de agenda' })).toBeVisible();
   expect(areas).toEqual(['start']);
+  // While the agenda's area is on its way, Start is still on screen but takes no taps or keys.
+  let arrive;
+  const held = new Promise((resolve) => { arrive = resolve; });
+  await page.route(/\/split_agenda_area[-_.]/, async (route) => { await held; await route.continue(); });
   await page.getByRole('link', { name: 'Naar de agenda' }).click();
+  await expect(page.locator('body')).toHaveAttribute('inert', '');
+  await expect(page.locator('body')).toHaveAttribute('aria-busy', 'true');
+  arrive();
   await expect(page.getByRole('heading', { level: 1, name: 'Agenda van Johanna' })).toBeVisible();
+  await expect(page.locator('body')).not.toHaveAttribute('inert');
   expect(areas).toEqual(['start', 'agenda']);
   // Back to Start and to the agenda again: both are in memory, nothing is fetched twice.
   await page.goBack();
