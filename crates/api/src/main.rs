@@ -18,6 +18,12 @@ use kring_api::{
 };
 use kring_shared::integration::{NewServiceAccountRequest, Scope};
 
+/// mimalloc instead of glibc's malloc: a request makes many small, short-lived allocations
+/// (query text, rows, JSON), and under load glibc spent a sixth of the server's time in
+/// malloc, free and consolidation (`scripts/bench` with `perf`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kring",

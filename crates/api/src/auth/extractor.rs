@@ -62,21 +62,20 @@ pub async fn live_user(
     activity: Activity,
 ) -> Result<user::Model, ApiError> {
     let now = Utc::now();
-    let session = session::Entity::find_by_id(session_id)
+    // The session, its account and the account's organisation in one query: this runs on
+    // every request.
+    let found = session::Entity::find_by_id(session_id)
+        .find_also_related(user::Entity)
+        .and_also_related(organisation::Entity)
         .one(db)
-        .await?
-        .filter(|session| session.user_id == user_id)
-        .ok_or(ApiError::Unauthenticated)?;
-    let user = user::Entity::find_by_id(session.user_id)
-        .one(db)
-        .await?
-        .filter(|user| !user.is_locked(chrono::Utc::now()))
-        .ok_or(ApiError::Unauthenticated)?;
-    let organisation = organisation::Entity::find_by_id(user.organisation_id)
-        .one(db)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    if !sessions::is_live(&session, &organisation, now) {
+        .await?;
+    let Some((session, Some(user), Some(organisation))) = found else {
+        return Err(ApiError::Unauthenticated);
+    };
+    if session.user_id != user_id
+        || user.is_locked(now)
+        || !sessions::is_live(&session, &organisation, now)
+    {
         return Err(ApiError::Unauthenticated);
     }
     let last_seen = session.last_seen_at.unwrap_or(session.created_at);

@@ -42,6 +42,18 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_many = "super::client_contact::Entity")]
     ClientContact,
+    #[sea_orm(
+        belongs_to = "super::organisation::Entity",
+        from = "Column::OrganisationId",
+        to = "super::organisation::Column::Id"
+    )]
+    Organisation,
+}
+
+impl Related<super::organisation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organisation.def()
+    }
 }
 
 impl Related<super::client_contact::Entity> for Entity {

@@ -33,73 +33,80 @@ pub fn panel_enabled(organisation: &organisation::Model, panel: PanelKind) -> bo
     }
 }
 
-/// The start screen for a user with `access`.
+/// The start screen for a user with `access`. The panels do not depend on each other, so
+/// they load side by side: the screen takes as long as its slowest panel, not their sum.
 pub async fn home(
     db: &DatabaseConnection,
     access: &ClientAccess,
     reader: &Reader<'_>,
 ) -> Result<HomeView, ApiError> {
-    let mut panels = Vec::new();
-    for kind in PanelKind::ALL {
-        if !panel_enabled(&access.organisation, kind)
-            || !access.link.has(kind.required_permission())
-        {
-            continue;
-        }
-        let panel = match kind {
-            PanelKind::Dossier => {
-                let items = dossier::latest(db, access.client.id).await?;
-                access_log::record(
-                    db,
-                    reader,
-                    &access.client,
-                    dossier::acting_as(access),
-                    AccessAction::Read,
-                    AccessObject::Home,
-                    None,
-                )
-                .await?;
-                Panel {
-                    kind,
-                    status: PanelStatus::Ready,
-                    items,
-                    appointments: Vec::new(),
-                    latest_post: None,
-                    latest_message: None,
-                }
+    let shown = |kind: PanelKind| {
+        panel_enabled(&access.organisation, kind) && access.link.has(kind.required_permission())
+    };
+    let empty = |kind| Panel {
+        kind,
+        status: PanelStatus::Ready,
+        items: Vec::new(),
+        appointments: Vec::new(),
+        latest_post: None,
+        latest_message: None,
+    };
+    // In `PanelKind::ALL`'s order: agenda, messages, dossier, details.
+    let (agenda, messages, dossier, details) = tokio::try_join!(
+        async {
+            if !shown(PanelKind::Agenda) {
+                return Ok(None);
             }
-            PanelKind::Agenda => {
-                let viewer = agenda::Viewer::Contact(access.clone());
-                Panel {
-                    kind,
-                    status: PanelStatus::Ready,
-                    items: Vec::new(),
-                    appointments: agenda::upcoming(db, &viewer, reader).await?,
-                    latest_post: None,
-                    latest_message: None,
-                }
+            let viewer = agenda::Viewer::Contact(access.clone());
+            Ok::<_, ApiError>(Some(Panel {
+                appointments: agenda::upcoming(db, &viewer, reader).await?,
+                ..empty(PanelKind::Agenda)
+            }))
+        },
+        async {
+            if !shown(PanelKind::Messages) {
+                return Ok(None);
             }
-            PanelKind::Details => Panel {
-                kind,
-                status: PanelStatus::Ready,
-                items: Vec::new(),
-                appointments: Vec::new(),
-                latest_post: pinboard::latest(db, access).await?,
-                latest_message: None,
-            },
-            PanelKind::Messages => Panel {
-                kind,
-                status: PanelStatus::Ready,
-                items: Vec::new(),
-                appointments: Vec::new(),
-                latest_post: None,
+            Ok(Some(Panel {
                 latest_message: crate::services::messages::latest(db, access).await?,
-            },
-        };
-        panels.push(panel);
-    }
+                ..empty(PanelKind::Messages)
+            }))
+        },
+        async {
+            if !shown(PanelKind::Dossier) {
+                return Ok(None);
+            }
+            let items = dossier::latest(db, access.client.id).await?;
+            access_log::record(
+                db,
+                reader,
+                &access.client,
+                dossier::acting_as(access),
+                AccessAction::Read,
+                AccessObject::Home,
+                None,
+            )
+            .await?;
+            Ok(Some(Panel {
+                items,
+                ..empty(PanelKind::Dossier)
+            }))
+        },
+        async {
+            if !shown(PanelKind::Details) {
+                return Ok(None);
+            }
+            Ok(Some(Panel {
+                latest_post: pinboard::latest(db, access).await?,
+                ..empty(PanelKind::Details)
+            }))
+        },
+    )?;
     Ok(HomeView {
         client: client_summary(&access.client),
-        panels,
+        panels: [agenda, messages, dossier, details]
+            .into_iter()
+            .flatten()
+            .collect(),
     })
 }

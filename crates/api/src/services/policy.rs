@@ -60,25 +60,27 @@ pub async fn client_access(
     account: &user::Model,
     client_id: Uuid,
 ) -> Result<ClientAccess, ApiError> {
-    let client = client::Entity::find_by_id(client_id)
-        .one(db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
     let denied = || ApiError::Forbidden("You have no access to this client's portal.".to_owned());
-    if client.organisation_id != account.organisation_id {
-        return Err(denied());
-    }
-    let link = client_contact::Entity::find()
+    // The accepted link, its client and the client's organisation in one query: this runs on
+    // every request for a client.
+    let found = client_contact::Entity::find()
         .filter(client_contact::Column::ClientId.eq(client_id))
         .filter(client_contact::Column::UserId.eq(account.id))
         .filter(client_contact::Column::InvitationState.eq(InvitationState::Accepted))
+        .find_also_related(client::Entity)
+        .and_also_related(organisation::Entity)
         .one(db)
-        .await?
-        .ok_or_else(denied)?;
-    let organisation = organisation::Entity::find_by_id(client.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("client without organisation"))?;
+        .await?;
+    let Some((link, Some(client), Some(organisation))) = found else {
+        // No link: a client that does not exist is a 404, anyone else's client a 403.
+        return match client::Entity::find_by_id(client_id).one(db).await? {
+            Some(_) => Err(denied()),
+            None => Err(ApiError::NotFound),
+        };
+    };
+    if client.organisation_id != account.organisation_id {
+        return Err(denied());
+    }
     if access_ended(
         client.discharged_on,
         organisation.discharge_access_days,
