@@ -74,6 +74,31 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     migrated
 }
 
+/// Refreshes the query planner's statistics after a bulk load (the demo, `--messages`).
+/// PostgreSQL's autovacuum does this within minutes, but until then its planner believes a
+/// client with 10,000 messages has 14, and finds the newest message by sorting them all
+/// (11.6 ms) instead of reading one index entry (0.2 ms). SQLite gets `PRAGMA optimize`.
+pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("PRAGMA optimize").await?;
+        return Ok(());
+    }
+    // Kring's own tables only: a plain ANALYZE also tries the shared catalogs, which only a
+    // superuser may, and warns for each.
+    let tables = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+        ))
+        .await?;
+    for row in tables {
+        let table: String = row.try_get("", "tablename")?;
+        let quoted = table.replace('"', "\"\"");
+        db.execute_unprepared(&format!("ANALYZE \"{quoted}\"")).await?;
+    }
+    Ok(())
+}
+
 /// The advisory lock key Kring's migrations run under ("kring-mg" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6b72_696e_672d_6d67;
 

@@ -171,6 +171,7 @@ async fn main() -> anyhow::Result<()> {
                     started.elapsed().as_secs_f64()
                 )?;
             }
+            db::analyze(&connection).await?;
             writeln!(out, "Demo logins (password for all: {DEMO_PASSWORD}):")?;
             for login in DEMO_LOGINS {
                 writeln!(out, "  {:<8} {}", login.username, login.who)?;
