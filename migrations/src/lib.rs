@@ -19,6 +19,7 @@ mod m20261202_000013_exports;
 mod m20261203_000014_scale_out;
 mod m20261203_000015_latest_message_index;
 mod m20261204_000016_unread_receipts_index;
+mod m20261205_000017_outbox_lease;
 
 /// Applies Kring's migrations in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_scale_out::Migration),
             Box::new(m20261203_000015_latest_message_index::Migration),
             Box::new(m20261204_000016_unread_receipts_index::Migration),
+            Box::new(m20261205_000017_outbox_lease::Migration),
         ]
     }
 }

@@ -94,7 +94,8 @@ pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
     for row in tables {
         let table: String = row.try_get("", "tablename")?;
         let quoted = table.replace('"', "\"\"");
-        db.execute_unprepared(&format!("ANALYZE \"{quoted}\"")).await?;
+        db.execute_unprepared(&format!("ANALYZE \"{quoted}\""))
+            .await?;
     }
     Ok(())
 }

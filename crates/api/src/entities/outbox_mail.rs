@@ -22,6 +22,8 @@ pub struct Model {
     pub attempts: i32,
     pub last_error: Option<String>,
     pub sent_at: Option<DateTimeUtc>,
+    /// Until when an instance is sending it; "Send again" leaves it alone meanwhile.
+    pub leased_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

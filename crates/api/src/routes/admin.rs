@@ -510,7 +510,8 @@ async fn undelivered_mail(
     ))
 }
 
-/// "Send again": the message is tried at once, its count of tries starting over.
+/// "Send again": the message is tried at once, its count of tries starting over. A message
+/// being sent at this moment (by any instance) is left as it is: it is already on its way.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),

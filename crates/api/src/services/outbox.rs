@@ -5,11 +5,11 @@
 //! with "send again". Each delivery is claimed with a conditional update first, so two
 //! workers (two instances) never send the same message.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use kring_shared::admin::{MailPurpose, OutboxMailSummary};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -49,6 +49,7 @@ pub async fn enqueue(
         attempts: Set(0),
         last_error: Set(None),
         sent_at: Set(None),
+        leased_until: Set(None),
     }
     .insert(db)
     .await?;
@@ -80,11 +81,11 @@ pub async fn deliver_due(
         .await?;
     let mut sent = 0;
     for message in due {
+        // The lease: due again only if this instance dies while sending.
+        let lease = now + Duration::seconds(LEASE_SECONDS);
         let claimed = outbox_mail::Entity::update_many()
-            .col_expr(
-                outbox_mail::Column::NextAttemptAt,
-                Expr::value(now + Duration::seconds(LEASE_SECONDS)),
-            )
+            .col_expr(outbox_mail::Column::NextAttemptAt, Expr::value(lease))
+            .col_expr(outbox_mail::Column::LeasedUntil, Expr::value(lease))
             .filter(outbox_mail::Column::Id.eq(message.id))
             .filter(outbox_mail::Column::SentAt.is_null())
             .filter(outbox_mail::Column::NextAttemptAt.eq(message.next_attempt_at))
@@ -111,6 +112,10 @@ pub async fn deliver_due(
                     )
                     .col_expr(outbox_mail::Column::TextBody, Expr::value(""))
                     .col_expr(outbox_mail::Column::HtmlBody, Expr::value(""))
+                    .col_expr(
+                        outbox_mail::Column::LeasedUntil,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    )
                     .filter(outbox_mail::Column::Id.eq(message.id))
                     .exec(db)
                     .await?;
@@ -126,6 +131,10 @@ pub async fn deliver_due(
                 );
                 outbox_mail::Entity::update_many()
                     .col_expr(outbox_mail::Column::Attempts, Expr::value(attempts))
+                    .col_expr(
+                        outbox_mail::Column::LeasedUntil,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    )
                     .col_expr(
                         outbox_mail::Column::LastError,
                         Expr::value(format!("{error:#}").chars().take(500).collect::<String>()),
@@ -187,21 +196,38 @@ pub async fn undelivered(
         .collect())
 }
 
-/// "Send again": the message is due now, with its tries counted from zero.
+/// "Send again": the message is due now, with its tries counted from zero. A message that an
+/// instance is sending at this moment is left alone — it is already on its way, and making it
+/// due would let a second instance send it too.
 pub async fn retry(db: &DatabaseConnection, admin: &user::Model, id: Uuid) -> Result<(), ApiError> {
     policy::require_organisation_admin(admin)?;
+    let now = Utc::now();
+    let mine = || {
+        Condition::all()
+            .add(outbox_mail::Column::Id.eq(id))
+            .add(outbox_mail::Column::OrganisationId.eq(admin.organisation_id))
+            .add(outbox_mail::Column::SentAt.is_null())
+    };
     let updated = outbox_mail::Entity::update_many()
         .col_expr(outbox_mail::Column::Attempts, Expr::value(0))
-        .col_expr(outbox_mail::Column::NextAttemptAt, Expr::value(Utc::now()))
-        .filter(outbox_mail::Column::Id.eq(id))
-        .filter(outbox_mail::Column::OrganisationId.eq(admin.organisation_id))
-        .filter(outbox_mail::Column::SentAt.is_null())
+        .col_expr(outbox_mail::Column::NextAttemptAt, Expr::value(now))
+        .filter(mine())
+        .filter(
+            Condition::any()
+                .add(outbox_mail::Column::LeasedUntil.is_null())
+                .add(outbox_mail::Column::LeasedUntil.lte(now)),
+        )
         .exec(db)
         .await?;
-    if updated.rows_affected != 1 {
-        return Err(ApiError::NotFound);
+    if updated.rows_affected == 1 {
+        return Ok(());
     }
-    Ok(())
+    // Not changed: being sent right now (fine), or not an unsent message of this organisation.
+    let being_sent = outbox_mail::Entity::find().filter(mine()).one(db).await?;
+    match being_sent {
+        Some(_) => Ok(()),
+        None => Err(ApiError::NotFound),
+    }
 }
 
 #[cfg(test)]

@@ -176,3 +176,63 @@ async fn a_message_that_kept_failing_goes_out_with_send_again() {
     let mail = smtp.wait_for_message(1).await;
     assert!(mail.text.contains("wachtwoord-herstellen"));
 }
+
+#[tokio::test]
+async fn send_again_leaves_a_message_alone_while_an_instance_is_sending_it() {
+    let port = SmtpServer::free_port();
+    let app = spawn_app_with(|config| {
+        config.smtp_host = Some("127.0.0.1".to_owned());
+        config.smtp_port = port;
+        config.smtp_tls = SmtpTls::None;
+        config.mail_retry_seconds = 3600;
+    })
+    .await;
+    let response = app
+        .post_json(
+            "/api/auth/forgot-password",
+            None,
+            json!({"username": "pieter", "email": "pieter@demo.kring.nl"}),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    wait_until(async || mail_rows(&app).await.iter().any(|row| row.attempts >= 1)).await;
+    let failed = mail_rows(&app).await.remove(0);
+    assert_eq!(
+        failed.leased_until, None,
+        "a failed try gives its lease back"
+    );
+    // Another instance is sending it right now (its SMTP server is slow to answer).
+    // Whole seconds: PostgreSQL keeps microseconds, not nanoseconds.
+    let lease = chrono::DurationRound::duration_trunc(
+        chrono::Utc::now() + chrono::Duration::seconds(100),
+        chrono::Duration::seconds(1),
+    )
+    .unwrap();
+    let mut leased: outbox_mail::ActiveModel = failed.clone().into();
+    leased.leased_until = Set(Some(lease));
+    leased.next_attempt_at = Set(lease);
+    leased.update(&app.db).await.unwrap();
+    let admin = app.login_as("beheer").await;
+    let path = format!("/api/admin/mail-outbox/{}/retry", failed.id);
+    let retried = app.post_json(&path, Some(&admin), json!({})).await;
+    assert_eq!(retried.status(), 204, "it is on its way already");
+    let row = mail_rows(&app).await.remove(0);
+    assert_eq!(
+        (row.attempts, row.next_attempt_at),
+        (failed.attempts, lease),
+        "not made due again, so no second instance sends it"
+    );
+    // That instance died while sending: once its lease has run out, "send again" works.
+    let mut expired: outbox_mail::ActiveModel = row.into();
+    expired.leased_until = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
+    expired.update(&app.db).await.unwrap();
+    let smtp = SmtpServer::start_on(port).await;
+    let retried = app.post_json(&path, Some(&admin), json!({})).await;
+    assert_eq!(retried.status(), 204);
+    let mail = smtp.wait_for_message(1).await;
+    assert!(mail.text.contains("wachtwoord-herstellen"));
+    wait_until(async || mail_rows(&app).await[0].sent_at.is_some()).await;
+    let sent = mail_rows(&app).await.remove(0);
+    assert_eq!(sent.leased_until, None);
+    assert_eq!(smtp.messages().len(), 1, "sent once");
+}
