@@ -122,8 +122,9 @@ async fn an_invitation_made_while_smtp_is_down_arrives_once_when_it_is_back() {
     assert_eq!(empty, json!([]));
 }
 
-#[tokio::test]
-async fn a_message_that_kept_failing_goes_out_with_send_again() {
+/// An app whose mail server is down, with pieter's reset mail tried once and failed (the next
+/// try an hour away); the port to start the mail server on.
+async fn a_reset_mail_that_failed() -> (TestApp, u16) {
     let port = SmtpServer::free_port();
     let app = spawn_app_with(|config| {
         config.smtp_host = Some("127.0.0.1".to_owned());
@@ -141,6 +142,12 @@ async fn a_message_that_kept_failing_goes_out_with_send_again() {
         .await;
     assert_eq!(response.status(), 202);
     wait_until(async || mail_rows(&app).await.iter().any(|row| row.attempts >= 1)).await;
+    (app, port)
+}
+
+#[tokio::test]
+async fn a_message_that_kept_failing_goes_out_with_send_again() {
+    let (app, port) = a_reset_mail_that_failed().await;
     // Kring gave up on it.
     let row = mail_rows(&app).await.remove(0);
     let mut given_up: outbox_mail::ActiveModel = row.into();
@@ -179,23 +186,7 @@ async fn a_message_that_kept_failing_goes_out_with_send_again() {
 
 #[tokio::test]
 async fn send_again_leaves_a_message_alone_while_an_instance_is_sending_it() {
-    let port = SmtpServer::free_port();
-    let app = spawn_app_with(|config| {
-        config.smtp_host = Some("127.0.0.1".to_owned());
-        config.smtp_port = port;
-        config.smtp_tls = SmtpTls::None;
-        config.mail_retry_seconds = 3600;
-    })
-    .await;
-    let response = app
-        .post_json(
-            "/api/auth/forgot-password",
-            None,
-            json!({"username": "pieter", "email": "pieter@demo.kring.nl"}),
-        )
-        .await;
-    assert_eq!(response.status(), 202);
-    wait_until(async || mail_rows(&app).await.iter().any(|row| row.attempts >= 1)).await;
+    let (app, port) = a_reset_mail_that_failed().await;
     let failed = mail_rows(&app).await.remove(0);
     assert_eq!(
         failed.leased_until, None,
