@@ -1,8 +1,8 @@
 //! A mail being sent holds a lease of its own (`leased_until`) instead of only a moved
 //! `next_attempt_at`. With several instances, "Send again" on a message that another instance
 //! was sending at that moment (an SMTP server that hangs for half a minute) made it due again,
-//! and a second instance sent it too. "Send again" now leaves a leased message alone: it is
-//! already on its way.
+//! and a second instance sent it too. Now no instance takes a message whose lease runs, whatever
+//! `next_attempt_at` says; "Send again" during a try makes it due at once after that try.
 
 use sea_orm_migration::{prelude::*, schema::*};
 

@@ -103,6 +103,9 @@ pub struct Config {
     pub metrics_listen: Option<String>,
     /// Seconds before a failed e-mail is tried again (doubling each time, at most an hour).
     pub mail_retry_seconds: u64,
+    /// Seconds one e-mail may take to send (connecting, the server's greeting, every step)
+    /// before the try counts as failed; at most 90, well inside the outbox's 2-minute lease.
+    pub smtp_timeout_seconds: u64,
     /// Largest photo upload in bytes (default 15 MB).
     pub media_max_upload_bytes: usize,
     /// Largest photo in pixels (width × height) before it is decoded (default 50 million).
@@ -158,6 +161,7 @@ impl Default for Config {
             trusted_proxies: StringList::Empty,
             metrics_listen: None,
             mail_retry_seconds: 30,
+            smtp_timeout_seconds: 30,
             media_max_upload_bytes: 15 * 1024 * 1024,
             media_max_pixels: 50_000_000,
             media_s3_bucket: None,

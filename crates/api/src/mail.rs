@@ -111,6 +111,9 @@ pub enum Mailer {
     Smtp {
         transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
+        /// The whole send: lettre's own timeout covers connecting, not a server that takes
+        /// the connection and then says nothing (that hung the outbox worker for good).
+        timeout: std::time::Duration,
     },
     /// Files in a folder.
     Outbox(PathBuf),
@@ -140,13 +143,18 @@ impl Mailer {
         Ok(Mailer::Smtp {
             transport: Box::new(builder.build()),
             from,
+            timeout: std::time::Duration::from_secs(config.smtp_timeout_seconds.clamp(1, 90)),
         })
     }
 
     /// Sends `email`.
     pub async fn send(&self, email: &Email) -> anyhow::Result<()> {
         match self {
-            Mailer::Smtp { transport, from } => {
+            Mailer::Smtp {
+                transport,
+                from,
+                timeout,
+            } => {
                 let to = Mailbox::new(
                     Some(email.to_name.clone()),
                     email
@@ -162,9 +170,9 @@ impl Mailer {
                         email.text.clone(),
                         email.html.clone(),
                     ))?;
-                transport
-                    .send(message)
+                tokio::time::timeout(*timeout, transport.send(message))
                     .await
+                    .map_err(|_| anyhow::anyhow!("the mail server did not answer in time"))?
                     .context("SMTP delivery failed")?;
                 Ok(())
             }

@@ -510,8 +510,9 @@ async fn undelivered_mail(
     ))
 }
 
-/// "Send again": the message is tried at once, its count of tries starting over. A message
-/// being sent at this moment (by any instance) is left as it is: it is already on its way.
+/// "Send again": the message is tried at once, its count of tries starting over. When an
+/// instance is trying it at this moment, no other instance takes it; should that try fail, the
+/// next one starts at once.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),

@@ -5,11 +5,14 @@
 //! with "send again". Each delivery is claimed with a conditional update first, so two
 //! workers (two instances) never send the same message.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, DurationRound, Utc};
 use kring_shared::admin::{MailPurpose, OutboxMailSummary};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+    sea_query::{CaseStatement, Expr},
 };
 use uuid::Uuid;
 
@@ -75,20 +78,27 @@ pub async fn deliver_due(
         .filter(outbox_mail::Column::SentAt.is_null())
         .filter(outbox_mail::Column::Attempts.lt(MAX_ATTEMPTS))
         .filter(outbox_mail::Column::NextAttemptAt.lte(now))
+        .filter(not_leased(now))
         .order_by_asc(outbox_mail::Column::CreatedAt)
         .limit(BATCH)
         .all(db)
         .await?;
     let mut sent = 0;
     for message in due {
-        // The lease: due again only if this instance dies while sending.
-        let lease = now + Duration::seconds(LEASE_SECONDS);
+        // The lease, counted from this claim (a slow batch must not shorten it): nobody else
+        // sends it until it runs out, which only happens when this instance dies while
+        // sending. Whole seconds, so that it reads back equal on every database.
+        let claimed_at = Utc::now();
+        let lease = (claimed_at + Duration::seconds(LEASE_SECONDS))
+            .duration_trunc(Duration::seconds(1))
+            .map_err(|error| anyhow::anyhow!("lease time: {error}"))?;
         let claimed = outbox_mail::Entity::update_many()
             .col_expr(outbox_mail::Column::NextAttemptAt, Expr::value(lease))
             .col_expr(outbox_mail::Column::LeasedUntil, Expr::value(lease))
             .filter(outbox_mail::Column::Id.eq(message.id))
             .filter(outbox_mail::Column::SentAt.is_null())
             .filter(outbox_mail::Column::NextAttemptAt.eq(message.next_attempt_at))
+            .filter(not_leased(claimed_at))
             .exec(db)
             .await?;
         if claimed.rows_affected != 1 {
@@ -129,8 +139,15 @@ pub async fn deliver_due(
                     error = %error,
                     "mail delivery failed; it will be tried again"
                 );
+                // Only while the lease is still ours. "Send again" pressed during the try
+                // counted the tries from zero and made it due now: that stays.
+                use sea_orm::sea_query::ExprTrait as _;
+                let retried = Expr::col(outbox_mail::Column::NextAttemptAt).ne(lease);
                 outbox_mail::Entity::update_many()
-                    .col_expr(outbox_mail::Column::Attempts, Expr::value(attempts))
+                    .col_expr(
+                        outbox_mail::Column::Attempts,
+                        Expr::col(outbox_mail::Column::Attempts).add(1),
+                    )
                     .col_expr(
                         outbox_mail::Column::LeasedUntil,
                         Expr::value(Option::<DateTime<Utc>>::None),
@@ -141,9 +158,15 @@ pub async fn deliver_due(
                     )
                     .col_expr(
                         outbox_mail::Column::NextAttemptAt,
-                        Expr::value(Utc::now() + backoff(retry_base_seconds, attempts - 1)),
+                        CaseStatement::new()
+                            .case(retried, Expr::col(outbox_mail::Column::NextAttemptAt))
+                            .finally(Expr::value(
+                                Utc::now() + backoff(retry_base_seconds, attempts - 1),
+                            ))
+                            .into(),
                     )
                     .filter(outbox_mail::Column::Id.eq(message.id))
+                    .filter(outbox_mail::Column::LeasedUntil.eq(lease))
                     .exec(db)
                     .await?;
             }
@@ -196,38 +219,30 @@ pub async fn undelivered(
         .collect())
 }
 
+/// Not being sent by any instance at `now`: no lease, or one that ran out (its instance died).
+fn not_leased(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(outbox_mail::Column::LeasedUntil.is_null())
+        .add(outbox_mail::Column::LeasedUntil.lte(now))
+}
+
 /// "Send again": the message is due now, with its tries counted from zero. A message that an
-/// instance is sending at this moment is left alone — it is already on its way, and making it
-/// due would let a second instance send it too.
+/// instance is sending at this moment keeps its lease, so no other instance sends it too; if
+/// that try fails, it is tried again at once.
 pub async fn retry(db: &DatabaseConnection, admin: &user::Model, id: Uuid) -> Result<(), ApiError> {
     policy::require_organisation_admin(admin)?;
-    let now = Utc::now();
-    let mine = || {
-        Condition::all()
-            .add(outbox_mail::Column::Id.eq(id))
-            .add(outbox_mail::Column::OrganisationId.eq(admin.organisation_id))
-            .add(outbox_mail::Column::SentAt.is_null())
-    };
     let updated = outbox_mail::Entity::update_many()
         .col_expr(outbox_mail::Column::Attempts, Expr::value(0))
-        .col_expr(outbox_mail::Column::NextAttemptAt, Expr::value(now))
-        .filter(mine())
-        .filter(
-            Condition::any()
-                .add(outbox_mail::Column::LeasedUntil.is_null())
-                .add(outbox_mail::Column::LeasedUntil.lte(now)),
-        )
+        .col_expr(outbox_mail::Column::NextAttemptAt, Expr::value(Utc::now()))
+        .filter(outbox_mail::Column::Id.eq(id))
+        .filter(outbox_mail::Column::OrganisationId.eq(admin.organisation_id))
+        .filter(outbox_mail::Column::SentAt.is_null())
         .exec(db)
         .await?;
-    if updated.rows_affected == 1 {
-        return Ok(());
+    if updated.rows_affected != 1 {
+        return Err(ApiError::NotFound);
     }
-    // Not changed: being sent right now (fine), or not an unsent message of this organisation.
-    let being_sent = outbox_mail::Entity::find().filter(mine()).one(db).await?;
-    match being_sent {
-        Some(_) => Ok(()),
-        None => Err(ApiError::NotFound),
-    }
+    Ok(())
 }
 
 #[cfg(test)]

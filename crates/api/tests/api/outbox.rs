@@ -2,7 +2,12 @@
 //! retries when the mail server comes back, exactly once, and a message that keeps failing is
 //! visible to the organisation admin with "send again".
 
-use kring_api::{config::SmtpTls, entities::outbox_mail, services::outbox::MAX_ATTEMPTS};
+use kring_api::{
+    config::SmtpTls,
+    entities::outbox_mail,
+    mail::Mailer,
+    services::outbox::{self, MAX_ATTEMPTS},
+};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 
@@ -185,45 +190,69 @@ async fn a_message_that_kept_failing_goes_out_with_send_again() {
 }
 
 #[tokio::test]
-async fn send_again_leaves_a_message_alone_while_an_instance_is_sending_it() {
-    let (app, port) = a_reset_mail_that_failed().await;
-    let failed = mail_rows(&app).await.remove(0);
-    assert_eq!(
-        failed.leased_until, None,
-        "a failed try gives its lease back"
-    );
-    // Another instance is sending it right now (its SMTP server is slow to answer).
-    // Whole seconds: PostgreSQL keeps microseconds, not nanoseconds.
-    let lease = chrono::DurationRound::duration_trunc(
-        chrono::Utc::now() + chrono::Duration::seconds(100),
-        chrono::Duration::seconds(1),
-    )
-    .unwrap();
-    let mut leased: outbox_mail::ActiveModel = failed.clone().into();
-    leased.leased_until = Set(Some(lease));
-    leased.next_attempt_at = Set(lease);
-    leased.update(&app.db).await.unwrap();
+async fn send_again_during_a_try_lets_no_second_instance_send_it_and_tries_at_once_after() {
+    // A mail server that takes the connection and then says nothing: the try hangs until the
+    // send's timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let app = spawn_app_with(|config| {
+        config.smtp_host = Some("127.0.0.1".to_owned());
+        config.smtp_port = port;
+        config.smtp_tls = SmtpTls::None;
+        config.mail_retry_seconds = 3600;
+        config.smtp_timeout_seconds = 6;
+    })
+    .await;
     let admin = app.login_as("beheer").await;
-    let path = format!("/api/admin/mail-outbox/{}/retry", failed.id);
-    let retried = app.post_json(&path, Some(&admin), json!({})).await;
-    assert_eq!(retried.status(), 204, "it is on its way already");
-    let row = mail_rows(&app).await.remove(0);
-    assert_eq!(
-        (row.attempts, row.next_attempt_at),
-        (failed.attempts, lease),
-        "not made due again, so no second instance sends it"
-    );
-    // That instance died while sending: once its lease has run out, "send again" works.
-    let mut expired: outbox_mail::ActiveModel = row.into();
-    expired.leased_until = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
-    expired.update(&app.db).await.unwrap();
-    let smtp = SmtpServer::start_on(port).await;
+    let response = app
+        .post_json(
+            "/api/auth/forgot-password",
+            None,
+            json!({"username": "pieter", "email": "pieter@demo.kring.nl"}),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    wait_until(async || mail_rows(&app).await[0].leased_until.is_some()).await;
+    let leased = mail_rows(&app).await.remove(0);
+    // The admin presses "send again" while the instance is still trying.
+    let path = format!("/api/admin/mail-outbox/{}/retry", leased.id);
     let retried = app.post_json(&path, Some(&admin), json!({})).await;
     assert_eq!(retried.status(), 204);
-    let mail = smtp.wait_for_message(1).await;
-    assert!(mail.text.contains("wachtwoord-herstellen"));
-    wait_until(async || mail_rows(&app).await[0].sent_at.is_some()).await;
-    let sent = mail_rows(&app).await.remove(0);
-    assert_eq!(sent.leased_until, None);
-    assert_eq!(smtp.messages().len(), 1, "sent once");
+    let row = mail_rows(&app).await.remove(0);
+    assert_eq!(row.leased_until, leased.leased_until, "the lease stays");
+    assert!(row.next_attempt_at <= chrono::Utc::now());
+    // A second instance finds nothing to send while the first holds the lease.
+    let second = Mailer::from_config(&app.config).unwrap();
+    assert_eq!(
+        outbox::deliver_due(&app.db, &second, 3600).await.unwrap(),
+        0
+    );
+    let row = mail_rows(&app).await.remove(0);
+    assert_eq!(
+        (row.leased_until, row.last_error),
+        (leased.leased_until, None),
+        "the second instance did not take it (taking it would renew the lease, and its try \
+         to the silent server would have failed)"
+    );
+    // The hanging try fails after its timeout. Because of "send again" it is not put off for
+    // an hour: it is due at once and the next try starts within seconds.
+    let waiting_since = chrono::Utc::now();
+    for _ in 0..300 {
+        let row = mail_rows(&app).await.remove(0);
+        if row.attempts >= 1
+            && row
+                .leased_until
+                .is_some_and(|lease| lease > leased.leased_until.unwrap())
+        {
+            assert_eq!(row.attempts, 1);
+            assert!(row.last_error.is_some());
+            drop(silent);
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "no second try within 30 s of {waiting_since}: {:?}",
+        mail_rows(&app).await
+    );
 }
