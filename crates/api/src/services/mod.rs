@@ -20,6 +20,7 @@ pub mod me;
 pub mod media;
 pub mod messages;
 pub mod mobile_change;
+pub mod named;
 pub mod notifications;
 pub mod outbox;
 pub mod passwords;

@@ -74,21 +74,9 @@ async fn authors(
     client_id: Uuid,
     ids: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Author>, ApiError> {
-    let ids: Vec<Uuid> = ids.into_iter().collect();
-    let people = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let links: HashMap<Uuid, Relationship> = client_contact::Entity::find()
-        .filter(client_contact::Column::ClientId.eq(client_id))
-        .filter(client_contact::Column::UserId.is_in(ids))
-        .all(db)
+    Ok(crate::services::named::named(db, client_id, ids)
         .await?
-        .into_iter()
-        .map(|link| (link.user_id, link.relationship))
-        .collect();
-    Ok(people
-        .into_iter()
+        .into_values()
         .map(|person| {
             (
                 person.id,
@@ -96,7 +84,7 @@ async fn authors(
                     user_id: person.id,
                     first_name: person.first_name,
                     last_name: person.last_name,
-                    relationship: links.get(&person.id).copied(),
+                    relationship: person.relationship,
                 },
             )
         })

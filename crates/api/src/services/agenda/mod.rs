@@ -249,28 +249,16 @@ async fn care_people(
     client_id: Uuid,
     rows: &[care_appointment::Model],
 ) -> Result<HashMap<Uuid, AgendaPerson>, ApiError> {
-    let ids: HashSet<Uuid> = rows.iter().filter_map(|row| row.care_worker_id).collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let roles: HashMap<Uuid, kring_shared::admin::CareRole> = care_team_member::Entity::find()
-        .filter(care_team_member::Column::ClientId.eq(client_id))
-        .all(db)
+    let ids = rows.iter().filter_map(|row| row.care_worker_id);
+    Ok(crate::services::named::named(db, client_id, ids)
         .await?
-        .into_iter()
-        .map(|member| (member.care_worker_id, member.care_role))
-        .collect();
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
+        .into_values()
         .map(|worker| {
             (
                 worker.id,
                 AgendaPerson {
                     name: format!("{} {}", worker.first_name, worker.last_name),
-                    role: roles.get(&worker.id).copied(),
+                    role: worker.care_role,
                     photo_url: worker.photo_url,
                 },
             )

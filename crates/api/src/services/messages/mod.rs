@@ -262,54 +262,19 @@ pub(crate) async fn people(
     client_id: Uuid,
     ids: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Person>, ApiError> {
-    let ids: Vec<Uuid> = ids
-        .into_iter()
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let accounts = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let relationships: HashMap<Uuid, Relationship> = client_contact::Entity::find()
-        .filter(client_contact::Column::ClientId.eq(client_id))
-        .filter(client_contact::Column::UserId.is_in(ids.clone()))
-        .all(db)
+    Ok(crate::services::named::named(db, client_id, ids)
         .await?
-        .into_iter()
-        .map(|link| (link.user_id, link.relationship))
-        .collect();
-    let roles: HashMap<Uuid, CareRole> = care_team_member::Entity::find()
-        .filter(care_team_member::Column::ClientId.eq(client_id))
-        .filter(care_team_member::Column::CareWorkerId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|member| (member.care_worker_id, member.care_role))
-        .collect();
-    Ok(accounts
-        .into_iter()
-        .map(|account| {
-            let care = account.kind == AccountKind::CareWorker;
+        .into_values()
+        .map(|person| {
+            let care = person.kind == AccountKind::CareWorker;
             (
-                account.id,
+                person.id,
                 Person {
-                    user_id: account.id,
-                    first_name: account.first_name,
-                    last_name: account.last_name,
-                    relationship: if care {
-                        None
-                    } else {
-                        relationships.get(&account.id).copied()
-                    },
-                    care_role: if care {
-                        Some(roles.get(&account.id).copied().unwrap_or(CareRole::Other))
-                    } else {
-                        None
-                    },
+                    user_id: person.id,
+                    first_name: person.first_name,
+                    last_name: person.last_name,
+                    relationship: if care { None } else { person.relationship },
+                    care_role: care.then(|| person.care_role.unwrap_or(CareRole::Other)),
                 },
             )
         })
