@@ -77,10 +77,11 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// Refreshes the query planner's statistics after a bulk load (the demo, `--messages`).
 /// PostgreSQL's autovacuum does this within minutes, but until then its planner believes a
 /// client with 10,000 messages has 14, and finds the newest message by sorting them all
-/// (11.6 ms) instead of reading one index entry (0.2 ms). SQLite gets `PRAGMA optimize`.
+/// (11.6 ms) instead of reading one index entry (0.2 ms). SQLite is left without statistics:
+/// with them (`PRAGMA optimize`) its planner read the newest message per conversation and
+/// sorted them all, and the start screen halved (542 -> 251 req/s in `scripts/bench`).
 pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() != sea_orm::DbBackend::Postgres {
-        db.execute_unprepared("PRAGMA optimize").await?;
         return Ok(());
     }
     // Kring's own tables only: a plain ANALYZE also tries the shared catalogs, which only a
