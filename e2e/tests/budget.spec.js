@@ -2,7 +2,7 @@
 // (js, wasm, css, icon), each with `Accept-Encoding: br`, counted as sent over the wire.
 // Later features must fit in the budget; it moves only in a commit of its own that says why.
 const { test, expect } = require('./fixtures');
-const { login, expectAccessible } = require('./helpers');
+const { login, loginHere, clickLogout, expectAccessible } = require('./helpers');
 
 // KB (1024 bytes) as served with brotli: issue 13's goal. The family portal's pages are loaded
 // per area (Start, Dossier, Berichten, Agenda, Gegevens, the account pages; wasm-split, see
@@ -23,6 +23,16 @@ async function served(request, path) {
     bytes: Number.isFinite(length) && length > 0 ? length : (await response.body()).length,
     text: path === '/' ? await response.text() : null,
   };
+}
+
+// The family portal's areas `page` fetches from now on, in order (`start`, `agenda`, …).
+function areasFetched(page) {
+  const areas = [];
+  page.on('request', (request) => {
+    const match = new URL(request.url()).pathname.match(/^\/split_([a-z]+)_area[-_.]/);
+    if (match) areas.push(match[1]);
+  });
+  return areas;
 }
 
 test('the family portal first load fits its budget and is sent compressed', async ({ request }, testInfo) => {
@@ -62,11 +72,7 @@ test('a browser without brotli gets gzip, and one without either gets the file i
 // agenda's code arrives when the agenda first opens — and only then.
 test('each area of the family portal is fetched when one of its pages first opens', async ({ page, demo }, testInfo) => {
   test.skip(testInfo.project.name !== 'desktop', 'one measurement is enough');
-  const areas = [];
-  page.on('request', (request) => {
-    const match = new URL(request.url()).pathname.match(/^\/split_([a-z]+)_area[-_.]/);
-    if (match) areas.push(match[1]);
-  });
+  const areas = areasFetched(page);
   await page.goto('/inloggen');
   await expect(page.getByRole('heading', { name: 'Inloggen' })).toBeVisible();
   expect(areas, 'the login page needs no area').toEqual([]);
@@ -92,6 +98,34 @@ test('each area of the family portal is fetched when one of its pages first open
   expect(areas).toEqual(['start', 'agenda']);
 });
 
+// Someone who is not signed in and opens Kring's address or a link from an e-mail gets the
+// login page and nothing more: the page's code is not fetched until the session is known.
+// After signing in the link's page opens; a reload on this device then fetches the page's code
+// while the session is resumed (the device remembers that someone signed in).
+test('a signed-out visitor of a page gets the login page without that page\'s code', async ({ page, demo }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one measurement is enough');
+  const areas = areasFetched(page);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Inloggen' })).toBeVisible();
+  await page.goto('/agenda');
+  await expect(page).toHaveURL(/\/inloggen\?terug=\/agenda$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Inloggen' })).toBeVisible();
+  expect(areas, 'nothing but the login page for a signed-out visitor').toEqual([]);
+  await loginHere(page, demo.marieke);
+  await expect(page.getByRole('heading', { level: 1, name: 'Agenda van Johanna' })).toBeVisible();
+  expect(areas).toEqual(['agenda']);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Agenda van Johanna' })).toBeVisible();
+  // Signing out forgets it: the next signed-out visit fetches nothing again.
+  await clickLogout(page);
+  await page.getByRole('dialog').getByRole('button', { name: 'Ja, uitloggen' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Inloggen' })).toBeVisible();
+  const before = areas.length;
+  await page.goto('/dossier');
+  await expect(page).toHaveURL(/\/inloggen\?terug=\/dossier$/);
+  expect(areas.length, 'no area after signing out').toBe(before);
+});
+
 // A phone that loses its connection between two pages: the page says so, in the app (which
 // keeps running), and "Opnieuw proberen" fetches the area once the connection is back.
 test('an area that cannot be fetched says the connection is gone and can be tried again', async ({ page, context, demo }, testInfo) => {
@@ -103,6 +137,7 @@ test('an area that cannot be fetched says the connection is gone and can be trie
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Er is geen verbinding met Kring');
   await expect(page).toHaveTitle(/Pagina niet geladen/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Pagina niet geladen' })).toBeVisible();
   // The app still runs: the info bar is there, and trying again while offline says so again.
   await expect(page.getByRole('banner')).toBeVisible();
   await page.getByRole('button', { name: 'Opnieuw proberen' }).click();

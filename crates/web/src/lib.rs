@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use crate::{
     api::ApiFailure,
     components::{failure::LoadFailure, shell::Shell},
-    i18n::I18n,
+    i18n::{I18n, use_i18n},
     pages::{
         admin::{AdminPage, Section},
         agenda::{
@@ -277,8 +277,18 @@ fn set_page_inert(inert: bool) {
 }
 
 /// The page, or — when its area could not be fetched — the connection message with
-/// "Opnieuw proberen", which fetches it again in place.
-async fn page_view(page: LazyPage) -> AnyView {
+/// "Opnieuw proberen", which fetches it again in place. Every lazy page needs a session: on a
+/// device where nobody signed in, the session is checked first, and a signed-out visitor goes
+/// to the login page without fetching the page's code. Elsewhere the code is fetched while the
+/// session is resumed, and the page itself sends a signed-out visitor to the login page.
+async fn page_view(page: LazyPage, session: Session) -> AnyView {
+    if !session::signed_in_before() {
+        session.resumed().await;
+        if session.data.with_untracked(Option::is_none) {
+            // The frame's own way to the login page, which brings the visitor back here.
+            return view! { <Shell title="login.title" protected=true>""</Shell> }.into_any();
+        }
+    }
     let _leaving = Leaving::start();
     match load_page(page).await {
         Ok(view) => view,
@@ -292,6 +302,7 @@ fn PageUnavailable(page: LazyPage) -> impl IntoView {
     let failure = move || {
         view! {
             <Shell title="error.page_unavailable">
+                <h1>{use_i18n().tr("error.page_unavailable")}</h1>
                 <LoadFailure
                     failure=ApiFailure::Network
                     retry=move |_| attempt.update(|attempt| *attempt += 1)
@@ -329,15 +340,15 @@ fn PageUnavailable(page: LazyPage) -> impl IntoView {
 /// A route to one lazy page: the router fetches its area, then shows it.
 macro_rules! lazy_page {
     ($($route:ident => $page:ident),* $(,)?) => {$(
-        struct $route;
+        struct $route(Session);
 
         impl LazyRoute for $route {
             fn data() -> Self {
-                $route
+                $route(session::use_session())
             }
 
-            async fn view(_this: Self) -> AnyView {
-                page_view(LazyPage::$page).await
+            async fn view(this: Self) -> AnyView {
+                page_view(LazyPage::$page, this.0).await
             }
         }
     )*};

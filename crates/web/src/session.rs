@@ -1,7 +1,7 @@
 //! The signed-in session, kept in memory only (never in localStorage), and the client the user
 //! is looking at.
 
-use std::collections::HashMap;
+use std::{cell::RefCell, collections::HashMap};
 
 use kring_shared::me::{ClientMembership, Me};
 use leptos::prelude::*;
@@ -74,6 +74,7 @@ impl Session {
             drafts.owner = Some(user);
         });
         self.data.set(Some(data));
+        remember_signed_in(true);
         let now = js_sys::Date::now();
         self.last_activity.set(now);
         self.last_keep_alive.set(now);
@@ -169,6 +170,7 @@ impl Session {
             .update_value(|drafts| *drafts = Drafts::default());
         self.current_client.set(None);
         self.data.set(None);
+        remember_signed_in(false);
     }
 
     /// Ends the session because the user was inactive too long. Unsaved input is kept for
@@ -177,6 +179,19 @@ impl Session {
         self.ended_by_idle.set(true);
         self.current_client.set(None);
         self.data.set(None);
+        remember_signed_in(false);
+    }
+
+    /// Ends once `resume` has found out whether the refresh cookie holds a session (at once
+    /// when no such check runs).
+    pub async fn resumed(&self) {
+        if !self.resuming.get_untracked() {
+            return;
+        }
+        let (done, wait) = futures::channel::oneshot::channel();
+        RESUME_WAITERS.with(|waiters| waiters.borrow_mut().push(done));
+        // A dropped sender (never: `resume` always ends) would end the wait just the same.
+        let _ = wait.await;
     }
 
     /// A text field whose unsaved input survives an idle logout. It starts with the kept
@@ -268,13 +283,48 @@ pub fn resume(session: Session) {
             Ok::<SessionData, ApiFailure>(SessionData { api, me })
         }
         .await;
-        if let Ok(data) = resumed
-            && session.data.with_untracked(Option::is_none)
-        {
-            session.sign_in(data);
+        match resumed {
+            Ok(data) if session.data.with_untracked(Option::is_none) => session.sign_in(data),
+            Ok(_) => {}
+            Err(_) => remember_signed_in(false),
         }
         session.resuming.set(false);
+        for done in RESUME_WAITERS.with(|waiters| std::mem::take(&mut *waiters.borrow_mut())) {
+            let _ = done.send(());
+        }
     });
+}
+
+thread_local! {
+    /// The pages waiting for `resume` to end (`Session::resumed`).
+    static RESUME_WAITERS: RefCell<Vec<futures::channel::oneshot::Sender<()>>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Where this device remembers that someone signed in here and has not signed out. Not the
+/// session (that is never stored in the browser): only a hint that a page may fetch its code
+/// while the session is being resumed, instead of waiting to learn whether it will be shown.
+const SIGNED_IN_KEY: &str = "kring.signed-in";
+
+fn remember_signed_in(signed_in: bool) {
+    let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    else {
+        return;
+    };
+    // A hint only: failing to store it costs a little time, never access.
+    let _ = if signed_in {
+        storage.set_item(SIGNED_IN_KEY, "1")
+    } else {
+        storage.remove_item(SIGNED_IN_KEY)
+    };
+}
+
+/// Whether someone signed in on this device and has not signed out (see `SIGNED_IN_KEY`).
+pub fn signed_in_before() -> bool {
+    web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(SIGNED_IN_KEY).ok().flatten())
+        .is_some()
 }
 
 /// The session context.
