@@ -9,6 +9,8 @@ pub struct Model {
     pub conversation_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: Uuid,
+    /// The conversation's `last_message_at` when it was archived: a later message brings it
+    /// back into the inbox.
     pub archived_at: DateTimeUtc,
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{Days, Utc};
 use kring_api::{
-    entities::{access_log, conversation, message, notification},
+    entities::{access_log, conversation, conversation_archive, message, notification},
     events::EventBus,
     services::messages::escalate_overdue,
 };
@@ -20,7 +20,7 @@ use kring_shared::{
     },
 };
 use reqwest::{StatusCode, header};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -71,6 +71,18 @@ async fn opened(app: &TestApp, token: &str, client: Uuid, id: Uuid) -> Conversat
     let response = open(app, token, client, id).await;
     assert_eq!(response.status(), StatusCode::OK, "open conversation");
     json_as(response).await
+}
+
+/// Archives conversation `id` for the user of `token`.
+async fn archive(app: &TestApp, token: &str, client: Uuid, id: Uuid) {
+    let response = app
+        .put_json(
+            &format!("/api/clients/{client}/conversations/{id}/archive"),
+            token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
 async fn answer(
@@ -780,14 +792,7 @@ async fn archived_conversations_return_with_a_new_message_and_search_finds_only_
         ["Verjaardag van mama", "Nieuwe bril"]
     );
     let birthday = list(&app, &marieke, johanna, "").await.conversations[0].id;
-    let archived = app
-        .put_json(
-            &format!("/api/clients/{johanna}/conversations/{birthday}/archive"),
-            &marieke,
-            json!({}),
-        )
-        .await;
-    assert_eq!(archived.status(), StatusCode::NO_CONTENT);
+    archive(&app, &marieke, johanna, birthday).await;
     assert_eq!(
         inbox_ids(list(&app, &marieke, johanna, "").await),
         ["Nieuwe bril"]
@@ -837,6 +842,70 @@ async fn archived_conversations_return_with_a_new_message_and_search_finds_only_
             .conversations
             .is_empty()
     );
+}
+
+// On PostgreSQL a new message deletes the archive rows of its conversation in its own
+// transaction; an archive by someone who had not seen that message can commit just after the
+// delete. What she archived is the conversation up to the message she saw, so the new one
+// still brings it back — and archiving again after it archives it.
+#[tokio::test]
+async fn an_archive_that_lands_after_a_new_message_does_not_hide_that_message() {
+    let app = spawn_app().await;
+    let johanna = app.client_id("Johanna").await;
+    let marieke = app.login_as("marieke").await;
+    let pieter = app.login_as("pieter").await;
+    let marieke_id = app.user("marieke").await.id;
+    let before = list(&app, &marieke, johanna, "").await.conversations[0].clone();
+    let birthday = before.id;
+    let seen_by_marieke = conversation::Entity::find_by_id(birthday)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .last_message_at;
+    answer(
+        &app,
+        &pieter,
+        johanna,
+        birthday,
+        json!({"text": "Nog iets"}),
+    )
+    .await;
+    // Her archive, written after Pieter's answer had cleared the archive rows.
+    conversation_archive::Entity::insert(conversation_archive::ActiveModel {
+        conversation_id: Set(birthday),
+        user_id: Set(marieke_id),
+        archived_at: Set(seen_by_marieke),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .unwrap();
+    let inbox = list(&app, &marieke, johanna, "").await;
+    let row = inbox
+        .conversations
+        .iter()
+        .find(|row| row.id == birthday)
+        .expect("the new answer keeps the conversation in her inbox");
+    assert!(!row.archived);
+    assert_eq!(row.unread, before.unread + 1);
+    assert!(
+        list(&app, &marieke, johanna, "archived=true")
+            .await
+            .conversations
+            .is_empty()
+    );
+    // Having seen it, she archives it again: now it goes.
+    archive(&app, &marieke, johanna, birthday).await;
+    assert!(
+        list(&app, &marieke, johanna, "")
+            .await
+            .conversations
+            .iter()
+            .all(|row| row.id != birthday)
+    );
+    let archive = list(&app, &marieke, johanna, "archived=true").await;
+    assert_eq!(archive.conversations.len(), 1);
+    assert!(archive.conversations[0].archived);
 }
 
 #[tokio::test]

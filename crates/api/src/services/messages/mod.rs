@@ -347,14 +347,34 @@ fn row_for_this_conversation<E: EntityTrait>(
         .to_owned()
 }
 
-/// The conversation of the outer query is one `user_id` archived (for `EXISTS`).
+/// The conversation of the outer query is one `user_id` archived (for `EXISTS`), and no message
+/// came after the one it was archived with (see `is_archived`).
 fn archived_by(user_id: Uuid) -> sea_orm::sea_query::SelectStatement {
-    row_for_this_conversation(
+    let mut archived = row_for_this_conversation(
         conversation_archive::Entity,
         conversation_archive::Column::ConversationId,
         conversation_archive::Column::UserId,
         user_id,
-    )
+    );
+    archived.and_where(
+        Expr::col((
+            conversation_archive::Entity,
+            conversation_archive::Column::ArchivedAt,
+        ))
+        .gte(Expr::col((
+            conversation::Entity,
+            conversation::Column::LastMessageAt,
+        ))),
+    );
+    archived
+}
+
+/// Whether an archive row still archives its conversation: it holds the conversation's last
+/// message time when it was archived, and a later message brings the conversation back. A new
+/// message also deletes the rows, but on PostgreSQL an archive committed just after that delete
+/// (by someone who had not seen the message) would otherwise keep it hidden.
+fn is_archived(archive: &conversation_archive::Model, last_message_at: DateTime<Utc>) -> bool {
+    archive.archived_at >= last_message_at
 }
 
 /// The conversation of the outer query is one `user_id` is addressed in.
@@ -495,13 +515,13 @@ async fn summaries(
         .await?
         .into_iter()
         .collect();
-    let archived: HashSet<Uuid> = conversation_archive::Entity::find()
+    let archived: HashMap<Uuid, conversation_archive::Model> = conversation_archive::Entity::find()
         .filter(conversation_archive::Column::UserId.eq(viewer_id))
         .filter(conversation_archive::Column::ConversationId.is_in(ids.clone()))
         .all(db)
         .await?
         .into_iter()
-        .map(|row| row.conversation_id)
+        .map(|row| (row.conversation_id, row))
         .collect();
     let overdue: HashSet<Uuid> = message::Entity::find()
         .filter(message::Column::ConversationId.is_in(ids.clone()))
@@ -577,7 +597,9 @@ async fn summaries(
             unread: unread
                 .get(&row.id)
                 .map_or(0, |count| u32::try_from(*count).unwrap_or(u32::MAX)),
-            archived: archived.contains(&row.id),
+            archived: archived
+                .get(&row.id)
+                .is_some_and(|archive| is_archived(archive, row.last_message_at)),
             overdue: overdue.contains(&row.id),
         });
     }

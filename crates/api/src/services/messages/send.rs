@@ -880,14 +880,17 @@ pub async fn set_archived(
         conversation_archive::Entity::insert(conversation_archive::ActiveModel {
             conversation_id: Set(found.id),
             user_id: Set(viewer.user_id()),
-            archived_at: Set(Utc::now()),
+            // What is archived: the conversation up to its last message as read just now. A
+            // message committed after that read brings it back (`is_archived`), even when
+            // its sender's delete of the archive rows ran before this insert.
+            archived_at: Set(found.last_message_at),
         })
         .on_conflict(
             OnConflict::columns([
                 conversation_archive::Column::ConversationId,
                 conversation_archive::Column::UserId,
             ])
-            .do_nothing()
+            .update_column(conversation_archive::Column::ArchivedAt)
             .to_owned(),
         )
         .exec_without_returning(db)
