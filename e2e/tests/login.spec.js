@@ -1,6 +1,6 @@
 // Inloggen: success, failure and validation, in Dutch, accessible at every size.
 const { test, expect } = require('./fixtures');
-const { login, enterCode, expectAccessible, snapshot, openMenuOnPhone, clickLogout } = require('./helpers');
+const { login, loginHere, enterCode, expectAccessible, snapshot, openMenuOnPhone, clickLogout } = require('./helpers');
 
 test('the login page is in Dutch and accessible', async ({ page }, testInfo) => {
   await page.goto('/inloggen');
@@ -63,6 +63,23 @@ test('a deep link asks for a login first and then opens the page asked for', asy
   await expect(page.getByText(demo.pieter.email)).toBeVisible();
   await expectAccessible(page);
 });
+
+// `?terug=` is followed only to a page of Kring itself: the browser reads `/\evil.example` and a
+// tab between two slashes as another host, so such a way back leads to Start instead.
+for (const [name, back] of [['a backslash', '/%5Cevil.example'], ['a tab', '/%09/evil.example']]) {
+  test(`a way back after login with ${name} stays on Kring`, async ({ page, demo }, testInfo) => {
+    test.skip(testInfo.project.name !== 'desktop', 'one browser is enough');
+    const elsewhere = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).hostname.includes('evil')) elsewhere.push(request.url());
+    });
+    await page.goto(`/inloggen?terug=${back}`);
+    await loginHere(page, demo.marieke);
+    await expect(page).toHaveURL(/\/start$/);
+    await expect(page.getByRole('link', { name: 'Naar de agenda' })).toBeVisible();
+    expect(elsewhere).toEqual([]);
+  });
+}
 
 test('logging out asks for confirmation and ends the session', async ({ page, demo }, testInfo) => {
   await login(page, demo.marieke);

@@ -23,11 +23,17 @@ use crate::{
     session::{SessionData, use_session},
 };
 
-/// Only same-site paths are followed after login, never another origin.
+/// Only same-site paths are followed after login, never another origin. The browser's URL
+/// rules read `\` as `/` and drop tabs and line breaks, so `/\evil.example` or a tab between
+/// two slashes would name another host: a path with a backslash or any control character is
+/// refused, like one that starts with `//`.
 fn safe_return_path(candidate: Option<String>) -> String {
     candidate
         .filter(|path| {
-            path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/inloggen")
+            path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/inloggen")
+                && !path.chars().any(|c| c == '\\' || c.is_control())
         })
         .unwrap_or_else(|| "/start".to_owned())
 }
@@ -472,6 +478,15 @@ mod tests {
             "/start"
         );
         assert_eq!(safe_return_path(Some("/inloggen".into())), "/start");
+        // What the browser would turn into `//evil.example`.
+        assert_eq!(safe_return_path(Some("/\\evil.example".into())), "/start");
+        assert_eq!(safe_return_path(Some("/\\/evil.example".into())), "/start");
+        assert_eq!(safe_return_path(Some("/\t/evil.example".into())), "/start");
+        assert_eq!(safe_return_path(Some("/\n/evil.example".into())), "/start");
+        assert_eq!(
+            safe_return_path(Some("/berichten/nieuw?aan=1".into())),
+            "/berichten/nieuw?aan=1"
+        );
         assert_eq!(safe_return_path(None), "/start");
     }
 }
