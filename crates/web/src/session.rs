@@ -286,7 +286,9 @@ pub fn resume(session: Session) {
         match resumed {
             Ok(data) if session.data.with_untracked(Option::is_none) => session.sign_in(data),
             Ok(_) => {}
-            Err(_) => remember_signed_in(false),
+            // Someone who signed in meanwhile keeps the note.
+            Err(_) if session.data.with_untracked(Option::is_none) => remember_signed_in(false),
+            Err(_) => {}
         }
         session.resuming.set(false);
         for done in RESUME_WAITERS.with(|waiters| std::mem::take(&mut *waiters.borrow_mut())) {

@@ -894,8 +894,21 @@ async fn an_archive_that_lands_after_a_new_message_does_not_hide_that_message() 
             .conversations
             .is_empty()
     );
-    // Having seen it, she archives it again: now it goes.
+    // Having seen it, she archives it again: now it goes, archived up to Pieter's answer.
     archive(&app, &marieke, johanna, birthday).await;
+    let newest = conversation::Entity::find_by_id(birthday)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .last_message_at;
+    assert!(newest > seen_by_marieke);
+    let stored = conversation_archive::Entity::find_by_id((birthday, marieke_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.archived_at, newest);
     assert!(
         list(&app, &marieke, johanna, "")
             .await
